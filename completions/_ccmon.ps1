@@ -1,0 +1,1096 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'ccmon'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'ccmon' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Serve health probes and metrics, or run the health checks once')
+            [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Supervise agents and record their stream-json events')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Run a Prometheus query; `query range` draws a chart')
+            [CompletionResult]::new('targets', 'targets', [CompletionResultType]::ParameterValue, 'List Prometheus scrape targets and their health, unhealthy first')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Alertmanager alerts and silences')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Lint Prometheus rule files')
+            [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)')
+            [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'Show and switch contexts of the config file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ccmon.1 and one page per subcommand)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;health' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the health server for Kubernetes probes and Prometheus (long-running)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;health;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--details', '--details', [CompletionResultType]::ParameterName, 'When to include check messages and details in responses (they can leak hostnames)')
+            [CompletionResult]::new('--details-token-file', '--details-token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token that unlocks details with `--details token`')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'Longest time to finish in-flight requests after SIGTERM')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most concurrent connections; more are refused so probes cannot be starved')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;health;check' {
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest status that makes the command fail')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;health;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the health server for Kubernetes probes and Prometheus (long-running)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;health;help;serve' {
+            break
+        }
+        'ccmon;health;help;check' {
+            break
+        }
+        'ccmon;health;help;help' {
+            break
+        }
+        'ccmon;stream' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run an agent, pass its output through, record every event, detect stuck agents')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;stream;watch' {
+            [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id (default: the session id of the stream''s system/init event, else generated)')
+            [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--display', '--display', [CompletionResultType]::ParameterName, 'How to show the child''s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]')
+            [CompletionResult]::new('--metrics-listen', '--metrics-listen', [CompletionResultType]::ParameterName, 'Serve the live metrics of this agent on ADDR while it runs')
+            [CompletionResult]::new('--on-stuck', '--on-stuck', [CompletionResultType]::ParameterName, 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD')
+            [CompletionResult]::new('--stuck-floor', '--stuck-floor', [CompletionResultType]::ParameterName, 'Never call an agent stuck before this much silence')
+            [CompletionResult]::new('--stuck-multiplier', '--stuck-multiplier', [CompletionResultType]::ParameterName, 'Stuck when silent for this multiple of the recent gaps between events')
+            [CompletionResult]::new('--tool-timeout', '--tool-timeout', [CompletionResultType]::ParameterName, 'Silence allowed while a tool call is open (no tool_progress)')
+            [CompletionResult]::new('--repeated-tool-calls', '--repeated-tool-calls', [CompletionResultType]::ParameterName, 'Same tool with the same input this many times in a row is a loop')
+            [CompletionResult]::new('--consecutive-tools', '--consecutive-tools', [CompletionResultType]::ParameterName, 'Same tool name this many times in a row is a loop')
+            [CompletionResult]::new('--consecutive-thinking', '--consecutive-thinking', [CompletionResultType]::ParameterName, 'This many thinking blocks with no text or tool call is a loop')
+            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'Grace period between SIGTERM and SIGKILL when stopping the child')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;stream;ingest' {
+            [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id (default: the session id of the stream''s system/init event, else generated)')
+            [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;stream;tail' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of recent events to show first')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Number of recent events to show first')
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory to read when no Redis is configured')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following new events')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep following new events')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;stream;ls' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only agents in this state')
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory to read when no Redis is configured')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;stream;flush' {
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;stream;help' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run an agent, pass its output through, record every event, detect stuck agents')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;stream;help;watch' {
+            break
+        }
+        'ccmon;stream;help;ingest' {
+            break
+        }
+        'ccmon;stream;help;tail' {
+            break
+        }
+        'ccmon;stream;help;ls' {
+            break
+        }
+        'ccmon;stream;help;flush' {
+            break
+        }
+        'ccmon;stream;help;help' {
+            break
+        }
+        'ccmon;query' {
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('range', 'range', [CompletionResultType]::ParameterValue, 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;query;range' {
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]')
+            [CompletionResult]::new('--end', '--end', [CompletionResultType]::ParameterName, 'End: RFC 3339, Unix seconds, or relative [default: now]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Shorthand for --start -DURATION')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Resolution step [default: chosen to fit the chart width]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;query;help' {
+            [CompletionResult]::new('range', 'range', [CompletionResultType]::ParameterValue, 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;query;help;range' {
+            break
+        }
+        'ccmon;query;help;help' {
+            break
+        }
+        'ccmon;targets' {
+            [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'Only targets of this job')
+            [CompletionResult]::new('--health', '--health', [CompletionResultType]::ParameterName, 'Only targets in this health state')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;ls' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
+            [CompletionResult]::new('--receiver', '--receiver', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Show active alerts')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Show active alerts')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Show silenced alerts')
+            [CompletionResult]::new('--silenced', '--silenced', [CompletionResultType]::ParameterName, 'Show silenced alerts')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Show inhibited alerts')
+            [CompletionResult]::new('--inhibited', '--inhibited', [CompletionResultType]::ParameterName, 'Show inhibited alerts')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group alerts as Alertmanager routes them')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;silence;add' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How long the silence lasts, e.g. 2h, 1h30m, 1d')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long the silence lasts, e.g. 2h, 1h30m, 1d')
+            [CompletionResult]::new('--end', '--end', [CompletionResultType]::ParameterName, 'When the silence ends (RFC 3339)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'When the silence starts (RFC 3339) [default: now]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Why the silence exists')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'Why the silence exists')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Who creates it [default: the current user]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who creates it [default: the current user]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow a silence that matches every alert')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence;ls' {
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'Only silences ending within D (or, with --expired, that ended within the last D)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Show expired silences instead of active and pending ones')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence;expire' {
+            [CompletionResult]::new('--matching', '--matching', [CompletionResultType]::ParameterName, 'Expire every active silence whose matchers match these')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence;extend' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'How much longer each silence lasts')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How much longer each silence lasts')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence;import' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Create new silences even if the IDs exist')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;silence;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;silence;help;add' {
+            break
+        }
+        'ccmon;alerts;silence;help;ls' {
+            break
+        }
+        'ccmon;alerts;silence;help;expire' {
+            break
+        }
+        'ccmon;alerts;silence;help;extend' {
+            break
+        }
+        'ccmon;alerts;silence;help;import' {
+            break
+        }
+        'ccmon;alerts;silence;help;help' {
+            break
+        }
+        'ccmon;alerts;status' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;help;ls' {
+            break
+        }
+        'ccmon;alerts;help;silence' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
+            break
+        }
+        'ccmon;alerts;help;silence;add' {
+            break
+        }
+        'ccmon;alerts;help;silence;ls' {
+            break
+        }
+        'ccmon;alerts;help;silence;expire' {
+            break
+        }
+        'ccmon;alerts;help;silence;extend' {
+            break
+        }
+        'ccmon;alerts;help;silence;import' {
+            break
+        }
+        'ccmon;alerts;help;status' {
+            break
+        }
+        'ccmon;alerts;help;help' {
+            break
+        }
+        'ccmon;rules' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;rules;lint' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest severity that makes the command exit 1')
+            [CompletionResult]::new('--lint-config', '--lint-config', [CompletionResultType]::ParameterName, 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;rules;help' {
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;rules;help;lint' {
+            break
+        }
+        'ccmon;rules;help;help' {
+            break
+        }
+        'ccmon;scaffold' {
+            [CompletionResult]::new('--exporters', '--exporters', [CompletionResultType]::ParameterName, 'Exporters to deploy (comma-separated: node, postgres, blackbox)')
+            [CompletionResult]::new('--receivers', '--receivers', [CompletionResultType]::ParameterName, 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)')
+            [CompletionResult]::new('--ccmon-host', '--ccmon-host', [CompletionResultType]::ParameterName, 'Address where Prometheus reaches `ccmon health serve`')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'Prometheus retention')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist and differ')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only list what would be written or changed')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Show a diff of what would change (implies --dry-run)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;context' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the contexts of the config file; * marks the current one')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the current context (written to the config file, comments kept)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from (secrets redacted)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;context;ls' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;context;use' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;context;show' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;context;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the contexts of the config file; * marks the current one')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the current context (written to the config file, comments kept)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from (secrets redacted)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;context;help;ls' {
+            break
+        }
+        'ccmon;context;help;use' {
+            break
+        }
+        'ccmon;context;help;show' {
+            break
+        }
+        'ccmon;context;help;help' {
+            break
+        }
+        'ccmon;completions' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;man' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;help' {
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Serve health probes and metrics, or run the health checks once')
+            [CompletionResult]::new('stream', 'stream', [CompletionResultType]::ParameterValue, 'Supervise agents and record their stream-json events')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Run a Prometheus query; `query range` draws a chart')
+            [CompletionResult]::new('targets', 'targets', [CompletionResultType]::ParameterValue, 'List Prometheus scrape targets and their health, unhealthy first')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Alertmanager alerts and silences')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Lint Prometheus rule files')
+            [CompletionResult]::new('scaffold', 'scaffold', [CompletionResultType]::ParameterValue, 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)')
+            [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'Show and switch contexts of the config file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ccmon.1 and one page per subcommand)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;help;health' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the health server for Kubernetes probes and Prometheus (long-running)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy')
+            break
+        }
+        'ccmon;help;health;serve' {
+            break
+        }
+        'ccmon;help;health;check' {
+            break
+        }
+        'ccmon;help;stream' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run an agent, pass its output through, record every event, detect stuck agents')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            break
+        }
+        'ccmon;help;stream;watch' {
+            break
+        }
+        'ccmon;help;stream;ingest' {
+            break
+        }
+        'ccmon;help;stream;tail' {
+            break
+        }
+        'ccmon;help;stream;ls' {
+            break
+        }
+        'ccmon;help;stream;flush' {
+            break
+        }
+        'ccmon;help;query' {
+            [CompletionResult]::new('range', 'range', [CompletionResultType]::ParameterValue, 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)')
+            break
+        }
+        'ccmon;help;query;range' {
+            break
+        }
+        'ccmon;help;targets' {
+            break
+        }
+        'ccmon;help;alerts' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            break
+        }
+        'ccmon;help;alerts;ls' {
+            break
+        }
+        'ccmon;help;alerts;silence' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
+            [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
+            break
+        }
+        'ccmon;help;alerts;silence;add' {
+            break
+        }
+        'ccmon;help;alerts;silence;ls' {
+            break
+        }
+        'ccmon;help;alerts;silence;expire' {
+            break
+        }
+        'ccmon;help;alerts;silence;extend' {
+            break
+        }
+        'ccmon;help;alerts;silence;import' {
+            break
+        }
+        'ccmon;help;alerts;status' {
+            break
+        }
+        'ccmon;help;rules' {
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)')
+            break
+        }
+        'ccmon;help;rules;lint' {
+            break
+        }
+        'ccmon;help;scaffold' {
+            break
+        }
+        'ccmon;help;context' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the contexts of the config file; * marks the current one')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the current context (written to the config file, comments kept)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from (secrets redacted)')
+            break
+        }
+        'ccmon;help;context;ls' {
+            break
+        }
+        'ccmon;help;context;use' {
+            break
+        }
+        'ccmon;help;context;show' {
+            break
+        }
+        'ccmon;help;completions' {
+            break
+        }
+        'ccmon;help;man' {
+            break
+        }
+        'ccmon;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,989 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ccmon] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ccmon'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ccmon'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand health 'Serve health probes and metrics, or run the health checks once'
+            cand stream 'Supervise agents and record their stream-json events'
+            cand query 'Run a Prometheus query; `query range` draws a chart'
+            cand targets 'List Prometheus scrape targets and their health, unhealthy first'
+            cand alerts 'Alertmanager alerts and silences'
+            cand rules 'Lint Prometheus rule files'
+            cand scaffold 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
+            cand context 'Show and switch contexts of the config file'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages (ccmon.1 and one page per subcommand)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;health'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;health;serve'= {
+            cand --listen 'Address to listen on'
+            cand --details 'When to include check messages and details in responses (they can leak hostnames)'
+            cand --details-token-file 'File holding the bearer token that unlocks details with `--details token`'
+            cand --drain-timeout 'Longest time to finish in-flight requests after SIGTERM'
+            cand --max-connections 'Most concurrent connections; more are refused so probes cannot be starved'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;health;check'= {
+            cand --fail-on 'Lowest status that makes the command fail'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;health;help'= {
+            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;health;help;serve'= {
+        }
+        &'ccmon;health;help;check'= {
+        }
+        &'ccmon;health;help;help'= {
+        }
+        &'ccmon;stream'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
+            cand ingest 'Record stream-json read from a file or stdin'
+            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
+            cand ls 'List agents with state, last event, turns, tokens and cost'
+            cand flush 'Deliver spooled events to Redis now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;stream;watch'= {
+            cand --agent-id 'Agent id (default: the session id of the stream''s system/init event, else generated)'
+            cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)'
+            cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
+            cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --display 'How to show the child''s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]'
+            cand --metrics-listen 'Serve the live metrics of this agent on ADDR while it runs'
+            cand --on-stuck 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD'
+            cand --stuck-floor 'Never call an agent stuck before this much silence'
+            cand --stuck-multiplier 'Stuck when silent for this multiple of the recent gaps between events'
+            cand --tool-timeout 'Silence allowed while a tool call is open (no tool_progress)'
+            cand --repeated-tool-calls 'Same tool with the same input this many times in a row is a loop'
+            cand --consecutive-tools 'Same tool name this many times in a row is a loop'
+            cand --consecutive-thinking 'This many thinking blocks with no text or tool call is a loop'
+            cand --kill-grace 'Grace period between SIGTERM and SIGKILL when stopping the child'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;ingest'= {
+            cand --agent-id 'Agent id (default: the session id of the stream''s system/init event, else generated)'
+            cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)'
+            cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
+            cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;tail'= {
+            cand -n 'Number of recent events to show first'
+            cand --lines 'Number of recent events to show first'
+            cand --spool-dir 'Spool directory to read when no Redis is configured'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand -f 'Keep following new events'
+            cand --follow 'Keep following new events'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;ls'= {
+            cand --state 'Only agents in this state'
+            cand --spool-dir 'Spool directory to read when no Redis is configured'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;flush'= {
+            cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;help'= {
+            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
+            cand ingest 'Record stream-json read from a file or stdin'
+            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
+            cand ls 'List agents with state, last event, turns, tokens and cost'
+            cand flush 'Deliver spooled events to Redis now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;stream;help;watch'= {
+        }
+        &'ccmon;stream;help;ingest'= {
+        }
+        &'ccmon;stream;help;tail'= {
+        }
+        &'ccmon;stream;help;ls'= {
+        }
+        &'ccmon;stream;help;flush'= {
+        }
+        &'ccmon;stream;help;help'= {
+        }
+        &'ccmon;query'= {
+            cand --time 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;query;range'= {
+            cand --start 'Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]'
+            cand --end 'End: RFC 3339, Unix seconds, or relative [default: now]'
+            cand --since 'Shorthand for --start -DURATION'
+            cand --step 'Resolution step [default: chosen to fit the chart width]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;query;help'= {
+            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;query;help;range'= {
+        }
+        &'ccmon;query;help;help'= {
+        }
+        &'ccmon;targets'= {
+            cand --job 'Only targets of this job'
+            cand --health 'Only targets in this health state'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List alerts (active only unless a state flag is given)'
+            cand silence 'Create, list, expire, extend and import silences'
+            cand status 'Alertmanager version, cluster peers and a config summary'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;ls'= {
+            cand -r 'Only alerts routed to receivers matching this regex'
+            cand --receiver 'Only alerts routed to receivers matching this regex'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand -a 'Show active alerts'
+            cand --active 'Show active alerts'
+            cand -s 'Show silenced alerts'
+            cand --silenced 'Show silenced alerts'
+            cand -i 'Show inhibited alerts'
+            cand --inhibited 'Show inhibited alerts'
+            cand --group 'Group alerts as Alertmanager routes them'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a silence and print its ID'
+            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand expire 'Expire silences by ID or by matchers'
+            cand extend 'Extend silences by a duration from their current end'
+            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;silence;add'= {
+            cand -d 'How long the silence lasts, e.g. 2h, 1h30m, 1d'
+            cand --duration 'How long the silence lasts, e.g. 2h, 1h30m, 1d'
+            cand --end 'When the silence ends (RFC 3339)'
+            cand --start 'When the silence starts (RFC 3339) [default: now]'
+            cand -c 'Why the silence exists'
+            cand --comment 'Why the silence exists'
+            cand -a 'Who creates it [default: the current user]'
+            cand --author 'Who creates it [default: the current user]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --force 'Allow a silence that matches every alert'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence;ls'= {
+            cand --within 'Only silences ending within D (or, with --expired, that ended within the last D)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --expired 'Show expired silences instead of active and pending ones'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence;expire'= {
+            cand --matching 'Expire every active silence whose matchers match these'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence;extend'= {
+            cand -d 'How much longer each silence lasts'
+            cand --duration 'How much longer each silence lasts'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence;import'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --force 'Create new silences even if the IDs exist'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;silence;help'= {
+            cand add 'Add a silence and print its ID'
+            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand expire 'Expire silences by ID or by matchers'
+            cand extend 'Extend silences by a duration from their current end'
+            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;silence;help;add'= {
+        }
+        &'ccmon;alerts;silence;help;ls'= {
+        }
+        &'ccmon;alerts;silence;help;expire'= {
+        }
+        &'ccmon;alerts;silence;help;extend'= {
+        }
+        &'ccmon;alerts;silence;help;import'= {
+        }
+        &'ccmon;alerts;silence;help;help'= {
+        }
+        &'ccmon;alerts;status'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;help'= {
+            cand ls 'List alerts (active only unless a state flag is given)'
+            cand silence 'Create, list, expire, extend and import silences'
+            cand status 'Alertmanager version, cluster peers and a config summary'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;help;ls'= {
+        }
+        &'ccmon;alerts;help;silence'= {
+            cand add 'Add a silence and print its ID'
+            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand expire 'Expire silences by ID or by matchers'
+            cand extend 'Extend silences by a duration from their current end'
+            cand import 'Import silences from amtool''s JSON or the YAML list form'
+        }
+        &'ccmon;alerts;help;silence;add'= {
+        }
+        &'ccmon;alerts;help;silence;ls'= {
+        }
+        &'ccmon;alerts;help;silence;expire'= {
+        }
+        &'ccmon;alerts;help;silence;extend'= {
+        }
+        &'ccmon;alerts;help;silence;import'= {
+        }
+        &'ccmon;alerts;help;status'= {
+        }
+        &'ccmon;alerts;help;help'= {
+        }
+        &'ccmon;rules'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;lint'= {
+            cand --format 'Report format'
+            cand --fail-on 'Lowest severity that makes the command exit 1'
+            cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;rules;help'= {
+            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;help;lint'= {
+        }
+        &'ccmon;rules;help;help'= {
+        }
+        &'ccmon;scaffold'= {
+            cand --exporters 'Exporters to deploy (comma-separated: node, postgres, blackbox)'
+            cand --receivers 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)'
+            cand --ccmon-host 'Address where Prometheus reaches `ccmon health serve`'
+            cand --retention 'Prometheus retention'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --force 'Overwrite files that exist and differ'
+            cand --dry-run 'Only list what would be written or changed'
+            cand --diff 'Show a diff of what would change (implies --dry-run)'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;context'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List the contexts of the config file; * marks the current one'
+            cand use 'Make NAME the current context (written to the config file, comments kept)'
+            cand show 'Show the effective settings and where each came from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;context;ls'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;context;use'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;context;show'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;context;help'= {
+            cand ls 'List the contexts of the config file; * marks the current one'
+            cand use 'Make NAME the current context (written to the config file, comments kept)'
+            cand show 'Show the effective settings and where each came from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;context;help;ls'= {
+        }
+        &'ccmon;context;help;use'= {
+        }
+        &'ccmon;context;help;show'= {
+        }
+        &'ccmon;context;help;help'= {
+        }
+        &'ccmon;completions'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;man'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;help'= {
+            cand health 'Serve health probes and metrics, or run the health checks once'
+            cand stream 'Supervise agents and record their stream-json events'
+            cand query 'Run a Prometheus query; `query range` draws a chart'
+            cand targets 'List Prometheus scrape targets and their health, unhealthy first'
+            cand alerts 'Alertmanager alerts and silences'
+            cand rules 'Lint Prometheus rule files'
+            cand scaffold 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
+            cand context 'Show and switch contexts of the config file'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages (ccmon.1 and one page per subcommand)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;help;health'= {
+            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+        }
+        &'ccmon;help;health;serve'= {
+        }
+        &'ccmon;help;health;check'= {
+        }
+        &'ccmon;help;stream'= {
+            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
+            cand ingest 'Record stream-json read from a file or stdin'
+            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
+            cand ls 'List agents with state, last event, turns, tokens and cost'
+            cand flush 'Deliver spooled events to Redis now'
+        }
+        &'ccmon;help;stream;watch'= {
+        }
+        &'ccmon;help;stream;ingest'= {
+        }
+        &'ccmon;help;stream;tail'= {
+        }
+        &'ccmon;help;stream;ls'= {
+        }
+        &'ccmon;help;stream;flush'= {
+        }
+        &'ccmon;help;query'= {
+            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+        }
+        &'ccmon;help;query;range'= {
+        }
+        &'ccmon;help;targets'= {
+        }
+        &'ccmon;help;alerts'= {
+            cand ls 'List alerts (active only unless a state flag is given)'
+            cand silence 'Create, list, expire, extend and import silences'
+            cand status 'Alertmanager version, cluster peers and a config summary'
+        }
+        &'ccmon;help;alerts;ls'= {
+        }
+        &'ccmon;help;alerts;silence'= {
+            cand add 'Add a silence and print its ID'
+            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand expire 'Expire silences by ID or by matchers'
+            cand extend 'Extend silences by a duration from their current end'
+            cand import 'Import silences from amtool''s JSON or the YAML list form'
+        }
+        &'ccmon;help;alerts;silence;add'= {
+        }
+        &'ccmon;help;alerts;silence;ls'= {
+        }
+        &'ccmon;help;alerts;silence;expire'= {
+        }
+        &'ccmon;help;alerts;silence;extend'= {
+        }
+        &'ccmon;help;alerts;silence;import'= {
+        }
+        &'ccmon;help;alerts;status'= {
+        }
+        &'ccmon;help;rules'= {
+            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+        }
+        &'ccmon;help;rules;lint'= {
+        }
+        &'ccmon;help;scaffold'= {
+        }
+        &'ccmon;help;context'= {
+            cand ls 'List the contexts of the config file; * marks the current one'
+            cand use 'Make NAME the current context (written to the config file, comments kept)'
+            cand show 'Show the effective settings and where each came from (secrets redacted)'
+        }
+        &'ccmon;help;context;ls'= {
+        }
+        &'ccmon;help;context;use'= {
+        }
+        &'ccmon;help;context;show'= {
+        }
+        &'ccmon;help;completions'= {
+        }
+        &'ccmon;help;man'= {
+        }
+        &'ccmon;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

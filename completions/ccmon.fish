@@ -1,0 +1,617 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ccmon_global_optspecs
+    string join \n context= config= o/output= no-color v/verbose q/quiet prometheus-url= alertmanager-url= redis-url= database-url= bearer-token-file= timeout= h/help V/version
+end
+
+function __fish_ccmon_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ccmon_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ccmon_using_subcommand
+    set -l cmd (__fish_ccmon_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ccmon -n "__fish_ccmon_needs_command" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_needs_command" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_needs_command" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_needs_command" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_needs_command" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_needs_command" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_needs_command" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "health" -d 'Serve health probes and metrics, or run the health checks once'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "stream" -d 'Supervise agents and record their stream-json events'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "query" -d 'Run a Prometheus query; `query range` draws a chart'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "targets" -d 'List Prometheus scrape targets and their health, unhealthy first'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "alerts" -d 'Alertmanager alerts and silences'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "rules" -d 'Lint Prometheus rule files'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "scaffold" -d 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "context" -d 'Show and switch contexts of the config file'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "man" -d 'Write man pages (ccmon.1 and one page per subcommand)'
+complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -f -a "serve" -d 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -f -a "check" -d 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l listen -d 'Address to listen on' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l details -d 'When to include check messages and details in responses (they can leak hostnames)' -r -f -a "never\t'Never include messages and details'
+always\t'Always include them'
+token\t'Only for requests with the bearer token of --details-token-file'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l details-token-file -d 'File holding the bearer token that unlocks details with `--details token`' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l drain-timeout -d 'Longest time to finish in-flight requests after SIGTERM' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l max-connections -d 'Most concurrent connections; more are refused so probes cannot be starved' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l fail-on -d 'Lowest status that makes the command fail' -r -f -a "degraded\t'Fail (exit 1) when degraded or worse'
+unhealthy\t'Fail only when unhealthy (degraded still exits 1 but is reported, not fatal)'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "check" -d 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l display -d 'How to show the child\'s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]' -r -f -a "raw\t'The child\'s stdout byte for byte'
+pretty\t'One line per tool call, text snippets, turns, tokens, cost, elapsed'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l metrics-listen -d 'Serve the live metrics of this agent on ADDR while it runs' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l on-stuck -d 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l stuck-floor -d 'Never call an agent stuck before this much silence' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l stuck-multiplier -d 'Stuck when silent for this multiple of the recent gaps between events' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l tool-timeout -d 'Silence allowed while a tool call is open (no tool_progress)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l repeated-tool-calls -d 'Same tool with the same input this many times in a row is a loop' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-tools -d 'Same tool name this many times in a row is a loop' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-thinking -d 'This many thinking blocks with no text or tool call is a loop' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l kill-grace -d 'Grace period between SIGTERM and SIGKILL when stopping the child' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s n -l lines -d 'Number of recent events to show first' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Keep following new events'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l state -d 'Only agents in this state' -r -f -a "running\t'Running and making progress'
+stuck\t'Running, but stuck or looping'
+exited\t'Finished'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l time -d 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -a "range" -d 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l start -d 'Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l end -d 'End: RFC 3339, Unix seconds, or relative [default: now]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l since -d 'Shorthand for --start -DURATION' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l step -d 'Resolution step [default: chosen to fit the chart width]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "range" -d 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l job -d 'Only targets of this job' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l health -d 'Only targets in this health state' -r -f -a "up\t'Last scrape succeeded'
+down\t'Last scrape failed'
+unknown\t'Not scraped yet'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "silence" -d 'Create, list, expire, extend and import silences'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s r -l receiver -d 'Only alerts routed to receivers matching this regex' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s a -l active -d 'Show active alerts'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s s -l silenced -d 'Show silenced alerts'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s i -l inhibited -d 'Show inhibited alerts'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l group -d 'Group alerts as Alertmanager routes them'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired); with -q, only their IDs'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "expire" -d 'Expire silences by ID or by matchers'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "extend" -d 'Extend silences by a duration from their current end'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "import" -d 'Import silences from amtool\'s JSON or the YAML list form'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "silence" -d 'Create, list, expire, extend and import silences'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l format -d 'Report format' -r -f -a "human\t'Source line and caret, for people'
+json\t'An array of diagnostics'
+github\t'GitHub Actions workflow annotations'
+sarif\t'SARIF 2.1.0, for code scanning'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l fail-on -d 'Lowest severity that makes the command exit 1' -r -f -a "error\t'Fail on errors only'
+warning\t'Fail on warnings and errors'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l exporters -d 'Exporters to deploy (comma-separated: node, postgres, blackbox)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l receivers -d 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l ccmon-host -d 'Address where Prometheus reaches `ccmon health serve`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l retention -d 'Prometheus retention' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l force -d 'Overwrite files that exist and differ'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l dry-run -d 'Only list what would be written or changed'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l diff -d 'Show a diff of what would change (implies --dry-run)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "ls" -d 'List the contexts of the config file; * marks the current one'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List the contexts of the config file; * marks the current one'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "health" -d 'Serve health probes and metrics, or run the health checks once'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "stream" -d 'Supervise agents and record their stream-json events'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "query" -d 'Run a Prometheus query; `query range` draws a chart'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "targets" -d 'List Prometheus scrape targets and their health, unhealthy first'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "alerts" -d 'Alertmanager alerts and silences'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "rules" -d 'Lint Prometheus rule files'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "scaffold" -d 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "context" -d 'Show and switch contexts of the config file'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "man" -d 'Write man pages (ccmon.1 and one page per subcommand)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and not __fish_seen_subcommand_from health stream query targets alerts rules scaffold context completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from health" -f -a "serve" -d 'Run the health server for Kubernetes probes and Prometheus (long-running)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from health" -f -a "check" -d 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "range" -d 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "silence" -d 'Create, list, expire, extend and import silences'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List the contexts of the config file; * marks the current one'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'

@@ -1,0 +1,900 @@
+//! Every clap definition of ccmon: the single source of `--help`, the man pages in `man/`
+//! and the completion scripts in `completions/`. Nothing below this module imports clap;
+//! the parsed arguments are turned into plain settings types here and handed down.
+
+use std::path::PathBuf;
+
+use clap::builder::styling::{AnsiColor, Styles};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{FlagSettings, GlobalSettings};
+use crate::output::{ColorChoice, Format};
+
+const STYLES: Styles = Styles::styled()
+    .header(AnsiColor::Green.on_default().bold())
+    .usage(AnsiColor::Green.on_default().bold())
+    .literal(AnsiColor::Cyan.on_default().bold())
+    .placeholder(AnsiColor::Cyan.on_default());
+
+const AFTER_LONG_HELP: &str = "\
+Configuration:
+  Settings come from, in order of precedence: command-line flags, environment variables
+  (CCMON_PROMETHEUS_URL, CCMON_ALERTMANAGER_URL, REDIS_URL, DATABASE_URL, ...), the current
+  context of ~/.config/ccmon/config.yaml (or --config / CCMON_CONFIG), then defaults.
+  `ccmon context show` prints the effective settings and where each came from.
+
+Exit codes:
+  0  success
+  1  the thing checked is bad (lint errors, unhealthy, failed import)
+  2  usage or configuration error
+  3  a server or network could not be reached
+  `ccmon stream watch` exits with the child's code (128+N if it died of signal N).
+
+Examples:
+  ccmon stream ingest session.jsonl && ccmon stream ls
+  ccmon health serve --listen 0.0.0.0:8080
+  ccmon --context prod alerts silence add InstanceDown --duration 2h --comment 'disk swap'
+  ccmon rules lint monitoring/ --format github";
+
+/// The operator's toolbox for a fleet of Claude Code agents and their monitoring stack.
+///
+/// ccmon supervises agents and records their stream-json in Redis, serves health probes,
+/// queries Prometheus and Alertmanager, lints rule files and scaffolds a monitoring stack.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ccmon",
+    version,
+    styles = STYLES,
+    propagate_version = true,
+    max_term_width = 100,
+    after_long_help = AFTER_LONG_HELP
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this context of the config file instead of its `current_context`
+    #[arg(
+        long,
+        global = true,
+        env = "CCMON_CONTEXT",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub context: Option<String>,
+
+    /// Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml
+    #[arg(
+        long,
+        global = true,
+        env = "CCMON_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Output format: a table for people, json or yaml for programs, wide for more columns
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputArg::Table)]
+    pub output: OutputArg,
+
+    /// Never colour the output (also honoured: the NO_COLOR environment variable)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log more: -v for debug, -vv for trace (to stderr)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Log only errors; list commands print only IDs (as amtool's `silence query -q`)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub prometheus_url: Option<String>,
+
+    /// Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL,
+    /// comma-separated] [default: http://localhost:9093]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub alertmanager_url: Vec<String>,
+
+    /// Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub redis_url: Option<String>,
+
+    /// PostgreSQL URL [env: DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub database_url: Option<String>,
+
+    /// Read the bearer token for Prometheus and Alertmanager from FILE
+    /// [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
+    pub bearer_token_file: Option<PathBuf>,
+
+    /// Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT]
+    /// [default: 30s]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        help_heading = "Connection"
+    )]
+    pub timeout: Option<String>,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Aligned columns (the default)
+    Table,
+    /// Aligned columns with every field
+    Wide,
+    /// Stable, machine-readable JSON
+    Json,
+    /// YAML
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve health probes and metrics, or run the health checks once
+    #[command(subcommand)]
+    Health(HealthCommand),
+
+    /// Supervise agents and record their stream-json events
+    #[command(subcommand)]
+    Stream(StreamCommand),
+
+    /// Run a Prometheus query; `query range` draws a chart
+    Query(QueryArgs),
+
+    /// List Prometheus scrape targets and their health, unhealthy first
+    Targets(TargetsArgs),
+
+    /// Alertmanager alerts and silences
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+
+    /// Lint Prometheus rule files
+    #[command(subcommand)]
+    Rules(RulesCommand),
+
+    /// Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)
+    #[command(
+        long_about = "Write the monitoring stack: docker/monitoring-compose.yml and monitoring/ \
+        (Prometheus config, alert and recording rules, Alertmanager config and templates, \
+        blackbox config, Grafana provisioning and dashboards), all tested to work with what \
+        ccmon emits.",
+        after_long_help = "Examples:\n  ccmon scaffold ./ops --dry-run\n  ccmon scaffold ./ops --exporters node,postgres --receivers slack,pagerduty"
+    )]
+    Scaffold(ScaffoldArgs),
+
+    /// Show and switch contexts of the config file
+    #[command(subcommand)]
+    Context(ContextCommand),
+
+    /// Print a shell completion script
+    #[command(
+        after_long_help = "Examples:\n  ccmon completions bash > /etc/bash_completion.d/ccmon\n  ccmon completions zsh > \"${fpath[1]}/_ccmon\"\n  ccmon completions fish > ~/.config/fish/completions/ccmon.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Write man pages (ccmon.1 and one page per subcommand)
+    #[command(after_long_help = "Examples:\n  ccmon man /usr/local/share/man/man1")]
+    Man(ManArgs),
+}
+
+// ---------------------------------------------------------------------------------------
+// health
+
+#[derive(Debug, Subcommand)]
+pub enum HealthCommand {
+    /// Run the health server for Kubernetes probes and Prometheus (long-running)
+    #[command(
+        long_about = "Run the health server. Checks run in the background, each on its own \
+        interval with its own timeout, and every probe is answered from the latest results, \
+        so a hung dependency never hangs a probe.\n\nPaths: /health/live (/livez), \
+        /health/ready (/readyz), /health/startup (/startupz), /health (all levels), /metrics.",
+        after_long_help = "Examples:\n  ccmon health serve\n  DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ccmon health serve --listen 127.0.0.1:8080\n  curl -s localhost:8080/readyz?verbose"
+    )]
+    Serve(HealthServeArgs),
+
+    /// Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy
+    #[command(
+        after_long_help = "Examples:\n  ccmon health check\n  ccmon health check readiness -o json\n  HEALTHCHECK CMD ccmon health check liveness --fail-on degraded"
+    )]
+    Check(HealthCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HealthServeArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8080")]
+    pub listen: String,
+
+    /// When to include check messages and details in responses (they can leak hostnames)
+    #[arg(long, value_enum, default_value_t = DetailsArg::Always)]
+    pub details: DetailsArg,
+
+    /// File holding the bearer token that unlocks details with `--details token`
+    #[arg(long, value_name = "FILE")]
+    pub details_token_file: Option<PathBuf>,
+
+    /// Longest time to finish in-flight requests after SIGTERM
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub drain_timeout: String,
+
+    /// Most concurrent connections; more are refused so probes cannot be starved
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+/// `--details` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetailsArg {
+    /// Never include messages and details
+    Never,
+    /// Always include them
+    Always,
+    /// Only for requests with the bearer token of --details-token-file
+    Token,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthCheckArgs {
+    /// Check level to run (all levels when omitted)
+    #[arg(value_enum)]
+    pub level: Option<LevelArg>,
+
+    /// Lowest status that makes the command fail
+    #[arg(long, value_enum, default_value_t = FailOnHealthArg::Unhealthy)]
+    pub fail_on: FailOnHealthArg,
+}
+
+/// Health check levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// Is the process alive (restart it if not)
+    Liveness,
+    /// Can it serve traffic
+    Readiness,
+    /// Has it finished starting
+    Startup,
+}
+
+/// `health check --fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnHealthArg {
+    /// Fail (exit 1) when degraded or worse
+    Degraded,
+    /// Fail only when unhealthy (degraded still exits 1 but is reported, not fatal)
+    Unhealthy,
+}
+
+// ---------------------------------------------------------------------------------------
+// stream
+
+#[derive(Debug, Subcommand)]
+pub enum StreamCommand {
+    /// Run an agent, pass its output through, record every event, detect stuck agents
+    #[command(
+        long_about = "Run CMD as a child process in its own process group, pass stdin, stdout \
+        and stderr through, parse every stream-json line, write it to Redis Streams (or to the \
+        local spool when Redis is absent or down), and detect stuck and looping agents. Exits \
+        with the child's exit code (128+N if it died of signal N).",
+        after_long_help = "Examples:\n  ccmon stream watch -- claude -p --output-format stream-json --verbose 'fix the tests'\n  ccmon stream watch --agent-id builder-1 --on-stuck interrupt --metrics-listen 127.0.0.1:9464 -- claude -p ..."
+    )]
+    Watch(StreamWatchArgs),
+
+    /// Record stream-json read from a file or stdin
+    #[command(
+        after_long_help = "Examples:\n  ccmon stream ingest session.jsonl\n  claude -p --output-format stream-json --verbose 'hi' | ccmon stream ingest -"
+    )]
+    Ingest(StreamIngestArgs),
+
+    /// Follow recorded events of an agent (from Redis, or the local spool)
+    #[command(
+        after_long_help = "Examples:\n  ccmon stream tail\n  ccmon stream tail builder-1 --follow"
+    )]
+    Tail(StreamTailArgs),
+
+    /// List agents with state, last event, turns, tokens and cost
+    Ls(StreamLsArgs),
+
+    /// Deliver spooled events to Redis now
+    Flush(StreamFlushArgs),
+}
+
+/// Flags shared by the commands that record events.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Agent id (default: the session id of the stream's system/init event, else generated)
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+
+    /// Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub maxlen: u64,
+
+    /// Expiry of an agent's keys, refreshed on every write; 0 keeps them forever
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub ttl: String,
+
+    /// Spool directory [default: $XDG_STATE_HOME/ccmon/spool]
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamWatchArgs {
+    #[command(flatten)]
+    pub record: RecordArgs,
+
+    /// How to show the child's stdout: raw bytes, or a live summary [default: pretty on a
+    /// TTY, raw otherwise]
+    #[arg(long, value_enum)]
+    pub display: Option<DisplayArg>,
+
+    /// Serve the live metrics of this agent on ADDR while it runs
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+
+    /// What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD
+    #[arg(long, value_name = "ACTION", default_value = "warn")]
+    pub on_stuck: String,
+
+    /// Never call an agent stuck before this much silence
+    #[arg(long, value_name = "DURATION", default_value = "120s")]
+    pub stuck_floor: String,
+
+    /// Stuck when silent for this multiple of the recent gaps between events
+    #[arg(long, value_name = "X", default_value_t = 10.0)]
+    pub stuck_multiplier: f64,
+
+    /// Silence allowed while a tool call is open (no tool_progress)
+    #[arg(long, value_name = "DURATION", default_value = "600s")]
+    pub tool_timeout: String,
+
+    /// Same tool with the same input this many times in a row is a loop
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub repeated_tool_calls: u32,
+
+    /// Same tool name this many times in a row is a loop
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub consecutive_tools: u32,
+
+    /// This many thinking blocks with no text or tool call is a loop
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub consecutive_thinking: u32,
+
+    /// Grace period between SIGTERM and SIGKILL when stopping the child
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub kill_grace: String,
+
+    /// The agent command and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+/// `--display` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DisplayArg {
+    /// The child's stdout byte for byte
+    Raw,
+    /// One line per tool call, text snippets, turns, tokens, cost, elapsed
+    Pretty,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamIngestArgs {
+    #[command(flatten)]
+    pub record: RecordArgs,
+
+    /// Stream-json file to read, or - for stdin
+    #[arg(value_name = "FILE|-")]
+    pub input: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamTailArgs {
+    /// Agent id (default: the agent with the most recent event)
+    #[arg(value_name = "AGENT")]
+    pub agent: Option<String>,
+
+    /// Keep following new events
+    #[arg(short, long)]
+    pub follow: bool,
+
+    /// Number of recent events to show first
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    pub lines: usize,
+
+    /// Spool directory to read when no Redis is configured
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamLsArgs {
+    /// Only agents in this state
+    #[arg(long, value_enum)]
+    pub state: Option<AgentStateArg>,
+
+    /// Spool directory to read when no Redis is configured
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+/// Agent states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AgentStateArg {
+    /// Running and making progress
+    Running,
+    /// Running, but stuck or looping
+    Stuck,
+    /// Finished
+    Exited,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamFlushArgs {
+    /// Spool directory [default: $XDG_STATE_HOME/ccmon/spool]
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+// ---------------------------------------------------------------------------------------
+// query, targets
+
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_long_help = "Examples:\n  ccmon query 'up == 0'\n  ccmon query 'sum by (job) (rate(http_requests_total[5m]))' --time -1h\n  ccmon query range 'stream_turn_count' --since 6h"
+)]
+pub struct QueryArgs {
+    #[command(subcommand)]
+    pub range: Option<QueryCommand>,
+
+    /// PromQL expression (instant query)
+    #[arg(value_name = "EXPR", required = true)]
+    pub expr: Option<String>,
+
+    /// Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// Range query, drawn as a terminal line chart (use -o table or -o json for the data)
+    #[command(
+        after_long_help = "Examples:\n  ccmon query range 'rate(stream_events_processed_total[5m])' --since 1h\n  ccmon query range up --start 2026-01-01T00:00:00Z --end 2026-01-01T06:00:00Z --step 5m -o json"
+    )]
+    Range(QueryRangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueryRangeArgs {
+    /// PromQL expression
+    #[arg(value_name = "EXPR")]
+    pub expr: String,
+
+    /// Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]
+    #[arg(long, value_name = "TIME", conflicts_with = "since")]
+    pub start: Option<String>,
+
+    /// End: RFC 3339, Unix seconds, or relative [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+
+    /// Shorthand for --start -DURATION
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+
+    /// Resolution step [default: chosen to fit the chart width]
+    #[arg(long, value_name = "DURATION")]
+    pub step: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// Only targets of this job
+    #[arg(long, value_name = "JOB")]
+    pub job: Option<String>,
+
+    /// Only targets in this health state
+    #[arg(long, value_enum)]
+    pub health: Option<TargetHealthArg>,
+}
+
+/// Scrape target health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetHealthArg {
+    /// Last scrape succeeded
+    Up,
+    /// Last scrape failed
+    Down,
+    /// Not scraped yet
+    Unknown,
+}
+
+// ---------------------------------------------------------------------------------------
+// alerts
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// List alerts (active only unless a state flag is given)
+    #[command(
+        after_long_help = "Matchers: name=value, name!=value, name=~regex, name!~regex; values may \
+        be double-quoted; a bare first word means alertname=WORD.\n\nExamples:\n  ccmon alerts ls\n  ccmon alerts ls severity=P0 --group\n  ccmon alerts ls InstanceDown --silenced"
+    )]
+    Ls(AlertsLsArgs),
+
+    /// Create, list, expire, extend and import silences
+    #[command(subcommand)]
+    Silence(SilenceCommand),
+
+    /// Alertmanager version, cluster peers and a config summary
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsLsArgs {
+    /// Matchers the alerts must match
+    #[arg(value_name = "MATCHER")]
+    pub matchers: Vec<String>,
+
+    /// Show active alerts
+    #[arg(short, long)]
+    pub active: bool,
+
+    /// Show silenced alerts
+    #[arg(short, long)]
+    pub silenced: bool,
+
+    /// Show inhibited alerts
+    #[arg(short, long)]
+    pub inhibited: bool,
+
+    /// Group alerts as Alertmanager routes them
+    #[arg(long)]
+    pub group: bool,
+
+    /// Only alerts routed to receivers matching this regex
+    #[arg(short, long, value_name = "REGEX")]
+    pub receiver: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SilenceCommand {
+    /// Add a silence and print its ID
+    #[command(
+        after_long_help = "Examples:\n  ccmon alerts silence add InstanceDown instance=db-1 --duration 2h --comment 'maintenance'\n  ccmon alerts silence add 'severity=~\"P2|P3\"' --end 2026-12-01T08:00:00Z --comment 'weekend'"
+    )]
+    Add(SilenceAddArgs),
+
+    /// List silences (active and pending unless --expired); with -q, only their IDs
+    #[command(
+        after_long_help = "Examples:\n  ccmon alerts silence ls\n  ccmon alerts silence ls --within 2h\n  ccmon alerts silence expire $(ccmon alerts silence ls -q alertname=Foo)"
+    )]
+    Ls(SilenceLsArgs),
+
+    /// Expire silences by ID or by matchers
+    Expire(SilenceExpireArgs),
+
+    /// Extend silences by a duration from their current end
+    Extend(SilenceExtendArgs),
+
+    /// Import silences from amtool's JSON or the YAML list form
+    #[command(
+        after_long_help = "Examples:\n  ccmon alerts silence ls -o json > silences.json\n  ccmon --context dr alerts silence import silences.json"
+    )]
+    Import(SilenceImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceAddArgs {
+    /// Matchers of the silence (at least one)
+    #[arg(value_name = "MATCHER", required = true)]
+    pub matchers: Vec<String>,
+
+    /// How long the silence lasts, e.g. 2h, 1h30m, 1d
+    #[arg(
+        short,
+        long,
+        value_name = "DURATION",
+        required_unless_present = "end",
+        conflicts_with = "end"
+    )]
+    pub duration: Option<String>,
+
+    /// When the silence ends (RFC 3339)
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+
+    /// When the silence starts (RFC 3339) [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+
+    /// Why the silence exists
+    #[arg(short, long, value_name = "TEXT", required = true)]
+    pub comment: String,
+
+    /// Who creates it [default: the current user]
+    #[arg(short = 'a', long, value_name = "NAME")]
+    pub author: Option<String>,
+
+    /// Allow a silence that matches every alert
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceLsArgs {
+    /// Matchers the silences must match
+    #[arg(value_name = "MATCHER")]
+    pub matchers: Vec<String>,
+
+    /// Show expired silences instead of active and pending ones
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Only silences ending within D (or, with --expired, that ended within the last D)
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceExpireArgs {
+    /// Silence IDs
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "matching",
+        conflicts_with = "matching"
+    )]
+    pub ids: Vec<String>,
+
+    /// Expire every active silence whose matchers match these
+    #[arg(long, value_name = "MATCHER", num_args = 1..)]
+    pub matching: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceExtendArgs {
+    /// Silence IDs
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+
+    /// How much longer each silence lasts
+    #[arg(short, long, value_name = "DURATION", required = true)]
+    pub duration: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceImportArgs {
+    /// File to read, or - for stdin
+    #[arg(value_name = "FILE|-")]
+    pub input: PathBuf,
+
+    /// Create new silences even if the IDs exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+// ---------------------------------------------------------------------------------------
+// rules
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Lint Prometheus rule files (directories are searched for *.yml and *.yaml)
+    #[command(
+        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  cat rules.yml | ccmon rules lint -"
+    )]
+    Lint(RulesLintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesLintArgs {
+    /// Files or directories to lint, or - for stdin [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = LintFormatArg::Human)]
+    pub format: LintFormatArg,
+
+    /// Lowest severity that makes the command exit 1
+    #[arg(long, value_enum, default_value_t = FailOnLintArg::Error)]
+    pub fail_on: FailOnLintArg,
+
+    /// Lint settings [default: .ccmon-lint.yaml found upward from the linted files]
+    #[arg(long, value_name = "FILE")]
+    pub lint_config: Option<PathBuf>,
+}
+
+/// `rules lint --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormatArg {
+    /// Source line and caret, for people
+    Human,
+    /// An array of diagnostics
+    Json,
+    /// GitHub Actions workflow annotations
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
+
+/// `rules lint --fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnLintArg {
+    /// Fail on errors only
+    Error,
+    /// Fail on warnings and errors
+    Warning,
+}
+
+// ---------------------------------------------------------------------------------------
+// scaffold, context, completions, man
+
+#[derive(Debug, Args)]
+pub struct ScaffoldArgs {
+    /// Directory to write into
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Overwrite files that exist and differ
+    #[arg(long)]
+    pub force: bool,
+
+    /// Only list what would be written or changed
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Show a diff of what would change (implies --dry-run)
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Exporters to deploy (comma-separated: node, postgres, blackbox)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "node,postgres,blackbox"
+    )]
+    pub exporters: Vec<String>,
+
+    /// Receivers to configure (comma-separated: email, slack, pagerduty, webhook)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "email,slack,pagerduty,webhook"
+    )]
+    pub receivers: Vec<String>,
+
+    /// Address where Prometheus reaches `ccmon health serve`
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        default_value = "host.docker.internal:8080"
+    )]
+    pub ccmon_host: String,
+
+    /// Prometheus retention
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub retention: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContextCommand {
+    /// List the contexts of the config file; * marks the current one
+    Ls,
+
+    /// Make NAME the current context (written to the config file, comments kept)
+    Use(ContextUseArgs),
+
+    /// Show the effective settings and where each came from (secrets redacted)
+    #[command(
+        after_long_help = "Examples:\n  ccmon context show\n  ccmon --context prod context show -o json"
+    )]
+    Show,
+}
+
+#[derive(Debug, Args)]
+pub struct ContextUseArgs {
+    /// Context name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write the pages into
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+// ---------------------------------------------------------------------------------------
+// From arguments to settings: the only place where clap types are converted.
+
+impl Cli {
+    /// The command definition, for completions and man pages.
+    pub fn definition() -> clap::Command {
+        <Cli as clap::CommandFactory>::command()
+    }
+
+    /// Parses the process arguments; clap prints help or usage errors and exits itself.
+    pub fn parse_args() -> (Cli, GlobalSettings) {
+        let matches = Self::definition().get_matches();
+        let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+            Ok(cli) => cli,
+            Err(err) => err.exit(),
+        };
+        let settings = cli.global_settings(&matches);
+        (cli, settings)
+    }
+
+    /// Parses from an iterator (for tests), with the same conversion as the binary.
+    pub fn try_parse_from_iter<I, T>(args: I) -> Result<(Cli, GlobalSettings), clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::definition().try_get_matches_from(args)?;
+        let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+        let settings = cli.global_settings(&matches);
+        Ok((cli, settings))
+    }
+
+    fn global_settings(&self, matches: &clap::ArgMatches) -> GlobalSettings {
+        use clap::parser::ValueSource;
+        let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
+        let g = &self.global;
+        GlobalSettings {
+            format: match g.output {
+                OutputArg::Table => Format::Table,
+                OutputArg::Wide => Format::Wide,
+                OutputArg::Json => Format::Json,
+                OutputArg::Yaml => Format::Yaml,
+            },
+            color: if g.no_color {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            },
+            verbosity: if g.quiet {
+                -1
+            } else {
+                i8::try_from(g.verbose).unwrap_or(i8::MAX)
+            },
+            config_path: g.config.clone(),
+            config_path_from_env: from_env("config"),
+            context: g.context.clone(),
+            context_from_env: from_env("context"),
+            flags: FlagSettings {
+                prometheus_url: g.prometheus_url.clone(),
+                alertmanager_urls: g.alertmanager_url.clone(),
+                redis_url: g.redis_url.clone(),
+                database_url: g.database_url.clone(),
+                bearer_token_file: g.bearer_token_file.clone(),
+                timeout: g.timeout.clone(),
+            },
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Prometheus-style durations (`500ms`, `90s`, `1h30m`, `2d`, `1w`, `1y`), the one syntax
+//! ccmon accepts wherever a duration is given: flags, config files and silence files.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A duration string that is not valid Prometheus syntax.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {input:?}: {reason}")]
+pub struct DurationError {
+    input: String,
+    reason: &'static str,
+}
+
+/// Units from largest to smallest: Prometheus requires them in this order, each at most once.
+const UNITS: [(&str, u64); 7] = [
+    ("y", 365 * 24 * 3600 * 1000),
+    ("w", 7 * 24 * 3600 * 1000),
+    ("d", 24 * 3600 * 1000),
+    ("h", 3600 * 1000),
+    ("m", 60 * 1000),
+    ("s", 1000),
+    ("ms", 1),
+];
+
+/// Parses a duration such as `1h30m`. `0` alone is accepted, as in Prometheus.
+pub fn parse(input: &str) -> Result<Duration, DurationError> {
+    let err = |reason| DurationError {
+        input: input.to_owned(),
+        reason,
+    };
+    if input == "0" {
+        return Ok(Duration::ZERO);
+    }
+    if input.is_empty() {
+        return Err(err(
+            "empty; use a number and a unit such as 30s, 5m, 2h, 1d",
+        ));
+    }
+    let mut rest = input;
+    let mut total_ms: u64 = 0;
+    let mut last_unit: Option<usize> = None;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(err(
+                "expected a number; use a number and a unit such as 30s, 5m, 2h, 1d",
+            ));
+        }
+        let number: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| err("number too large"))?;
+        rest = &rest[digits..];
+        // "ms" before "m": try the longest unit that matches.
+        let unit = UNITS
+            .iter()
+            .enumerate()
+            .filter(|(_, (u, _))| rest.starts_with(u))
+            .max_by_key(|(_, (u, _))| u.len())
+            .map(|(i, &(u, ms))| (i, u, ms));
+        let Some((index, unit, unit_ms)) = unit else {
+            return Err(err(
+                "unknown or missing unit; units are ms, s, m, h, d, w, y",
+            ));
+        };
+        if last_unit.is_some_and(|last| index <= last) {
+            return Err(err(
+                "units must go from largest to smallest, each once (e.g. 1h30m)",
+            ));
+        }
+        last_unit = Some(index);
+        total_ms = number
+            .checked_mul(unit_ms)
+            .and_then(|v| v.checked_add(total_ms))
+            .ok_or_else(|| err("duration too large"))?;
+        rest = &rest[unit.len()..];
+    }
+    Ok(Duration::from_millis(total_ms))
+}
+
+/// Formats a duration the way Prometheus prints it (`1h30m`, `500ms`, `0s`).
+pub fn format(duration: Duration) -> String {
+    let mut ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+    if ms == 0 {
+        return "0s".to_owned();
+    }
+    let mut out = String::new();
+    for &(unit, unit_ms) in &UNITS {
+        if ms >= unit_ms {
+            out.push_str(&(ms / unit_ms).to_string());
+            out.push_str(unit);
+            ms %= unit_ms;
+        }
+    }
+    out
+}
+
+/// A duration that displays in Prometheus syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromDuration(pub Duration);
+
+impl fmt::Display for PromDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prometheus_syntax() {
+        assert_eq!(parse("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse("2d"), Ok(Duration::from_secs(2 * 86400)));
+        assert_eq!(parse("1w"), Ok(Duration::from_secs(7 * 86400)));
+        assert_eq!(parse("1m500ms"), Ok(Duration::from_millis(60_500)));
+        assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse("0"), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn rejects_what_prometheus_rejects() {
+        for bad in [
+            "",
+            "5",
+            "1.5h",
+            "30m1h",
+            "1h1h",
+            "h",
+            "-1h",
+            "1 h",
+            "10x",
+            "99999999999999999999y",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for s in ["1h30m", "500ms", "2d", "1w", "1y2d", "1m500ms"] {
+            let d = parse(s).unwrap();
+            assert_eq!(format(d), s);
+        }
+        assert_eq!(format(Duration::ZERO), "0s");
+    }
+}

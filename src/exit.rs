@@ -1,0 +1,125 @@
+//! The documented exit codes and the one function that turns an error into a message on
+//! stderr and a code. Each error type maps to exactly one code here.
+
+use std::fmt::Write as _;
+
+use crate::config::ConfigError;
+use crate::output::write_stderr_line;
+
+/// ccmon's exit codes (DESIGN.md section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    /// Success.
+    Success = 0,
+    /// The thing checked is bad: lint errors, unhealthy, a failed import.
+    Failure = 1,
+    /// Usage or configuration error.
+    Usage = 2,
+    /// A server or network could not be reached.
+    Unreachable = 3,
+}
+
+impl ExitStatus {
+    /// The numeric code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// The outcome of a command that ran to the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// One of the documented statuses.
+    Status(ExitStatus),
+    /// A raw code, for `stream watch` which exits with its child's code.
+    Code(u8),
+}
+
+impl Outcome {
+    /// The numeric code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Status(s) => s.code(),
+            Outcome::Code(c) => c,
+        }
+    }
+}
+
+impl From<ExitStatus> for Outcome {
+    fn from(s: ExitStatus) -> Self {
+        Outcome::Status(s)
+    }
+}
+
+/// A command that another issue delivers and this build does not have yet.
+#[derive(Debug, thiserror::Error)]
+#[error("`ccmon {command}` is not yet available in this build")]
+pub struct NotYetAvailable {
+    /// The command, e.g. `rules lint`.
+    pub command: &'static str,
+}
+
+/// Picks the exit code for an error by the first typed error in its chain.
+pub fn classify(err: &anyhow::Error) -> ExitStatus {
+    for cause in err.chain() {
+        if cause.is::<ConfigError>() || cause.is::<NotYetAvailable>() {
+            return ExitStatus::Usage;
+        }
+        if let Some(e) = cause.downcast_ref::<reqwest::Error>()
+            && (e.is_connect() || e.is_timeout())
+        {
+            return ExitStatus::Unreachable;
+        }
+    }
+    ExitStatus::Usage
+}
+
+/// Whether the error is stdout having been closed (`ccmon ... | head`), which is not a
+/// failure: ccmon then exits 0 silently, as ripgrep does.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints `error: headline`, the cause chain and a hint to stderr, all redacted, and
+/// returns the exit code.
+pub fn report(err: &anyhow::Error) -> u8 {
+    if is_broken_pipe(err) {
+        return ExitStatus::Success.code();
+    }
+    let mut text = format!("error: {err}");
+    let mut previous = err.to_string();
+    for cause in err.chain().skip(1) {
+        let line = cause.to_string();
+        // Some libraries repeat their source's text in their own message; say it once.
+        if previous.contains(&line) {
+            continue;
+        }
+        let _ = write!(text, "\n  caused by: {line}");
+        previous = line;
+    }
+    if let Some(hint) = hint(err) {
+        let _ = write!(text, "\nhint: {hint}");
+    }
+    write_stderr_line(&text);
+    classify(err).code()
+}
+
+fn hint(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        if let Some(e) = cause.downcast_ref::<ConfigError>() {
+            return e.hint();
+        }
+        if let Some(e) = cause.downcast_ref::<NotYetAvailable>() {
+            return Some(format!(
+                "`ccmon {}` is planned (see DESIGN.md); `ccmon --help` lists what works today",
+                e.command
+            ));
+        }
+        None
+    })
+}

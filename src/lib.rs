@@ -1,0 +1,69 @@
+//! ccmon: the operator's toolbox for a fleet of Claude Code agents and the monitoring
+//! stack around them. The binary is a thin shell around [`run`]; tests and benchmarks
+//! call the same library code.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod duration;
+pub mod exit;
+pub mod generate;
+pub mod logging;
+pub mod output;
+pub mod redact;
+pub mod yaml;
+
+use cli::{Cli, Command, ContextCommand};
+use config::{Environment, GlobalSettings};
+use exit::{NotYetAvailable, Outcome};
+use output::Printer;
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result<Outcome> {
+    let printer = Printer::new(global.format, global.color, env.no_color());
+    match cli.command {
+        Command::Context(ContextCommand::Ls) => commands::context::ls(&global, &env, &printer),
+        Command::Context(ContextCommand::Use(args)) => {
+            commands::context::use_(&global, &env, &args.name)
+        }
+        Command::Context(ContextCommand::Show) => commands::context::show(&global, &env, &printer),
+        Command::Completions(args) => commands::generate::completions(args.shell),
+        Command::Man(args) => commands::generate::man(&args.dir),
+        other => Err(NotYetAvailable {
+            command: command_name(&other),
+        }
+        .into()),
+    }
+}
+
+/// The user-facing name of a command, for messages.
+fn command_name(command: &Command) -> &'static str {
+    use cli::{
+        AlertsCommand as A, HealthCommand as H, RulesCommand as R, SilenceCommand as S,
+        StreamCommand as St,
+    };
+    match command {
+        Command::Health(H::Serve(_)) => "health serve",
+        Command::Health(H::Check(_)) => "health check",
+        Command::Stream(St::Watch(_)) => "stream watch",
+        Command::Stream(St::Ingest(_)) => "stream ingest",
+        Command::Stream(St::Tail(_)) => "stream tail",
+        Command::Stream(St::Ls(_)) => "stream ls",
+        Command::Stream(St::Flush(_)) => "stream flush",
+        Command::Query(q) if q.range.is_some() => "query range",
+        Command::Query(_) => "query",
+        Command::Targets(_) => "targets",
+        Command::Alerts(A::Ls(_)) => "alerts ls",
+        Command::Alerts(A::Silence(S::Add(_))) => "alerts silence add",
+        Command::Alerts(A::Silence(S::Ls(_))) => "alerts silence ls",
+        Command::Alerts(A::Silence(S::Expire(_))) => "alerts silence expire",
+        Command::Alerts(A::Silence(S::Extend(_))) => "alerts silence extend",
+        Command::Alerts(A::Silence(S::Import(_))) => "alerts silence import",
+        Command::Alerts(A::Status) => "alerts status",
+        Command::Rules(R::Lint(_)) => "rules lint",
+        Command::Scaffold(_) => "scaffold",
+        Command::Context(_) => "context",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+    }
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary (one link step on a 2-core machine): a module per
+//! command family, plus `util` (running the ccmon binary) and `support` (real services
+//! and the agent stand-in).
+
+// Tests print diagnostics and the harness sends signals to the services it started.
+#![allow(clippy::print_stdout, clippy::print_stderr, unsafe_code)]
+// Tests read PATH and the like to set up children; the env rule is for ccmon itself.
+#![allow(clippy::disallowed_methods)]
+
+mod cli;
+mod context;
+mod generated;
+mod util;

@@ -1,0 +1,167 @@
+//! Running the `ccmon` binary as a user would, in an isolated environment, with failures
+//! that explain themselves (command, stdout, stderr, exit code).
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A `ccmon` invocation with a clean environment: only PATH, and a temporary HOME so no
+/// config file of the machine's user leaks in.
+pub struct Ccmon {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+    shown: Vec<String>,
+    _home: Option<tempfile::TempDir>,
+}
+
+/// The result of a finished invocation.
+#[derive(Debug)]
+pub struct Output {
+    /// What was run, for messages.
+    pub shown: String,
+    /// Exit code (-1 if killed by a signal).
+    pub code: i32,
+    /// Captured stdout.
+    pub stdout: String,
+    /// Captured stderr.
+    pub stderr: String,
+}
+
+/// Path of the built binary.
+pub fn ccmon_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ccmon"))
+}
+
+/// A new invocation with a fresh temporary HOME.
+pub fn ccmon() -> Ccmon {
+    let home = tempfile::tempdir().expect("create temp HOME");
+    let mut c = Ccmon::in_home(home.path());
+    c._home = Some(home);
+    c
+}
+
+impl Ccmon {
+    /// A new invocation with HOME set to `home`.
+    pub fn in_home(home: &Path) -> Ccmon {
+        let mut cmd = Command::new(ccmon_bin());
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Ccmon {
+            cmd,
+            stdin: None,
+            shown: vec!["ccmon".into()],
+            _home: None,
+        }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for a in args {
+            self.shown.push(a.as_ref().to_string_lossy().into_owned());
+            self.cmd.arg(a);
+        }
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.shown
+            .insert(0, format!("{key}={}", value.as_ref().to_string_lossy()));
+        self.cmd.env(key, value);
+        self
+    }
+
+    /// Feeds `input` on stdin.
+    #[allow(dead_code)] // for commands that read `-` (stream ingest, silence import)
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self.cmd.stdin(Stdio::piped());
+        self
+    }
+
+    /// Runs to completion.
+    pub fn run(mut self) -> Output {
+        let shown = self.shown.join(" ");
+        let mut child = self
+            .cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start `{shown}`: {e}"));
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().expect("stdin is piped");
+            // The child may exit before reading everything; that is its business.
+            let _ = pipe.write_all(&input);
+        }
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("cannot wait for `{shown}`: {e}"));
+        Output {
+            shown,
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts exit code 0.
+    pub fn ok(self) -> Output {
+        self.run().code(0)
+    }
+}
+
+impl Output {
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(self.code, expected, "unexpected exit code\n{self}");
+        self
+    }
+
+    /// Asserts stdout contains `needle`.
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n{self}"
+        );
+        self
+    }
+
+    /// Asserts stderr contains `needle`.
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n{self}"
+        );
+        self
+    }
+
+    /// Asserts neither stdout nor stderr contains `needle` (e.g. a secret).
+    #[track_caller]
+    pub fn nowhere(self, needle: &str) -> Self {
+        assert!(
+            !self.stdout.contains(needle) && !self.stderr.contains(needle),
+            "{needle:?} must not appear in the output\n{self}"
+        );
+        self
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "command: {}\nexit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.shown, self.code, self.stdout, self.stderr
+        )
+    }
+}
