@@ -10,4 +10,6 @@
 mod cli;
 mod context;
 mod generated;
+mod standin;
+mod support;
 mod util;

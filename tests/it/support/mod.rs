@@ -1,0 +1,3 @@
+//! Test support: real services and the agent stand-in.
+
+pub mod standin;
