@@ -11,6 +11,7 @@ pub mod generate;
 pub mod logging;
 pub mod output;
 pub mod redact;
+pub mod stream;
 pub mod yaml;
 
 use cli::{Cli, Command, ContextCommand};

@@ -1,0 +1,6 @@
+//! The stream monitor: Claude Code stream-json events, their recording in Redis Streams or
+//! the local spool, and the per-agent summary (`agent:{id}:meta`).
+
+pub mod parse;
+pub mod record;
+pub mod summary;

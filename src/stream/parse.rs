@@ -1,0 +1,592 @@
+//! Parsing one line of Claude Code stream-json into what ccmon needs to know about it.
+//!
+//! Lenient by design (see `reference/stream-json.md`): unknown fields are ignored, unknown
+//! `type`s are kept as [`EventType::Unknown`], a line whose known fields have unexpected
+//! shapes falls back to a minimal reading of `type`/`subtype`/`session_id`, and a line that
+//! is not a JSON object is [`EventType::Raw`]. Nothing here can fail or panic: every line
+//! yields a [`Parsed`].
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::record::EventType;
+
+/// Token usage of one API message, or the run's totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Usage {
+    /// Uncached input tokens.
+    pub input_tokens: u64,
+    /// Output tokens.
+    pub output_tokens: u64,
+    /// Input tokens written to the prompt cache.
+    pub cache_creation_input_tokens: u64,
+    /// Input tokens read from the prompt cache.
+    pub cache_read_input_tokens: u64,
+}
+
+/// A tool call on an assistant line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolUse {
+    /// `toolu_...` id, matched by the later `tool_result`.
+    pub id: String,
+    /// Tool name, e.g. `Bash` or `mcp__server__tool`.
+    pub name: String,
+    /// The input exactly as sent (compact JSON text), for loop detection.
+    pub input: String,
+}
+
+/// A tool result on a user line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolResult {
+    /// The `tool_use` it answers.
+    pub tool_use_id: String,
+    /// Whether the tool failed.
+    pub is_error: bool,
+}
+
+/// An MCP server as reported by `system/init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McpServer {
+    /// Server name.
+    pub name: String,
+    /// `connected`, `failed`, `needs-auth`, `pending`, ...
+    pub status: String,
+}
+
+/// The final `result` line's totals, which win over anything counted along the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// Whether the run failed.
+    pub is_error: bool,
+    /// Turns as Claude Code counts them.
+    pub num_turns: Option<u64>,
+    /// Total cost in USD.
+    pub total_cost_usd: Option<f64>,
+    /// Aggregate usage.
+    pub usage: Option<Usage>,
+    /// Wall time of the run in ms.
+    pub duration_ms: Option<u64>,
+}
+
+/// What one line says.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parsed {
+    /// Classification.
+    pub event_type: Option<EventType>,
+    /// Top-level `type` ("" when not JSON).
+    pub type_: String,
+    /// `subtype` ("" when absent).
+    pub subtype: String,
+    /// `session_id` ("" when absent).
+    pub session_id: String,
+    /// Set for subagent traffic: the parent Task/Agent `tool_use` id.
+    pub parent_tool_use_id: Option<String>,
+    /// `message.id` of assistant lines (several lines can share one).
+    pub message_id: Option<String>,
+    /// `message.model` of assistant lines, or `model` of `system/init`.
+    pub model: Option<String>,
+    /// `message.usage` of assistant lines (repeated on every line of one message).
+    pub usage: Option<Usage>,
+    /// Tool calls on this line.
+    pub tool_uses: Vec<ToolUse>,
+    /// Tool results on this line.
+    pub tool_results: Vec<ToolResult>,
+    /// Number of thinking (and redacted thinking) blocks.
+    pub thinking_blocks: u32,
+    /// Number of text blocks.
+    pub text_blocks: u32,
+    /// The first text of the line, for display (trimmed to a snippet by the display).
+    pub text: Option<String>,
+    /// MCP servers from `system/init`.
+    pub mcp_servers: Vec<McpServer>,
+    /// Totals of a `result` line.
+    pub result: Option<RunResult>,
+    /// For `tool_progress`: the tool call still running.
+    pub progress_tool_use_id: Option<String>,
+    /// The assistant line's `error` (e.g. `rate_limit`, `billing_error`).
+    pub error: Option<String>,
+}
+
+impl Parsed {
+    /// The classification (never absent after [`parse`]).
+    pub fn event_type(&self) -> EventType {
+        self.event_type.unwrap_or(EventType::Unknown)
+    }
+
+    /// Whether this is an API retry notice (`system/api_retry`).
+    pub fn is_api_retry(&self) -> bool {
+        self.type_ == "system" && self.subtype == "api_retry"
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lenient wire shapes. Borrowed strings where the JSON has no escapes; big payloads
+// (tool inputs, results, file contents) are skipped or kept as raw text, never built.
+
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(rename = "type", borrow, default)]
+    type_: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    subtype: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    session_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    parent_tool_use_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    message: Option<Message<'a>>,
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
+    // system/init
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    mcp_servers: Option<Vec<WireMcp<'a>>>,
+    // result
+    #[serde(default)]
+    is_error: Option<bool>,
+    #[serde(default)]
+    num_turns: Option<u64>,
+    #[serde(default)]
+    total_cost_usd: Option<f64>,
+    #[serde(default)]
+    usage: Option<Usage>,
+    #[serde(default)]
+    duration_ms: Option<u64>,
+    // tool_progress
+    #[serde(borrow, default)]
+    tool_use_id: Option<Cow<'a, str>>,
+    // The older flattened form: {"type":"tool_use","id":..,"name":..,"input":..}
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(default)]
+    usage: Option<Usage>,
+    // Kept raw: `content` is a string or an array of blocks, and an untagged enum would
+    // buffer it, which RawValue tool inputs inside cannot survive.
+    #[serde(borrow, default)]
+    content: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Block<'a> {
+    #[serde(rename = "type", borrow, default)]
+    type_: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    tool_use_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    is_error: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct WireMcp<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+}
+
+/// Only the discriminators, for lines whose other fields have unexpected shapes.
+#[derive(Deserialize)]
+struct Minimal<'a> {
+    #[serde(rename = "type", borrow, default)]
+    type_: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    subtype: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    session_id: Option<Cow<'a, str>>,
+}
+
+fn own(s: Option<Cow<'_, str>>) -> String {
+    s.map(Cow::into_owned).unwrap_or_default()
+}
+
+/// Parses one line (without its newline). Never fails.
+pub fn parse(line: &[u8]) -> Parsed {
+    let trimmed = line.trim_ascii();
+    if !trimmed.starts_with(b"{") {
+        return raw();
+    }
+    match serde_json::from_slice::<Line<'_>>(trimmed) {
+        Ok(l) => from_line(l),
+        Err(_) => match serde_json::from_slice::<Minimal<'_>>(trimmed) {
+            // Valid JSON, but a known field has a shape we do not expect: keep the
+            // discriminators, classify by type only.
+            Ok(m) => {
+                let type_ = own(m.type_);
+                let subtype = own(m.subtype);
+                Parsed {
+                    event_type: Some(classify_bare(&type_, &subtype)),
+                    type_,
+                    subtype,
+                    session_id: own(m.session_id),
+                    ..Parsed::default()
+                }
+            }
+            Err(_) => raw(),
+        },
+    }
+}
+
+fn raw() -> Parsed {
+    Parsed {
+        event_type: Some(EventType::Raw),
+        ..Parsed::default()
+    }
+}
+
+/// The event type from `type`/`subtype` alone.
+fn classify_bare(type_: &str, subtype: &str) -> EventType {
+    match type_ {
+        "system" | "tool_progress" | "rate_limit_event" => EventType::System,
+        "assistant" => EventType::Text,
+        "user" => EventType::ToolResult,
+        "result" if subtype == "success" => EventType::Result,
+        "result" => EventType::Error,
+        "stream_event" => EventType::StreamEvent,
+        "tool_use" => EventType::ToolUse,
+        "tool_result" => EventType::ToolResult,
+        "text" => EventType::Text,
+        "thinking" => EventType::Thinking,
+        _ => EventType::Unknown,
+    }
+}
+
+fn from_line(l: Line<'_>) -> Parsed {
+    let type_ = own(l.type_);
+    let subtype = own(l.subtype);
+    let mut p = Parsed {
+        session_id: own(l.session_id),
+        parent_tool_use_id: l.parent_tool_use_id.map(Cow::into_owned),
+        ..Parsed::default()
+    };
+    let error = l.error.and_then(|e| {
+        let text = e.get();
+        (text != "null")
+            .then(|| serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned()))
+    });
+
+    let event_type = match type_.as_str() {
+        "assistant" | "user" => {
+            if let Some(m) = l.message {
+                p.message_id = m.id.map(Cow::into_owned);
+                p.model = m.model.map(Cow::into_owned);
+                p.usage = m.usage;
+                if let Some(content) = m.content {
+                    let text = content.get();
+                    if text.starts_with('[') {
+                        // Blocks of unexpected shape are skipped, not fatal.
+                        if let Ok(blocks) = serde_json::from_str::<Vec<Block<'_>>>(text) {
+                            for b in blocks {
+                                read_block(&mut p, b);
+                            }
+                        }
+                    } else if let Ok(t) = serde_json::from_str::<String>(text) {
+                        p.text_blocks += 1;
+                        p.text = Some(t);
+                    }
+                }
+            }
+            if error.is_some() {
+                p.error = error;
+                EventType::Error
+            } else if !p.tool_uses.is_empty() {
+                EventType::ToolUse
+            } else if !p.tool_results.is_empty() {
+                EventType::ToolResult
+            } else if type_ == "user" {
+                // A prompt or a synthetic user message: not the agent's output.
+                EventType::System
+            } else if p.text_blocks == 0 && p.thinking_blocks > 0 {
+                EventType::Thinking
+            } else {
+                EventType::Text
+            }
+        }
+        "result" => {
+            let is_error = l.is_error.unwrap_or(false) || subtype != "success";
+            p.result = Some(RunResult {
+                is_error,
+                num_turns: l.num_turns,
+                total_cost_usd: l.total_cost_usd,
+                usage: l.usage,
+                duration_ms: l.duration_ms,
+            });
+            if is_error {
+                EventType::Error
+            } else {
+                EventType::Result
+            }
+        }
+        "system" => {
+            if subtype == "init" {
+                p.model = l.model.map(Cow::into_owned);
+                p.mcp_servers = l
+                    .mcp_servers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|m| McpServer {
+                        name: own(m.name),
+                        status: own(m.status),
+                    })
+                    .collect();
+            }
+            EventType::System
+        }
+        "tool_progress" => {
+            p.progress_tool_use_id = l.tool_use_id.map(Cow::into_owned);
+            EventType::System
+        }
+        "rate_limit_event" => EventType::System,
+        "stream_event" => EventType::StreamEvent,
+        // The older flattened form.
+        "tool_use" => {
+            p.tool_uses.push(ToolUse {
+                id: own(l.id),
+                name: own(l.name),
+                input: l.input.map(|r| r.get().to_owned()).unwrap_or_default(),
+            });
+            EventType::ToolUse
+        }
+        "tool_result" => {
+            p.tool_results.push(ToolResult {
+                tool_use_id: own(l.tool_use_id),
+                is_error: l.is_error.unwrap_or(false),
+            });
+            EventType::ToolResult
+        }
+        "text" => {
+            p.text_blocks += 1;
+            p.text = l.text.map(Cow::into_owned);
+            EventType::Text
+        }
+        "thinking" => {
+            p.thinking_blocks += 1;
+            EventType::Thinking
+        }
+        _ => EventType::Unknown,
+    };
+    p.event_type = Some(event_type);
+    p.type_ = type_;
+    p.subtype = subtype;
+    p
+}
+
+fn read_block(p: &mut Parsed, b: Block<'_>) {
+    match b.type_.as_deref().unwrap_or("") {
+        "text" => {
+            p.text_blocks += 1;
+            if p.text.is_none() {
+                p.text = b.text.map(Cow::into_owned);
+            }
+        }
+        "thinking" | "redacted_thinking" => p.thinking_blocks += 1,
+        "tool_use" | "server_tool_use" => p.tool_uses.push(ToolUse {
+            id: own(b.id),
+            name: own(b.name),
+            input: b.input.map(|r| r.get().to_owned()).unwrap_or_default(),
+        }),
+        "tool_result" => p.tool_results.push(ToolResult {
+            tool_use_id: own(b.tool_use_id),
+            is_error: b.is_error.unwrap_or(false),
+        }),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn et(line: &str) -> EventType {
+        parse(line.as_bytes()).event_type()
+    }
+
+    #[test]
+    fn classifies_every_documented_type() {
+        assert_eq!(
+            et(
+                r#"{"type":"system","subtype":"init","session_id":"s","model":"m","mcp_servers":[{"name":"a","status":"connected"}]}"#
+            ),
+            EventType::System
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"hi"}]}}"#
+            ),
+            EventType::Text
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"thinking","thinking":"hm","signature":"x"}]}}"#
+            ),
+            EventType::Thinking
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"redacted_thinking","data":"x"}]}}"#
+            ),
+            EventType::Thinking
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"a"},{"type":"tool_use","id":"t","name":"Bash","input":{"command":"ls"}}]}}"#
+            ),
+            EventType::ToolUse
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"ok"}]}}"#
+            ),
+            EventType::ToolResult
+        );
+        assert_eq!(
+            et(r#"{"type":"user","message":{"role":"user","content":"a prompt"}}"#),
+            EventType::System
+        );
+        assert_eq!(
+            et(r#"{"type":"result","subtype":"success","is_error":false,"num_turns":2}"#),
+            EventType::Result
+        );
+        assert_eq!(
+            et(r#"{"type":"result","subtype":"success","is_error":true,"api_error_status":402}"#),
+            EventType::Error
+        );
+        assert_eq!(
+            et(r#"{"type":"result","subtype":"error_max_turns","is_error":true,"errors":["x"]}"#),
+            EventType::Error
+        );
+        assert_eq!(
+            et(r#"{"type":"result","subtype":"error_during_execution"}"#),
+            EventType::Error
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"stream_event","event":{"type":"content_block_delta","delta":{"type":"text_delta","text":"h"}}}"#
+            ),
+            EventType::StreamEvent
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"tool_progress","tool_use_id":"t","tool_name":"Bash","elapsed_time_seconds":30}"#
+            ),
+            EventType::System
+        );
+        assert_eq!(
+            et(r#"{"type":"rate_limit_event","rate_limit_info":{"status":"rejected"}}"#),
+            EventType::System
+        );
+        assert_eq!(
+            et(r#"{"type":"system","subtype":"api_retry","attempt":1,"max_retries":10}"#),
+            EventType::System
+        );
+        assert_eq!(
+            et(r#"{"type":"system","subtype":"compact_boundary","compact_metadata":{}}"#),
+            EventType::System
+        );
+        assert_eq!(
+            et(
+                r#"{"type":"assistant","message":{"id":"m","content":[{"type":"text","text":"x"}]},"error":"billing_error"}"#
+            ),
+            EventType::Error
+        );
+        assert_eq!(et(r#"{"type":"brand_new_type","x":1}"#), EventType::Unknown);
+        assert_eq!(et(r#"{"no_type":true}"#), EventType::Unknown);
+        // The older flattened form.
+        assert_eq!(
+            et(r#"{"type":"tool_use","id":"t","name":"Read","input":{"path":"a"}}"#),
+            EventType::ToolUse
+        );
+    }
+
+    #[test]
+    fn raw_and_odd_lines() {
+        for line in [
+            "not json",
+            "",
+            "   ",
+            "[1,2]",
+            "42",
+            "\"str\"",
+            "{",
+            "{\"type\":",
+            "\u{feff}",
+        ] {
+            assert_eq!(et(line), EventType::Raw, "{line:?}");
+        }
+        assert_eq!(parse(b"\xff\xfe{").event_type(), EventType::Raw);
+        // Known field with an unexpected shape: falls back to the discriminators.
+        let p = parse(br#"{"type":"assistant","session_id":"s","message":"oops"}"#);
+        assert_eq!(
+            (p.event_type(), p.session_id.as_str()),
+            (EventType::Text, "s")
+        );
+        let p = parse(br#"{"type":"result","subtype":"success","num_turns":"many"}"#);
+        assert_eq!(p.event_type(), EventType::Result);
+    }
+
+    #[test]
+    fn reads_the_details() {
+        let p = parse(br#"{"type":"assistant","message":{"id":"msg_1","model":"claude","usage":{"input_tokens":3,"output_tokens":5,"cache_read_input_tokens":7,"cache_creation_input_tokens":11,"service_tier":"standard"},"content":[{"type":"tool_use","id":"toolu_1","name":"mcp__perplexity__ask","input":{"q":"x"}}]},"parent_tool_use_id":"toolu_0","session_id":"sess"}"#);
+        assert_eq!(p.message_id.as_deref(), Some("msg_1"));
+        assert_eq!(p.parent_tool_use_id.as_deref(), Some("toolu_0"));
+        assert_eq!(
+            p.usage,
+            Some(Usage {
+                input_tokens: 3,
+                output_tokens: 5,
+                cache_read_input_tokens: 7,
+                cache_creation_input_tokens: 11
+            })
+        );
+        assert_eq!(
+            p.tool_uses,
+            vec![ToolUse {
+                id: "toolu_1".into(),
+                name: "mcp__perplexity__ask".into(),
+                input: r#"{"q":"x"}"#.into()
+            }]
+        );
+        let p = parse(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"e"}],"is_error":true}]}}"#);
+        assert_eq!(
+            p.tool_results,
+            vec![ToolResult {
+                tool_use_id: "toolu_1".into(),
+                is_error: true
+            }]
+        );
+        let p = parse(br#"{"type":"result","subtype":"success","is_error":false,"num_turns":19,"total_cost_usd":0.21,"duration_ms":42800,"usage":{"input_tokens":16,"output_tokens":956}}"#);
+        let r = p.result.unwrap();
+        assert_eq!(
+            (r.num_turns, r.total_cost_usd, r.duration_ms),
+            (Some(19), Some(0.21), Some(42800))
+        );
+        let p =
+            parse(br#"{"type":"tool_progress","tool_use_id":"toolu_9","elapsed_time_seconds":5}"#);
+        assert_eq!(p.progress_tool_use_id.as_deref(), Some("toolu_9"));
+    }
+}
