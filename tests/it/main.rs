@@ -10,6 +10,8 @@
 mod cli;
 mod context;
 mod generated;
+mod harness;
 mod standin;
+mod stream;
 mod support;
 mod util;
