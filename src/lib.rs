@@ -3,6 +3,7 @@
 //! call the same library code.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod duration;
@@ -14,7 +15,7 @@ pub mod redact;
 pub mod stream;
 pub mod yaml;
 
-use cli::{Cli, Command, ContextCommand};
+use cli::{Cli, Command, ContextCommand, StreamCommand};
 use config::{Environment, GlobalSettings};
 use exit::{NotYetAvailable, Outcome};
 use output::Printer;
@@ -29,6 +30,18 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         }
         Command::Context(ContextCommand::Show) => commands::context::show(&global, &env, &printer),
         Command::Completions(args) => commands::generate::completions(args.shell),
+        Command::Stream(StreamCommand::Ingest(args)) => {
+            commands::stream::ingest(&args, &config::load(&global, &env)?.settings, &printer)
+        }
+        Command::Stream(StreamCommand::Ls(args)) => commands::stream::ls(
+            &args,
+            &config::load(&global, &env)?.settings,
+            &printer,
+            global.verbosity < 0,
+        ),
+        Command::Stream(StreamCommand::Tail(args)) => {
+            commands::stream::tail(&args, &config::load(&global, &env)?.settings, &printer)
+        }
         Command::Man(args) => commands::generate::man(&args.dir),
         other => Err(NotYetAvailable {
             command: command_name(&other),

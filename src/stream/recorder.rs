@@ -1,0 +1,263 @@
+//! Turning input lines into records: sequence numbers, receive times, the agent id, the
+//! running summary, and batches handed to a sink. Shared by `stream ingest` and
+//! `stream watch`.
+
+use super::parse::{Parsed, parse};
+use super::record::{EventType, Record};
+use super::summary::{AgentState, Summary};
+
+/// Lines held back while waiting for the stream to name its session (the agent id
+/// defaults to the session id); past this many the agent gets a generated id.
+const HOLD_LINES: usize = 16;
+
+/// Where batches of records go.
+pub trait Sink {
+    /// The error a sink reports.
+    type Error;
+    /// Stores `records` (in order, all of one agent) and the agent's summary after them.
+    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), Self::Error>;
+}
+
+/// Settings of a recorder.
+#[derive(Debug, Clone)]
+pub struct RecorderConfig {
+    /// `--agent-id`, if given.
+    pub agent_id: Option<String>,
+    /// What is recorded (the command, or the file ingested), for the summary.
+    pub command: String,
+    /// Records per batch.
+    pub batch_size: usize,
+}
+
+/// Builds records from lines and hands them to a sink in batches.
+pub struct Recorder<S: Sink> {
+    config: RecorderConfig,
+    run_id: String,
+    seq: u64,
+    summary: Option<Summary>,
+    held: Vec<(Vec<u8>, Parsed, String)>,
+    batch: Vec<Record>,
+    sink: S,
+    started_at: String,
+}
+
+impl<S: Sink> Recorder<S> {
+    /// A recorder for one run.
+    pub fn new(config: RecorderConfig, run_id: String, started_at: String, sink: S) -> Self {
+        let mut r = Recorder {
+            config,
+            run_id,
+            seq: 0,
+            summary: None,
+            held: Vec::new(),
+            batch: Vec::new(),
+            sink,
+            started_at,
+        };
+        if let Some(id) = r.config.agent_id.clone() {
+            r.summary = Some(Summary::new(&id, &r.config.command, &r.started_at));
+        }
+        r
+    }
+
+    /// The run id.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// The summary so far (None until the agent id is known).
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary.as_ref()
+    }
+
+    /// The sink.
+    pub fn sink_mut(&mut self) -> &mut S {
+        &mut self.sink
+    }
+
+    /// Records one line (or chunk of a long line, which is then recorded as `raw`)
+    /// received at `now` (RFC 3339). Returns what the line said.
+    pub fn push(&mut self, data: Vec<u8>, complete: bool, now: &str) -> Result<Parsed, S::Error> {
+        let parsed = if complete {
+            parse(&data)
+        } else {
+            Parsed {
+                event_type: Some(EventType::Raw),
+                ..Parsed::default()
+            }
+        };
+        if self.summary.is_none() {
+            if parsed.session_id.is_empty() && self.held.len() < HOLD_LINES {
+                self.held.push((data, parsed.clone(), now.to_owned()));
+                return Ok(parsed);
+            }
+            let id = if parsed.session_id.is_empty() {
+                generated_agent_id(&self.run_id)
+            } else {
+                parsed.session_id.clone()
+            };
+            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            for (d, p, t) in std::mem::take(&mut self.held) {
+                self.add(d, &p, &t)?;
+            }
+        }
+        self.add(data, &parsed, now)?;
+        Ok(parsed)
+    }
+
+    fn add(&mut self, data: Vec<u8>, p: &Parsed, now: &str) -> Result<(), S::Error> {
+        let Some(summary) = self.summary.as_mut() else {
+            return Ok(());
+        };
+        let turn = summary.observe(p, now);
+        self.seq += 1;
+        self.batch.push(Record {
+            agent_id: summary.agent_id.clone(),
+            run_id: self.run_id.clone(),
+            seq: self.seq,
+            timestamp: now.to_owned(),
+            event_type: p.event_type(),
+            type_: p.type_.clone(),
+            subtype: p.subtype.clone(),
+            session_id: p.session_id.clone(),
+            tool: p
+                .tool_uses
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            turn_number: turn,
+            data,
+        });
+        if self.batch.len() >= self.config.batch_size.max(1) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the pending records to the sink.
+    pub fn flush(&mut self) -> Result<(), S::Error> {
+        let Some(summary) = &self.summary else {
+            return Ok(());
+        };
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.sink.write(&self.batch, summary)?;
+        self.batch.clear();
+        Ok(())
+    }
+
+    /// Ends the run: records held lines, marks the agent exited and flushes.
+    pub fn finish(mut self, exit_code: Option<i32>) -> Result<(Summary, S), S::Error> {
+        if self.summary.is_none() {
+            let id = self
+                .config
+                .agent_id
+                .clone()
+                .unwrap_or_else(|| generated_agent_id(&self.run_id));
+            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            for (d, p, t) in std::mem::take(&mut self.held) {
+                self.add(d, &p, &t)?;
+            }
+        }
+        if let Some(s) = self.summary.as_mut() {
+            s.state = AgentState::Exited;
+            s.exit_code = exit_code;
+            s.stuck_reason = None;
+        }
+        self.flush()?;
+        // The final summary must be stored even when the last batch was already flushed.
+        if let Some(s) = &self.summary {
+            self.sink.write(&[], s)?;
+        }
+        let summary = self
+            .summary
+            .take()
+            .unwrap_or_else(|| Summary::new("", "", ""));
+        Ok((summary, self.sink))
+    }
+}
+
+/// An agent id for a stream that never names its session.
+pub fn generated_agent_id(run_id: &str) -> String {
+    format!("agent-{run_id}")
+}
+
+/// A run id unique across runs on this and other machines: time, pid and a counter.
+pub fn new_run_id(now_ms: u128, pid: u32) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{now_ms:x}-{pid:x}-{n:x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Memory {
+        records: Vec<Record>,
+        summaries: Vec<Summary>,
+    }
+
+    impl Sink for Memory {
+        type Error = std::convert::Infallible;
+        fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), Self::Error> {
+            self.records.extend_from_slice(records);
+            self.summaries.push(summary.clone());
+            Ok(())
+        }
+    }
+
+    fn config(agent_id: Option<&str>) -> RecorderConfig {
+        RecorderConfig {
+            agent_id: agent_id.map(str::to_owned),
+            command: "test".into(),
+            batch_size: 2,
+        }
+    }
+
+    #[test]
+    fn agent_id_comes_from_the_session_and_nothing_is_lost() {
+        let mut r = Recorder::new(config(None), "run".into(), "t0".into(), Memory::default());
+        r.push(b"garbage before init".to_vec(), true, "t1").unwrap();
+        r.push(
+            br#"{"type":"system","subtype":"init","session_id":"sess-1"}"#.to_vec(),
+            true,
+            "t2",
+        )
+        .unwrap();
+        r.push(b"partial".to_vec(), false, "t3").unwrap();
+        let (summary, sink) = r.finish(Some(0)).unwrap();
+        assert_eq!(summary.agent_id, "sess-1");
+        assert_eq!(summary.exit_code, Some(0));
+        let seqs: Vec<u64> = sink.records.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(sink.records[0].data, b"garbage before init");
+        assert_eq!(sink.records[0].event_type, EventType::Raw);
+        assert_eq!(sink.records[2].event_type, EventType::Raw);
+        assert!(sink.records.iter().all(|r| r.agent_id == "sess-1"));
+    }
+
+    #[test]
+    fn a_stream_without_session_gets_a_generated_id() {
+        let mut r = Recorder::new(config(None), "run9".into(), "t0".into(), Memory::default());
+        for i in 0..20 {
+            r.push(format!("line {i}").into_bytes(), true, "t").unwrap();
+        }
+        let (summary, sink) = r.finish(None).unwrap();
+        assert_eq!(summary.agent_id, "agent-run9");
+        assert_eq!(sink.records.len(), 20);
+        let (summary, _) = Recorder::new(
+            config(Some("fixed")),
+            "r".into(),
+            "t0".into(),
+            Memory::default(),
+        )
+        .finish(None)
+        .unwrap();
+        assert_eq!(summary.agent_id, "fixed");
+    }
+}

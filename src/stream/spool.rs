@@ -1,0 +1,416 @@
+//! The on-disk spool: an append-only log of records per agent and run, fsynced per batch.
+//! It takes over when Redis is unreachable, and with no Redis configured it is the store
+//! that `stream ls` and `stream tail` read.
+//!
+//! Layout under the spool directory (default `$XDG_STATE_HOME/ccmon/spool`):
+//!
+//! ```text
+//! <agent>/<run_id>.log        records: a JSON header line, then `len` bytes of data, then \n
+//! <agent>/<run_id>.meta.json  the agent's summary as of the last batch (replaced atomically)
+//! ```
+//!
+//! The data is stored as raw bytes after a length-prefixed header, so any line (invalid
+//! UTF-8, megabytes long) round-trips exactly. A record torn by a crash mid-write is
+//! detected by its length and ignored; everything before it is intact.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::record::{EventType, Record};
+use super::summary::Summary;
+
+/// Longest header line accepted when reading; anything longer is corruption.
+const MAX_HEADER: usize = 64 * 1024;
+
+/// A spool directory.
+#[derive(Debug, Clone)]
+pub struct Spool {
+    dir: PathBuf,
+}
+
+/// The header written before each record's data.
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    agent_id: String,
+    run_id: String,
+    seq: u64,
+    timestamp: String,
+    event_type: EventType,
+    #[serde(rename = "type")]
+    type_: String,
+    subtype: String,
+    session_id: String,
+    tool: String,
+    turn_number: u64,
+    len: usize,
+}
+
+impl Spool {
+    /// A spool rooted at `dir` (created on first write).
+    pub fn new(dir: impl Into<PathBuf>) -> Spool {
+        Spool { dir: dir.into() }
+    }
+
+    /// The spool directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn agent_dir(&self, agent_id: &str) -> PathBuf {
+        self.dir.join(file_safe(agent_id))
+    }
+
+    /// Opens (creating) the log of one run for appending.
+    pub fn writer(&self, agent_id: &str, run_id: &str) -> Result<RunWriter, SpoolError> {
+        let dir = self.agent_dir(agent_id);
+        fs::create_dir_all(&dir).map_err(|e| SpoolError::io(&dir, "create", e))?;
+        let log = dir.join(format!("{}.log", file_safe(run_id)));
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .map_err(|e| SpoolError::io(&log, "open", e))?;
+        Ok(RunWriter {
+            meta: dir.join(format!("{}.meta.json", file_safe(run_id))),
+            log,
+            file,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Every run's summary in the spool, newest last event first.
+    pub fn summaries(&self) -> Result<Vec<Summary>, SpoolError> {
+        let mut out = Vec::new();
+        for agent_dir in self.agent_dirs()? {
+            for path in files_with_suffix(&agent_dir, ".meta.json")? {
+                let text =
+                    fs::read_to_string(&path).map_err(|e| SpoolError::io(&path, "read", e))?;
+                match serde_json::from_str::<Summary>(&text) {
+                    Ok(s) => out.push(s),
+                    Err(e) => tracing::warn!("skipping unreadable summary {}: {e}", path.display()),
+                }
+            }
+        }
+        out.sort_by(|a, b| b.last_event_at.cmp(&a.last_event_at));
+        Ok(out)
+    }
+
+    /// The latest summary of each agent (its most recent run), newest first.
+    pub fn agents(&self) -> Result<Vec<Summary>, SpoolError> {
+        let mut seen = std::collections::HashSet::new();
+        Ok(self
+            .summaries()?
+            .into_iter()
+            .filter(|s| seen.insert(s.agent_id.clone()))
+            .collect())
+    }
+
+    /// The log files of one agent, oldest run first (by the time its summary started).
+    pub fn run_logs(&self, agent_id: &str) -> Result<Vec<PathBuf>, SpoolError> {
+        let dir = self.agent_dir(agent_id);
+        if !dir.exists() {
+            return Ok(Vec::new());
+        }
+        let mut logs = files_with_suffix(&dir, ".log")?;
+        // Sorting by modification time puts runs in the order they were last written.
+        logs.sort_by_key(|p| fs::metadata(p).and_then(|m| m.modified()).ok());
+        Ok(logs)
+    }
+
+    fn agent_dirs(&self) -> Result<Vec<PathBuf>, SpoolError> {
+        match fs::read_dir(&self.dir) {
+            Ok(rd) => Ok(rd
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(SpoolError::io(&self.dir, "read", e)),
+        }
+    }
+}
+
+fn files_with_suffix(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, SpoolError> {
+    let rd = fs::read_dir(dir).map_err(|e| SpoolError::io(dir, "read", e))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(suffix))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Agent and run ids come from streams and users; keep them from escaping the directory
+/// or clashing with the file suffixes.
+fn file_safe(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("%00");
+    }
+    out
+}
+
+/// Appends one run's records.
+#[derive(Debug)]
+pub struct RunWriter {
+    log: PathBuf,
+    meta: PathBuf,
+    file: File,
+    buf: Vec<u8>,
+}
+
+impl RunWriter {
+    /// Appends a batch of records and fsyncs it: after this returns, the batch survives a
+    /// crash of ccmon or of the machine.
+    pub fn append(&mut self, records: &[Record]) -> Result<(), SpoolError> {
+        self.buf.clear();
+        for r in records {
+            let header = Header {
+                agent_id: r.agent_id.clone(),
+                run_id: r.run_id.clone(),
+                seq: r.seq,
+                timestamp: r.timestamp.clone(),
+                event_type: r.event_type,
+                type_: r.type_.clone(),
+                subtype: r.subtype.clone(),
+                session_id: r.session_id.clone(),
+                tool: r.tool.clone(),
+                turn_number: r.turn_number,
+                len: r.data.len(),
+            };
+            // Serializing plain strings and numbers cannot fail.
+            serde_json::to_writer(&mut self.buf, &header)
+                .map_err(|e| SpoolError::io(&self.log, "encode", io::Error::other(e)))?;
+            self.buf.push(b'\n');
+            self.buf.extend_from_slice(&r.data);
+            self.buf.push(b'\n');
+        }
+        self.file
+            .write_all(&self.buf)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| SpoolError::io(&self.log, "write", e))
+    }
+
+    /// Replaces the run's summary atomically.
+    pub fn write_summary(&self, summary: &Summary) -> Result<(), SpoolError> {
+        let json = serde_json::to_vec_pretty(summary)
+            .map_err(|e| SpoolError::io(&self.meta, "encode", io::Error::other(e)))?;
+        let tmp = self.meta.with_extension("json.tmp");
+        fs::write(&tmp, json)
+            .and_then(|()| fs::rename(&tmp, &self.meta))
+            .map_err(|e| SpoolError::io(&self.meta, "write", e))
+    }
+
+    /// The log file's path.
+    pub fn path(&self) -> &Path {
+        &self.log
+    }
+}
+
+/// Reads the records of one run log in order.
+pub struct LogReader {
+    path: PathBuf,
+    reader: BufReader<File>,
+    offset: u64,
+    torn: bool,
+}
+
+impl LogReader {
+    /// Opens a log.
+    pub fn open(path: &Path) -> Result<LogReader, SpoolError> {
+        let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
+        Ok(LogReader {
+            path: path.to_owned(),
+            reader: BufReader::with_capacity(256 * 1024, file),
+            offset: 0,
+            torn: false,
+        })
+    }
+
+    /// Byte offset after the last complete record read.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Whether reading stopped at an incomplete (torn) record.
+    pub fn torn(&self) -> bool {
+        self.torn
+    }
+
+    /// The next complete record; `None` at the end or at a torn tail (the file may still
+    /// be growing: a later call can return more).
+    pub fn next_record(&mut self) -> Result<Option<Record>, SpoolError> {
+        let mut header_line = Vec::new();
+        let n = (&mut self.reader)
+            .take(MAX_HEADER as u64 + 1)
+            .read_until(b'\n', &mut header_line)
+            .map_err(|e| SpoolError::io(&self.path, "read", e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if header_line.last() != Some(&b'\n') {
+            return self.torn_tail(n);
+        }
+        let header: Header =
+            serde_json::from_slice(&header_line[..n - 1]).map_err(|e| SpoolError::Corrupt {
+                path: self.path.clone(),
+                offset: self.offset,
+                message: e.to_string(),
+            })?;
+        let mut data = vec![0; header.len];
+        let mut got = 0;
+        while got < data.len() {
+            match self.reader.read(&mut data[got..]) {
+                Ok(0) => return self.torn_tail(n + got),
+                Ok(k) => got += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(SpoolError::io(&self.path, "read", e)),
+            }
+        }
+        let mut newline = [0u8; 1];
+        match self.reader.read(&mut newline) {
+            Ok(1) if newline[0] == b'\n' => {}
+            Ok(0) => return self.torn_tail(n + got),
+            Ok(_) => {
+                return Err(SpoolError::Corrupt {
+                    path: self.path.clone(),
+                    offset: self.offset,
+                    message: "record not terminated by a newline".to_owned(),
+                });
+            }
+            Err(e) => return Err(SpoolError::io(&self.path, "read", e)),
+        }
+        self.offset += (n + got + 1) as u64;
+        Ok(Some(Record {
+            agent_id: header.agent_id,
+            run_id: header.run_id,
+            seq: header.seq,
+            timestamp: header.timestamp,
+            event_type: header.event_type,
+            type_: header.type_,
+            subtype: header.subtype,
+            session_id: header.session_id,
+            tool: header.tool,
+            turn_number: header.turn_number,
+            data,
+        }))
+    }
+
+    /// Stops at an incomplete record and rewinds to its start, so a follower can retry when
+    /// the writer has finished it.
+    fn torn_tail(&mut self, _consumed: usize) -> Result<Option<Record>, SpoolError> {
+        use std::io::Seek;
+        self.torn = true;
+        self.reader
+            .seek(io::SeekFrom::Start(self.offset))
+            .map_err(|e| SpoolError::io(&self.path, "seek", e))?;
+        Ok(None)
+    }
+}
+
+/// A spool operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SpoolError {
+    /// A file operation failed.
+    #[error("cannot {op} spool file {}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What was being done.
+        op: &'static str,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A log holds something that is not a record.
+    #[error("spool file {} is corrupt at byte {offset}: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Where.
+        offset: u64,
+        /// What.
+        message: String,
+    },
+}
+
+impl SpoolError {
+    fn io(path: &Path, op: &'static str, source: io::Error) -> SpoolError {
+        SpoolError::Io {
+            path: path.to_owned(),
+            op,
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(seq: u64, data: &[u8]) -> Record {
+        Record {
+            agent_id: "a/b".into(),
+            run_id: "r1".into(),
+            seq,
+            timestamp: "2026-01-01T00:00:00.000Z".into(),
+            event_type: EventType::Raw,
+            type_: String::new(),
+            subtype: String::new(),
+            session_id: String::new(),
+            tool: String::new(),
+            turn_number: 0,
+            data: data.to_vec(),
+        }
+    }
+
+    #[test]
+    fn records_round_trip_exactly_and_torn_tails_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        let mut w = spool.writer("a/b", "r1").unwrap();
+        let big = vec![b'x'; 3 * 1024 * 1024];
+        let records = vec![
+            record(1, b"{\"type\":\"x\"}"),
+            record(2, b"\xff\xfe\n\nnot utf8"),
+            record(3, b""),
+            record(4, &big),
+        ];
+        w.append(&records).unwrap();
+        // A torn record: header and half the data.
+        let mut f = OpenOptions::new().append(true).open(w.path()).unwrap();
+        f.write_all(b"{\"agent_id\":\"a/b\",\"run_id\":\"r1\",\"seq\":5,\"timestamp\":\"t\",\"event_type\":\"raw\",\"type\":\"\",\"subtype\":\"\",\"session_id\":\"\",\"tool\":\"\",\"turn_number\":0,\"len\":10}\nabc").unwrap();
+        let logs = spool.run_logs("a/b").unwrap();
+        assert_eq!(logs.len(), 1);
+        assert!(logs[0].starts_with(dir.path().join("a%2Fb")));
+        let mut r = LogReader::open(&logs[0]).unwrap();
+        let mut back = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            back.push(rec);
+        }
+        assert_eq!(back, records);
+        assert!(r.torn());
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_safe("6170607e-7232"), "6170607e-7232");
+        assert_eq!(file_safe("../x"), "%2E%2E%2Fx");
+        assert_eq!(file_safe(""), "%00");
+    }
+}

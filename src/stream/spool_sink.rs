@@ -1,0 +1,50 @@
+//! The spool as a [`Sink`]: every batch appended and fsynced, the summary replaced.
+
+use super::record::Record;
+use super::recorder::Sink;
+use super::spool::{RunWriter, Spool, SpoolError};
+use super::summary::Summary;
+
+/// Writes one run into the spool, opening its log on the first batch (the agent id is
+/// known only then).
+pub struct SpoolSink {
+    spool: Spool,
+    run_id: String,
+    writer: Option<RunWriter>,
+    written: u64,
+}
+
+impl SpoolSink {
+    /// A sink for run `run_id` in `spool`.
+    pub fn new(spool: Spool, run_id: &str) -> Self {
+        SpoolSink {
+            spool,
+            run_id: run_id.to_owned(),
+            writer: None,
+            written: 0,
+        }
+    }
+
+    /// Records written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+impl Sink for SpoolSink {
+    type Error = SpoolError;
+
+    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+        let writer = match &mut self.writer {
+            Some(w) => w,
+            None => self
+                .writer
+                .insert(self.spool.writer(&summary.agent_id, &self.run_id)?),
+        };
+        if !records.is_empty() {
+            writer.append(records)?;
+            self.written += records.len() as u64;
+        }
+        writer.write_summary(summary)
+    }
+}

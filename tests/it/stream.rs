@@ -1,0 +1,227 @@
+//! `ccmon stream ingest|ls|tail` on the local spool, through the binary: every input line
+//! is recorded exactly once, in order, byte for byte, whatever it contains.
+
+use std::path::Path;
+
+use crate::support::standin::{self, Standin};
+use crate::util::{Output, ccmon};
+
+/// Reads every record of an agent back through `stream tail -o json` (NDJSON).
+fn recorded(spool: &Path, agent: &str) -> Vec<serde_json::Value> {
+    let out = ccmon()
+        .args([
+            "stream",
+            "tail",
+            agent,
+            "-n",
+            "1000000",
+            "-o",
+            "json",
+            "--spool-dir",
+        ])
+        .args([spool])
+        .ok();
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad NDJSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The bytes of a record's `data` (text, or base64 for invalid UTF-8).
+fn data(record: &serde_json::Value) -> Vec<u8> {
+    use base64::Engine as _;
+    match &record["data"] {
+        serde_json::Value::String(s) => s.clone().into_bytes(),
+        other => base64::engine::general_purpose::STANDARD
+            .decode(other["base64"].as_str().expect("base64 data"))
+            .expect("valid base64"),
+    }
+}
+
+fn ingest(spool: &Path, input: &[u8], extra: &[&str]) -> Output {
+    ccmon()
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool])
+        .args(extra)
+        .stdin(input.to_vec())
+        .ok()
+}
+
+/// Asserts the recorded lines are exactly the input's lines, in order, seq 1..n.
+fn assert_exact(spool: &Path, agent: &str, input: &[u8]) {
+    let records = recorded(spool, agent);
+    let mut expected: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+    if input.ends_with(b"\n") {
+        expected.pop();
+    }
+    assert_eq!(records.len(), expected.len(), "record count");
+    for (i, (record, line)) in records.iter().zip(&expected).enumerate() {
+        assert_eq!(record["seq"], i as u64 + 1);
+        assert_eq!(data(record), *line, "line {}", i + 1);
+    }
+}
+
+#[test]
+fn ingest_records_a_real_recording_exactly() {
+    let spool = tempfile::tempdir().unwrap();
+    let path = standin::fixture(standin::CLAUDE_CLEAN);
+    let out = ccmon()
+        .args([
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            path.as_os_str(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .args(["-o", "json"])
+        .ok()
+        .stderr_has("recorded 47 events of agent 6170607e-7232-407c-82c3-7fc983d60064");
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let s = &summary[0];
+    assert_eq!(s["agent_id"], "6170607e-7232-407c-82c3-7fc983d60064");
+    assert_eq!(s["model"], "claude-sonnet-4-5-20250929");
+    assert_eq!(s["state"], "exited");
+    assert_eq!(s["events"], 47);
+    assert_eq!(s["turns"], 19, "the result line's num_turns wins");
+    assert_eq!(s["tool_calls"], 21);
+    assert_eq!(s["cost_usd"], 0.21085415);
+    let input = std::fs::read(&path).unwrap();
+    assert_exact(spool.path(), "6170607e-7232-407c-82c3-7fc983d60064", &input);
+    let records = recorded(spool.path(), "6170607e-7232-407c-82c3-7fc983d60064");
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types.first(), Some(&"system"));
+    assert_eq!(types.last(), Some(&"result"));
+    assert_eq!(types.iter().filter(|t| **t == "tool_use").count(), 21);
+    assert_eq!(types.iter().filter(|t| **t == "tool_result").count(), 21);
+    let first_tool = records
+        .iter()
+        .find(|r| r["event_type"] == "tool_use")
+        .unwrap();
+    assert_eq!(first_tool["tool"], "Glob");
+}
+
+#[test]
+fn garbage_invalid_utf8_and_huge_lines_are_recorded_not_dropped() {
+    let replay = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .garbage_every(5)
+        .invalid_utf8()
+        .big_line_at(10, 3)
+        .run();
+    let input = replay.stdout;
+    let spool = tempfile::tempdir().unwrap();
+    ingest(spool.path(), &input, &[]).stderr_has("agent 6170607e");
+    assert_exact(spool.path(), "6170607e-7232-407c-82c3-7fc983d60064", &input);
+    let records = recorded(spool.path(), "6170607e-7232-407c-82c3-7fc983d60064");
+    assert!(records.iter().any(|r| r["event_type"] == "raw"));
+    assert!(
+        records.iter().any(|r| r["data"].get("base64").is_some()),
+        "invalid UTF-8 kept as bytes"
+    );
+    assert!(
+        records.iter().any(|r| data(r).len() >= 3 * 1024 * 1024),
+        "the 3 MiB line is whole"
+    );
+}
+
+#[test]
+fn a_stream_that_never_names_its_session_gets_an_agent_id() {
+    let spool = tempfile::tempdir().unwrap();
+    let out = ingest(spool.path(), b"one\ntwo\nthree", &["-o", "json"]);
+    let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let agent = summary[0]["agent_id"].as_str().unwrap().to_owned();
+    assert!(agent.starts_with("agent-"), "{agent}");
+    assert_exact(spool.path(), &agent, b"one\ntwo\nthree");
+    // --agent-id wins over the session id.
+    let input = std::fs::read(standin::fixture(standin::GLEAM_BASIC)).unwrap();
+    ingest(spool.path(), &input, &["--agent-id", "builder/1"]).stderr_has("agent builder/1");
+    assert_exact(spool.path(), "builder/1", &input);
+}
+
+#[test]
+fn random_bytes_never_break_ingest() {
+    let spool = tempfile::tempdir().unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..8 {
+        let mut input = Vec::new();
+        for _ in 0..4096 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let b = (seed >> 24) as u8;
+            // Bias towards JSON punctuation and newlines so the parser sees near-JSON.
+            input.push(match b % 8 {
+                0 => b'\n',
+                1 => b'{',
+                2 => b'"',
+                3 => b'}',
+                _ => b,
+            });
+        }
+        let agent = format!("fuzz-{round}");
+        ingest(spool.path(), &input, &["--agent-id", &agent]);
+        assert_exact(spool.path(), &agent, &input);
+    }
+}
+
+#[test]
+fn ls_and_tail_read_the_spool() {
+    let spool = tempfile::tempdir().unwrap();
+    ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok()
+        .stderr_has("no agents recorded yet");
+    for fixture in [standin::CLAUDE_CLEAN, standin::GLEAM_BASIC] {
+        let input = std::fs::read(standin::fixture(fixture)).unwrap();
+        ingest(spool.path(), &input, &[]);
+    }
+    let out = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].starts_with("AGENT"), "{out}");
+    assert!(
+        out.stdout
+            .contains("6170607e-7232-407c-82c3-7fc983d60064  exited"),
+        "{out}"
+    );
+    let ids = ccmon()
+        .args(["stream", "ls", "-q", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert_eq!(ids.stdout.lines().count(), 2, "{ids}");
+    ccmon()
+        .args(["stream", "ls", "--state", "running", "--spool-dir"])
+        .args([spool.path()])
+        .ok()
+        .stderr_has("no agents");
+    // The most recent agent is tailed by default; its last event is the result.
+    let tail = ccmon()
+        .args(["stream", "tail", "-n", "1", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        tail.stdout.contains("#3") && tail.stdout.contains("result"),
+        "{tail}"
+    );
+    ccmon()
+        .args(["stream", "tail", "nope", "--spool-dir"])
+        .args([spool.path()])
+        .run()
+        .code(2)
+        .stderr_has("no events recorded for agent \"nope\"");
+}
+
+#[test]
+fn ingest_of_a_missing_file_is_a_clear_error() {
+    ccmon()
+        .args(["stream", "ingest", "/nonexistent/session.jsonl"])
+        .run()
+        .code(2)
+        .stderr_has("cannot read /nonexistent/session.jsonl");
+}
