@@ -18,6 +18,10 @@ pub enum ExitStatus {
     Usage = 2,
     /// A server or network could not be reached.
     Unreachable = 3,
+    /// `stream watch`: the command exists but cannot be executed (as `env` and `timeout`).
+    CannotExecute = 126,
+    /// `stream watch`: the command was not found (as `env` and `timeout`).
+    CommandNotFound = 127,
 }
 
 impl ExitStatus {
@@ -65,6 +69,14 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
     for cause in err.chain() {
         if cause.is::<ConfigError>() || cause.is::<NotYetAvailable>() {
             return ExitStatus::Usage;
+        }
+        if let Some(crate::stream::supervisor::WatchError::Spawn { source, .. }) =
+            cause.downcast_ref()
+        {
+            return match source.kind() {
+                std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
+                _ => ExitStatus::CannotExecute,
+            };
         }
         if let Some(e) = cause.downcast_ref::<reqwest::Error>()
             && (e.is_connect() || e.is_timeout())

@@ -30,6 +30,9 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         }
         Command::Context(ContextCommand::Show) => commands::context::show(&global, &env, &printer),
         Command::Completions(args) => commands::generate::completions(args.shell),
+        Command::Stream(StreamCommand::Watch(args)) => {
+            commands::stream::watch(&args, &config::load(&global, &env)?.settings, &printer)
+        }
         Command::Stream(StreamCommand::Ingest(args)) => {
             commands::stream::ingest(&args, &config::load(&global, &env)?.settings, &printer)
         }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use serde::Serialize;
 
-use crate::cli::{AgentStateArg, StreamIngestArgs, StreamLsArgs, StreamTailArgs};
+use crate::cli::{
+    AgentStateArg, DisplayArg, StreamIngestArgs, StreamLsArgs, StreamTailArgs, StreamWatchArgs,
+};
 use crate::clock;
 use crate::config::Settings;
 use crate::exit::{ExitStatus, Outcome};
@@ -94,6 +96,77 @@ pub fn ingest(
     ));
     printer.print(&AgentList(vec![summary]))?;
     Ok(ExitStatus::Success.into())
+}
+
+/// `stream watch -- CMD ARGS...`: exits with the child's code.
+pub fn watch(
+    args: &StreamWatchArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    use crate::stream::supervisor::{Display, WatchConfig, watch};
+    let spool = spool(args.record.spool_dir.as_deref(), settings)?;
+    warn_redis_pending(settings);
+    let kill_grace = flag_duration("--kill-grace", &args.kill_grace)?;
+    let display = match args.display {
+        Some(DisplayArg::Raw) => Display::Raw,
+        Some(DisplayArg::Pretty) => Display::Pretty,
+        None if printer.decorated() => Display::Pretty,
+        None => Display::Raw,
+    };
+    let now = clock::now();
+    let run_id = new_run_id(
+        u128::try_from(now.as_millisecond()).unwrap_or(0),
+        std::process::id(),
+    );
+    let config = WatchConfig {
+        command: args.command.clone(),
+        display,
+        kill_grace,
+        recorder: RecorderConfig {
+            agent_id: args.record.agent_id.clone(),
+            command: args.command.join(" "),
+            batch_size: BATCH,
+        },
+        flush_interval: Duration::from_millis(20),
+        max_line: DEFAULT_MAX_LINE,
+        spool,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let outcome = runtime.block_on(watch(config, run_id))?;
+    let s = &outcome.summary;
+    tracing::info!(
+        agent = %s.agent_id,
+        events = outcome.recorded,
+        exit_code = outcome.exit_code,
+        "agent finished"
+    );
+    if display == Display::Pretty {
+        write_stderr_line(&format!(
+            "ccmon: agent {} exited with code {} after {} turns, {} tool calls, {}/{} tokens, ${:.4}",
+            s.agent_id,
+            outcome.exit_code,
+            s.turns,
+            s.tool_calls,
+            s.tokens_in,
+            s.tokens_out,
+            s.cost_usd
+        ));
+    }
+    Ok(Outcome::Code(outcome.exit_code))
+}
+
+fn flag_duration(flag: &'static str, value: &str) -> anyhow::Result<Duration> {
+    crate::duration::parse(value).map_err(|e| {
+        crate::config::ConfigError::BadFlag {
+            flag,
+            message: e.to_string(),
+        }
+        .into()
+    })
 }
 
 /// Agents, for `stream ls`.

@@ -1,21 +1,25 @@
 //! One-line human descriptions of recorded events, for `stream tail` and the live
 //! `--display pretty` view.
 
-use super::parse::parse;
+use super::parse::{Parsed, parse};
 use super::record::{EventType, Record};
 
 /// Longest snippet of text or tool input shown.
 const SNIPPET: usize = 100;
 
-/// A short description of what the line says.
+/// A short description of what a recorded line says.
 pub fn describe(record: &Record) -> String {
-    let p = parse(&record.data);
+    describe_parsed(&parse(&record.data), &record.data)
+}
+
+/// A short description of a parsed line (`data` is shown for raw lines).
+pub fn describe_parsed(p: &Parsed, data: &[u8]) -> String {
     let sub = if p.parent_tool_use_id.is_some() {
         "[subagent] "
     } else {
         ""
     };
-    match record.event_type {
+    match p.event_type() {
         EventType::ToolUse => {
             let calls: Vec<String> = p
                 .tool_uses
@@ -66,13 +70,13 @@ pub fn describe(record: &Record) -> String {
         EventType::Error => format!("{sub}error: {}", p.error.as_deref().unwrap_or("unknown")),
         EventType::System => {
             if p.subtype.is_empty() {
-                p.type_
+                p.type_.clone()
             } else {
                 format!("{}/{}", p.type_, p.subtype)
             }
         }
-        EventType::Raw => snippet(&String::from_utf8_lossy(&record.data)),
-        EventType::Result | EventType::StreamEvent | EventType::Unknown => p.type_,
+        EventType::Raw => snippet(&String::from_utf8_lossy(data)),
+        EventType::Result | EventType::StreamEvent | EventType::Unknown => p.type_.clone(),
     }
 }
 

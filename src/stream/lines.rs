@@ -84,6 +84,67 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
+/// Splits bytes that arrive in arbitrary pieces (a child's stdout) into lines, with the
+/// same bound and chunking as [`LineReader`].
+#[derive(Debug)]
+pub struct LineSplitter {
+    buf: Vec<u8>,
+    max: usize,
+}
+
+impl LineSplitter {
+    /// A splitter that delivers at most `max` bytes per chunk (at least 1).
+    pub fn new(max: usize) -> Self {
+        LineSplitter {
+            buf: Vec::new(),
+            max: max.max(1),
+        }
+    }
+
+    /// Feeds bytes; calls `emit` for every line or chunk completed by them.
+    pub fn push(&mut self, mut bytes: &[u8], mut emit: impl FnMut(Chunk)) {
+        while !bytes.is_empty() {
+            let room = self.max - self.buf.len();
+            let window = &bytes[..bytes.len().min(room)];
+            if let Some(i) = window.iter().position(|&b| b == b'\n') {
+                self.buf.extend_from_slice(&window[..i]);
+                emit(Chunk {
+                    data: std::mem::take(&mut self.buf),
+                    complete: true,
+                });
+                bytes = &bytes[i + 1..];
+                continue;
+            }
+            self.buf.extend_from_slice(window);
+            bytes = &bytes[window.len()..];
+            if self.buf.len() >= self.max {
+                // A line of exactly `max` bytes whose newline is next is still complete.
+                let complete = bytes.first() == Some(&b'\n');
+                if complete {
+                    bytes = &bytes[1..];
+                }
+                emit(Chunk {
+                    data: std::mem::take(&mut self.buf),
+                    complete,
+                });
+            }
+        }
+    }
+
+    /// Ends the input: a last line without a newline is delivered.
+    pub fn finish(&mut self) -> Option<Chunk> {
+        (!self.buf.is_empty()).then(|| Chunk {
+            data: std::mem::take(&mut self.buf),
+            complete: true,
+        })
+    }
+
+    /// Bytes held for an unfinished line.
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +174,30 @@ mod tests {
         );
         assert!(all(b"", 10).is_empty());
         assert_eq!(all(b"\n", 10).len(), 1);
+    }
+
+    #[test]
+    fn splitter_matches_reader_whatever_the_pieces() {
+        let input = b"ab\n\ncdefg\nhij\nklm";
+        for max in 1..6 {
+            let expected = all(input, max);
+            for piece in 1..5 {
+                let mut s = LineSplitter::new(max);
+                let mut got = Vec::new();
+                for part in input.chunks(piece) {
+                    s.push(part, |c| got.push(c));
+                }
+                got.extend(s.finish());
+                // The reader looks ahead at EOF; the splitter cannot, so compare contents.
+                let join = |cs: &[Chunk]| {
+                    cs.iter()
+                        .map(|c| c.data.clone())
+                        .collect::<Vec<_>>()
+                        .concat()
+                };
+                assert_eq!(join(&got), join(&expected), "max {max} piece {piece}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod lines;
 pub mod parse;
 pub mod record;
 pub mod recorder;
+pub mod signal;
 pub mod spool;
 pub mod spool_sink;
 pub mod summary;
+pub mod supervisor;

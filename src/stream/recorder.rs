@@ -78,18 +78,23 @@ impl<S: Sink> Recorder<S> {
     /// Records one line (or chunk of a long line, which is then recorded as `raw`)
     /// received at `now` (RFC 3339). Returns what the line said.
     pub fn push(&mut self, data: Vec<u8>, complete: bool, now: &str) -> Result<Parsed, S::Error> {
-        let parsed = if complete {
-            parse(&data)
-        } else {
-            Parsed {
-                event_type: Some(EventType::Raw),
-                ..Parsed::default()
-            }
-        };
+        let parsed = parse_chunk(&data, complete);
+        self.push_parsed(data, parsed.clone(), now)?;
+        Ok(parsed)
+    }
+
+    /// Records a line already parsed with [`parse_chunk`] (the supervisor parses once for
+    /// display, stuck detection and recording).
+    pub fn push_parsed(
+        &mut self,
+        data: Vec<u8>,
+        parsed: Parsed,
+        now: &str,
+    ) -> Result<(), S::Error> {
         if self.summary.is_none() {
             if parsed.session_id.is_empty() && self.held.len() < HOLD_LINES {
-                self.held.push((data, parsed.clone(), now.to_owned()));
-                return Ok(parsed);
+                self.held.push((data, parsed, now.to_owned()));
+                return Ok(());
             }
             let id = if parsed.session_id.is_empty() {
                 generated_agent_id(&self.run_id)
@@ -98,16 +103,26 @@ impl<S: Sink> Recorder<S> {
             };
             self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
             for (d, p, t) in std::mem::take(&mut self.held) {
-                self.add(d, &p, &t)?;
+                self.add(d, &p, &t);
             }
         }
-        self.add(data, &parsed, now)?;
-        Ok(parsed)
+        self.add(data, &parsed, now);
+        // A failed write leaves the batch pending: nothing is dropped, the caller retries
+        // with `flush`.
+        if self.batch.len() >= self.config.batch_size.max(1) {
+            self.flush()?;
+        }
+        Ok(())
     }
 
-    fn add(&mut self, data: Vec<u8>, p: &Parsed, now: &str) -> Result<(), S::Error> {
+    /// Mutable access to the summary (state, pid, stuck reason are set by the supervisor).
+    pub fn summary_mut(&mut self) -> Option<&mut Summary> {
+        self.summary.as_mut()
+    }
+
+    fn add(&mut self, data: Vec<u8>, p: &Parsed, now: &str) {
         let Some(summary) = self.summary.as_mut() else {
-            return Ok(());
+            return;
         };
         let turn = summary.observe(p, now);
         self.seq += 1;
@@ -129,10 +144,6 @@ impl<S: Sink> Recorder<S> {
             turn_number: turn,
             data,
         });
-        if self.batch.len() >= self.config.batch_size.max(1) {
-            self.flush()?;
-        }
-        Ok(())
     }
 
     /// Hands the pending records to the sink.
@@ -158,7 +169,7 @@ impl<S: Sink> Recorder<S> {
                 .unwrap_or_else(|| generated_agent_id(&self.run_id));
             self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
             for (d, p, t) in std::mem::take(&mut self.held) {
-                self.add(d, &p, &t)?;
+                self.add(d, &p, &t);
             }
         }
         if let Some(s) = self.summary.as_mut() {
@@ -176,6 +187,18 @@ impl<S: Sink> Recorder<S> {
             .take()
             .unwrap_or_else(|| Summary::new("", "", ""));
         Ok((summary, self.sink))
+    }
+}
+
+/// Parses a line, or classifies a chunk of an over-long line as `raw`.
+pub fn parse_chunk(data: &[u8], complete: bool) -> Parsed {
+    if complete {
+        parse(data)
+    } else {
+        Parsed {
+            event_type: Some(EventType::Raw),
+            ..Parsed::default()
+        }
     }
 }
 

@@ -15,3 +15,4 @@ mod standin;
 mod stream;
 mod support;
 mod util;
+mod watch;

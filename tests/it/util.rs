@@ -88,6 +88,12 @@ impl Ccmon {
         self
     }
 
+    /// The command, for tests that drive a long-running ccmon themselves (signals,
+    /// incremental output). Keep the returned guard alive as long as the process runs.
+    pub fn into_command(self) -> (Command, Option<tempfile::TempDir>) {
+        (self.cmd, self._home)
+    }
+
     /// Runs to completion.
     pub fn run(mut self) -> Output {
         let shown = self.shown.join(" ");

@@ -1,0 +1,401 @@
+//! `stream watch`: runs the agent as a child in its own process group and supervises it
+//! with one `select!` loop over the child's exit, its stdout, OS signals and timers. The
+//! child's stdout is passed through byte for byte (or summarised), every line is parsed
+//! once here and handed to the recording thread over a bounded channel, so a slow disk
+//! slows the agent down instead of losing its output.
+
+use std::io::Write as _;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio::process::Command;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, oneshot};
+
+use super::describe::describe_parsed;
+use super::lines::{Chunk, LineSplitter};
+use super::parse::Parsed;
+use super::recorder::{Recorder, RecorderConfig, parse_chunk};
+use super::signal::{ProcessGroup, Signal};
+use super::spool::{Spool, SpoolError};
+use super::spool_sink::SpoolSink;
+use super::summary::{AgentState, Summary};
+use crate::clock;
+
+/// How the child's stdout is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// Byte for byte.
+    Raw,
+    /// One line per event.
+    Pretty,
+}
+
+/// Settings of one watch.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    /// The command and its arguments.
+    pub command: Vec<String>,
+    /// How stdout is shown.
+    pub display: Display,
+    /// Between SIGTERM and SIGKILL when stopping the child.
+    pub kill_grace: Duration,
+    /// Recording settings.
+    pub recorder: RecorderConfig,
+    /// Longest a recorded line waits before its batch is written.
+    pub flush_interval: Duration,
+    /// Bound on a line in memory (longer lines are recorded in chunks).
+    pub max_line: usize,
+    /// Where records go.
+    pub spool: Spool,
+}
+
+/// How the child ended, and what ccmon exits with.
+#[derive(Debug, Clone)]
+pub struct WatchOutcome {
+    /// The child's exit code, or 128+N if it died of signal N.
+    pub exit_code: u8,
+    /// The agent's final summary.
+    pub summary: Summary,
+    /// Records written.
+    pub recorded: u64,
+}
+
+/// Supervision failed before or around the child (not the child's own failure).
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The command could not be started.
+    #[error("cannot start `{command}`")]
+    Spawn {
+        /// The command.
+        command: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Waiting for or reading from the child failed.
+    #[error("lost contact with `{command}`")]
+    Child {
+        /// The command.
+        command: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Installing a signal handler failed.
+    #[error("cannot install signal handlers")]
+    Signals(#[source] std::io::Error),
+    /// The recording thread stopped.
+    #[error("the recording thread stopped unexpectedly")]
+    Recording,
+    /// The spool could not be written at the end of the run.
+    #[error("cannot record the run")]
+    Spool(#[source] SpoolError),
+}
+
+/// Messages to the recording thread.
+enum ToRecorder {
+    // Boxed: most messages are lines, but the parsed form is large to move around.
+    Line(Box<(Vec<u8>, Parsed, String)>),
+    Flush,
+    Pid(u32),
+    Finish(
+        Option<i32>,
+        oneshot::Sender<Result<(Summary, u64), SpoolError>>,
+    ),
+}
+
+/// Lines in flight to the recording thread: enough to absorb a burst, small enough that
+/// a stalled disk stops the reading (and so the agent) quickly.
+const CHANNEL_DEPTH: usize = 1024;
+
+/// Runs the command to the end and records its stream.
+pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, WatchError> {
+    let shown = config.command.join(" ");
+    let Some((program, args)) = config.command.split_first() else {
+        return Err(WatchError::Spawn {
+            command: shown,
+            source: std::io::Error::other("empty command"),
+        });
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|source| WatchError::Spawn {
+            command: shown.clone(),
+            source,
+        })?;
+    let group = child.id().and_then(ProcessGroup::of_leader);
+    // If anything below fails or panics, the whole group goes with us.
+    let _guard = GroupGuard(group);
+
+    pass_stdin_through(child.stdin.take());
+    let mut stdout = child.stdout.take().ok_or_else(|| WatchError::Child {
+        command: shown.clone(),
+        source: std::io::Error::other("no stdout pipe"),
+    })?;
+
+    let (to_recorder, recorder_thread) = start_recording(&config, run_id);
+    if let Some(pid) = child.id() {
+        to_recorder
+            .send(ToRecorder::Pid(pid))
+            .await
+            .map_err(|_| WatchError::Recording)?;
+    }
+
+    let mut sigint = signal(SignalKind::interrupt()).map_err(WatchError::Signals)?;
+    let mut sigterm = signal(SignalKind::terminate()).map_err(WatchError::Signals)?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(WatchError::Signals)?;
+    let mut flush = tokio::time::interval(config.flush_interval);
+    flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+
+    let mut splitter = LineSplitter::new(config.max_line);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut stdout_open = true;
+    let mut interrupts = 0u32;
+    let mut kill_at: Option<tokio::time::Instant> = None;
+    let mut status = None;
+    let mut out = std::io::stdout();
+
+    // Running until the child exits; its stdout may close earlier (or later, if a
+    // grandchild holds it: handled after the loop).
+    while status.is_none() {
+        let kill_deadline = async {
+            match kill_at {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            exit = child.wait() => {
+                status = Some(exit.map_err(|source| WatchError::Child { command: shown.clone(), source })?);
+            }
+            read = stdout.read(&mut buf), if stdout_open => {
+                match read {
+                    Ok(0) => stdout_open = false,
+                    Ok(n) => {
+                        pass_through(&mut out, config.display, &buf[..n]);
+                        for chunk in split(&mut splitter, &buf[..n]) {
+                            send_line(&to_recorder, chunk, config.display).await?;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(source) => return Err(WatchError::Child { command: shown.clone(), source }),
+                }
+            }
+            _ = flush.tick() => {
+                to_recorder.send(ToRecorder::Flush).await.map_err(|_| WatchError::Recording)?;
+            }
+            _ = sigint.recv() => {
+                interrupts += 1;
+                // A second Ctrl-C means "now".
+                let sig = if interrupts > 1 { Signal::Kill } else { Signal::Int };
+                forward(group, sig);
+            }
+            _ = sigterm.recv() => {
+                forward(group, Signal::Term);
+                kill_at.get_or_insert(tokio::time::Instant::now() + config.kill_grace);
+            }
+            _ = sighup.recv() => forward(group, Signal::Hup),
+            () = kill_deadline => {
+                forward(group, Signal::Kill);
+                kill_at = None;
+            }
+        }
+    }
+
+    // The child is gone. Read what it left in the pipe; a grandchild that keeps stdout
+    // open must not keep ccmon alive, so the group is ended after a short grace.
+    let drain_until = tokio::time::Instant::now() + Duration::from_millis(500);
+    while stdout_open {
+        match tokio::time::timeout_at(drain_until, stdout.read(&mut buf)).await {
+            Ok(Ok(0)) | Err(_) => stdout_open = false,
+            Ok(Ok(n)) => {
+                pass_through(&mut out, config.display, &buf[..n]);
+                for chunk in split(&mut splitter, &buf[..n]) {
+                    send_line(&to_recorder, chunk, config.display).await?;
+                }
+            }
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Ok(Err(_)) => stdout_open = false,
+        }
+    }
+    forward(group, Signal::Kill);
+    if let Some(chunk) = splitter.finish() {
+        send_line(&to_recorder, chunk, config.display).await?;
+    }
+
+    let status = status.ok_or(WatchError::Recording)?;
+    let (code, exit_code) = exit_codes(status);
+    let (reply, result) = oneshot::channel();
+    to_recorder
+        .send(ToRecorder::Finish(code, reply))
+        .await
+        .map_err(|_| WatchError::Recording)?;
+    let (summary, recorded) = result
+        .await
+        .map_err(|_| WatchError::Recording)?
+        .map_err(WatchError::Spool)?;
+    drop(to_recorder);
+    let _ = recorder_thread.join();
+    Ok(WatchOutcome {
+        exit_code,
+        summary,
+        recorded,
+    })
+}
+
+/// The exit code to record (None after a signal) and the one ccmon exits with.
+fn exit_codes(status: std::process::ExitStatus) -> (Option<i32>, u8) {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => (Some(code), u8::try_from(code & 0xff).unwrap_or(1)),
+        (None, Some(sig)) => (None, u8::try_from(128 + sig).unwrap_or(255)),
+        (None, None) => (None, 1),
+    }
+}
+
+fn split(splitter: &mut LineSplitter, bytes: &[u8]) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    splitter.push(bytes, |c| chunks.push(c));
+    chunks
+}
+
+async fn send_line(
+    to: &mpsc::Sender<ToRecorder>,
+    chunk: Chunk,
+    display: Display,
+) -> Result<(), WatchError> {
+    let parsed = parse_chunk(&chunk.data, chunk.complete);
+    if display == Display::Pretty {
+        let line = format!(
+            "{}  {}\n",
+            parsed.event_type(),
+            describe_parsed(&parsed, &chunk.data)
+        );
+        let _ = crate::output::write_stdout(&line);
+    }
+    let at = clock::rfc3339(clock::now());
+    to.send(ToRecorder::Line(Box::new((chunk.data, parsed, at))))
+        .await
+        .map_err(|_| WatchError::Recording)
+}
+
+/// Raw display copies the child's bytes as they come, partial lines included, so the
+/// agent's output looks exactly as if ccmon were not there.
+fn pass_through(out: &mut std::io::Stdout, display: Display, bytes: &[u8]) {
+    if display == Display::Raw {
+        // A closed stdout must not stop the recording: the agent keeps running.
+        let mut lock = out.lock();
+        let _ = lock.write_all(bytes).and_then(|()| lock.flush());
+    }
+}
+
+fn forward(group: Option<ProcessGroup>, signal: Signal) {
+    if let Some(group) = group
+        && let Err(e) = group.signal(signal)
+    {
+        tracing::warn!("cannot send {} to the agent: {e}", signal.name());
+    }
+}
+
+/// Kills the child's group when supervision ends for any reason.
+struct GroupGuard(Option<ProcessGroup>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        forward(self.0, Signal::Kill);
+    }
+}
+
+/// Copies ccmon's stdin to the child on a detached thread: a blocking read of a terminal
+/// must never delay ccmon's exit, and the process ends the thread when ccmon exits.
+fn pass_stdin_through(stdin: Option<tokio::process::ChildStdin>) {
+    let Some(stdin) = stdin else { return };
+    let Ok(fd) = stdin.into_owned_fd() else {
+        return;
+    };
+    let mut to_child = std::fs::File::from(fd);
+    let _ = std::thread::Builder::new()
+        .name("ccmon-stdin".into())
+        .spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut to_child);
+            // Dropping `to_child` closes the pipe: the child sees end of input.
+        });
+}
+
+/// The recording thread owns the recorder: parsing happened already, here lines become
+/// records and batches are fsynced to the spool. A failing disk is retried, not skipped.
+fn start_recording(
+    config: &WatchConfig,
+    run_id: String,
+) -> (mpsc::Sender<ToRecorder>, std::thread::JoinHandle<()>) {
+    let (tx, mut rx) = mpsc::channel::<ToRecorder>(CHANNEL_DEPTH);
+    let sink = SpoolSink::new(config.spool.clone(), &run_id);
+    let mut recorder = Recorder::new(
+        config.recorder.clone(),
+        run_id,
+        clock::rfc3339(clock::now()),
+        sink,
+    );
+    let handle = std::thread::Builder::new()
+        .name("ccmon-recorder".into())
+        .spawn(move || {
+            let mut pid = None;
+            while let Some(msg) = rx.blocking_recv() {
+                match msg {
+                    ToRecorder::Line(line) => {
+                        let (data, parsed, at) = *line;
+                        if let Err(e) = recorder.push_parsed(data, parsed, &at) {
+                            // The line is in the pending batch; only writing it failed.
+                            let mut attempt = 0;
+                            retry_pause(&e, &mut attempt);
+                            while let Err(e) = recorder.flush() {
+                                retry_pause(&e, &mut attempt);
+                            }
+                        }
+                        if let (Some(p), Some(s)) = (pid, recorder.summary_mut())
+                            && s.pid.is_none()
+                        {
+                            s.pid = Some(p);
+                        }
+                    }
+                    ToRecorder::Flush => {
+                        let mut attempt = 0;
+                        while let Err(e) = recorder.flush() {
+                            retry_pause(&e, &mut attempt);
+                        }
+                    }
+                    ToRecorder::Pid(p) => {
+                        pid = Some(p);
+                        if let Some(s) = recorder.summary_mut() {
+                            s.pid = Some(p);
+                            s.state = AgentState::Running;
+                        }
+                    }
+                    ToRecorder::Finish(code, reply) => {
+                        let result = recorder
+                            .finish(code)
+                            .map(|(summary, sink)| (summary, sink.written()));
+                        let _ = reply.send(result);
+                        return;
+                    }
+                }
+            }
+        })
+        .expect("spawning a thread only fails when the system is out of resources");
+    (tx, handle)
+}
+
+fn retry_pause(e: &SpoolError, attempt: &mut u32) {
+    *attempt += 1;
+    tracing::error!("cannot write the spool (attempt {attempt}, retrying): {e}");
+    let backoff = Duration::from_millis(100u64.saturating_mul(1 << (*attempt).min(5)));
+    std::thread::sleep(backoff);
+}

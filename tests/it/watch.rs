@@ -1,0 +1,250 @@
+//! `ccmon stream watch -- CMD`: the agent stand-in as the child. Output passes through
+//! byte for byte, every line is recorded exactly once, ccmon exits with the child's code,
+//! signals are forwarded, and no process of the child's group outlives ccmon.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::support::standin::{self, Running, Standin, is_alive};
+use crate::util::ccmon;
+
+fn recorded_data(spool: &Path, agent: &str) -> Vec<Vec<u8>> {
+    let out = ccmon()
+        .args([
+            "stream",
+            "tail",
+            agent,
+            "-n",
+            "1000000",
+            "-o",
+            "json",
+            "--spool-dir",
+        ])
+        .args([spool])
+        .ok();
+    out.stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            match &v["data"] {
+                serde_json::Value::String(s) => s.clone().into_bytes(),
+                other => {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD
+                        .decode(other["base64"].as_str().unwrap())
+                        .unwrap()
+                }
+            }
+        })
+        .collect()
+}
+
+fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    if bytes.ends_with(b"\n") {
+        lines.pop();
+    }
+    lines
+}
+
+fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output {
+    ccmon()
+        .args(["stream", "watch", "--spool-dir"])
+        .args([spool])
+        .args(extra)
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(standin.args())
+        .run()
+}
+
+const AGENT: &str = "6170607e-7232-407c-82c3-7fc983d60064";
+
+#[test]
+fn output_passes_through_byte_for_byte_and_every_line_is_recorded() {
+    let spool = tempfile::tempdir().unwrap();
+    let replay = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .garbage_every(7)
+        .invalid_utf8()
+        .big_line_at(20, 2);
+    let expected = replay.run().stdout;
+    let out = ccmon()
+        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
+        .args([spool.path()])
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(replay.args())
+        .into_command();
+    let (mut cmd, _home) = out;
+    let result = cmd.stdin(Stdio::null()).output().unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        result.stdout == expected,
+        "stdout differs from the child's ({} vs {} bytes)",
+        result.stdout.len(),
+        expected.len()
+    );
+    assert_eq!(recorded_data(spool.path(), AGENT), lines_of(&expected));
+}
+
+#[test]
+fn exits_with_the_childs_code_and_keeps_what_it_wrote() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).exit_after(10, 7);
+    watch(spool.path(), &s, &[]).code(7);
+    assert_eq!(recorded_data(spool.path(), AGENT).len(), 10);
+    let ls = ccmon()
+        .args(["stream", "ls", "-o", "json", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    assert_eq!(agents[0]["state"], "exited");
+    assert_eq!(agents[0]["exit_code"], 7);
+    assert!(agents[0]["pid"].as_u64().is_some(), "{ls}");
+}
+
+#[test]
+fn a_child_killed_by_a_signal_gives_128_plus_n() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).signal_after(5, "SEGV");
+    watch(spool.path(), &s, &[]).code(128 + 11);
+    assert_eq!(recorded_data(spool.path(), AGENT).len(), 5);
+}
+
+#[test]
+fn stdin_is_passed_through_and_stderr_is_untouched() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::GLEAM_BASIC))
+        .echo_stdin()
+        .stderr_text("from the agent's stderr");
+    let out = ccmon()
+        .args(["stream", "watch", "--spool-dir"])
+        .args([spool.path()])
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(s.args())
+        .stdin("hello agent\nsecond line\n")
+        .ok();
+    assert!(out.stderr.contains("from the agent's stderr\n"), "{out}");
+    assert!(
+        out.stderr
+            .contains("stdin: hello agent\nstdin: second line\n"),
+        "{out}"
+    );
+    assert_eq!(
+        out.stdout.as_bytes(),
+        std::fs::read(standin::fixture(standin::GLEAM_BASIC)).unwrap()
+    );
+}
+
+/// Starts ccmon watching a stand-in that hangs after `lines` lines, and waits for them.
+fn hanging(
+    spool: &Path,
+    s: &Standin,
+    lines: usize,
+    extra: &[&str],
+) -> (Running, Option<tempfile::TempDir>, i32) {
+    let (mut cmd, home) = ccmon()
+        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
+        .args([spool])
+        .args(extra)
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(s.args())
+        .into_command();
+    cmd.stdin(Stdio::null());
+    let running = Running::start(cmd);
+    let _ = running.stdout.take(lines);
+    // The stand-in reports its grandchild on stderr, which ccmon passes through untouched.
+    let line = running
+        .stderr
+        .next_line()
+        .expect("grandchild pid on stderr");
+    let text = String::from_utf8_lossy(&line).into_owned();
+    let pid: i32 = text
+        .trim()
+        .strip_prefix("grandchild pid ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected stderr line {text:?}"));
+    (running, home, pid)
+}
+
+#[test]
+fn sigterm_is_forwarded_and_nothing_survives() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .hang_after(3)
+        .spawn_grandchild();
+    let (mut running, _home, grandchild) = hanging(spool.path(), &s, 3, &[]);
+    assert!(is_alive(grandchild));
+    running.signal(libc::SIGTERM);
+    let status = running.wait();
+    assert_eq!(
+        status.code(),
+        Some(128 + libc::SIGTERM),
+        "ccmon exits with the child's 128+15"
+    );
+    standin::wait_until_dead(grandchild);
+    assert_eq!(recorded_data(spool.path(), AGENT).len(), 3);
+}
+
+#[test]
+fn a_child_that_ignores_sigterm_is_killed_after_the_grace_period() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .hang_after(2)
+        .ignore_term()
+        .spawn_grandchild();
+    let (mut running, _home, grandchild) = hanging(spool.path(), &s, 2, &["--kill-grace", "500ms"]);
+    running.signal(libc::SIGTERM);
+    let status = running.wait();
+    assert_eq!(status.code(), Some(128 + libc::SIGKILL));
+    standin::wait_until_dead(grandchild);
+}
+
+#[test]
+fn a_second_ctrl_c_kills_at_once() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .hang_after(2)
+        .ignore_term()
+        .spawn_grandchild();
+    let (mut running, _home, grandchild) = hanging(spool.path(), &s, 2, &["--kill-grace", "1h"]);
+    running.signal(libc::SIGINT);
+    // The child ignores SIGINT; ccmon is still there, waiting.
+    assert!(running.is_running());
+    running.signal(libc::SIGINT);
+    assert_eq!(running.wait().code(), Some(128 + libc::SIGKILL));
+    standin::wait_until_dead(grandchild);
+}
+
+#[test]
+fn a_grandchild_holding_stdout_does_not_keep_ccmon_alive() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::GLEAM_BASIC)).spawn_grandchild();
+    let out = watch(spool.path(), &s, &[]).code(0);
+    let pid: i32 = out
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("grandchild pid "))
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no grandchild pid\n{out}"));
+    standin::wait_until_dead(pid);
+    assert_eq!(
+        recorded_data(spool.path(), "1d1e46f9-35c7-4834-b529-846d5bb82288").len(),
+        3
+    );
+}
+
+#[test]
+fn a_command_that_cannot_start_is_a_clear_error() {
+    let out = ccmon()
+        .args(["stream", "watch", "--", "/nonexistent/claude", "-p"])
+        .run();
+    assert_eq!(out.code, 127, "{out}");
+    assert!(
+        out.stderr.contains("cannot start `/nonexistent/claude -p`"),
+        "{out}"
+    );
+}
