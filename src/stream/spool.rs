@@ -120,6 +120,27 @@ impl Spool {
         Ok(logs)
     }
 
+    /// Every run in the spool: (log, summary file), in no particular order.
+    pub fn runs(&self) -> Result<Vec<RunFiles>, SpoolError> {
+        let mut out = Vec::new();
+        for agent_dir in self.agent_dirs()? {
+            for log in files_with_suffix(&agent_dir, ".log")? {
+                let stem = log
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_suffix(".log"))
+                    .unwrap_or_default()
+                    .to_owned();
+                out.push(RunFiles {
+                    meta: agent_dir.join(format!("{stem}.meta.json")),
+                    acked: agent_dir.join(format!("{stem}.acked")),
+                    log,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     fn agent_dirs(&self) -> Result<Vec<PathBuf>, SpoolError> {
         match fs::read_dir(&self.dir) {
             Ok(rd) => Ok(rd
@@ -163,6 +184,25 @@ fn file_safe(id: &str) -> String {
         out.push_str("%00");
     }
     out
+}
+
+/// The files of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFiles {
+    /// The records.
+    pub log: PathBuf,
+    /// The latest summary.
+    pub meta: PathBuf,
+    /// How far the log was delivered to Redis.
+    pub acked: PathBuf,
+}
+
+impl RunFiles {
+    /// The run's summary, if written and readable.
+    pub fn summary(&self) -> Option<Summary> {
+        let text = fs::read_to_string(&self.meta).ok()?;
+        serde_json::from_str(&text).ok()
+    }
 }
 
 /// Appends one run's records.
@@ -240,6 +280,18 @@ impl LogReader {
             offset: 0,
             torn: false,
         })
+    }
+
+    /// Opens a log and skips to `offset` (an offset returned by [`LogReader::offset`]).
+    pub fn open_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
+        use std::io::Seek;
+        let mut reader = LogReader::open(path)?;
+        reader
+            .reader
+            .seek(io::SeekFrom::Start(offset))
+            .map_err(|e| SpoolError::io(path, "seek", e))?;
+        reader.offset = offset;
+        Ok(reader)
     }
 
     /// Byte offset after the last complete record read.
@@ -350,7 +402,7 @@ pub enum SpoolError {
 }
 
 impl SpoolError {
-    fn io(path: &Path, op: &'static str, source: io::Error) -> SpoolError {
+    pub(crate) fn io(path: &Path, op: &'static str, source: io::Error) -> SpoolError {
         SpoolError::Io {
             path: path.to_owned(),
             op,

@@ -1,0 +1,376 @@
+//! Delivering spooled runs to a target (Redis) in order, exactly once.
+//!
+//! The spool is the write-ahead log: every record is fsynced there first, then delivered.
+//! How far a run's log was delivered is kept next to it in `<run>.acked` (a byte offset
+//! and the last seq), replaced atomically after each delivered batch. A batch whose reply
+//! was lost is simply sent again: the target skips what it already holds. If the target
+//! reports holding less of a run than was acknowledged (Redis restarted empty), delivery
+//! rewinds to what it holds and sends the rest again. A run that has ended and is fully
+//! delivered is removed from the spool, which keeps the spool bounded by what is in
+//! flight.
+
+use std::fs;
+use std::future::Future;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::record::Record;
+use super::spool::{LogReader, RunFiles, Spool, SpoolError};
+use super::summary::{AgentState, Summary};
+
+/// Records per delivered batch.
+pub const DELIVERY_BATCH: usize = 512;
+
+/// Where spooled records go.
+pub trait Target {
+    /// The target's error.
+    type Error: std::error::Error + Send + Sync + 'static;
+    /// Writes `records` (one agent, one run, ascending seq) and the summary; records the
+    /// target already holds are skipped. Returns how many were written.
+    fn deliver(
+        &mut self,
+        records: &[Record],
+        summary: &Summary,
+    ) -> impl Future<Output = Result<u64, Self::Error>>;
+    /// The highest seq of `run_id` the target holds for `agent_id` (0 if none).
+    fn delivered_seq(
+        &mut self,
+        agent_id: &str,
+        run_id: &str,
+    ) -> impl Future<Output = Result<u64, Self::Error>>;
+}
+
+/// How far a run was delivered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ack {
+    /// Byte offset in the log after the last delivered record.
+    pub offset: u64,
+    /// Seq of the last delivered record.
+    pub seq: u64,
+}
+
+impl Ack {
+    /// Reads a run's ack file; a missing or unreadable one means nothing was delivered.
+    pub fn read(path: &Path) -> Ack {
+        fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    fn write(self, path: &Path) -> Result<(), SpoolError> {
+        let tmp = path.with_extension("acked.tmp");
+        let text = format!("{{\"offset\":{},\"seq\":{}}}", self.offset, self.seq);
+        fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, path))
+            .map_err(|e| SpoolError::io(path, "write", e))
+    }
+}
+
+/// What a delivery pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivered {
+    /// Records newly written to the target.
+    pub written: u64,
+    /// Records read from the spool and sent (including ones the target already had).
+    pub sent: u64,
+    /// Runs completed and removed from the spool.
+    pub runs_completed: u64,
+}
+
+/// Why a delivery pass stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError<E: std::error::Error + Send + Sync + 'static> {
+    /// The spool could not be read or its ack written.
+    #[error(transparent)]
+    Spool(#[from] SpoolError),
+    /// The target failed; the records stay spooled.
+    #[error("cannot deliver spooled events")]
+    Target(#[source] E),
+}
+
+/// Records of a spool that are not delivered yet.
+pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
+    let mut n = 0;
+    for run in spool.runs()? {
+        let ack = Ack::read(&run.acked);
+        let mut reader = LogReader::open_at(&run.log, ack.offset)?;
+        while reader.next_record()?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Delivers one run from its acknowledged position to the end of what is spooled now.
+/// `keep` prevents removal of a run that is still being written (the current one).
+pub async fn deliver_run<T: Target>(
+    target: &mut T,
+    run: &RunFiles,
+    keep: bool,
+) -> Result<Delivered, DeliveryError<T::Error>> {
+    let mut done = Delivered::default();
+    let Some(summary) = run.summary() else {
+        // No summary means the writer died before its first batch finished: nothing of
+        // this log can be attributed to an agent with certainty, but records carry their
+        // agent id, so deliver them with a minimal summary.
+        return deliver_from(target, run, keep, None, &mut done)
+            .await
+            .map(|()| done);
+    };
+    deliver_from(target, run, keep, Some(summary), &mut done).await?;
+    Ok(done)
+}
+
+async fn deliver_from<T: Target>(
+    target: &mut T,
+    run: &RunFiles,
+    keep: bool,
+    summary: Option<Summary>,
+    done: &mut Delivered,
+) -> Result<(), DeliveryError<T::Error>> {
+    let mut ack = Ack::read(&run.acked);
+    let mut reader = LogReader::open_at(&run.log, ack.offset)?;
+    let mut batch: Vec<Record> = Vec::with_capacity(DELIVERY_BATCH);
+    let mut checked_target = ack.seq == 0;
+    loop {
+        batch.clear();
+        while batch.len() < DELIVERY_BATCH {
+            match reader.next_record()? {
+                Some(r) => batch.push(r),
+                None => break,
+            }
+        }
+        let Some(first) = batch.first() else { break };
+        let summary = summary.clone().unwrap_or_else(|| minimal_summary(first));
+        if !checked_target {
+            // Once per run and pass: does the target still hold what we acknowledged?
+            checked_target = true;
+            let held = target
+                .delivered_seq(&first.agent_id, &first.run_id)
+                .await
+                .map_err(DeliveryError::Target)?;
+            if held < ack.seq {
+                tracing::warn!(
+                    "the target holds events of run {} only up to {held}, not {}; sending the rest again",
+                    first.run_id,
+                    ack.seq
+                );
+                ack = Ack::default();
+                reader = LogReader::open_at(&run.log, 0)?;
+                continue;
+            }
+        }
+        let written = target
+            .deliver(&batch, &summary)
+            .await
+            .map_err(DeliveryError::Target)?;
+        done.written += written;
+        done.sent += batch.len() as u64;
+        ack = Ack {
+            offset: reader.offset(),
+            seq: batch.last().map_or(ack.seq, |r| r.seq),
+        };
+        ack.write(&run.acked)?;
+    }
+    let ended = summary
+        .as_ref()
+        .is_some_and(|s| s.state == AgentState::Exited);
+    if !keep && ended && !reader.torn() {
+        // The summary of an ended run is final; deliver it even when no record was left.
+        if let Some(s) = &summary {
+            target
+                .deliver(&[], s)
+                .await
+                .map_err(DeliveryError::Target)?;
+        }
+        for path in [&run.log, &run.meta, &run.acked] {
+            let _ = fs::remove_file(path);
+        }
+        done.runs_completed += 1;
+    }
+    Ok(())
+}
+
+fn minimal_summary(r: &Record) -> Summary {
+    let mut s = Summary::new(&r.agent_id, "", &r.timestamp);
+    s.state = AgentState::Exited;
+    s
+}
+
+/// Delivers every run of the spool except `current` (the run being written, if any).
+pub async fn deliver_all<T: Target>(
+    target: &mut T,
+    spool: &Spool,
+    current: Option<&Path>,
+) -> Result<Delivered, DeliveryError<T::Error>> {
+    let mut total = Delivered::default();
+    let mut runs = spool.runs()?;
+    // Oldest first, so an agent's runs arrive in the order they happened.
+    runs.sort_by_key(|r| fs::metadata(&r.log).and_then(|m| m.modified()).ok());
+    for run in runs {
+        let keep = current.is_some_and(|c| c == run.log);
+        let d = deliver_run(target, &run, keep).await?;
+        total.written += d.written;
+        total.sent += d.sent;
+        total.runs_completed += d.runs_completed;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::stream::recorder::{Recorder, RecorderConfig};
+    use crate::stream::spool_sink::SpoolSink;
+
+    /// An in-memory target with the same exactly-once contract as the Redis sink, which
+    /// can fail on cue or forget everything (a Redis restarted without its data).
+    #[derive(Default)]
+    struct Memory {
+        streams: HashMap<String, Vec<(String, u64, Vec<u8>)>>,
+        fail_next: u32,
+        summaries: u32,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("target down")]
+    struct Down;
+
+    impl Target for Memory {
+        type Error = Down;
+        async fn deliver(&mut self, records: &[Record], _summary: &Summary) -> Result<u64, Down> {
+            if self.fail_next > 0 {
+                self.fail_next -= 1;
+                return Err(Down);
+            }
+            self.summaries += 1;
+            let mut written = 0;
+            for r in records {
+                let stream = self.streams.entry(r.agent_id.clone()).or_default();
+                let held = stream
+                    .iter()
+                    .filter(|(run, _, _)| *run == r.run_id)
+                    .map(|(_, s, _)| *s)
+                    .max()
+                    .unwrap_or(0);
+                if r.seq > held {
+                    stream.push((r.run_id.clone(), r.seq, r.data.clone()));
+                    written += 1;
+                }
+            }
+            Ok(written)
+        }
+        async fn delivered_seq(&mut self, agent_id: &str, run_id: &str) -> Result<u64, Down> {
+            Ok(self
+                .streams
+                .get(agent_id)
+                .and_then(|s| {
+                    s.iter()
+                        .filter(|(r, _, _)| r == run_id)
+                        .map(|(_, s, _)| *s)
+                        .max()
+                })
+                .unwrap_or(0))
+        }
+    }
+
+    fn record_run(spool: &Spool, run: &str, lines: usize, finish: bool) {
+        let config = RecorderConfig {
+            agent_id: Some("a".into()),
+            command: "t".into(),
+            batch_size: 7,
+        };
+        let mut r = Recorder::new(
+            config,
+            run.into(),
+            "t0".into(),
+            SpoolSink::new(spool.clone(), run),
+        );
+        for i in 0..lines {
+            r.push(format!("line {i}").into_bytes(), true, "t").unwrap();
+        }
+        if finish {
+            r.finish(Some(0)).unwrap();
+        } else {
+            r.flush().unwrap();
+        }
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn delivers_everything_once_in_order_despite_failures_and_data_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        record_run(&spool, "r1", 1500, false);
+        let mut target = Memory::default();
+        let run = spool.runs().unwrap().remove(0);
+        // The target is down at first: nothing is acknowledged, everything stays spooled.
+        target.fail_next = 1;
+        assert!(block_on(deliver_run(&mut target, &run, true)).is_err());
+        assert_eq!(pending(&spool).unwrap(), 1500);
+        let first = block_on(deliver_run(&mut target, &run, true)).unwrap();
+        assert_eq!(first.written, 1500);
+        // The target loses its data; more lines arrive; delivery notices and resends all.
+        target.streams.clear();
+        record_run_more(&spool, "r1");
+        target.fail_next = 1;
+        assert!(block_on(deliver_run(&mut target, &run, true)).is_err());
+        let again = block_on(deliver_run(&mut target, &run, true)).unwrap();
+        assert_eq!(again.written, 1500 + 3);
+        let seqs: Vec<u64> = target.streams["a"].iter().map(|(_, s, _)| *s).collect();
+        assert_eq!(seqs, (1..=1503).collect::<Vec<_>>());
+        assert_eq!(pending(&spool).unwrap(), 0);
+    }
+
+    fn record_run_more(spool: &Spool, run: &str) {
+        let mut w = spool.writer("a", run).unwrap();
+        let extra: Vec<Record> = (1501..=1503)
+            .map(|seq| Record {
+                agent_id: "a".into(),
+                run_id: run.into(),
+                seq,
+                timestamp: "t".into(),
+                event_type: crate::stream::record::EventType::Raw,
+                type_: String::new(),
+                subtype: String::new(),
+                session_id: String::new(),
+                tool: String::new(),
+                turn_number: 0,
+                data: b"more".to_vec(),
+            })
+            .collect();
+        w.append(&extra).unwrap();
+    }
+
+    #[test]
+    fn ended_runs_are_removed_once_delivered_and_the_current_one_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        record_run(&spool, "old", 10, true);
+        record_run(&spool, "cur", 5, false);
+        let current = spool
+            .runs()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.log.ends_with("cur.log"))
+            .unwrap();
+        let mut target = Memory::default();
+        let d = block_on(deliver_all(&mut target, &spool, Some(&current.log))).unwrap();
+        assert_eq!((d.written, d.runs_completed), (15, 1));
+        let left: Vec<_> = spool.runs().unwrap().into_iter().map(|r| r.log).collect();
+        assert_eq!(left, vec![current.log.clone()]);
+        // Nothing new: a second pass sends nothing.
+        let d = block_on(deliver_all(&mut target, &spool, Some(&current.log))).unwrap();
+        assert_eq!(d.sent, 0);
+    }
+}
