@@ -10,8 +10,10 @@ pub mod duration;
 pub mod exit;
 pub mod generate;
 pub mod logging;
+pub mod metrics;
 pub mod output;
 pub mod redact;
+pub mod serve;
 pub mod stream;
 pub mod yaml;
 

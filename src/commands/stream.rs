@@ -131,6 +131,7 @@ pub fn watch(
         flush_interval: Duration::from_millis(20),
         max_line: DEFAULT_MAX_LINE,
         spool,
+        metrics_listen: args.metrics_listen.clone(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -4,6 +4,8 @@
 pub mod delivery;
 pub mod describe;
 pub mod lines;
+pub mod metrics;
+pub mod monitor;
 pub mod parse;
 pub mod record;
 pub mod recorder;

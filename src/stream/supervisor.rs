@@ -15,12 +15,11 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::describe::describe_parsed;
 use super::lines::{Chunk, LineSplitter};
-use super::parse::Parsed;
-use super::recorder::{Recorder, RecorderConfig, parse_chunk};
+use super::monitor::{self, Line, ToMonitor};
+use super::recorder::{RecorderConfig, parse_chunk};
 use super::signal::{ProcessGroup, Signal};
 use super::spool::{Spool, SpoolError};
-use super::spool_sink::SpoolSink;
-use super::summary::{AgentState, Summary};
+use super::summary::Summary;
 use crate::clock;
 
 /// How the child's stdout is shown.
@@ -49,6 +48,8 @@ pub struct WatchConfig {
     pub max_line: usize,
     /// Where records go.
     pub spool: Spool,
+    /// Serve the live metrics here.
+    pub metrics_listen: Option<String>,
 }
 
 /// How the child ended, and what ccmon exits with.
@@ -86,6 +87,12 @@ pub enum WatchError {
     /// Installing a signal handler failed.
     #[error("cannot install signal handlers")]
     Signals(#[source] std::io::Error),
+    /// The monitor thread could not be started.
+    #[error("cannot start the monitor thread")]
+    Thread(#[source] std::io::Error),
+    /// The metrics server could not be started.
+    #[error("cannot serve metrics")]
+    Metrics(#[source] crate::serve::ServeError),
     /// The recording thread stopped.
     #[error("the recording thread stopped unexpectedly")]
     Recording,
@@ -93,22 +100,6 @@ pub enum WatchError {
     #[error("cannot record the run")]
     Spool(#[source] SpoolError),
 }
-
-/// Messages to the recording thread.
-enum ToRecorder {
-    // Boxed: most messages are lines, but the parsed form is large to move around.
-    Line(Box<(Vec<u8>, Parsed, String)>),
-    Flush,
-    Pid(u32),
-    Finish(
-        Option<i32>,
-        oneshot::Sender<Result<(Summary, u64), SpoolError>>,
-    ),
-}
-
-/// Lines in flight to the recording thread: enough to absorb a burst, small enough that
-/// a stalled disk stops the reading (and so the agent) quickly.
-const CHANNEL_DEPTH: usize = 1024;
 
 /// Runs the command to the end and records its stream.
 pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, WatchError> {
@@ -118,6 +109,22 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
             command: shown,
             source: std::io::Error::other("empty command"),
         });
+    };
+    // The monitor and the metrics endpoint come first: if either cannot start, no agent
+    // is started either.
+    let monitor::Monitor {
+        sender: to_recorder,
+        metrics,
+        thread: recorder_thread,
+    } = monitor::start(config.recorder.clone(), config.spool.clone(), run_id)
+        .map_err(WatchError::Thread)?;
+    let _metrics_server = match &config.metrics_listen {
+        Some(addr) => Some(
+            crate::serve::metrics(addr, metrics)
+                .await
+                .map_err(WatchError::Metrics)?,
+        ),
+        None => None,
     };
     let mut child = Command::new(program)
         .args(args)
@@ -141,10 +148,9 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         source: std::io::Error::other("no stdout pipe"),
     })?;
 
-    let (to_recorder, recorder_thread) = start_recording(&config, run_id);
     if let Some(pid) = child.id() {
         to_recorder
-            .send(ToRecorder::Pid(pid))
+            .send(ToMonitor::Pid(pid))
             .await
             .map_err(|_| WatchError::Recording)?;
     }
@@ -190,7 +196,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 }
             }
             _ = flush.tick() => {
-                to_recorder.send(ToRecorder::Flush).await.map_err(|_| WatchError::Recording)?;
+                to_recorder.send(ToMonitor::Tick).await.map_err(|_| WatchError::Recording)?;
             }
             _ = sigint.recv() => {
                 interrupts += 1;
@@ -235,7 +241,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     let (code, exit_code) = exit_codes(status);
     let (reply, result) = oneshot::channel();
     to_recorder
-        .send(ToRecorder::Finish(code, reply))
+        .send(ToMonitor::Finish(code, reply))
         .await
         .map_err(|_| WatchError::Recording)?;
     let (summary, recorded) = result
@@ -268,7 +274,7 @@ fn split(splitter: &mut LineSplitter, bytes: &[u8]) -> Vec<Chunk> {
 }
 
 async fn send_line(
-    to: &mpsc::Sender<ToRecorder>,
+    to: &mpsc::Sender<ToMonitor>,
     chunk: Chunk,
     display: Display,
 ) -> Result<(), WatchError> {
@@ -281,8 +287,13 @@ async fn send_line(
         );
         let _ = crate::output::write_stdout(&line);
     }
-    let at = clock::rfc3339(clock::now());
-    to.send(ToRecorder::Line(Box::new((chunk.data, parsed, at))))
+    let line = Line {
+        at: clock::rfc3339(clock::now()),
+        instant: std::time::Instant::now(),
+        data: chunk.data,
+        parsed,
+    };
+    to.send(ToMonitor::Line(Box::new(line)))
         .await
         .map_err(|_| WatchError::Recording)
 }
@@ -328,74 +339,4 @@ fn pass_stdin_through(stdin: Option<tokio::process::ChildStdin>) {
             let _ = std::io::copy(&mut std::io::stdin().lock(), &mut to_child);
             // Dropping `to_child` closes the pipe: the child sees end of input.
         });
-}
-
-/// The recording thread owns the recorder: parsing happened already, here lines become
-/// records and batches are fsynced to the spool. A failing disk is retried, not skipped.
-fn start_recording(
-    config: &WatchConfig,
-    run_id: String,
-) -> (mpsc::Sender<ToRecorder>, std::thread::JoinHandle<()>) {
-    let (tx, mut rx) = mpsc::channel::<ToRecorder>(CHANNEL_DEPTH);
-    let sink = SpoolSink::new(config.spool.clone(), &run_id);
-    let mut recorder = Recorder::new(
-        config.recorder.clone(),
-        run_id,
-        clock::rfc3339(clock::now()),
-        sink,
-    );
-    let handle = std::thread::Builder::new()
-        .name("ccmon-recorder".into())
-        .spawn(move || {
-            let mut pid = None;
-            while let Some(msg) = rx.blocking_recv() {
-                match msg {
-                    ToRecorder::Line(line) => {
-                        let (data, parsed, at) = *line;
-                        if let Err(e) = recorder.push_parsed(data, parsed, &at) {
-                            // The line is in the pending batch; only writing it failed.
-                            let mut attempt = 0;
-                            retry_pause(&e, &mut attempt);
-                            while let Err(e) = recorder.flush() {
-                                retry_pause(&e, &mut attempt);
-                            }
-                        }
-                        if let (Some(p), Some(s)) = (pid, recorder.summary_mut())
-                            && s.pid.is_none()
-                        {
-                            s.pid = Some(p);
-                        }
-                    }
-                    ToRecorder::Flush => {
-                        let mut attempt = 0;
-                        while let Err(e) = recorder.flush() {
-                            retry_pause(&e, &mut attempt);
-                        }
-                    }
-                    ToRecorder::Pid(p) => {
-                        pid = Some(p);
-                        if let Some(s) = recorder.summary_mut() {
-                            s.pid = Some(p);
-                            s.state = AgentState::Running;
-                        }
-                    }
-                    ToRecorder::Finish(code, reply) => {
-                        let result = recorder
-                            .finish(code)
-                            .map(|(summary, sink)| (summary, sink.written()));
-                        let _ = reply.send(result);
-                        return;
-                    }
-                }
-            }
-        })
-        .expect("spawning a thread only fails when the system is out of resources");
-    (tx, handle)
-}
-
-fn retry_pause(e: &SpoolError, attempt: &mut u32) {
-    *attempt += 1;
-    tracing::error!("cannot write the spool (attempt {attempt}, retrying): {e}");
-    let backoff = Duration::from_millis(100u64.saturating_mul(1 << (*attempt).min(5)));
-    std::thread::sleep(backoff);
 }

@@ -248,3 +248,76 @@ fn a_command_that_cannot_start_is_a_clear_error() {
         "{out}"
     );
 }
+
+#[test]
+fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
+    use std::time::{Duration, Instant};
+
+    use crate::support::{http, process::free_port};
+
+    let spool = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .hang_after(47)
+        .spawn_grandchild();
+    let (mut running, _home, _grandchild) =
+        hanging(spool.path(), &s, 47, &["--metrics-listen", &listen]);
+    let addr: std::net::SocketAddr = listen.parse().unwrap();
+    // The monitor publishes on its next tick; poll with a deadline rather than sleep.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        let r =
+            http::get(addr, "/metrics", Duration::from_secs(5)).expect("metrics endpoint answers");
+        assert_eq!(r.status, 200);
+        if r.body.contains("stream_events_processed_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",event_type=\"result\"} 1") {
+            break r.body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "metrics never showed the whole recording:\n{}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    for needle in [
+        "stream_tool_calls_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",tool=\"Glob\"}",
+        "mcp_servers_connected{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 2",
+        "mcp_server_status{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",server=\"perplexity-mcp\",status=\"connected\"} 1",
+        "stream_turn_count{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 19",
+        "stream_cost_usd_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 0.21085415",
+        "stream_tool_duration_seconds_count{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",tool=\"Glob\"}",
+        "stream_active_monitors 1",
+    ] {
+        assert!(body.contains(needle), "missing {needle}\n{body}");
+    }
+    // promtool (Debian package prometheus) is the reference for the text format.
+    let mut check = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool not found: apt-get install -y prometheus");
+    {
+        use std::io::Write as _;
+        check
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+    }
+    let out = check.wait_with_output().unwrap();
+    let complaints =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    // promtool's lint nags about counters without _total suffix and the like; a parse
+    // error is what must never happen.
+    assert!(
+        !complaints.contains("error while linting")
+            && !complaints.contains("text format parsing error"),
+        "{complaints}"
+    );
+    running.signal(libc::SIGTERM);
+    running.wait();
+}

@@ -1,0 +1,303 @@
+//! The stream metrics of DESIGN.md section 3 for one watched agent, updated from every
+//! parsed line and rendered for `--metrics-listen`. MCP servers are seen through the
+//! stream too: their status from `system/init`, their calls from `mcp__<server>__<tool>`
+//! tool names.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use super::parse::Parsed;
+use super::summary::Summary;
+use crate::metrics::{Kind, Registry};
+
+/// Open tool calls remembered for their duration; beyond this the oldest are forgotten
+/// (a call that never gets a result must not grow memory forever).
+const OPEN_TOOLS: usize = 1024;
+
+/// Metrics of one agent.
+#[derive(Debug)]
+pub struct StreamMetrics {
+    registry: Registry,
+    open: VecDeque<(String, String, Instant)>,
+}
+
+impl Default for StreamMetrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamMetrics {
+    /// Declares every family, so a scrape shows them before the first event.
+    pub fn new() -> Self {
+        let mut r = Registry::default();
+        for (name, kind, help) in FAMILIES {
+            r.describe(name, *kind, help);
+        }
+        r.set("stream_active_monitors", &[], 1.0);
+        r.set("stream_active_stuck_agents", &[], 0.0);
+        StreamMetrics {
+            registry: r,
+            open: VecDeque::new(),
+        }
+    }
+
+    /// Takes one line of `agent` into account; `summary` is the agent's summary after it.
+    pub fn observe(&mut self, agent: &str, p: &Parsed, summary: &Summary, now: Instant) {
+        let r = &mut self.registry;
+        let a = ("agent_id", agent);
+        r.inc(
+            "stream_events_processed_total",
+            &[a, ("event_type", p.event_type().as_str())],
+            1.0,
+        );
+        for t in &p.tool_uses {
+            r.inc("stream_tool_calls_total", &[a, ("tool", &t.name)], 1.0);
+            if self.open.len() == OPEN_TOOLS {
+                self.open.pop_front();
+            }
+            self.open.push_back((t.id.clone(), t.name.clone(), now));
+        }
+        for res in &p.tool_results {
+            let Some(i) = self
+                .open
+                .iter()
+                .position(|(id, _, _)| *id == res.tool_use_id)
+            else {
+                continue;
+            };
+            let Some((_, name, started)) = self.open.remove(i) else {
+                continue;
+            };
+            let secs = now.saturating_duration_since(started).as_secs_f64();
+            r.observe("stream_tool_duration_seconds", &[a, ("tool", &name)], secs);
+            if res.is_error {
+                r.inc("stream_tool_errors_total", &[a, ("tool", &name)], 1.0);
+            }
+            if let Some((server, tool)) = mcp_parts(&name) {
+                let status = if res.is_error { "error" } else { "success" };
+                r.inc(
+                    "mcp_tool_calls_total",
+                    &[a, ("server", server), ("tool", tool), ("status", status)],
+                    1.0,
+                );
+                r.observe(
+                    "mcp_tool_latency_seconds",
+                    &[a, ("server", server), ("tool", tool)],
+                    secs,
+                );
+            }
+        }
+        if p.type_ == "system" && p.subtype == "init" {
+            let connected = p
+                .mcp_servers
+                .iter()
+                .filter(|s| s.status == "connected")
+                .count();
+            r.set("mcp_servers_connected", &[a], connected as f64);
+            for s in &p.mcp_servers {
+                r.remove_matching("mcp_server_status", ("server", &s.name));
+                r.set(
+                    "mcp_server_status",
+                    &[a, ("server", &s.name), ("status", &s.status)],
+                    1.0,
+                );
+            }
+        }
+        r.set("stream_turn_count", &[a], summary.turns as f64);
+        for (kind, v) in [
+            ("input", summary.tokens_in),
+            ("output", summary.tokens_out),
+            ("cache_read", summary.tokens_cache_read),
+            ("cache_creation", summary.tokens_cache_creation),
+        ] {
+            r.set("stream_tokens_total", &[a, ("kind", kind)], v as f64);
+        }
+        r.set("stream_cost_usd_total", &[a], summary.cost_usd);
+        if let Ok(ts) = summary.last_event_at.parse::<jiff::Timestamp>() {
+            r.set(
+                "stream_last_event_timestamp_seconds",
+                &[a],
+                ts.as_millisecond() as f64 / 1000.0,
+            );
+        }
+    }
+
+    /// A stuck episode began.
+    pub fn stuck(&mut self, agent: &str, reason: &str) {
+        self.registry.inc(
+            "stream_stuck_detections_total",
+            &[("agent_id", agent), ("reason", reason)],
+            1.0,
+        );
+        self.registry.set("stream_active_stuck_agents", &[], 1.0);
+    }
+
+    /// The stuck episode ended.
+    pub fn recovered(&mut self) {
+        self.registry.set("stream_active_stuck_agents", &[], 0.0);
+    }
+
+    /// Spool backlog (records not yet delivered).
+    pub fn spool_pending(&mut self, n: u64) {
+        self.registry
+            .set("stream_spool_pending_events", &[], n as f64);
+    }
+
+    /// A delivery attempt to Redis and how long it took.
+    pub fn publish(&mut self, agent: &str, ok: bool, records: u64, seconds: f64) {
+        let status = if ok { "success" } else { "failure" };
+        self.registry.inc(
+            "stream_redis_publishes_total",
+            &[("agent_id", agent), ("status", status)],
+            records as f64,
+        );
+        self.registry
+            .observe("stream_redis_publish_latency_seconds", &[], seconds);
+        self.registry.set(
+            "stream_redis_connection_state",
+            &[],
+            if ok { 1.0 } else { 0.0 },
+        );
+    }
+
+    /// The text exposition.
+    pub fn render(&self) -> String {
+        self.registry.render()
+    }
+}
+
+/// `mcp__<server>__<tool>` → (server, tool).
+pub fn mcp_parts(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix("mcp__")?;
+    let (server, tool) = rest.split_once("__")?;
+    (!server.is_empty() && !tool.is_empty()).then_some((server, tool))
+}
+
+const FAMILIES: &[(&str, Kind, &str)] = &[
+    (
+        "stream_events_processed_total",
+        Kind::Counter,
+        "Stream-json lines recorded, by event type.",
+    ),
+    (
+        "stream_stuck_detections_total",
+        Kind::Counter,
+        "Stuck or looping episodes detected, by reason.",
+    ),
+    (
+        "stream_active_stuck_agents",
+        Kind::Gauge,
+        "Agents currently stuck (0 or 1 for one watch).",
+    ),
+    (
+        "stream_turn_count",
+        Kind::Gauge,
+        "API turns of the agent so far.",
+    ),
+    (
+        "stream_redis_publishes_total",
+        Kind::Counter,
+        "Events sent to Redis, by outcome.",
+    ),
+    (
+        "stream_redis_publish_latency_seconds",
+        Kind::Histogram,
+        "Time to deliver one batch to Redis.",
+    ),
+    (
+        "stream_redis_connection_state",
+        Kind::Gauge,
+        "1 when the last Redis delivery succeeded, else 0.",
+    ),
+    (
+        "stream_spool_pending_events",
+        Kind::Gauge,
+        "Events in the local spool not yet delivered to Redis.",
+    ),
+    (
+        "stream_active_monitors",
+        Kind::Gauge,
+        "Running ccmon stream monitors.",
+    ),
+    (
+        "stream_tool_calls_total",
+        Kind::Counter,
+        "Tool calls made, by tool.",
+    ),
+    (
+        "stream_tokens_total",
+        Kind::Counter,
+        "Tokens used, by kind (input, output, cache_read, cache_creation).",
+    ),
+    (
+        "stream_cost_usd_total",
+        Kind::Counter,
+        "Cost in USD reported by the agent.",
+    ),
+    (
+        "stream_last_event_timestamp_seconds",
+        Kind::Gauge,
+        "Unix time of the agent's last event.",
+    ),
+    (
+        "stream_tool_duration_seconds",
+        Kind::Histogram,
+        "Time from a tool call to its result, by tool.",
+    ),
+    (
+        "stream_tool_errors_total",
+        Kind::Counter,
+        "Tool results with is_error, by tool.",
+    ),
+    (
+        "mcp_servers_connected",
+        Kind::Gauge,
+        "MCP servers connected at the agent's start.",
+    ),
+    (
+        "mcp_server_status",
+        Kind::Gauge,
+        "1 for the status each MCP server reported at start.",
+    ),
+    (
+        "mcp_tool_calls_total",
+        Kind::Counter,
+        "MCP tool calls, by server, tool and status.",
+    ),
+    (
+        "mcp_tool_latency_seconds",
+        Kind::Histogram,
+        "Time from an MCP tool call to its result.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::parse::parse;
+
+    #[test]
+    fn counts_tools_mcp_and_durations() {
+        let mut m = StreamMetrics::new();
+        let s = Summary::new("a", "t", "2026-01-01T00:00:00Z");
+        let t0 = Instant::now();
+        m.observe("a", &parse(br#"{"type":"system","subtype":"init","mcp_servers":[{"name":"px","status":"connected"},{"name":"db","status":"failed"}]}"#), &s, t0);
+        m.observe("a", &parse(br#"{"type":"assistant","message":{"id":"m","content":[{"type":"tool_use","id":"t1","name":"mcp__px__ask","input":{}}]}}"#), &s, t0);
+        m.observe("a", &parse(br#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t1","is_error":true}]}}"#), &s, t0 + std::time::Duration::from_secs(2));
+        let text = m.render();
+        for needle in [
+            "mcp_servers_connected{agent_id=\"a\"} 1",
+            "mcp_server_status{agent_id=\"a\",server=\"db\",status=\"failed\"} 1",
+            "stream_tool_calls_total{agent_id=\"a\",tool=\"mcp__px__ask\"} 1",
+            "stream_tool_errors_total{agent_id=\"a\",tool=\"mcp__px__ask\"} 1",
+            "mcp_tool_calls_total{agent_id=\"a\",server=\"px\",tool=\"ask\",status=\"error\"} 1",
+            "stream_tool_duration_seconds_sum{agent_id=\"a\",tool=\"mcp__px__ask\"} 2",
+            "stream_events_processed_total{agent_id=\"a\",event_type=\"tool_use\"} 1",
+        ] {
+            assert!(text.contains(needle), "missing {needle}\n{text}");
+        }
+        assert_eq!(mcp_parts("mcp__a__b__c"), Some(("a", "b__c")));
+        assert_eq!(mcp_parts("Bash"), None);
+    }
+}

@@ -1,0 +1,175 @@
+//! The monitor thread of `stream watch`: it owns everything that follows the agent's
+//! lines in order — the recorder (records fsynced to the spool), the metrics — and talks
+//! to the supervisor only through messages, so nothing is shared behind a lock. A failing
+//! disk is retried, never skipped: the bounded channel then fills and the agent is slowed
+//! down instead of losing output.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::metrics::StreamMetrics;
+use super::parse::Parsed;
+use super::recorder::{Recorder, RecorderConfig};
+use super::spool::{Spool, SpoolError};
+use super::spool_sink::SpoolSink;
+use super::summary::{AgentState, Summary};
+use crate::clock;
+
+/// Lines in flight to the monitor: enough to absorb a burst, small enough that a stalled
+/// disk stops the reading (and so the agent) quickly.
+pub const CHANNEL_DEPTH: usize = 1024;
+
+/// Lines whose metrics wait for the agent id (the recorder holds as many, see there).
+const HOLD_FOR_ID: usize = 64;
+
+/// One line for the monitor.
+pub struct Line {
+    /// The bytes, without newline.
+    pub data: Vec<u8>,
+    /// What they say.
+    pub parsed: Parsed,
+    /// Receive time, RFC 3339.
+    pub at: String,
+    /// Receive instant, for durations.
+    pub instant: Instant,
+}
+
+/// Messages to the monitor.
+pub enum ToMonitor {
+    /// A line (boxed: the parsed form is large to move around).
+    Line(Box<Line>),
+    /// Write the pending batch, refresh the published metrics.
+    Tick,
+    /// The child's pid.
+    Pid(u32),
+    /// The child exited with this code (None: by a signal); reply with the final summary
+    /// and the number of records written.
+    Finish(
+        Option<i32>,
+        oneshot::Sender<Result<(Summary, u64), SpoolError>>,
+    ),
+}
+
+/// Handles to a running monitor.
+pub struct Monitor {
+    /// Where to send lines and ticks.
+    pub sender: mpsc::Sender<ToMonitor>,
+    /// The latest metrics text.
+    pub metrics: watch::Receiver<String>,
+    /// The thread.
+    pub thread: std::thread::JoinHandle<()>,
+}
+
+/// Starts the monitor thread for one run.
+pub fn start(recorder: RecorderConfig, spool: Spool, run_id: String) -> std::io::Result<Monitor> {
+    let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
+    let metrics = StreamMetrics::new();
+    let (metrics_tx, metrics_rx) = watch::channel(metrics.render());
+    let sink = SpoolSink::new(spool, &run_id);
+    let recorder = Recorder::new(recorder, run_id, clock::rfc3339(clock::now()), sink);
+    let mut state = State {
+        recorder,
+        metrics,
+        metrics_tx,
+        pid: None,
+        held: Vec::new(),
+        dirty: false,
+    };
+    let thread = std::thread::Builder::new()
+        .name("ccmon-monitor".into())
+        .spawn(move || {
+            while let Some(msg) = rx.blocking_recv() {
+                match msg {
+                    ToMonitor::Line(line) => state.line(*line),
+                    ToMonitor::Tick => state.tick(),
+                    ToMonitor::Pid(pid) => {
+                        state.pid = Some(pid);
+                        state.stamp_pid();
+                    }
+                    ToMonitor::Finish(code, reply) => {
+                        let State { recorder, .. } = state;
+                        let _ =
+                            reply.send(recorder.finish(code).map(|(s, sink)| (s, sink.written())));
+                        return;
+                    }
+                }
+            }
+        })?;
+    Ok(Monitor {
+        sender: tx,
+        metrics: metrics_rx,
+        thread,
+    })
+}
+
+struct State {
+    recorder: Recorder<SpoolSink>,
+    metrics: StreamMetrics,
+    metrics_tx: watch::Sender<String>,
+    pid: Option<u32>,
+    held: Vec<(Parsed, Instant)>,
+    dirty: bool,
+}
+
+impl State {
+    fn line(&mut self, line: Line) {
+        let Line {
+            data,
+            parsed,
+            at,
+            instant,
+        } = line;
+        let for_metrics = parsed.clone();
+        if let Err(e) = self.recorder.push_parsed(data, parsed, &at) {
+            // The line is in the pending batch; only writing it failed.
+            let mut attempt = 0;
+            retry_pause(&e, &mut attempt);
+            self.flush_until_written(attempt);
+        }
+        self.stamp_pid();
+        match self.recorder.summary() {
+            Some(summary) => {
+                let agent = summary.agent_id.clone();
+                for (p, t) in std::mem::take(&mut self.held) {
+                    self.metrics.observe(&agent, &p, summary, t);
+                }
+                self.metrics.observe(&agent, &for_metrics, summary, instant);
+            }
+            None if self.held.len() < HOLD_FOR_ID => self.held.push((for_metrics, instant)),
+            None => {}
+        }
+        self.dirty = true;
+    }
+
+    fn tick(&mut self) {
+        self.flush_until_written(0);
+        if self.dirty {
+            self.dirty = false;
+            let _ = self.metrics_tx.send(self.metrics.render());
+        }
+    }
+
+    fn flush_until_written(&mut self, mut attempt: u32) {
+        while let Err(e) = self.recorder.flush() {
+            retry_pause(&e, &mut attempt);
+        }
+    }
+
+    fn stamp_pid(&mut self) {
+        if let (Some(pid), Some(s)) = (self.pid, self.recorder.summary_mut())
+            && s.pid.is_none()
+        {
+            s.pid = Some(pid);
+            s.state = AgentState::Running;
+        }
+    }
+}
+
+fn retry_pause(e: &SpoolError, attempt: &mut u32) {
+    *attempt += 1;
+    tracing::error!("cannot write the spool (attempt {attempt}, retrying): {e}");
+    std::thread::sleep(Duration::from_millis(
+        100u64.saturating_mul(1 << (*attempt).min(5)),
+    ));
+}
