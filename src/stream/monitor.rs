@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::describe::describe_parsed;
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};
@@ -62,7 +63,14 @@ pub struct Monitor {
 }
 
 /// Starts the monitor thread for one run.
-pub fn start(recorder: RecorderConfig, spool: Spool, run_id: String) -> std::io::Result<Monitor> {
+/// With `pretty`, the monitor also prints one line per event (the `--display pretty`
+/// view), because it is the one that knows turns, tokens and cost.
+pub fn start(
+    recorder: RecorderConfig,
+    spool: Spool,
+    run_id: String,
+    pretty: bool,
+) -> std::io::Result<Monitor> {
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
     let metrics = StreamMetrics::new();
     let (metrics_tx, metrics_rx) = watch::channel(metrics.render());
@@ -75,6 +83,7 @@ pub fn start(recorder: RecorderConfig, spool: Spool, run_id: String) -> std::io:
         pid: None,
         held: Vec::new(),
         dirty: false,
+        pretty: pretty.then(Instant::now),
     };
     let thread = std::thread::Builder::new()
         .name("ccmon-monitor".into())
@@ -110,6 +119,8 @@ struct State {
     pid: Option<u32>,
     held: Vec<(Parsed, Instant)>,
     dirty: bool,
+    /// When pretty display is on: the start, for elapsed times.
+    pretty: Option<Instant>,
 }
 
 impl State {
@@ -121,6 +132,9 @@ impl State {
             instant,
         } = line;
         let for_metrics = parsed.clone();
+        let shown = self
+            .pretty
+            .map(|start| (start, describe_parsed(&parsed, &data)));
         if let Err(e) = self.recorder.push_parsed(data, parsed, &at) {
             // The line is in the pending batch; only writing it failed.
             let mut attempt = 0;
@@ -128,6 +142,9 @@ impl State {
             self.flush_until_written(attempt);
         }
         self.stamp_pid();
+        if let Some((start, text)) = shown {
+            self.show(start, instant, &for_metrics, &text);
+        }
         match self.recorder.summary() {
             Some(summary) => {
                 let agent = summary.agent_id.clone();
@@ -140,6 +157,30 @@ impl State {
             None => {}
         }
         self.dirty = true;
+    }
+
+    /// One line of the live view: elapsed, turn, event and what it says; the running
+    /// totals when the run ends.
+    fn show(&self, start: Instant, now: Instant, p: &Parsed, text: &str) {
+        let secs = now.saturating_duration_since(start).as_secs();
+        let turn = self.recorder.summary().map_or(0, |s| s.turns);
+        let mut line = format!(
+            "{:02}:{:02}  turn {:<3} {:<12} {}\n",
+            secs / 60,
+            secs % 60,
+            turn,
+            p.event_type().as_str(),
+            text
+        );
+        if p.result.is_some()
+            && let Some(s) = self.recorder.summary()
+        {
+            line.push_str(&format!(
+                "       {} turns, {} tool calls, tokens {} in / {} out (cache {} read, {} written), ${:.4}\n",
+                s.turns, s.tool_calls, s.tokens_in, s.tokens_out, s.tokens_cache_read, s.tokens_cache_creation, s.cost_usd
+            ));
+        }
+        let _ = crate::output::write_stdout(&line);
     }
 
     fn tick(&mut self) {

@@ -13,7 +13,6 @@ use tokio::process::Command;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, oneshot};
 
-use super::describe::describe_parsed;
 use super::lines::{Chunk, LineSplitter};
 use super::monitor::{self, Line, ToMonitor};
 use super::recorder::{RecorderConfig, parse_chunk};
@@ -116,8 +115,13 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         sender: to_recorder,
         metrics,
         thread: recorder_thread,
-    } = monitor::start(config.recorder.clone(), config.spool.clone(), run_id)
-        .map_err(WatchError::Thread)?;
+    } = monitor::start(
+        config.recorder.clone(),
+        config.spool.clone(),
+        run_id,
+        config.display == Display::Pretty,
+    )
+    .map_err(WatchError::Thread)?;
     let _metrics_server = match &config.metrics_listen {
         Some(addr) => Some(
             crate::serve::metrics(addr, metrics)
@@ -279,14 +283,7 @@ async fn send_line(
     display: Display,
 ) -> Result<(), WatchError> {
     let parsed = parse_chunk(&chunk.data, chunk.complete);
-    if display == Display::Pretty {
-        let line = format!(
-            "{}  {}\n",
-            parsed.event_type(),
-            describe_parsed(&parsed, &chunk.data)
-        );
-        let _ = crate::output::write_stdout(&line);
-    }
+    let _ = display;
     let line = Line {
         at: clock::rfc3339(clock::now()),
         instant: std::time::Instant::now(),

@@ -321,3 +321,31 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
     running.signal(libc::SIGTERM);
     running.wait();
 }
+
+#[test]
+fn pretty_display_summarises_each_event_and_the_totals() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let out = watch(spool.path(), &s, &["--display", "pretty"]).code(0);
+    assert!(
+        out.stdout
+            .contains("tool_use     Glob {\"pattern\":\"**/*.go\"}"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("[subagent]"), "{out}");
+    assert!(
+        out.stdout
+            .contains("turn 19  result       done (success) turns=19 cost=$0.2109"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("19 turns, 21 tool calls, tokens 7031 in / 956 out"),
+        "{out}"
+    );
+    assert!(
+        !out.stdout.contains("\"type\":\"assistant\""),
+        "raw JSON must not leak into the pretty view\n{out}"
+    );
+    assert!(out.stderr.contains("exited with code 0"), "{out}");
+}
