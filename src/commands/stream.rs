@@ -66,7 +66,18 @@ pub fn ingest(
     } else {
         let file =
             std::fs::File::open(&args.input).with_context(|| format!("cannot read {source}"))?;
-        Box::new(BufReader::with_capacity(256 * 1024, file))
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // A progress bar only for people: on a terminal, for files big enough to wait for.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) && len > 8 * 1024 * 1024 {
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            let bar = indicatif::ProgressBar::new(len).with_style(style);
+            Box::new(BufReader::with_capacity(256 * 1024, bar.wrap_read(file)))
+        } else {
+            Box::new(BufReader::with_capacity(256 * 1024, file))
+        }
     };
     let now = clock::now();
     let run_id = new_run_id(
