@@ -8,4 +8,5 @@ pub mod record;
 pub mod recorder;
 pub mod spool;
 pub mod spool_sink;
+pub mod stuck;
 pub mod summary;
