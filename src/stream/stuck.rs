@@ -1413,4 +1413,182 @@ mod tests {
         // Multi-byte characters are cut on a boundary.
         assert_eq!(cut(&"é".repeat(100)).len(), 128);
     }
+
+    /// A small deterministic PRNG (xorshift64), so the property tests need no dependency.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            self.0 = x;
+            x
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+            items[self.below(items.len() as u64) as usize]
+        }
+    }
+
+    fn random_line(rng: &mut XorShift) -> Parsed {
+        const PARENTS: [Option<&str>; 3] = [None, Some("toolu_1"), Some("toolu_2")];
+        const NAMES: [&str; 3] = ["Read", "Bash", "Glob"];
+        const INPUTS: [&str; 5] = [r#"{"a":1}"#, r#"{"a":2}"#, r#"{"b":1,"a":1}"#, "{}", "nope"];
+        let parent = rng.pick(&PARENTS);
+        let msg = format!("m{}", rng.below(4));
+        let id = format!("toolu_{}", rng.below(6));
+        match rng.below(14) {
+            0 => init(),
+            1 => text(&msg, parent),
+            2 | 3 => thinking(&msg),
+            4..=6 => call(&msg, &id, rng.pick(&NAMES), rng.pick(&INPUTS), parent),
+            7 => answer(&id, parent),
+            8 => retry(1),
+            9 => heartbeat(&id, 3),
+            10 => result(),
+            11 => {
+                let bytes: Vec<u8> = (0..rng.below(40))
+                    .map(|_| rng.pick(b"{}[]\":,aty01 \xff"))
+                    .collect();
+                parse(&bytes)
+            }
+            12 => line(r#"{"type":"stream_event","event":{"type":"message_start"}}"#),
+            _ => line(r#"{"type":"brand_new","x":1}"#),
+        }
+    }
+
+    /// Checks that episodes alternate, ticks match the announced deadline and tables stay
+    /// bounded, over random lines at random times. Returns how many episodes of each
+    /// reason (in [`StuckReason::ALL`] order) began.
+    fn run_random(seed: u64, config: StuckConfig, steps: usize) -> [u32; 5] {
+        let mut rng = XorShift(seed);
+        let t0 = Instant::now();
+        let mut d = Detector::new(config.clone(), t0);
+        let mut now = t0;
+        let mut model: Option<StuckReason> = None;
+        let mut began = [0u32; 5];
+        let mut check = |t: &Transition, model: &mut Option<StuckReason>| match t {
+            Transition::Stuck { reason, .. } => {
+                assert_eq!(
+                    *model, None,
+                    "seed {seed}: {reason} while {model:?} is active"
+                );
+                *model = Some(*reason);
+                began[*reason as usize] += 1;
+            }
+            Transition::Recovered { reason, .. } => {
+                assert_eq!(
+                    *model,
+                    Some(*reason),
+                    "seed {seed}: recovery without its episode"
+                );
+                *model = None;
+            }
+        };
+        for _ in 0..steps {
+            let gap = match rng.below(10) {
+                0 => Duration::from_secs(rng.below(3000)),
+                1..=3 => Duration::ZERO,
+                _ => Duration::from_millis(rng.below(30_000)),
+            };
+            let until = now + gap;
+            // A few ticks in the gap, sometimes right at the announced deadline.
+            for _ in 0..rng.below(3) {
+                let at = match d.next_deadline() {
+                    Some(deadline) if rng.below(2) == 0 && deadline <= until => deadline,
+                    _ => now + gap.mul_f64(rng.below(1000) as f64 / 1000.0),
+                };
+                let at = at.max(now);
+                let due = d.next_deadline().is_some_and(|deadline| at >= deadline);
+                let fired = d.tick(at);
+                assert_eq!(
+                    fired.is_some(),
+                    due,
+                    "seed {seed}: tick disagrees with next_deadline"
+                );
+                if let Some(t) = &fired {
+                    check(t, &mut model);
+                }
+                now = at;
+            }
+            now = until.max(now);
+            for t in d.observe(&random_line(&mut rng), now) {
+                check(&t, &mut model);
+            }
+            assert_eq!(d.active(), model, "seed {seed}");
+            assert!(d.gaps.len() <= config.gap_window);
+            assert!(d.open_tools.len() <= config.max_open_tools);
+            assert!(d.threads.len() <= config.max_threads);
+        }
+        began
+    }
+
+    #[test]
+    fn random_lines_never_panic_and_episodes_alternate() {
+        let mut began = [0u32; 5];
+        let mut add = |counts: [u32; 5]| {
+            for (total, n) in began.iter_mut().zip(counts) {
+                *total += n;
+            }
+        };
+        for seed in 1..=300 {
+            add(run_random(seed, StuckConfig::default(), 400));
+        }
+        // Low thresholds make episodes frequent, which exercises the alternation most.
+        let twitchy = StuckConfig {
+            floor: Duration::from_secs(5),
+            multiplier: 2.0,
+            tool_timeout: Duration::from_secs(20),
+            repeated_tool_calls: 2,
+            consecutive_tools: 2,
+            consecutive_thinking: 2,
+            api_retry_storm: 2,
+            gap_window: 4,
+            max_open_tools: 3,
+            max_threads: 2,
+        };
+        for seed in 1..=300 {
+            add(run_random(seed * 7919, twitchy.clone(), 400));
+        }
+        // Every kind of episode happened, so the invariants were checked on each.
+        assert!(
+            began.iter().all(|&n| n > 0),
+            "episodes per reason: {began:?}"
+        );
+    }
+
+    #[test]
+    fn extreme_configs_never_panic() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let durations = [
+            Duration::ZERO,
+            Duration::from_millis(1),
+            Duration::from_secs(60),
+            Duration::MAX,
+        ];
+        let factors = [0.0, -1.0, f64::NAN, f64::INFINITY, 1e300, 10.0];
+        let counts = [0, 1, 2, u32::MAX];
+        let sizes = [0, 1, 3, 1000];
+        for seed in 1..=200 {
+            let config = StuckConfig {
+                floor: rng.pick(&durations),
+                multiplier: rng.pick(&factors),
+                tool_timeout: rng.pick(&durations),
+                repeated_tool_calls: rng.pick(&counts),
+                consecutive_tools: rng.pick(&counts),
+                consecutive_thinking: rng.pick(&counts),
+                api_retry_storm: rng.pick(&counts),
+                gap_window: rng.pick(&sizes),
+                max_open_tools: rng.pick(&sizes),
+                max_threads: rng.pick(&sizes),
+            };
+            let _ = run_random(seed, config, 200);
+        }
+    }
 }
