@@ -12,5 +12,6 @@ pub mod recorder;
 pub mod signal;
 pub mod spool;
 pub mod spool_sink;
+pub mod stuck;
 pub mod summary;
 pub mod supervisor;
