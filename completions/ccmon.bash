@@ -3054,7 +3054,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__watch)
-            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3109,6 +3109,10 @@ _ccmon() {
                     return 0
                     ;;
                 --consecutive-thinking)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-retry-storm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -155,6 +155,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l repeated-tool-calls -d 'Same tool with the same input this many times in a row is a loop' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-tools -d 'Same tool name this many times in a row is a loop' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-thinking -d 'This many thinking blocks with no text or tool call is a loop' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l api-retry-storm -d 'This many API retries with no answer in between is a retry storm (0 turns it off)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l kill-grace -d 'Grace period between SIGTERM and SIGKILL when stopping the child' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F

@@ -374,6 +374,10 @@ pub struct StreamWatchArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub consecutive_thinking: u32,
 
+    /// This many API retries with no answer in between is a retry storm (0 turns it off)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub api_retry_storm: u32,
+
     /// Grace period between SIGTERM and SIGKILL when stopping the child
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub kill_grace: String,

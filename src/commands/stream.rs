@@ -115,6 +115,8 @@ pub fn watch(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
+    use crate::stream::monitor::{MonitorConfig, OnStuck};
+    use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
     warn_redis_pending(settings);
@@ -130,18 +132,48 @@ pub fn watch(
         u128::try_from(now.as_millisecond()).unwrap_or(0),
         std::process::id(),
     );
+    let on_stuck =
+        OnStuck::parse(&args.on_stuck).ok_or_else(|| crate::config::ConfigError::BadFlag {
+            flag: "--on-stuck",
+            message: format!(
+                "{:?} is not one of warn, interrupt, kill, exec CMD",
+                args.on_stuck
+            ),
+        })?;
+    if !(args.stuck_multiplier.is_finite() && args.stuck_multiplier > 0.0) {
+        return Err(crate::config::ConfigError::BadFlag {
+            flag: "--stuck-multiplier",
+            message: format!("{} must be a positive number", args.stuck_multiplier),
+        }
+        .into());
+    }
+    let stuck = StuckConfig {
+        floor: flag_duration("--stuck-floor", &args.stuck_floor)?,
+        multiplier: args.stuck_multiplier,
+        tool_timeout: flag_duration("--tool-timeout", &args.tool_timeout)?,
+        repeated_tool_calls: args.repeated_tool_calls,
+        consecutive_tools: args.consecutive_tools,
+        consecutive_thinking: args.consecutive_thinking,
+        api_retry_storm: args.api_retry_storm,
+        ..StuckConfig::default()
+    };
     let config = WatchConfig {
         command: args.command.clone(),
         display,
         kill_grace,
-        recorder: RecorderConfig {
-            agent_id: args.record.agent_id.clone(),
-            command: args.command.join(" "),
-            batch_size: BATCH,
+        monitor: MonitorConfig {
+            recorder: RecorderConfig {
+                agent_id: args.record.agent_id.clone(),
+                command: args.command.join(" "),
+                batch_size: BATCH,
+            },
+            spool,
+            pretty: display == Display::Pretty,
+            stuck,
+            on_stuck,
         },
         flush_interval: Duration::from_millis(20),
         max_line: DEFAULT_MAX_LINE,
-        spool,
         metrics_listen: args.metrics_listen.clone(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -12,8 +12,10 @@ use super::describe::describe_parsed;
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};
+use super::signal::{ProcessGroup, Signal};
 use super::spool::{Spool, SpoolError};
 use super::spool_sink::SpoolSink;
+use super::stuck::{Detector, StuckConfig, Transition};
 use super::summary::{AgentState, Summary};
 use crate::clock;
 
@@ -52,6 +54,58 @@ pub enum ToMonitor {
     ),
 }
 
+/// What to do when the agent is stuck (`--on-stuck`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnStuck {
+    /// Report it (stderr, metrics, meta) and nothing more.
+    Warn,
+    /// Send SIGINT to the agent's group (Claude Code stops its current turn).
+    Interrupt,
+    /// Stop the agent: SIGTERM, then SIGKILL after the kill grace.
+    Kill,
+    /// Run a shell command with `CCMON_AGENT_ID`, `CCMON_AGENT_PID`, `CCMON_STUCK_REASON`
+    /// and `CCMON_STUCK_DETAIL` in its environment.
+    Exec(String),
+}
+
+impl OnStuck {
+    /// Parses `warn`, `interrupt`, `kill` or `exec CMD`.
+    pub fn parse(s: &str) -> Option<OnStuck> {
+        match s.trim() {
+            "warn" => Some(OnStuck::Warn),
+            "interrupt" => Some(OnStuck::Interrupt),
+            "kill" => Some(OnStuck::Kill),
+            other => other
+                .strip_prefix("exec ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(|c| OnStuck::Exec(c.to_owned())),
+        }
+    }
+}
+
+/// Requests from the monitor to the supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromMonitor {
+    /// Stop the agent as on SIGTERM (with the kill grace).
+    Stop,
+}
+
+/// Settings of the monitor.
+#[derive(Debug, Clone)]
+pub struct MonitorConfig {
+    /// Recording settings.
+    pub recorder: RecorderConfig,
+    /// Where records go.
+    pub spool: Spool,
+    /// Print the live view.
+    pub pretty: bool,
+    /// Stuck and loop thresholds.
+    pub stuck: StuckConfig,
+    /// What to do about a stuck agent.
+    pub on_stuck: OnStuck,
+}
+
 /// Handles to a running monitor.
 pub struct Monitor {
     /// Where to send lines and ticks.
@@ -60,17 +114,22 @@ pub struct Monitor {
     pub metrics: watch::Receiver<String>,
     /// The thread.
     pub thread: std::thread::JoinHandle<()>,
+    /// Requests to the supervisor.
+    pub requests: mpsc::UnboundedReceiver<FromMonitor>,
 }
 
 /// Starts the monitor thread for one run.
 /// With `pretty`, the monitor also prints one line per event (the `--display pretty`
 /// view), because it is the one that knows turns, tokens and cost.
-pub fn start(
-    recorder: RecorderConfig,
-    spool: Spool,
-    run_id: String,
-    pretty: bool,
-) -> std::io::Result<Monitor> {
+pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> {
+    let MonitorConfig {
+        recorder,
+        spool,
+        pretty,
+        stuck,
+        on_stuck,
+    } = config;
+    let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
     let metrics = StreamMetrics::new();
     let (metrics_tx, metrics_rx) = watch::channel(metrics.render());
@@ -84,6 +143,9 @@ pub fn start(
         held: Vec::new(),
         dirty: false,
         pretty: pretty.then(Instant::now),
+        detector: Detector::new(stuck, Instant::now()),
+        on_stuck,
+        requests: requests_tx,
     };
     let thread = std::thread::Builder::new()
         .name("ccmon-monitor".into())
@@ -109,6 +171,7 @@ pub fn start(
         sender: tx,
         metrics: metrics_rx,
         thread,
+        requests: requests_rx,
     })
 }
 
@@ -121,6 +184,9 @@ struct State {
     dirty: bool,
     /// When pretty display is on: the start, for elapsed times.
     pretty: Option<Instant>,
+    detector: Detector,
+    on_stuck: OnStuck,
+    requests: mpsc::UnboundedSender<FromMonitor>,
 }
 
 impl State {
@@ -132,6 +198,7 @@ impl State {
             instant,
         } = line;
         let for_metrics = parsed.clone();
+        let transitions = self.detector.observe(&parsed, instant);
         let shown = self
             .pretty
             .map(|start| (start, describe_parsed(&parsed, &data)));
@@ -156,7 +223,90 @@ impl State {
             None if self.held.len() < HOLD_FOR_ID => self.held.push((for_metrics, instant)),
             None => {}
         }
+        for t in transitions {
+            self.transition(t);
+        }
         self.dirty = true;
+    }
+
+    fn transition(&mut self, t: Transition) {
+        let agent = self
+            .recorder
+            .summary()
+            .map_or_else(String::new, |s| s.agent_id.clone());
+        match t {
+            Transition::Stuck { reason, detail } => {
+                crate::output::write_stderr_line(&format!(
+                    "ccmon: agent {agent} is stuck ({reason}): {detail}"
+                ));
+                self.metrics.stuck(&agent, reason.as_str());
+                if let Some(s) = self.recorder.summary_mut() {
+                    s.state = AgentState::Stuck;
+                    s.stuck_reason = Some(reason.as_str().to_owned());
+                }
+                self.act(&agent, reason.as_str(), &detail);
+            }
+            Transition::Recovered { reason, after } => {
+                crate::output::write_stderr_line(&format!(
+                    "ccmon: agent {agent} made progress again after {} ({reason} episode over)",
+                    crate::duration::format(Duration::from_secs(after.as_secs()))
+                ));
+                self.metrics.recovered();
+                if let Some(s) = self.recorder.summary_mut() {
+                    s.state = AgentState::Running;
+                    s.stuck_reason = None;
+                }
+            }
+        }
+        // The meta must show the state at once, not with the next batch.
+        let _ = self.recorder.write_summary();
+        self.dirty = true;
+    }
+
+    fn act(&self, agent: &str, reason: &str, detail: &str) {
+        let group = self.pid.and_then(ProcessGroup::of_leader);
+        match &self.on_stuck {
+            OnStuck::Warn => {}
+            OnStuck::Interrupt => {
+                if let Some(g) = group
+                    && let Err(e) = g.signal(Signal::Int)
+                {
+                    tracing::warn!("cannot interrupt the agent: {e}");
+                }
+            }
+            OnStuck::Kill => {
+                let _ = self.requests.send(FromMonitor::Stop);
+            }
+            OnStuck::Exec(cmd) => {
+                let spawned = std::process::Command::new("/bin/sh")
+                    .args(["-c", cmd])
+                    .env("CCMON_AGENT_ID", agent)
+                    .env(
+                        "CCMON_AGENT_PID",
+                        self.pid.map(|p| p.to_string()).unwrap_or_default(),
+                    )
+                    .env("CCMON_STUCK_REASON", reason)
+                    .env("CCMON_STUCK_DETAIL", detail)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .spawn();
+                match spawned {
+                    // Reaped on a thread of its own so a slow hook never blocks recording.
+                    Ok(mut child) => {
+                        let _ = std::thread::Builder::new()
+                            .name("ccmon-on-stuck".into())
+                            .spawn(move || {
+                                if let Ok(status) = child.wait()
+                                    && !status.success()
+                                {
+                                    tracing::warn!("--on-stuck command failed: {status}");
+                                }
+                            });
+                    }
+                    Err(e) => tracing::warn!("cannot run the --on-stuck command: {e}"),
+                }
+            }
+        }
     }
 
     /// One line of the live view: elapsed, turn, event and what it says; the running
@@ -184,6 +334,9 @@ impl State {
     }
 
     fn tick(&mut self) {
+        if let Some(t) = self.detector.tick(Instant::now()) {
+            self.transition(t);
+        }
         self.flush_until_written(0);
         if self.dirty {
             self.dirty = false;

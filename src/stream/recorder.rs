@@ -146,6 +146,16 @@ impl<S: Sink> Recorder<S> {
         });
     }
 
+    /// Stores the summary now (after a state change), with the pending records.
+    pub fn write_summary(&mut self) -> Result<(), S::Error> {
+        let Some(summary) = &self.summary else {
+            return Ok(());
+        };
+        self.sink.write(&self.batch, summary)?;
+        self.batch.clear();
+        Ok(())
+    }
+
     /// Hands the pending records to the sink.
     pub fn flush(&mut self) -> Result<(), S::Error> {
         let Some(summary) = &self.summary else {

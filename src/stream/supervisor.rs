@@ -14,10 +14,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, oneshot};
 
 use super::lines::{Chunk, LineSplitter};
-use super::monitor::{self, Line, ToMonitor};
-use super::recorder::{RecorderConfig, parse_chunk};
+use super::monitor::{self, FromMonitor, Line, MonitorConfig, ToMonitor};
+use super::recorder::parse_chunk;
 use super::signal::{ProcessGroup, Signal};
-use super::spool::{Spool, SpoolError};
+use super::spool::SpoolError;
 use super::summary::Summary;
 use crate::clock;
 
@@ -39,14 +39,12 @@ pub struct WatchConfig {
     pub display: Display,
     /// Between SIGTERM and SIGKILL when stopping the child.
     pub kill_grace: Duration,
-    /// Recording settings.
-    pub recorder: RecorderConfig,
+    /// Recording, display and stuck detection.
+    pub monitor: MonitorConfig,
     /// Longest a recorded line waits before its batch is written.
     pub flush_interval: Duration,
     /// Bound on a line in memory (longer lines are recorded in chunks).
     pub max_line: usize,
-    /// Where records go.
-    pub spool: Spool,
     /// Serve the live metrics here.
     pub metrics_listen: Option<String>,
 }
@@ -115,13 +113,8 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         sender: to_recorder,
         metrics,
         thread: recorder_thread,
-    } = monitor::start(
-        config.recorder.clone(),
-        config.spool.clone(),
-        run_id,
-        config.display == Display::Pretty,
-    )
-    .map_err(WatchError::Thread)?;
+        mut requests,
+    } = monitor::start(config.monitor.clone(), run_id).map_err(WatchError::Thread)?;
     let _metrics_server = match &config.metrics_listen {
         Some(addr) => Some(
             crate::serve::metrics(addr, metrics)
@@ -213,6 +206,10 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 kill_at.get_or_insert(tokio::time::Instant::now() + config.kill_grace);
             }
             _ = sighup.recv() => forward(group, Signal::Hup),
+            Some(FromMonitor::Stop) = requests.recv() => {
+                forward(group, Signal::Term);
+                kill_at.get_or_insert(tokio::time::Instant::now() + config.kill_grace);
+            }
             () = kill_deadline => {
                 forward(group, Signal::Kill);
                 kill_at = None;

@@ -349,3 +349,193 @@ fn pretty_display_summarises_each_event_and_the_totals() {
     );
     assert!(out.stderr.contains("exited with code 0"), "{out}");
 }
+
+/// Writes a hand-made recording (one JSON object per line) into `dir`.
+fn recording(dir: &Path, name: &str, lines: &[String]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn init() -> String {
+    r#"{"type":"system","subtype":"init","session_id":"loop-1","model":"m","mcp_servers":[]}"#
+        .to_owned()
+}
+
+fn tool_call(n: usize, tool: &str, input: &str) -> [String; 2] {
+    [
+        format!(
+            r#"{{"type":"assistant","message":{{"id":"msg_{n}","content":[{{"type":"tool_use","id":"toolu_{n}","name":"{tool}","input":{input}}}]}},"session_id":"loop-1"}}"#
+        ),
+        format!(
+            r#"{{"type":"user","message":{{"content":[{{"type":"tool_result","tool_use_id":"toolu_{n}","content":"same"}}]}},"session_id":"loop-1"}}"#
+        ),
+    ]
+}
+
+/// Runs ccmon on a recording that then hangs, and returns its stderr lines reader.
+fn watch_hanging(
+    spool: &Path,
+    file: &Path,
+    lines: usize,
+    extra: &[&str],
+) -> (Running, Option<tempfile::TempDir>) {
+    let s = Standin::new(file)
+        .hang_after(lines as u64)
+        .spawn_grandchild();
+    let (running, home, _) = hanging(spool, &s, lines, extra);
+    (running, home)
+}
+
+fn stderr_until(running: &Running, needle: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let line = running
+            .stderr
+            .next_line()
+            .unwrap_or_else(|| panic!("stderr ended without {needle:?}:\n{seen}"));
+        seen.push_str(&String::from_utf8_lossy(&line));
+        if seen.contains(needle) {
+            return seen;
+        }
+    }
+}
+
+#[test]
+fn a_hang_is_reported_and_on_stuck_kill_stops_the_agent() {
+    let spool = tempfile::tempdir().unwrap();
+    let file = standin::fixture(standin::CLAUDE_CLEAN);
+    let (mut running, _home) = watch_hanging(
+        spool.path(),
+        &file,
+        5,
+        &[
+            "--stuck-floor",
+            "1s",
+            "--stuck-multiplier",
+            "1",
+            "--tool-timeout",
+            "2s",
+            "--on-stuck",
+            "kill",
+        ],
+    );
+    let seen = stderr_until(&running, "is stuck (no_progress)");
+    assert!(
+        seen.contains("agent 6170607e-7232-407c-82c3-7fc983d60064"),
+        "{seen}"
+    );
+    assert_eq!(running.wait().code(), Some(128 + libc::SIGTERM));
+    let ls = ccmon()
+        .args(["stream", "ls", "-o", "json", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    assert_eq!(agents[0]["state"], "exited");
+}
+
+#[test]
+fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
+    let spool = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![init()];
+    for n in 1..=3 {
+        lines.extend(tool_call(n, "Read", r#"{"file_path":"/etc/hosts"}"#));
+    }
+    let file = recording(dir.path(), "loop.jsonl", &lines);
+    let hook_out = dir.path().join("hook.txt");
+    let hook = format!(
+        "exec echo \"$CCMON_AGENT_ID $CCMON_STUCK_REASON\" > {}",
+        hook_out.display()
+    );
+    let (mut running, _home) =
+        watch_hanging(spool.path(), &file, lines.len(), &["--on-stuck", &hook]);
+    let seen = stderr_until(&running, "is stuck (repeated_tool_call)");
+    assert!(seen.contains("Read"), "{seen}");
+    // The meta shows the state while the episode lasts.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let text = std::fs::read_to_string(&hook_out).unwrap_or_default();
+        if text == "loop-1 repeated_tool_call\n" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "hook wrote {text:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let ls = ccmon()
+        .args(["stream", "ls", "-o", "json", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    assert_eq!(agents[0]["state"], "stuck", "{ls}");
+    assert_eq!(agents[0]["stuck_reason"], "repeated_tool_call", "{ls}");
+    running.signal(libc::SIGTERM);
+    running.wait();
+}
+
+#[test]
+fn a_thinking_loop_is_interrupted() {
+    let spool = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![init()];
+    for n in 1..=5 {
+        lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_t{n}","content":[{{"type":"thinking","thinking":"hmm","signature":"s"}}]}},"session_id":"loop-1"}}"#));
+    }
+    let file = recording(dir.path(), "think.jsonl", &lines);
+    let (mut running, _home) = watch_hanging(
+        spool.path(),
+        &file,
+        lines.len(),
+        &["--on-stuck", "interrupt"],
+    );
+    stderr_until(&running, "is stuck (consecutive_thinking)");
+    // The stand-in dies of the SIGINT; ccmon exits with 128+2.
+    assert_eq!(running.wait().code(), Some(128 + libc::SIGINT));
+}
+
+#[test]
+fn a_long_tool_call_with_heartbeats_is_not_stuck() {
+    let spool = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![
+        init(),
+        r#"{"type":"assistant","message":{"id":"msg_1","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"make test"}}]},"session_id":"loop-1"}"#.to_owned(),
+    ];
+    for i in 1..=12 {
+        lines.push(format!(r#"{{"type":"tool_progress","tool_use_id":"toolu_1","tool_name":"Bash","elapsed_time_seconds":{i},"session_id":"loop-1"}}"#));
+    }
+    lines.push(r#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]},"session_id":"loop-1"}"#.to_owned());
+    lines.push(r#"{"type":"result","subtype":"success","is_error":false,"num_turns":1,"session_id":"loop-1"}"#.to_owned());
+    let file = recording(dir.path(), "heartbeat.jsonl", &lines);
+    // Heartbeats every 400 ms for about 5 s, with thresholds of 1 s: only the heartbeats
+    // keep the agent from being called stuck.
+    let s = Standin::new(&file).pace(standin::Pace::Millis(400));
+    let out = watch(
+        spool.path(),
+        &s,
+        &[
+            "--stuck-floor",
+            "1s",
+            "--tool-timeout",
+            "1s",
+            "--stuck-multiplier",
+            "1",
+        ],
+    )
+    .code(0);
+    assert!(!out.stderr.contains("is stuck"), "{out}");
+}
+
+#[test]
+fn bad_on_stuck_and_thresholds_are_usage_errors() {
+    ccmon()
+        .args(["stream", "watch", "--on-stuck", "explode", "--", "true"])
+        .run()
+        .code(2)
+        .stderr_has("invalid value for --on-stuck");
+    ccmon()
+        .args(["stream", "watch", "--stuck-floor", "soon", "--", "true"])
+        .run()
+        .code(2)
+        .stderr_has("--stuck-floor");
+}
