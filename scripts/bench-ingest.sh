@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Stream ingest throughput, events/s, next to its anchor measured in the same run:
+# redis-benchmark XADD with the same pipelining (512), the physical limit of Redis on
+# this machine. Usage: scripts/bench-ingest.sh [REPEATS]   (47 events per repeat)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${1:-2000}
+cargo build --release --quiet --example agent_standin
+cargo build --release --quiet
+bin=target/release/ccmon
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize yes --logfile "$work/redis.log"
+trap 'redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
+
+input=$work/input.jsonl
+target/release/examples/agent_standin --file tests/fixtures/stream-json/claude-clean-simple.jsonl --repeat "$repeats" > "$input"
+events=$(wc -l < "$input")
+bytes=$(stat -c %s "$input")
+
+now() { date +%s%N; }
+rate() { echo "$1 * 1000000000 / $2" | bc; }
+
+# Anchor: XADD of a payload of the recording's mean line size, pipelined by 512.
+size=$((bytes / events))
+t0=$(now)
+redis-benchmark -p "$port" -n "$events" -P 512 -d "$size" -q XADD bench '*' data __data__ >/dev/null 2>&1 || \
+  redis-benchmark -p "$port" -n "$events" -P 512 -q XADD bench '*' data "$(head -c "$size" /dev/zero | tr '\0' x)" >/dev/null
+t1=$(now)
+anchor=$(rate "$events" $((t1 - t0)))
+
+t0=$(now)
+XDG_STATE_HOME=$work/state "$bin" stream ingest "$input" --agent-id bench >/dev/null 2>&1
+t1=$(now)
+spool=$(rate "$events" $((t1 - t0)))
+
+printf 'input: %d events, %d bytes (%d bytes/event)\n' "$events" "$bytes" "$size"
+printf '%-42s %10s events/s\n' "redis-benchmark XADD -P 512 (anchor)" "$anchor"
+printf '%-42s %10s events/s  %5.2fx anchor\n' "ccmon stream ingest -> spool (fsync/batch)" "$spool" "$(echo "$spool / $anchor" | bc -l)"
