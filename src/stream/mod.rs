@@ -6,6 +6,7 @@ pub mod lines;
 pub mod parse;
 pub mod record;
 pub mod recorder;
+pub mod redis_sink;
 pub mod spool;
 pub mod spool_sink;
 pub mod summary;
