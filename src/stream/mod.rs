@@ -9,6 +9,7 @@ pub mod monitor;
 pub mod parse;
 pub mod record;
 pub mod recorder;
+pub mod redis_sink;
 pub mod signal;
 pub mod spool;
 pub mod spool_sink;

@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod process;
 pub mod prometheus;
 pub mod redis;
+pub mod redis_cluster;
 pub mod resp;
 pub mod standin;
 
@@ -23,4 +24,5 @@ pub use postgres::Postgres;
 pub use process::ServerProcess;
 pub use prometheus::{Prometheus, PrometheusBuilder};
 pub use redis::Redis;
+pub use redis_cluster::RedisCluster;
 pub use resp::Resp;

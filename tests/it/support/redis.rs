@@ -118,3 +118,204 @@ impl DerefMut for Redis {
         &mut self.server
     }
 }
+
+/// Runs `openssl` with `args` in `dir`, panicking with its output if it fails.
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let program = find_program(&["openssl"]);
+    let mut cmd = std::process::Command::new(&program);
+    cmd.args(args).current_dir(dir);
+    let out = super::process::run_with_timeout(&mut cmd, Duration::from_secs(60))
+        .unwrap_or_else(|e| panic!("{e} (is openssl installed? apt-get install -y openssl)"));
+    assert!(
+        out.status.success(),
+        "`{}` failed ({}):\n{}",
+        super::process::command_line(&cmd),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes a throwaway CA (`ca.crt`) and a server certificate signed by it (`server.crt`,
+/// `server.key`) for 127.0.0.1 and localhost into `dir`, with the extensions rustls insists
+/// on (a CA that may sign, a leaf for server auth with subject alternative names).
+pub fn write_tls_certificates(dir: &std::path::Path) {
+    fs::create_dir_all(dir).expect("creating the TLS dir");
+    let ext = "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    fs::write(dir.join("server.ext"), ext).expect("writing server.ext");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ccmon test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "server.crt",
+        ],
+    );
+}
+
+impl Redis {
+    /// Starts `redis-server` like [`Redis::start`], with `extra(port)` appended to its
+    /// arguments (later settings win) and `probe(port, dir)` as its readiness check, for
+    /// servers that need a password or speak only TLS.
+    fn start_with(
+        prefix: &str,
+        extra: impl Fn(u16, &std::path::Path) -> Vec<String>,
+        probe: impl Fn(u16, &std::path::Path) -> bool + Send + Sync + Clone + 'static,
+        before: impl FnOnce(&std::path::Path),
+    ) -> Redis {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("creating a temp dir for redis-server");
+        before(dir.path());
+        let program = find_program(&["redis-server"]);
+        let server = ServerProcess::start("redis-server", "redis-server", dir, |port, dir| {
+            let mut args = vec![
+                "--port".into(),
+                port.to_string(),
+                "--bind".into(),
+                "127.0.0.1".into(),
+                "--dir".into(),
+                dir.display().to_string(),
+                "--appendonly".into(),
+                "yes".into(),
+                "--appendfsync".into(),
+                "always".into(),
+                "--save".into(),
+                String::new(),
+                "--daemonize".into(),
+                "no".into(),
+            ];
+            args.extend(extra(port, dir));
+            let probe = probe.clone();
+            let dir = dir.to_path_buf();
+            Launch {
+                program: program.clone(),
+                args,
+                run_as: None,
+                stop_signal: Signal::Term,
+                probe: Box::new(move |port| probe(port, &dir)),
+            }
+        });
+        Redis { server }
+    }
+
+    /// Starts `redis-server` with `requirepass password`; ready once AUTH succeeds.
+    pub fn start_with_password(password: &str) -> Redis {
+        let pw = password.to_owned();
+        Redis::start_with(
+            "ccmon-it-redis-pw-",
+            |_, _| vec!["--requirepass".into(), password.into()],
+            move |port, _| {
+                let ok = resp::command(
+                    super::process::loopback(port),
+                    &["AUTH", &pw],
+                    Duration::from_secs(1),
+                );
+                matches!(ok, Ok(Resp::Simple(s)) if s == "OK")
+            },
+            |_| {},
+        )
+    }
+
+    /// `redis://:PASSWORD@127.0.0.1:PORT`.
+    pub fn url_with_password(&self, password: &str) -> String {
+        format!("redis://:{password}@{}", self.addr())
+    }
+
+    /// Starts `redis-server` speaking only TLS on its port, with a fresh CA and server
+    /// certificate in `<dir>/tls` (see [`Redis::tls_ca_file`]); clients need no certificate.
+    /// Ready once `redis-cli --tls` gets PONG.
+    pub fn start_tls() -> Redis {
+        let cli = find_program(&["redis-cli"]);
+        Redis::start_with(
+            "ccmon-it-redis-tls-",
+            |port, dir| {
+                let file = |name: &str| dir.join("tls").join(name).display().to_string();
+                vec![
+                    // No plaintext port: the only way in is TLS, on the harness' port.
+                    "--port".into(),
+                    "0".into(),
+                    "--tls-port".into(),
+                    port.to_string(),
+                    "--tls-cert-file".into(),
+                    file("server.crt"),
+                    "--tls-key-file".into(),
+                    file("server.key"),
+                    "--tls-ca-cert-file".into(),
+                    file("ca.crt"),
+                    "--tls-auth-clients".into(),
+                    "no".into(),
+                ]
+            },
+            move |port, dir| {
+                let mut cmd = std::process::Command::new(&cli);
+                cmd.arg("--tls")
+                    .arg("--cacert")
+                    .arg(dir.join("tls").join("ca.crt"))
+                    .args(["-h", "127.0.0.1", "-p", &port.to_string(), "PING"]);
+                super::process::run_with_timeout(&mut cmd, Duration::from_secs(2))
+                    .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "PONG")
+            },
+            |dir| write_tls_certificates(&dir.join("tls")),
+        )
+    }
+
+    /// The CA certificate that signed a [`Redis::start_tls`] server's certificate.
+    pub fn tls_ca_file(&self) -> std::path::PathBuf {
+        self.dir().join("tls").join("ca.crt")
+    }
+
+    /// `rediss://127.0.0.1:PORT`.
+    pub fn tls_url(&self) -> String {
+        format!("rediss://{}", self.addr())
+    }
+}
