@@ -78,6 +78,13 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
                 _ => ExitStatus::CannotExecute,
             };
         }
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+            return if e.is_unavailable() {
+                ExitStatus::Unreachable
+            } else {
+                ExitStatus::Usage
+            };
+        }
         if let Some(e) = cause.downcast_ref::<reqwest::Error>()
             && (e.is_connect() || e.is_timeout())
         {
@@ -124,6 +131,9 @@ pub fn report(err: &anyhow::Error) -> u8 {
 fn hint(err: &anyhow::Error) -> Option<String> {
     err.chain().find_map(|cause| {
         if let Some(e) = cause.downcast_ref::<ConfigError>() {
+            return e.hint();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return e.hint();
         }
         if let Some(e) = cause.downcast_ref::<NotYetAvailable>() {

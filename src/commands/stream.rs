@@ -1,5 +1,5 @@
-//! `ccmon stream ingest|ls|tail`: recording stream-json into the spool and reading it back.
-//! (Redis delivery and `stream watch` arrive with the rest of the stream issue.)
+//! `ccmon stream watch|ingest|ls|tail|flush`: recording stream-json into the spool, and
+//! from there into Redis when one is configured; reading it back from either.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -9,16 +9,19 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 use crate::cli::{
-    AgentStateArg, DisplayArg, StreamIngestArgs, StreamLsArgs, StreamTailArgs, StreamWatchArgs,
+    AgentStateArg, DisplayArg, RecordArgs, StreamFlushArgs, StreamIngestArgs, StreamLsArgs,
+    StreamTailArgs, StreamWatchArgs,
 };
 use crate::clock;
 use crate::config::Settings;
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
+use crate::stream::delivery::{self, DeliveryError};
 use crate::stream::describe::describe;
 use crate::stream::lines::{DEFAULT_MAX_LINE, LineReader};
 use crate::stream::record::Record;
 use crate::stream::recorder::{Recorder, RecorderConfig, new_run_id};
+use crate::stream::redis_sink::{RedisConfig, RedisSink};
 use crate::stream::spool::{LogReader, Spool};
 use crate::stream::spool_sink::SpoolSink;
 use crate::stream::summary::{AgentState, Summary};
@@ -38,12 +41,46 @@ fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     }
 }
 
-fn warn_redis_pending(settings: &Settings) {
-    if settings.redis.is_some() {
-        write_stderr_line(
-            "warning: Redis is configured, but this build records to the local spool only; \
-             `ccmon stream flush` will deliver the spooled events once Redis delivery is available",
-        );
+/// The Redis settings, when Redis is configured.
+fn redis(
+    settings: &Settings,
+    timeout: &str,
+    record: Option<&RecordArgs>,
+) -> anyhow::Result<Option<RedisConfig>> {
+    let Some(url) = &settings.redis else {
+        return Ok(None);
+    };
+    let mut cfg = RedisConfig::new(url.value.clone());
+    cfg.timeout = flag_duration("--redis-timeout", timeout)?;
+    cfg.ca_file = settings.tls.value.ca_file.clone();
+    if let Some(r) = record {
+        cfg.maxlen = r.maxlen.max(1);
+        let ttl = flag_duration("--ttl", &r.ttl)?;
+        cfg.ttl = (!ttl.is_zero()).then_some(ttl);
+    }
+    Ok(Some(cfg))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Delivers every spooled run; returns what was delivered and what is left.
+fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> {
+    let rt = runtime()?;
+    let mut sink = RedisSink::new(cfg)?;
+    let delivered = rt.block_on(delivery::deliver_all(&mut sink, spool, None));
+    let left = delivery::pending(spool)?;
+    match delivered {
+        Ok(d) => Ok((d.written, left)),
+        Err(DeliveryError::Target(e)) => Err(anyhow::Error::new(e).context(format!(
+            "{left} events stay in the spool {}",
+            spool.dir().display()
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -54,7 +91,7 @@ pub fn ingest(
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
+    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let from_stdin = args.input.as_os_str() == "-";
     let source = if from_stdin {
         "stdin".to_owned()
@@ -99,12 +136,36 @@ pub fn ingest(
         recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
     }
     let (summary, sink) = recorder.finish(None)?;
-    write_stderr_line(&format!(
-        "recorded {} events of agent {} in {}",
-        sink.written(),
-        summary.agent_id,
-        spool.dir().display()
-    ));
+    match redis {
+        None => write_stderr_line(&format!(
+            "recorded {} events of agent {} in {}",
+            sink.written(),
+            summary.agent_id,
+            spool.dir().display()
+        )),
+        Some(cfg) => {
+            let url = crate::redact::redact(cfg.url.as_str()).into_owned();
+            match deliver_spool(cfg, &spool) {
+                Ok((written, _)) => write_stderr_line(&format!(
+                    "recorded {} events of agent {} in redis at {url} ({written} written)",
+                    sink.written(),
+                    summary.agent_id,
+                )),
+                // Nothing is lost: the events are spooled, and the next run or
+                // `stream flush` delivers them.
+                Err(e) if crate::exit::classify(&e) == ExitStatus::Unreachable => {
+                    write_stderr_line(&format!(
+                        "warning: recorded {} events of agent {} in the spool {}: {}; `ccmon stream flush` delivers them",
+                        sink.written(),
+                        summary.agent_id,
+                        spool.dir().display(),
+                        crate::stream::forwarder::error_chain(e.as_ref()),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
     printer.print(&AgentList(vec![summary]))?;
     Ok(ExitStatus::Success.into())
 }
@@ -119,7 +180,7 @@ pub fn watch(
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
+    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let kill_grace = flag_duration("--kill-grace", &args.kill_grace)?;
     let display = match args.display {
         Some(DisplayArg::Raw) => Display::Raw,
@@ -171,10 +232,13 @@ pub fn watch(
             pretty: display == Display::Pretty,
             stuck,
             on_stuck,
+            episodes: None,
         },
         flush_interval: Duration::from_millis(20),
         max_line: DEFAULT_MAX_LINE,
         metrics_listen: args.metrics_listen.clone(),
+        redis,
+        final_delivery: Duration::from_secs(10),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -188,6 +252,12 @@ pub fn watch(
         exit_code = outcome.exit_code,
         "agent finished"
     );
+    if outcome.spooled > 0 {
+        write_stderr_line(&format!(
+            "ccmon: {} events could not be delivered to redis and stay in the spool; `ccmon stream flush` delivers them",
+            outcome.spooled
+        ));
+    }
     if display == Display::Pretty {
         write_stderr_line(&format!(
             "ccmon: agent {} exited with code {} after {} turns, {} tool calls, {}/{} tokens, ${:.4}",
@@ -293,9 +363,13 @@ pub fn ls(
     printer: &Printer,
     ids_only: bool,
 ) -> anyhow::Result<Outcome> {
-    let spool = spool(args.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
-    let mut agents = spool.agents()?;
+    let mut agents = match redis(settings, "5s", None)? {
+        Some(cfg) => {
+            let mut sink = RedisSink::new(cfg)?;
+            runtime()?.block_on(sink.agents())?
+        }
+        None => spool(args.spool_dir.as_deref(), settings)?.agents()?,
+    };
     if let Some(state) = args.state {
         let want = match state {
             AgentStateArg::Running => AgentState::Running,
@@ -319,8 +393,10 @@ pub fn tail(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
+    if let Some(cfg) = redis(settings, "5s", None)? {
+        return tail_redis(args, cfg, printer);
+    }
     let spool = spool(args.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
     let agent = match &args.agent {
         Some(a) => a.clone(),
         None => match spool.agents()?.into_iter().next() {
@@ -380,6 +456,79 @@ pub fn tail(
             }
         }
     }
+    Ok(ExitStatus::Success.into())
+}
+
+fn tail_redis(
+    args: &StreamTailArgs,
+    cfg: RedisConfig,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    let rt = runtime()?;
+    let mut sink = RedisSink::new(cfg)?;
+    let agent = match &args.agent {
+        Some(a) => a.clone(),
+        None => match rt.block_on(sink.agents())?.into_iter().next() {
+            Some(s) => s.agent_id,
+            None => bail!("no agents recorded in redis yet"),
+        },
+    };
+    // One more than shown, so a follow starts right after the newest even with -n 0.
+    let recent = rt.block_on(sink.recent_events(&agent, args.lines.saturating_add(1)))?;
+    if recent.is_empty() && !args.follow {
+        bail!("no events recorded for agent {agent:?} in redis");
+    }
+    let skip = recent.len().saturating_sub(args.lines);
+    for (_, record) in recent.iter().skip(skip) {
+        print_event(record, printer.format())?;
+    }
+    if args.follow {
+        let mut after = recent.last().map(|(id, _)| id.clone());
+        loop {
+            let batch = rt.block_on(sink.events_after(&agent, after.as_deref(), 1000))?;
+            for (id, record) in &batch {
+                print_event(record, printer.format())?;
+                after = Some(id.clone());
+            }
+            if batch.is_empty() {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    }
+    Ok(ExitStatus::Success.into())
+}
+
+/// `stream flush`: delivers every spooled run to Redis; runs of a ccmon that died are
+/// marked ended first, so they leave the spool once delivered.
+pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let spool = spool(args.spool_dir.as_deref(), settings)?;
+    let Some(cfg) = redis(settings, &args.redis_timeout, None)? else {
+        return Err(crate::config::ConfigError::Conflict {
+            message:
+                "no Redis is configured, so the spool is the store and there is nothing to flush; \
+                      set REDIS_URL, --redis-url or `redis:` in the context"
+                    .to_owned(),
+        }
+        .into());
+    };
+    for run in spool.runs()? {
+        if let Some(mut s) = run.summary()
+            && s.state != AgentState::Exited
+            && s.owner_pid
+                .is_none_or(|pid| !crate::stream::signal::process_alive(pid))
+        {
+            s.state = AgentState::Exited;
+            s.stuck_reason = None;
+            run.write_summary(&s)?;
+        }
+    }
+    let before = delivery::pending(&spool)?;
+    let (written, left) = deliver_spool(cfg, &spool)?;
+    write_stderr_line(&format!(
+        "delivered {} spooled events ({written} new to redis); {left} left in {}",
+        before.saturating_sub(left),
+        spool.dir().display()
+    ));
     Ok(ExitStatus::Success.into())
 }
 

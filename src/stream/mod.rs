@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod describe;
+pub mod forwarder;
 pub mod lines;
 pub mod metrics;
 pub mod monitor;

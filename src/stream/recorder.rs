@@ -55,9 +55,15 @@ impl<S: Sink> Recorder<S> {
             started_at,
         };
         if let Some(id) = r.config.agent_id.clone() {
-            r.summary = Some(Summary::new(&id, &r.config.command, &r.started_at));
+            r.summary = Some(r.new_summary(&id));
         }
         r
+    }
+
+    fn new_summary(&self, agent_id: &str) -> Summary {
+        let mut s = Summary::new(agent_id, &self.config.command, &self.started_at);
+        s.owner_pid = Some(std::process::id());
+        s
     }
 
     /// The run id.
@@ -101,7 +107,7 @@ impl<S: Sink> Recorder<S> {
             } else {
                 parsed.session_id.clone()
             };
-            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            self.summary = Some(self.new_summary(&id));
             for (d, p, t) in std::mem::take(&mut self.held) {
                 self.add(d, &p, &t);
             }
@@ -177,7 +183,7 @@ impl<S: Sink> Recorder<S> {
                 .agent_id
                 .clone()
                 .unwrap_or_else(|| generated_agent_id(&self.run_id));
-            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            self.summary = Some(self.new_summary(&id));
             for (d, p, t) in std::mem::take(&mut self.held) {
                 self.add(d, &p, &t);
             }

@@ -163,6 +163,10 @@ local before, written, skipped = 0, 0, 0
 if at <= #ARGV then
   if not seq_at then return redis.error_reply('ERR ccmon deliver: no seq field') end
   before = highest_seq(KEYS[1], run_id, limit)
+  -- A batch that would leave a hole (Redis lost the run's earlier entries) is refused:
+  -- the caller re-sends from the start of its spool, and the holes are filled in order.
+  local first = tonumber(ARGV[at + seq_at - 1]) or 0
+  if first > before + 1 then return {0, 0, before} end
   local highest = before
   local entry = {}
   while at + nf - 1 <= #ARGV do
@@ -296,6 +300,21 @@ pub enum RedisSinkError {
         op: &'static str,
         /// The client's error.
         source: Cause,
+    },
+    /// Redis holds fewer entries of the run than the batch assumes (it lost data): the
+    /// batch was not written; re-send the run from its start.
+    #[error(
+        "redis at {url} holds run {run_id} only up to seq {held}, so seq {first} would leave a gap"
+    )]
+    Gap {
+        /// Redacted URL.
+        url: String,
+        /// The run.
+        run_id: String,
+        /// The highest seq of the run Redis holds.
+        held: u64,
+        /// The first seq of the refused batch.
+        first: u64,
     },
     /// No answer within the configured timeout (e.g. a paused or overloaded server).
     #[error("redis at {url} did not answer {op} within {after}")]
@@ -702,6 +721,20 @@ impl RedisSink {
         agent_id: &str,
         last: usize,
     ) -> Result<Vec<Record>, RedisSinkError> {
+        Ok(self
+            .recent_events(agent_id, last)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    /// Like [`RedisSink::events`], with entry ids (the last one starts a follow).
+    pub async fn recent_events(
+        &mut self,
+        agent_id: &str,
+        last: usize,
+    ) -> Result<Vec<(String, Record)>, RedisSinkError> {
         self.ctx.check_agent_id(agent_id)?;
         let key = events_key(agent_id);
         let op = "events";
@@ -716,7 +749,7 @@ impl RedisSink {
         Ok(entries
             .into_iter()
             .rev()
-            .map(|(_, fields)| record_from_entry(agent_id, fields))
+            .map(|(id, fields)| (id, record_from_entry(agent_id, fields)))
             .collect())
     }
 
@@ -901,6 +934,12 @@ impl Ctx {
             _ => None,
         };
         match counts.as_deref() {
+            Some(&[0, 0, held]) if !records.is_empty() => Err(RedisSinkError::Gap {
+                url: self.url.clone(),
+                run_id: run_id.to_owned(),
+                held,
+                first: records.first().map_or(0, |r| r.seq),
+            }),
             Some(&[written, skipped, previous_seq]) => Ok(Delivered {
                 written,
                 skipped,

@@ -14,6 +14,7 @@ mod harness;
 mod redis_sink;
 mod standin;
 mod stream;
+mod stream_redis;
 mod support;
 mod util;
 mod watch;
