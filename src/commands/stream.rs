@@ -68,6 +68,40 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+type Forwarder = (
+    String,
+    tokio::sync::watch::Sender<bool>,
+    std::thread::JoinHandle<u64>,
+);
+
+/// Starts delivering `spool` to Redis on a thread of its own; returns the redacted URL,
+/// the stop switch and the thread, which returns the records left in the spool.
+fn spawn_forwarder(cfg: RedisConfig, spool: Spool, run_id: String) -> anyhow::Result<Forwarder> {
+    let url = crate::redact::redact(cfg.url.as_str()).into_owned();
+    let sink = RedisSink::new(cfg)?;
+    let rt = runtime()?;
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let thread = std::thread::Builder::new()
+        .name("ccmon-forwarder".into())
+        .spawn(move || {
+            // Nobody reads the delivery reports of an ingest; the forwarder ignores
+            // a closed report channel.
+            let (report, _) = tokio::sync::mpsc::channel(1);
+            let (_episodes_tx, episodes) = tokio::sync::mpsc::unbounded_channel();
+            rt.block_on(crate::stream::forwarder::run(
+                sink,
+                spool,
+                run_id,
+                stop_rx,
+                episodes,
+                report,
+                Duration::from_secs(30),
+            ))
+        })
+        .context("cannot start the delivery thread")?;
+    Ok((url, stop, thread))
+}
+
 /// Delivers every spooled run; returns what was delivered and what is left.
 fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> {
     let rt = runtime()?;
@@ -126,6 +160,12 @@ pub fn ingest(
         command: format!("ingest {source}"),
         batch_size: BATCH,
     };
+    // With Redis, delivery runs beside the recording (from the fsynced spool), as in
+    // `stream watch`, so the two overlap instead of adding up.
+    let forwarder = match redis {
+        Some(cfg) => Some(spawn_forwarder(cfg, spool.clone(), run_id.clone())?),
+        None => None,
+    };
     let sink = SpoolSink::new(spool.clone(), &run_id);
     let mut recorder = Recorder::new(config, run_id, clock::rfc3339(now), sink);
     let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
@@ -136,33 +176,29 @@ pub fn ingest(
         recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
     }
     let (summary, sink) = recorder.finish(None)?;
-    match redis {
+    match forwarder {
         None => write_stderr_line(&format!(
             "recorded {} events of agent {} in {}",
             sink.written(),
             summary.agent_id,
             spool.dir().display()
         )),
-        Some(cfg) => {
-            let url = crate::redact::redact(cfg.url.as_str()).into_owned();
-            match deliver_spool(cfg, &spool) {
-                Ok((written, _)) => write_stderr_line(&format!(
-                    "recorded {} events of agent {} in redis at {url} ({written} written)",
+        Some((url, stop, thread)) => {
+            let _ = stop.send(true);
+            let left = thread.join().unwrap_or(u64::MAX);
+            if left == 0 {
+                write_stderr_line(&format!(
+                    "recorded {} events of agent {} in redis at {url}",
                     sink.written(),
                     summary.agent_id,
-                )),
-                // Nothing is lost: the events are spooled, and the next run or
-                // `stream flush` delivers them.
-                Err(e) if crate::exit::classify(&e) == ExitStatus::Unreachable => {
-                    write_stderr_line(&format!(
-                        "warning: recorded {} events of agent {} in the spool {}: {}; `ccmon stream flush` delivers them",
-                        sink.written(),
-                        summary.agent_id,
-                        spool.dir().display(),
-                        crate::stream::forwarder::error_chain(e.as_ref()),
-                    ))
-                }
-                Err(e) => return Err(e),
+                ));
+            } else {
+                // Nothing is lost: the next run or `stream flush` delivers them.
+                write_stderr_line(&format!(
+                    "warning: redis at {url} did not take every event; they stay in the spool {}; \
+                     `ccmon stream flush` delivers them",
+                    spool.dir().display(),
+                ));
             }
         }
     }
