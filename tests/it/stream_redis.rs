@@ -296,3 +296,55 @@ fn flush_without_redis_is_a_usage_error() {
         .code(2)
         .stderr_has("no Redis is configured");
 }
+
+#[test]
+fn watch_delivers_to_a_redis_cluster() {
+    use crate::support::redis_cluster::RedisCluster;
+    let cluster = RedisCluster::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&cluster.url(), spool.path(), &s, &[]);
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    let key = key(AGENT);
+    let got: Vec<Vec<u8>> = entries(cluster.cmd_for_key(&key, &["XRANGE", &key, "-", "+"]))
+        .into_iter()
+        .filter_map(|(_, fields)| {
+            fields
+                .into_iter()
+                .find(|(n, _)| n == "data")
+                .map(|(_, v)| v)
+        })
+        .collect();
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    assert_eq!(got, lines_of(&input));
+    assert!(spool_is_empty(spool.path()));
+}
+
+#[test]
+fn a_password_in_the_redis_url_never_shows() {
+    let redis = Redis::start_with_password("s3cret-REDIS-pw");
+    let spool = tempfile::tempdir().unwrap();
+    let url = redis.url_with_password("s3cret-REDIS-pw");
+    let fixture = standin::fixture(standin::GLEAM_BASIC);
+    ccmon()
+        .env("REDIS_URL", &url)
+        .args([
+            "-v".as_ref(),
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            fixture.as_os_str(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .ok()
+        .stderr_has("in redis at redis://:***@")
+        .nowhere("s3cret-REDIS-pw");
+    // A wrong password: an error that names the server, not the password.
+    ccmon()
+        .env("REDIS_URL", redis.url_with_password("wrong-PASSWORD-x"))
+        .args(["stream", "ls"])
+        .run()
+        .code(2)
+        .nowhere("wrong-PASSWORD-x");
+}
