@@ -26,8 +26,13 @@ use crate::stream::spool::{LogReader, Spool};
 use crate::stream::spool_sink::SpoolSink;
 use crate::stream::summary::{AgentState, Summary};
 
-/// Records per spool batch (one fsync each).
+/// Records per spool batch (one fsync each) while watching: batches are also written every
+/// 20 ms, so this only matters in bursts.
 const BATCH: usize = 512;
+
+/// Records per spool batch when ingesting a file: nobody waits for a line, and fsyncs
+/// dominate the cost (batches are also bounded by bytes, see `recorder::BATCH_BYTES`).
+const INGEST_BATCH: usize = 8192;
 
 fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     if let Some(dir) = flag {
@@ -158,7 +163,7 @@ pub fn ingest(
     let config = RecorderConfig {
         agent_id: args.record.agent_id.clone(),
         command: format!("ingest {source}"),
-        batch_size: BATCH,
+        batch_size: INGEST_BATCH,
     };
     // With Redis, delivery runs beside the recording (from the fsynced spool), as in
     // `stream watch`, so the two overlap instead of adding up.
