@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod describe;
+pub mod fleet;
 pub mod forwarder;
 pub mod lines;
 pub mod metrics;

@@ -348,3 +348,38 @@ fn a_password_in_the_redis_url_never_shows() {
         .code(2)
         .nowhere("wrong-PASSWORD-x");
 }
+
+#[test]
+fn the_fleet_view_for_the_health_server_comes_from_redis() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&redis.url(), spool.path(), &s, &[]);
+    assert_eq!(running.finish().status.code(), Some(0));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url: url::Url = redis.url().parse().unwrap();
+    let mut sink =
+        ccmon::stream::redis_sink::RedisSink::new(ccmon::stream::redis_sink::RedisConfig::new(url))
+            .unwrap();
+    let mut registry = ccmon::metrics::Registry::default();
+    rt.block_on(ccmon::stream::fleet::fleet_metrics(
+        &mut sink,
+        &mut registry,
+        jiff::Timestamp::now(),
+    ))
+    .unwrap();
+    let text = registry.render();
+    for needle in [
+        "stream_active_monitors 0",
+        "stream_agents_known 1",
+        &format!("stream_length{{agent_id=\"{AGENT}\"}} 47"),
+        &format!("stream_agent_state{{agent_id=\"{AGENT}\",state=\"exited\"}} 1"),
+        &format!("stream_turn_count{{agent_id=\"{AGENT}\"}} 19"),
+        &format!("stream_seconds_since_last_event{{agent_id=\"{AGENT}\"}}"),
+    ] {
+        assert!(text.contains(needle), "missing {needle}\n{text}");
+    }
+}
