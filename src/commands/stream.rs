@@ -524,15 +524,16 @@ fn tail_redis(
         print_event(record, printer.format())?;
     }
     if args.follow {
-        let mut after = recent.last().map(|(id, _)| id.clone());
+        // XREAD BLOCK from the newest entry shown (`$`: from now, when none were).
+        let mut after = recent
+            .last()
+            .map_or_else(|| "$".to_owned(), |(id, _)| id.clone());
         loop {
-            let batch = rt.block_on(sink.events_after(&agent, after.as_deref(), 1000))?;
+            let batch =
+                rt.block_on(sink.read_blocking(&agent, &after, Duration::from_secs(5), 1000))?;
             for (id, record) in &batch {
                 print_event(record, printer.format())?;
-                after = Some(id.clone());
-            }
-            if batch.is_empty() {
-                std::thread::sleep(Duration::from_millis(200));
+                after.clone_from(id);
             }
         }
     }

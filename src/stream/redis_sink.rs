@@ -782,6 +782,32 @@ impl RedisSink {
             .collect())
     }
 
+    /// Up to `max` events after entry `after_id` (`$` for "from now"), waiting for them up
+    /// to `block` (`XREAD BLOCK`, capped below the timeout); empty when none came.
+    pub async fn read_blocking(
+        &mut self,
+        agent_id: &str,
+        after_id: &str,
+        block: Duration,
+        max: usize,
+    ) -> Result<Vec<(String, Record)>, RedisSinkError> {
+        self.ctx.check_agent_id(agent_id)?;
+        let key = events_key(agent_id);
+        let block_ms = u64::try_from(block.min(self.ctx.cfg.timeout / 2).as_millis())
+            .unwrap_or(1)
+            .max(1);
+        let op = "read_blocking";
+        let entries = with_conn!(self, op, |ctx, conn| ctx
+            .xread(op, conn, &key, after_id, block_ms, max))?;
+        Ok(entries
+            .into_iter()
+            .map(|(id, fields)| {
+                let record = record_from_entry(agent_id, fields);
+                (id, record)
+            })
+            .collect())
+    }
+
     /// `XLEN` of the agent's stream.
     pub async fn stream_len(&mut self, agent_id: &str) -> Result<u64, RedisSinkError> {
         let op = "stream_len";
@@ -1031,6 +1057,41 @@ impl Ctx {
             }
         }
         Ok(out)
+    }
+
+    async fn xread(
+        &self,
+        op: &'static str,
+        conn: Conn,
+        key: &str,
+        after: &str,
+        block_ms: u64,
+        max: usize,
+    ) -> Result<Vec<Entry>, RedisSinkError> {
+        let mut cmd = redis::cmd("XREAD");
+        cmd.arg("COUNT")
+            .arg(max.max(1))
+            .arg("BLOCK")
+            .arg(block_ms)
+            .arg("STREAMS")
+            .arg(key)
+            .arg(after);
+        let mut c = conn;
+        let value = self.bounded(op, cmd.query_async::<Value>(&mut c)).await?;
+        // Nil on timeout; else one [key, entries] pair (an array, or a map under RESP3).
+        let entries = match value {
+            Value::Nil => return Ok(Vec::new()),
+            Value::Array(mut streams) if streams.len() == 1 => match streams.pop() {
+                Some(Value::Array(mut pair)) if pair.len() == 2 => pair.pop(),
+                _ => None,
+            },
+            Value::Map(mut streams) if streams.len() == 1 => streams.pop().map(|(_, v)| v),
+            _ => None,
+        };
+        let Some(entries) = entries else {
+            return Err(self.reply_err(op, "unexpected XREAD reply".to_owned()));
+        };
+        parse_entries(entries).map_err(|detail| self.reply_err(op, detail))
     }
 
     /// An empty agent id would make `agent:{}:events` and `agent:{}:meta` hash to

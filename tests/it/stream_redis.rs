@@ -383,3 +383,104 @@ fn the_fleet_view_for_the_health_server_comes_from_redis() {
         assert!(text.contains(needle), "missing {needle}\n{text}");
     }
 }
+
+#[test]
+fn tail_follows_new_events_from_redis() {
+    let redis = Redis::start();
+    let fixture = standin::fixture(standin::GLEAM_BASIC);
+    let ingest = |agent: &str| {
+        let spool = tempfile::tempdir().unwrap();
+        ccmon()
+            .env("REDIS_URL", redis.url())
+            .args([
+                "stream".as_ref(),
+                "ingest".as_ref(),
+                fixture.as_os_str(),
+                "--agent-id".as_ref(),
+                agent.as_ref(),
+                "--spool-dir".as_ref(),
+                spool.path().as_os_str(),
+            ])
+            .ok();
+    };
+    ingest("follow-me");
+    let (mut cmd, _home) = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "tail", "follow-me", "-f", "-n", "1"])
+        .into_command();
+    cmd.stdin(Stdio::null());
+    let running = Running::start(cmd);
+    let first = running.stdout.next_line().expect("the newest event");
+    assert!(
+        String::from_utf8_lossy(&first).contains("#3"),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
+    // A second run of the same agent: its three events arrive through XREAD BLOCK.
+    ingest("follow-me");
+    let more: Vec<String> = running
+        .stdout
+        .take(3)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
+    assert!(
+        more[0].contains("#1") && more[0].contains("system/init"),
+        "{more:?}"
+    );
+    assert!(more[2].contains("done (success)"), "{more:?}");
+}
+
+#[test]
+fn tail_follows_the_spool_too() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).pace(Pace::Millis(5));
+    let (watcher, _home) = {
+        let (mut cmd, home) = ccmon()
+            .args(["stream", "watch", "--agent-id", "spooled", "--spool-dir"])
+            .args([spool.path()])
+            .args(["--".as_ref(), standin::standin_path().as_os_str()])
+            .args(s.args())
+            .into_command();
+        cmd.stdin(Stdio::null());
+        (Running::start(cmd), home)
+    };
+    let _ = watcher.stdout.next_line();
+    // Wait until the run's log exists, then follow it to its result.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ccmon()
+        .args(["stream", "tail", "spooled", "-n", "0", "--spool-dir"])
+        .args([spool.path()])
+        .run()
+        .code
+        != 0
+    {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (mut cmd, _home2) = ccmon()
+        .args([
+            "stream",
+            "tail",
+            "spooled",
+            "-f",
+            "-n",
+            "1000",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .into_command();
+    cmd.stdin(Stdio::null());
+    let tail = Running::start(cmd);
+    let mut seen = 0;
+    loop {
+        let line = String::from_utf8_lossy(&tail.stdout.next_line().expect("tail -f keeps going"))
+            .into_owned();
+        seen += 1;
+        if line.contains("done (success)") {
+            break;
+        }
+    }
+    assert_eq!(seen, 47, "every event once, in order, through the follow");
+    watcher.finish();
+}
