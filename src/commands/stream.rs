@@ -18,9 +18,10 @@ use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 use crate::stream::delivery::{self, DeliveryError};
 use crate::stream::describe::describe;
+use crate::stream::direct_sink::DirectSink;
 use crate::stream::lines::{DEFAULT_MAX_LINE, LineReader};
 use crate::stream::record::Record;
-use crate::stream::recorder::{Recorder, RecorderConfig, new_run_id};
+use crate::stream::recorder::{Recorder, RecorderConfig, Sink, new_run_id};
 use crate::stream::redis_sink::{RedisConfig, RedisSink};
 use crate::stream::spool::{LogReader, Spool};
 use crate::stream::spool_sink::SpoolSink;
@@ -73,38 +74,24 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-type Forwarder = (
-    String,
-    tokio::sync::watch::Sender<bool>,
-    std::thread::JoinHandle<u64>,
-);
-
-/// Starts delivering `spool` to Redis on a thread of its own; returns the redacted URL,
-/// the stop switch and the thread, which returns the records left in the spool.
-fn spawn_forwarder(cfg: RedisConfig, spool: Spool, run_id: String) -> anyhow::Result<Forwarder> {
-    let url = crate::redact::redact(cfg.url.as_str()).into_owned();
-    let sink = RedisSink::new(cfg)?;
-    let rt = runtime()?;
-    let (stop, stop_rx) = tokio::sync::watch::channel(false);
-    let thread = std::thread::Builder::new()
-        .name("ccmon-forwarder".into())
-        .spawn(move || {
-            // Nobody reads the delivery reports of an ingest; the forwarder ignores
-            // a closed report channel.
-            let (report, _) = tokio::sync::mpsc::channel(1);
-            let (_episodes_tx, episodes) = tokio::sync::mpsc::unbounded_channel();
-            rt.block_on(crate::stream::forwarder::run(
-                sink,
-                spool,
-                run_id,
-                stop_rx,
-                episodes,
-                report,
-                Duration::from_secs(30),
-            ))
-        })
-        .context("cannot start the delivery thread")?;
-    Ok((url, stop, thread))
+/// Records every line of `reader` through `sink`; returns the final summary and the sink.
+fn record<S: Sink>(
+    reader: Box<dyn BufRead>,
+    config: RecorderConfig,
+    run_id: String,
+    started: String,
+    sink: S,
+    read_error: impl Fn() -> String,
+) -> anyhow::Result<(Summary, S)>
+where
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    let mut recorder = Recorder::new(config, run_id, started, sink);
+    let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
+    while let Some(chunk) = lines.next_chunk().with_context(&read_error)? {
+        recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
+    }
+    Ok(recorder.finish(None)?)
 }
 
 /// Delivers every spooled run; returns what was delivered and what is left.
@@ -165,48 +152,58 @@ pub fn ingest(
         command: format!("ingest {source}"),
         batch_size: INGEST_BATCH,
     };
-    // With Redis, delivery runs beside the recording (from the fsynced spool), as in
-    // `stream watch`, so the two overlap instead of adding up.
-    let forwarder = match redis {
-        Some(cfg) => Some(spawn_forwarder(cfg, spool.clone(), run_id.clone())?),
-        None => None,
-    };
-    let sink = SpoolSink::new(spool.clone(), &run_id);
-    let mut recorder = Recorder::new(config, run_id, clock::rfc3339(now), sink);
-    let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
-    while let Some(chunk) = lines
-        .next_chunk()
-        .with_context(|| format!("cannot read {source}"))?
-    {
-        recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
-    }
-    let (summary, sink) = recorder.finish(None)?;
-    match forwarder {
-        None => write_stderr_line(&format!(
-            "recorded {} events of agent {} in {}",
-            sink.written(),
-            summary.agent_id,
-            spool.dir().display()
-        )),
-        Some((url, stop, thread)) => {
-            let _ = stop.send(true);
-            let left = thread.join().unwrap_or(u64::MAX);
+    let spool_sink = SpoolSink::new(spool.clone(), &run_id);
+    let started = clock::rfc3339(now);
+    let read_error = || format!("cannot read {source}");
+    let summary = match redis {
+        None => {
+            let (summary, sink) = record(reader, config, run_id, started, spool_sink, read_error)?;
+            write_stderr_line(&format!(
+                "recorded {} events of agent {} in {}",
+                sink.written(),
+                summary.agent_id,
+                spool.dir().display()
+            ));
+            summary
+        }
+        Some(cfg) => {
+            // Straight to Redis while it keeps up (the input is on disk already); the
+            // spool takes the rest of the run the moment Redis fails.
+            let url = crate::redact::redact(cfg.url.as_str()).into_owned();
+            let sink = DirectSink::new(RedisSink::new(cfg.clone())?, runtime()?, spool_sink)
+                .context("cannot start the delivery thread")?;
+            let (summary, sink) = record(reader, config, run_id, started, sink, read_error)?;
+            let sink = sink.finish()?;
+            // Whatever is spooled (this run's rest, or runs of earlier processes) goes now
+            // if Redis is back; otherwise it waits for the next run or `stream flush`.
+            let left = match deliver_spool(cfg, &spool) {
+                Ok((_, left)) => left,
+                Err(e) if crate::exit::classify(&e) == ExitStatus::Unreachable => {
+                    delivery::pending(&spool)?
+                }
+                Err(e) => return Err(e),
+            };
             if left == 0 {
                 write_stderr_line(&format!(
                     "recorded {} events of agent {} in redis at {url}",
-                    sink.written(),
+                    sink.delivered + sink.spooled,
                     summary.agent_id,
                 ));
             } else {
-                // Nothing is lost: the next run or `stream flush` delivers them.
+                let why = sink
+                    .failure
+                    .as_ref()
+                    .map(|e| format!(" ({})", crate::stream::forwarder::error_chain(e)))
+                    .unwrap_or_default();
                 write_stderr_line(&format!(
-                    "warning: redis at {url} did not take every event; they stay in the spool {}; \
+                    "warning: redis at {url} did not take every event{why}; {left} stay in the spool {}; \
                      `ccmon stream flush` delivers them",
                     spool.dir().display(),
                 ));
             }
+            summary
         }
-    }
+    };
     printer.print(&AgentList(vec![summary]))?;
     Ok(ExitStatus::Success.into())
 }

@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod describe;
+pub mod direct_sink;
 pub mod fleet;
 pub mod forwarder;
 pub mod lines;

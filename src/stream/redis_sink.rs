@@ -142,7 +142,7 @@ end
 /// The exactly-once write. KEYS: events stream, meta hash (one slot: the hash tag).
 /// ARGV: run_id, maxlen, ttl seconds (0 = none), scan limit, F (fields per record), F field
 /// names, last_event_at of the summary (guards the meta update), M (meta pairs), 2M meta
-/// args, then the records, F values each. Returns {written, skipped, highest seq before}.
+/// args, then the records, F field/value pairs each. Returns {written, skipped, highest seq before}.
 const LUA_DELIVER_BODY: &str = r"
 local run_id = ARGV[1]
 local maxlen = ARGV[2]
@@ -165,24 +165,22 @@ if at <= #ARGV then
   before = highest_seq(KEYS[1], run_id, limit)
   -- A batch that would leave a hole (Redis lost the run's earlier entries) is refused:
   -- the caller re-sends from the start of its spool, and the holes are filled in order.
-  local first = tonumber(ARGV[at + seq_at - 1]) or 0
+  local first = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
   if first > before + 1 then return {0, 0, before} end
   local highest = before
-  local entry = {}
-  while at + nf - 1 <= #ARGV do
-    local seq = tonumber(ARGV[at + seq_at - 1]) or 0
+  -- Records come as field/value pairs, so each XADD takes a slice of ARGV as it is
+  -- (no table built per record: this loop is the ingest's hot path in Redis).
+  local stride = 2 * nf
+  while at + stride - 1 <= #ARGV do
+    local seq = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
     if seq > highest then
-      for i = 1, nf do
-        entry[2 * i - 1] = names[i]
-        entry[2 * i] = ARGV[at + i - 1]
-      end
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(entry))
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(ARGV, at, at + stride - 1))
       highest = seq
       written = written + 1
     else
       skipped = skipped + 1
     end
-    at = at + nf
+    at = at + stride
   end
 end
 if nmeta > 0 then
@@ -937,8 +935,8 @@ impl Ctx {
                 cmd.arg(*name).arg(value.as_str());
             }
             for r in records {
-                for (_, value) in r.fields() {
-                    cmd.arg(value.as_ref());
+                for (name, value) in r.fields() {
+                    cmd.arg(name).arg(value.as_ref());
                 }
             }
         };
