@@ -9,7 +9,7 @@ use std::process::Stdio;
 use crate::redis_sink::entries;
 use crate::support::redis::Redis;
 use crate::support::standin::{self, Pace, Running, Standin};
-use crate::util::ccmon;
+use crate::util::{ccmon, lines_of};
 
 const AGENT: &str = "6170607e-7232-407c-82c3-7fc983d60064";
 
@@ -29,14 +29,6 @@ fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
                 .expect("every entry has data")
         })
         .collect()
-}
-
-fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    if bytes.ends_with(b"\n") {
-        lines.pop();
-    }
-    lines
 }
 
 fn spool_is_empty(spool: &Path) -> bool {
