@@ -9,6 +9,7 @@ pub mod config;
 pub mod duration;
 pub mod exit;
 pub mod generate;
+pub mod health;
 pub mod logging;
 pub mod metrics;
 pub mod output;
