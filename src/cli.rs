@@ -272,9 +272,9 @@ pub enum LevelArg {
 /// `health check --fail-on` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnHealthArg {
-    /// Fail (exit 1) when degraded or worse
+    /// Treat degraded as unhealthy: exit 2 when degraded or worse
     Degraded,
-    /// Fail only when unhealthy (degraded still exits 1 but is reported, not fatal)
+    /// Exit 2 only when unhealthy (or not checked); degraded exits 1
     Unhealthy,
 }
 
