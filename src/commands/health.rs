@@ -81,7 +81,7 @@ pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outc
         let (events_tx, events_rx) = mpsc::channel(EVENT_QUEUE);
         let runner = runner::Runner::start(&specs, events_tx);
         let board = runner.board();
-        let collector = metrics::Collector::new(&runner::Results::latest(&board));
+        let collector = metrics::Collector::new(&runner::Results::latest(&board, &|_, _| true));
         let (metrics_tx, metrics_rx) = watch::channel(String::new());
         // The fleet's stream metrics plug in here once the Redis read side lands.
         tokio::spawn(metrics::run(collector, events_rx, metrics_tx, None));

@@ -188,9 +188,9 @@ pub struct CheckResult {
     pub message: Option<String>,
     /// Measured values (`None` when withheld).
     pub details: Option<BTreeMap<String, serde_json::Value>>,
-    /// When the check finished (RFC 3339 UTC), `None` before the first run.
-    #[serde(serialize_with = "serialize_timestamp")]
-    pub timestamp: Option<jiff::Timestamp>,
+    /// When the check finished (RFC 3339 UTC), `None` before the first run. Formatted once
+    /// when the result is published, not on every probe.
+    pub timestamp: Option<String>,
     /// How long the run took.
     pub duration_seconds: f64,
     /// The last recovery action and its outcome, if any ran.
@@ -203,14 +203,9 @@ pub struct CheckResult {
     pub observed: Option<Observed>,
 }
 
-fn serialize_timestamp<S: serde::Serializer>(
-    ts: &Option<jiff::Timestamp>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match ts {
-        Some(ts) => s.serialize_str(&crate::clock::rfc3339(*ts)),
-        None => s.serialize_none(),
-    }
+/// A time as the reports write it.
+pub fn timestamp_now() -> String {
+    crate::clock::rfc3339(crate::clock::now())
 }
 
 impl CheckResult {

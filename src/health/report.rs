@@ -70,7 +70,7 @@ impl Report {
             overall_status: super::overall(checks.iter().map(|c| c.status)),
             level: scope.name(),
             checks,
-            timestamp: crate::clock::rfc3339(crate::clock::now()),
+            timestamp: super::timestamp_now(),
             uptime_seconds: (uptime_seconds * 1000.0).round() / 1000.0,
             scope,
         }
@@ -92,8 +92,8 @@ impl Report {
             item.insert("componentId".into(), json!(c.name));
             item.insert("componentType".into(), json!(c.component_type));
             item.insert("status".into(), json!(ietf_status(c.status)));
-            if let Some(ts) = c.timestamp {
-                item.insert("time".into(), json!(crate::clock::rfc3339(ts)));
+            if let Some(ts) = &c.timestamp {
+                item.insert("time".into(), json!(ts));
             }
             if show_details {
                 if let Some(o) = &c.observed {

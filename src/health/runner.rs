@@ -32,8 +32,10 @@ pub enum Event {
 
 /// The latest results, as the server reads them.
 pub trait Results: Send + Sync {
-    /// Every check's latest result, in configuration order.
-    fn latest(&self) -> Vec<CheckResult>;
+    /// The latest result of every check for which `keep(level, name)` holds, in
+    /// configuration order. Filtering comes before cloning: a liveness probe copies only
+    /// the liveness results, which keeps the hot path short.
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult>;
 }
 
 /// The results published by the runner's tasks.
@@ -43,10 +45,13 @@ pub struct Board {
 }
 
 impl Results for Board {
-    fn latest(&self) -> Vec<CheckResult> {
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult> {
         self.receivers
             .iter()
-            .map(|rx| rx.borrow().clone())
+            .filter_map(|rx| {
+                let r = rx.borrow();
+                keep(r.level, &r.name).then(|| r.clone())
+            })
             .collect()
     }
 }
@@ -56,8 +61,12 @@ impl Results for Board {
 pub struct Fixed(pub Vec<CheckResult>);
 
 impl Results for Fixed {
-    fn latest(&self) -> Vec<CheckResult> {
-        self.0.clone()
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult> {
+        self.0
+            .iter()
+            .filter(|r| keep(r.level, &r.name))
+            .cloned()
+            .collect()
     }
 }
 
@@ -125,13 +134,26 @@ fn result(
     elapsed: Duration,
     recovery: Option<&str>,
 ) -> CheckResult {
+    // Redacted once here rather than on every response: messages and details are the only
+    // text in a report that can carry a URL with a password.
+    let details = finding
+        .details
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(text) => (
+                k,
+                serde_json::Value::String(crate::redact::redact(&text).into_owned()),
+            ),
+            other => (k, other),
+        })
+        .collect();
     CheckResult {
         name: spec.name.clone(),
         status: finding.status,
         level: spec.level,
-        message: Some(finding.message),
-        details: Some(finding.details),
-        timestamp: Some(crate::clock::now()),
+        message: Some(crate::redact::redact(&finding.message).into_owned()),
+        details: Some(details),
+        timestamp: Some(super::timestamp_now()),
         duration_seconds: (elapsed.as_secs_f64() * 1e6).round() / 1e6,
         recovery_action: recovery.map(str::to_owned),
         component_type: spec.kind.component_type(),

@@ -232,7 +232,7 @@ fn draining_result(level: Level) -> CheckResult {
     let mut r = CheckResult::unknown("shutdown", level, "component");
     r.status = Status::Unhealthy;
     r.message = Some("draining: the server is shutting down".to_owned());
-    r.timestamp = Some(crate::clock::now());
+    r.timestamp = Some(super::timestamp_now());
     r
 }
 
@@ -263,7 +263,7 @@ fn respond(
                 ),
                 no_cache,
             ],
-            crate::redact::redact(&text).into_owned(),
+            text,
         )
             .into_response();
     }
@@ -287,7 +287,8 @@ fn respond(
             }
         }
     };
-    let text = crate::redact::redact(&body).into_owned();
+    // No redaction here: results were redacted when the runner published them.
+    let text = body;
     (
         code,
         [
@@ -308,10 +309,7 @@ async fn probe(
     let opts = options(query.as_deref(), &headers);
     let mut checks: Vec<CheckResult> = state
         .results
-        .latest()
-        .into_iter()
-        .filter(|c| probe.scope.includes(c.level))
-        .collect();
+        .latest(&|level, _| probe.scope.includes(level));
     let mut excluded = Vec::new();
     let mut unmatched = Vec::new();
     for name in &opts.exclude {
@@ -358,9 +356,9 @@ async fn one(
     let opts = options(query.as_deref(), &headers);
     let check = state
         .results
-        .latest()
+        .latest(&|_, n| n == name)
         .into_iter()
-        .find(|c| c.name == name)
+        .next()
         .ok_or_else(|| ApiError::NoSuchCheck(name.clone()))?;
     let scope = if kube_name == "livez" {
         Scope::Level(Level::Liveness)
@@ -521,7 +519,7 @@ mod tests {
         let mut r = CheckResult::unknown(name, level, "component");
         r.status = status;
         r.message = Some(format!("{name} at db.internal is {}", status.as_str()));
-        r.timestamp = Some(crate::clock::now());
+        r.timestamp = Some(crate::health::timestamp_now());
         r
     }
 
