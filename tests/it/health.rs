@@ -682,3 +682,48 @@ fn sigterm_fails_readiness_drains_and_exits() {
     );
     let _ = &server.home;
 }
+
+#[test]
+fn slow_clients_are_cut_off_and_extra_connections_refused() {
+    let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
+    let server = Server::start(config, &["--max-connections", "2"]);
+    // The start-up probes' connections must be gone before the slots are counted.
+    std::thread::sleep(Duration::from_millis(300));
+    // Two clients that connect and never finish their headers hold both slots.
+    let mut slow: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).expect("connect");
+            s.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Let the server accept both before the third arrives.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut third = TcpStream::connect(server.addr).expect("the kernel still accepts");
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = third.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut buf = [0u8; 256];
+    let got = third.read(&mut buf);
+    assert!(
+        matches!(got, Ok(0) | Err(_)),
+        "a connection over the limit was served: {got:?} {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+    // The header-read timeout (5 s) closes the slow ones, and probes are served again.
+    for s in &mut slow {
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let started = Instant::now();
+        let n = s.read(&mut buf).unwrap_or(0);
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            n == 0 || text.starts_with("HTTP/1.1 408"),
+            "a slow client got {text:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(14));
+    }
+    eventually("probes are served again", || {
+        http::get(server.addr, "/livez", PROBE_BUDGET).is_ok_and(|r| r.status == 200)
+    });
+}
