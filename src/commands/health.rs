@@ -12,11 +12,15 @@ use crate::config::{ConfigError, Settings};
 use crate::exit::{ExitStatus, Outcome};
 use crate::health::report::{Report, Scope};
 use crate::health::server::{self, AppState, DetailsPolicy, Lifecycle, ServeOptions};
-use crate::health::{Level, Status, metrics, runner};
+use crate::health::{Level, Status, fleet, metrics, runner};
 use crate::output::Printer;
 
 /// Slow clients must send their headers within this time (slowloris protection).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the fleet's metrics are read from Redis (a typical scrape interval).
+const FLEET_INTERVAL: Duration = Duration::from_secs(15);
+/// Longest a read of the fleet may take.
+const FLEET_TIMEOUT: Duration = Duration::from_secs(5);
 /// Events queued for the metrics task before new ones are dropped.
 const EVENT_QUEUE: usize = 1024;
 
@@ -83,12 +87,22 @@ pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outc
         let board = runner.board();
         let collector = metrics::Collector::new(&runner::Results::latest(&board, &|_, _| true));
         let (metrics_tx, metrics_rx) = watch::channel(String::new());
-        // The fleet's stream metrics plug in here once the Redis read side lands.
-        tokio::spawn(metrics::run(collector, events_rx, metrics_tx, None));
+        tokio::spawn(metrics::run(collector, events_rx, metrics_tx));
+        let fleet = settings.redis.as_ref().map(|redis| {
+            let (tx, rx) = watch::channel(String::new());
+            tokio::spawn(fleet::poll(
+                redis.value.clone(),
+                FLEET_INTERVAL,
+                FLEET_TIMEOUT,
+                tx,
+            ));
+            rx
+        });
         let lifecycle = Arc::new(Lifecycle::new());
         let state = AppState {
             results: Arc::new(board),
             metrics: metrics_rx,
+            fleet,
             details: Arc::new(details),
             lifecycle: lifecycle.clone(),
         };

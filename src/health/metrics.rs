@@ -1,11 +1,8 @@
 //! `/metrics`: one task owns the registry, counts the runner's events and republishes the
 //! rendered text on a watch channel, so serving a scrape takes no lock and does no work.
 //!
-//! The fleet's stream metrics (agents running and stuck, seconds since each agent's last
-//! event, stream lengths, spool backlog) come from Redis and belong to the stream module's
-//! read side, which lands with the `redis-sink` branch. [`FleetSource`] is the seam: the
-//! command passes `None` today, and an implementation that reads the fleet's keys appends
-//! its families to the same text.
+//! The fleet's stream metrics read from Redis are rendered by [`super::fleet`] and
+//! appended by the server, so a slow Redis never holds up this text.
 
 use std::collections::BTreeMap;
 
@@ -19,12 +16,6 @@ use crate::metrics::{Kind, Registry};
 const CHECK_BUCKETS: &[f64] = &[
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
-
-/// Extra metric text from elsewhere (the fleet's stream metrics read from Redis).
-pub trait FleetSource: Send + Sync {
-    /// Prometheus text to append, already rendered.
-    fn render(&self) -> String;
-}
 
 fn describe(r: &mut Registry) {
     r.describe(
@@ -190,14 +181,9 @@ pub async fn run(
     mut collector: Collector,
     mut events: mpsc::Receiver<Event>,
     out: watch::Sender<String>,
-    fleet: Option<std::sync::Arc<dyn FleetSource>>,
 ) {
     let publish = |c: &Collector| {
-        let mut text = c.render();
-        if let Some(f) = &fleet {
-            text.push_str(&f.render());
-        }
-        out.send_replace(text);
+        out.send_replace(c.render());
     };
     publish(&collector);
     while let Some(event) = events.recv().await {

@@ -3,6 +3,7 @@
 //! kind, the background runner, the report formats, recovery and the HTTP server.
 
 pub mod checks;
+pub mod fleet;
 pub mod metrics;
 pub mod recovery;
 pub mod report;

@@ -95,8 +95,10 @@ impl Default for Lifecycle {
 pub struct AppState {
     /// The latest check results.
     pub results: Arc<dyn Results>,
-    /// The rendered `/metrics` text.
+    /// The rendered `/metrics` text of the checks.
     pub metrics: watch::Receiver<String>,
+    /// The fleet's stream metrics from Redis, when a Redis is configured.
+    pub fleet: Option<watch::Receiver<String>>,
     /// Who sees details.
     pub details: Arc<DetailsPolicy>,
     /// Uptime and draining.
@@ -386,7 +388,10 @@ async fn one(
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state.metrics.borrow().clone();
+    let mut text = state.metrics.borrow().clone();
+    if let Some(fleet) = &state.fleet {
+        text.push_str(&fleet.borrow());
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -528,6 +533,7 @@ mod tests {
         router(AppState {
             results: Arc::new(Fixed(checks)),
             metrics: rx,
+            fleet: None,
             details: Arc::new(details),
             lifecycle: Arc::new(Lifecycle::new()),
         })
@@ -661,6 +667,7 @@ mod tests {
         let app = router(AppState {
             results: Arc::new(Fixed(sample())),
             metrics: rx,
+            fleet: None,
             details: Arc::new(DetailsPolicy::Always),
             lifecycle: lifecycle.clone(),
         });

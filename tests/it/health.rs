@@ -727,3 +727,46 @@ fn slow_clients_are_cut_off_and_extra_connections_refused() {
         http::get(server.addr, "/livez", PROBE_BUDGET).is_ok_and(|r| r.status == 200)
     });
 }
+
+#[test]
+fn metrics_include_the_fleet_read_from_redis() {
+    let redis = Redis::start();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    redis.cmd(&[
+        "ZADD",
+        "agents",
+        &(now - 30).to_string(),
+        "a1",
+        &(now - 5).to_string(),
+        "a2",
+    ]);
+    redis.cmd(&["HSET", "agent:a1:meta", "state", "running", "turns", "4"]);
+    redis.cmd(&["HSET", "agent:a2:meta", "state", "stuck"]);
+    for _ in 0..3 {
+        redis.cmd(&["XADD", "agent:a1:events", "*", "event_type", "text"]);
+    }
+    let home = tempfile::tempdir().expect("home");
+    let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
+    let server = Server::start_in(home, config, &[], &[("REDIS_URL", &redis.url())]);
+    eventually("the fleet is read", || {
+        server.get("/metrics").body.contains("stream_fleet_up 1")
+    });
+    let text = server.get("/metrics").body;
+    for needle in [
+        "stream_active_monitors 2\n",
+        "stream_active_stuck_agents 1\n",
+        "stream_length{agent_id=\"a1\"} 3\n",
+        "stream_turn_count{agent_id=\"a1\"} 4\n",
+        &format!(
+            "stream_last_event_timestamp_seconds{{agent_id=\"a2\"}} {}\n",
+            now - 5
+        ),
+        "stream_seconds_since_last_event{agent_id=\"a1\"} 3",
+        "health_check_status{check=\"mem\",level=\"readiness\"}",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+}
