@@ -17,6 +17,8 @@ use crate::output::Printer;
 
 /// Slow clients must send their headers within this time (slowloris protection).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest wait for background work when the runtime stops.
+const RUNTIME_SHUTDOWN: Duration = Duration::from_secs(1);
 /// How often the fleet's metrics are read from Redis (a typical scrape interval).
 const FLEET_INTERVAL: Duration = Duration::from_secs(15);
 /// Longest a read of the fleet may take.
@@ -77,7 +79,7 @@ pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outc
         .build()
         .context("cannot start the async runtime")?;
     let specs = settings.health_checks.clone();
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = server::bind(&args.listen).await?;
         let addr = listener
             .local_addr()
@@ -134,7 +136,11 @@ pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outc
         .await;
         drop(runner);
         anyhow::Ok(())
-    })?;
+    });
+    // A file-system check stuck in the kernel (a hung NFS mount) keeps its blocking thread;
+    // waiting for it would turn a bounded drain into a hang.
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
+    served?;
     Ok(ExitStatus::Success.into())
 }
 
@@ -176,6 +182,8 @@ pub fn check(
         .build()
         .context("cannot start the async runtime")?;
     let results = runtime.block_on(runner::run_all_once(&specs));
+    // As for the server: a check that timed out may still hold a blocking thread.
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
     let report = Report::new(scope, results, 0.0);
     printer.print(&report)?;
     Ok(Outcome::Code(match report.overall_status {
