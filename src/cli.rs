@@ -201,7 +201,9 @@ pub enum HealthCommand {
         long_about = "Run the health server. Checks run in the background, each on its own \
         interval with its own timeout, and every probe is answered from the latest results, \
         so a hung dependency never hangs a probe.\n\nPaths: /health/live (/livez), \
-        /health/ready (/readyz), /health/startup (/startupz), /health (all levels), /metrics.",
+        /health/ready (/readyz), /health/startup (/startupz), /health (all levels), \
+        /readyz/NAME (one check), /metrics.\n\nClients must send their request headers within \
+        5s; on SIGTERM readiness fails at once, then open connections drain.",
         after_long_help = "Examples:\n  ccmon health serve\n  DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ccmon health serve --listen 127.0.0.1:8080\n  curl -s localhost:8080/readyz?verbose"
     )]
     Serve(HealthServeArgs),
