@@ -779,3 +779,31 @@ fn metrics_include_the_fleet_read_from_redis() {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
 }
+
+#[test]
+fn the_readme_config_with_every_check_kind_is_valid() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("read README.md");
+    let start = readme
+        .find("```yaml\nhealth:\n")
+        .expect("the README's health config")
+        + 8;
+    let end = start + readme[start..].find("```").expect("end of the block");
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("config.yaml");
+    std::fs::write(&config, &readme[start..end]).unwrap();
+    let out = ccmon()
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "health",
+            "check",
+            "-o",
+            "json",
+        ])
+        .run();
+    assert!(!out.stderr.contains("error:"), "{out}");
+    let v: Value = serde_json::from_str(&out.stdout).expect("json report");
+    let kinds = v["checks"].as_array().map_or(0, Vec::len);
+    assert_eq!(kinds, 13, "{v}");
+}
