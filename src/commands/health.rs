@@ -184,7 +184,7 @@ pub fn check(
     let results = runtime.block_on(runner::run_all_once(&specs));
     // As for the server: a check that timed out may still hold a blocking thread.
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
-    let report = Report::new(scope, results, 0.0);
+    let report = Report::new(scope, results.into_iter().map(Arc::new).collect(), 0.0);
     printer.print(&report)?;
     Ok(Outcome::Code(match report.overall_status {
         Status::Healthy => 0,

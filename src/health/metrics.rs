@@ -76,7 +76,7 @@ pub struct Collector {
 impl Collector {
     /// A collector that knows every check up front, so each has a series (`-1`) before
     /// its first run.
-    pub fn new(initial: &[CheckResult]) -> Self {
+    pub fn new(initial: &[std::sync::Arc<CheckResult>]) -> Self {
         let mut c = Collector::default();
         describe(&mut c.registry);
         for r in initial {

@@ -2,6 +2,8 @@
 //! `application/health+json` draft, and the Kubernetes `?verbose` text. The same model is
 //! what `health check` prints as a table or `-o json`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -54,7 +56,7 @@ pub struct Report {
     /// `liveness`, `readiness`, `startup` or `all`.
     pub level: &'static str,
     /// The checks.
-    pub checks: Vec<CheckResult>,
+    pub checks: Vec<Arc<CheckResult>>,
     /// When the report was made (RFC 3339 UTC).
     pub timestamp: String,
     /// The server's uptime.
@@ -65,7 +67,7 @@ pub struct Report {
 
 impl Report {
     /// Builds a report over `checks`.
-    pub fn new(scope: Scope, checks: Vec<CheckResult>, uptime_seconds: f64) -> Report {
+    pub fn new(scope: Scope, checks: Vec<Arc<CheckResult>>, uptime_seconds: f64) -> Report {
         Report {
             overall_status: super::overall(checks.iter().map(|c| c.status)),
             level: scope.name(),
@@ -230,11 +232,11 @@ impl Tabular for Report {
 mod tests {
     use super::*;
 
-    fn result(name: &str, level: Level, status: Status) -> CheckResult {
+    fn result(name: &str, level: Level, status: Status) -> Arc<CheckResult> {
         let mut r = CheckResult::unknown(name, level, "component");
         r.status = status;
         r.message = Some(format!("{name} is {}", status.as_str()));
-        r
+        Arc::new(r)
     }
 
     #[test]

@@ -35,17 +35,17 @@ pub trait Results: Send + Sync {
     /// The latest result of every check for which `keep(level, name)` holds, in
     /// configuration order. Filtering comes before cloning: a liveness probe copies only
     /// the liveness results, which keeps the hot path short.
-    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult>;
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<Arc<CheckResult>>;
 }
 
 /// The results published by the runner's tasks.
 #[derive(Debug, Clone)]
 pub struct Board {
-    receivers: Vec<watch::Receiver<CheckResult>>,
+    receivers: Vec<watch::Receiver<Arc<CheckResult>>>,
 }
 
 impl Results for Board {
-    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult> {
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<Arc<CheckResult>> {
         self.receivers
             .iter()
             .filter_map(|rx| {
@@ -61,11 +61,11 @@ impl Results for Board {
 pub struct Fixed(pub Vec<CheckResult>);
 
 impl Results for Fixed {
-    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<CheckResult> {
+    fn latest(&self, keep: &dyn Fn(super::Level, &str) -> bool) -> Vec<Arc<CheckResult>> {
         self.0
             .iter()
             .filter(|r| keep(r.level, &r.name))
-            .cloned()
+            .map(|r| Arc::new(r.clone()))
             .collect()
     }
 }
@@ -84,11 +84,11 @@ impl Runner {
         let mut receivers = Vec::with_capacity(specs.len());
         for spec in specs {
             let check = checks::build(&spec.kind, spec.timeout);
-            let (tx, rx) = watch::channel(CheckResult::unknown(
+            let (tx, rx) = watch::channel(Arc::new(CheckResult::unknown(
                 &spec.name,
                 spec.level,
                 spec.kind.component_type(),
-            ));
+            )));
             receivers.push(rx);
             tasks.spawn(run_forever(
                 Arc::new(spec.clone()),
@@ -195,7 +195,7 @@ pub async fn run_all_once(specs: &[CheckSpec]) -> Vec<CheckResult> {
 async fn run_forever(
     spec: Arc<CheckSpec>,
     check: Arc<dyn Check>,
-    tx: watch::Sender<CheckResult>,
+    tx: watch::Sender<Arc<CheckResult>>,
     events: mpsc::Sender<Event>,
 ) {
     let mut recovery = spec.recovery.clone().map(Recovery::new);
@@ -235,6 +235,6 @@ async fn run_forever(
         );
         // The metrics task may lag; a full queue drops an event rather than slow a check.
         let _ = events.try_send(Event::Checked(published.clone()));
-        tx.send_replace(published);
+        tx.send_replace(Arc::new(published));
     }
 }

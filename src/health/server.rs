@@ -230,12 +230,12 @@ fn options(query: Option<&str>, headers: &HeaderMap) -> Options {
     o
 }
 
-fn draining_result(level: Level) -> CheckResult {
+fn draining_result(level: Level) -> Arc<CheckResult> {
     let mut r = CheckResult::unknown("shutdown", level, "component");
     r.status = Status::Unhealthy;
     r.message = Some("draining: the server is shutting down".to_owned());
     r.timestamp = Some(super::timestamp_now());
-    r
+    Arc::new(r)
 }
 
 fn respond(
@@ -277,7 +277,7 @@ fn respond(
             report.checks = report
                 .checks
                 .into_iter()
-                .map(CheckResult::withheld)
+                .map(|c| Arc::new(Arc::unwrap_or_clone(c).withheld()))
                 .collect();
         }
         // Serialized from the struct, so keys keep the documented order.
@@ -309,7 +309,7 @@ async fn probe(
     probe: Probe,
 ) -> Response {
     let opts = options(query.as_deref(), &headers);
-    let mut checks: Vec<CheckResult> = state
+    let mut checks: Vec<Arc<CheckResult>> = state
         .results
         .latest(&|level, _| probe.scope.includes(level));
     let mut excluded = Vec::new();
