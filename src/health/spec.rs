@@ -12,6 +12,8 @@ use super::Level;
 
 /// Default time between two runs of a check.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(10);
+/// Shortest interval a check may have.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
 /// Default time a check may take before it counts as unhealthy.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The query the default `backlog` check runs: sessions without a heartbeat for five
@@ -670,10 +672,22 @@ pub fn from_raw(
                 Some(spec)
             }
         };
+        let interval = duration(&raw.interval, DEFAULT_INTERVAL)?;
+        if interval < MIN_INTERVAL
+            && let Some(at) = &raw.interval
+        {
+            return Err(bad(
+                &at.referenced,
+                format!(
+                    "interval must be at least {}: a check is not a busy loop",
+                    crate::duration::format(MIN_INTERVAL)
+                ),
+            ));
+        }
         out.push(CheckSpec {
             name: name.to_owned(),
             level,
-            interval: duration(&raw.interval, DEFAULT_INTERVAL)?,
+            interval,
             timeout: duration(&raw.timeout, DEFAULT_TIMEOUT)?,
             critical: raw.critical.unwrap_or(true),
             kind,

@@ -582,6 +582,16 @@ fn a_bad_health_config_names_file_line_and_column() {
         .run()
         .code(2)
         .stderr_has("config.yaml:6:17:");
+    std::fs::write(
+        &config,
+        "health:\n  checks:\n    - {name: x, kind: memory, interval: 1ms}\n",
+    )
+    .unwrap();
+    ccmon()
+        .args(["--config", config.to_str().unwrap(), "health", "check"])
+        .run()
+        .code(2)
+        .stderr_has("config.yaml:3:41: health.checks: interval must be at least 50ms");
 }
 
 #[test]
