@@ -3,4 +3,5 @@
 
 pub mod context;
 pub mod generate;
+pub mod health;
 pub mod stream;

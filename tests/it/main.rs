@@ -11,6 +11,7 @@ mod cli;
 mod context;
 mod generated;
 mod harness;
+mod health;
 mod redis_sink;
 mod standin;
 mod stream;
