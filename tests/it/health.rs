@@ -749,24 +749,20 @@ fn slow_clients_are_cut_off_and_extra_connections_refused() {
 
 #[test]
 fn metrics_include_the_fleet_read_from_redis() {
+    // The fleet is what real watchers wrote: record a real session through ccmon itself.
     let redis = Redis::start();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    redis.cmd(&[
-        "ZADD",
-        "agents",
-        &(now - 30).to_string(),
-        "a1",
-        &(now - 5).to_string(),
-        "a2",
-    ]);
-    redis.cmd(&["HSET", "agent:a1:meta", "state", "running", "turns", "4"]);
-    redis.cmd(&["HSET", "agent:a2:meta", "state", "stuck"]);
-    for _ in 0..3 {
-        redis.cmd(&["XADD", "agent:a1:events", "*", "event_type", "text"]);
-    }
+    let spool = tempfile::tempdir().expect("spool");
+    let fixture = crate::support::standin::fixture(crate::support::standin::CLAUDE_CLEAN);
+    crate::util::ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            fixture.as_os_str(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .ok();
     let home = tempfile::tempdir().expect("home");
     let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
     let server = Server::start_in(home, config, &[], &[("REDIS_URL", &redis.url())]);
@@ -774,20 +770,23 @@ fn metrics_include_the_fleet_read_from_redis() {
         server.get("/metrics").body.contains("stream_fleet_up 1")
     });
     let text = server.get("/metrics").body;
+    let agent = "6170607e-7232-407c-82c3-7fc983d60064";
     for needle in [
-        "stream_active_monitors 2\n",
-        "stream_active_stuck_agents 1\n",
-        "stream_length{agent_id=\"a1\"} 3\n",
-        "stream_turn_count{agent_id=\"a1\"} 4\n",
-        &format!(
-            "stream_last_event_timestamp_seconds{{agent_id=\"a2\"}} {}\n",
-            now - 5
-        ),
-        "stream_seconds_since_last_event{agent_id=\"a1\"} 3",
-        "health_check_status{check=\"mem\",level=\"readiness\"}",
+        "stream_active_monitors 0\n".to_owned(),
+        "stream_active_stuck_agents 0\n".to_owned(),
+        format!("stream_length{{agent_id=\"{agent}\"}} 47\n"),
+        format!("stream_turn_count{{agent_id=\"{agent}\"}} 19\n"),
+        format!("stream_agent_state{{agent_id=\"{agent}\",state=\"exited\"}} 1\n"),
+        format!("stream_seconds_since_last_event{{agent_id=\"{agent}\"}}"),
+        "health_check_status{check=\"mem\",level=\"readiness\"}".to_owned(),
     ] {
-        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+        assert!(text.contains(&needle), "{needle:?} not in\n{text}");
     }
+    // Redis gone: the scrape still answers, and says the fleet is unknown.
+    drop(redis);
+    eventually("the fleet is reported down", || {
+        server.get("/metrics").body.contains("stream_fleet_up 0")
+    });
 }
 
 #[test]
