@@ -2,6 +2,7 @@
 //! stack around them. The binary is a thin shell around [`run`]; tests and benchmarks
 //! call the same library code.
 
+pub mod alertmanager;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod duration;
 pub mod exit;
 pub mod generate;
+pub mod http_client;
 pub mod logging;
 pub mod metrics;
 pub mod output;
@@ -48,6 +50,7 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
             commands::stream::tail(&args, &config::load(&global, &env)?.settings, &printer)
         }
         Command::Man(args) => commands::generate::man(&args.dir),
+        Command::Alerts(command) => commands::alerts::run(&command, &global, &env, &printer),
         other => Err(NotYetAvailable {
             command: command_name(&other),
         }
