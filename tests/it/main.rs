@@ -7,6 +7,7 @@
 // Tests read PATH and the like to set up children; the env rule is for ccmon itself.
 #![allow(clippy::disallowed_methods)]
 
+mod alerts;
 mod cli;
 mod context;
 mod generated;
