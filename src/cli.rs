@@ -472,7 +472,7 @@ pub struct QueryArgs {
     pub expr: Option<String>,
 
     /// Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub time: Option<String>,
 }
 
@@ -492,11 +492,16 @@ pub struct QueryRangeArgs {
     pub expr: String,
 
     /// Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]
-    #[arg(long, value_name = "TIME", conflicts_with = "since")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        conflicts_with = "since",
+        allow_hyphen_values = true
+    )]
     pub start: Option<String>,
 
     /// End: RFC 3339, Unix seconds, or relative [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub end: Option<String>,
 
     /// Shorthand for --start -DURATION
@@ -897,6 +902,7 @@ impl Cli {
                 OutputArg::Json => Format::Json,
                 OutputArg::Yaml => Format::Yaml,
             },
+            format_given: matches.value_source("output") == Some(ValueSource::CommandLine),
             color: if g.no_color {
                 ColorChoice::Never
             } else {

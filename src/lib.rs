@@ -14,6 +14,7 @@ pub mod http_client;
 pub mod logging;
 pub mod metrics;
 pub mod output;
+pub mod prom;
 pub mod redact;
 pub mod serve;
 pub mod stream;
@@ -51,6 +52,8 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         }
         Command::Man(args) => commands::generate::man(&args.dir),
         Command::Alerts(command) => commands::alerts::run(&command, &global, &env, &printer),
+        Command::Query(args) => commands::query::query(&args, &global, &env, &printer),
+        Command::Targets(args) => commands::query::targets(&args, &global, &env, &printer),
         other => Err(NotYetAvailable {
             command: command_name(&other),
         }

@@ -4,4 +4,5 @@
 pub mod alerts;
 pub mod context;
 pub mod generate;
+pub mod query;
 pub mod stream;
