@@ -146,4 +146,37 @@ mod tests {
         }
         assert_eq!(format(Duration::ZERO), "0s");
     }
+
+    #[test]
+    fn format_then_parse_is_identity() {
+        // A cheap property test: every duration built from a spread of unit counts
+        // formats to text that parses back to the same duration.
+        let counts = [0u64, 1, 2, 7, 59, 60, 999, 1000, 86_399];
+        for &a in &counts {
+            for &b in &counts {
+                for &(unit, ms) in &[(1u64, 1u64), (1, 1000), (1, 60_000), (1, 86_400_000)] {
+                    let d = Duration::from_millis(a * ms * unit + b);
+                    let text = format(d);
+                    assert_eq!(parse(&text), Ok(d), "{d:?} -> {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_short_inputs() {
+        let alphabet = ['1', '0', 'm', 's', 'h', 'd', 'w', 'y', '-', '.'];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        let s: String = [a, b, c, d].iter().collect();
+                        if let Ok(v) = parse(&s) {
+                            assert_eq!(parse(&format(v)), Ok(v), "{s}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -769,3 +769,72 @@ fn unreachable_and_http_errors_name_the_url() {
         .stderr_has(&format!("{}/wrong/api/v2/status", server.url()))
         .stderr_has("hint:");
 }
+
+#[test]
+fn expire_by_matchers_and_yaml_round_trip() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    let mut db = Vec::new();
+    for host in ["db-1", "db-2"] {
+        let matcher = format!("host={host}");
+        let out = am(
+            &url,
+            &[
+                "alerts", "silence", "add", "DiskFull", &matcher, "-d", "1h", "-c", "swap",
+            ],
+        )
+        .code(0);
+        db.push(out.stdout.trim().to_owned());
+    }
+    let other = am(
+        &url,
+        &[
+            "alerts", "silence", "add", "Latency", "-d", "1h", "-c", "known",
+        ],
+    )
+    .code(0)
+    .stdout
+    .trim()
+    .to_owned();
+
+    // YAML out, YAML in: the list form of DESIGN.md section 4 round-trips too.
+    let yaml = am(&url, &["-o", "yaml", "alerts", "silence", "ls"])
+        .code(0)
+        .stdout;
+    let copy = Alertmanager::start();
+    am_stdin(&copy.url(), &["alerts", "silence", "import", "-"], &yaml)
+        .code(0)
+        .stderr_has("imported 3");
+
+    // Not a terminal: no question, and exactly the silences that have the matcher go.
+    let out = am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "expire",
+            "--matching",
+            "alertname=DiskFull",
+        ],
+    )
+    .code(0);
+    let mut expired = ids(&out);
+    expired.sort();
+    db.sort();
+    assert_eq!(expired, db, "{out}");
+    assert_eq!(state_of(&server, &other), "active");
+    assert!(db.iter().all(|id| state_of(&server, id) == "expired"));
+    am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "expire",
+            "--yes",
+            "--matching",
+            "alertname=Nothing",
+        ],
+    )
+    .code(0)
+    .stderr_has("no active or pending silence");
+}
