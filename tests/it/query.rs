@@ -250,6 +250,14 @@ fn a_rule_fires_through_prometheus_into_alertmanager() {
 /// One canned HTTP answer on a loopback port; returns the port and a receiver for the
 /// request head the client sent.
 fn recording_server(body: &'static str) -> (u16, std::sync::mpsc::Receiver<String>) {
+    answering_server("200 OK", body)
+}
+
+/// Like [`recording_server`], with a chosen status line.
+fn answering_server(
+    status: &'static str,
+    body: &'static str,
+) -> (u16, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let port = listener.local_addr().expect("local addr").port();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -269,7 +277,7 @@ fn recording_server(body: &'static str) -> (u16, std::sync::mpsc::Receiver<Strin
         let mut stream = stream;
         let _ = write!(
             stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let _ = tx.send(head);
@@ -321,4 +329,44 @@ fn unreachable_prometheus_exits_3_naming_the_url() {
         .stderr_has("cannot reach http://admin:")
         .stderr_has("127.0.0.1:1/api/v1/targets")
         .nowhere("pw-SECRET-99");
+}
+
+#[test]
+fn sends_basic_auth_from_the_environment_and_masks_it() {
+    let (port, heads) =
+        recording_server(r#"{"status":"success","data":{"activeTargets":[],"droppedTargets":[]}}"#);
+    let out = ccmon()
+        .env("CCMON_PROMETHEUS_URL", format!("http://127.0.0.1:{port}"))
+        .env("CCMON_BASIC_AUTH_USERNAME", "ops")
+        .env("CCMON_BASIC_AUTH_PASSWORD", "pw-BASIC-5678")
+        .args(["-vv", "targets"])
+        .run()
+        .code(0)
+        .stderr_has("no targets match")
+        .nowhere("pw-BASIC-5678");
+    let head = heads
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("no request recorded\n{out}"));
+    // base64("ops:pw-BASIC-5678")
+    assert!(
+        head.contains("authorization: Basic b3BzOnB3LUJBU0lDLTU2Nzg=")
+            || head.contains("Authorization: Basic b3BzOnB3LUJBU0lDLTU2Nzg="),
+        "{head}"
+    );
+}
+
+#[test]
+fn server_errors_show_status_url_and_message() {
+    let (port, _heads) = answering_server(
+        "503 Service Unavailable",
+        r#"{"code":503,"message":"cluster is settling"}"#,
+    );
+    ccmon()
+        .args(["--alertmanager-url", &format!("http://127.0.0.1:{port}")])
+        .args(["alerts", "status"])
+        .run()
+        .code(2)
+        .stderr_has(&format!(
+            "GET http://127.0.0.1:{port}/api/v2/status: HTTP 503 Service Unavailable: cluster is settling"
+        ));
 }
