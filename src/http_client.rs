@@ -82,6 +82,22 @@ impl HttpError {
         matches!(self, HttpError::Unreachable { .. })
     }
 
+    /// Whether the TLS handshake failed on the server's certificate.
+    fn is_certificate_error(&self) -> bool {
+        let source = match self {
+            HttpError::Unreachable { source, .. } | HttpError::Request { source, .. } => source,
+            _ => return false,
+        };
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source);
+        while let Some(e) = cause {
+            if e.to_string().contains("certificate") {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
+
     /// The HTTP status, when the server answered with an error.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -92,6 +108,13 @@ impl HttpError {
 
     /// What the user can do about it, when that is known.
     pub fn hint(&self) -> Option<String> {
+        if self.is_certificate_error() {
+            return Some(
+                "the server's certificate is not trusted: set tls.ca_file in the context to the \
+                 CA that signed it (or, for a lab, tls.insecure_skip_verify)"
+                    .into(),
+            );
+        }
         if self.is_unreachable() {
             return Some(
                 "check that the server is running and the URL is right (`ccmon context show`); \

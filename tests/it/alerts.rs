@@ -4,6 +4,7 @@
 //! through one member is read through the other; alerts listed by state and grouped; and
 //! the errors an operator meets at 3 a.m. (unreachable peer, HTTP errors, bad matchers).
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -837,4 +838,145 @@ fn expire_by_matchers_and_yaml_round_trip() {
     )
     .code(0)
     .stderr_has("no active or pending silence");
+}
+
+/// A process killed and reaped on drop.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new(find_program(&["openssl"]))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("running openssl (Debian package openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn tls_with_the_context_ca_and_a_clear_error_without_it() {
+    // A private CA and a server certificate for 127.0.0.1, served by Alertmanager's own
+    // web config, as behind an internal PKI.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ccmon-it-ca",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    std::fs::write(
+        d.join("web.yml"),
+        "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("am.yml"),
+        "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let _server = KillOnDrop(
+        Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
+            .current_dir(d)
+            .args([
+                "--config.file=am.yml".to_owned(),
+                "--storage.path=data".to_owned(),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                "--web.config.file=web.yml".to_owned(),
+                "--cluster.listen-address=".to_owned(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting prometheus-alertmanager"),
+    );
+    let url = format!("https://127.0.0.1:{port}");
+    let config = d.join("config.yaml");
+    std::fs::write(
+        &config,
+        format!("current_context: pki\ncontexts:\n  pki:\n    alertmanager: {url}\n    tls:\n      ca_file: ca.crt\n"),
+    )
+    .unwrap();
+    let with_ca = || {
+        ccmon()
+            .args(["--config"])
+            .args([&config])
+            .args(["alerts", "status"])
+            .run()
+    };
+    eventually("Alertmanager answers over TLS", || with_ca().code == 0);
+    with_ca().code(0).stdout_has("version");
+
+    // Without the CA: exit 3, the URL, the reason and what to do.
+    am(&url, &["alerts", "status"])
+        .code(3)
+        .stderr_has(&format!("cannot reach {url}/api/v2/status"))
+        .stderr_has("UnknownIssuer")
+        .stderr_has("ca_file");
 }
