@@ -600,16 +600,18 @@ async fn silence_expire(ctx: &Ctx, args: &SilenceExpireArgs) -> anyhow::Result<O
             return Ok(ExitStatus::Success.into());
         }
         let ids = found.iter().map(|s| s.id.clone()).collect();
+        let found_count = found.len();
         if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
             let table = Printer::plain(Format::Table).render(&SilenceList {
                 silences: found,
                 now: ctx.now,
             })?;
             write_stderr_line(table.trim_end());
-            if !confirm(&format!(
-                "expire these {} silences? [y/N]",
-                table.lines().count() - 1
-            ))? {
+            let question = match found_count {
+                1 => "expire this silence? [y/N]".to_owned(),
+                n => format!("expire these {n} silences? [y/N]"),
+            };
+            if !confirm(&question)? {
                 bail!("nothing expired: not confirmed");
             }
         }

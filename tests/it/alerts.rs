@@ -980,3 +980,66 @@ fn tls_with_the_context_ca_and_a_clear_error_without_it() {
         .stderr_has("UnknownIssuer")
         .stderr_has("ca_file");
 }
+
+/// Runs ccmon under `script`, so stdin and stderr are a terminal, feeding `answer`.
+fn on_a_terminal(args: &[&str], answer: &str) -> (i32, String) {
+    let line = std::iter::once(crate::util::ccmon_bin().display().to_string())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let home = tempfile::tempdir().expect("temp HOME");
+    let mut child = Command::new(find_program(&["script"]))
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running script (Debian package bsdutils)");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        stdin.write_all(answer.as_bytes()).expect("answering");
+    }
+    let out = child.wait_with_output().expect("waiting for script");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn expire_matching_asks_on_a_terminal() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    let id = am(
+        &url,
+        &["alerts", "silence", "add", "Asked", "-d", "1h", "-c", "t"],
+    )
+    .code(0)
+    .stdout
+    .trim()
+    .to_owned();
+    let args = [
+        "--alertmanager-url",
+        &url,
+        "alerts",
+        "silence",
+        "expire",
+        "--matching",
+        "alertname=Asked",
+    ];
+    let (code, text) = on_a_terminal(&args, "n\n");
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains(&id) && text.contains("expire this silence? [y/N]"),
+        "{text}"
+    );
+    assert!(text.contains("not confirmed"), "{text}");
+    assert_eq!(state_of(&server, &id), "active");
+    let (code, text) = on_a_terminal(&args, "y\n");
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(state_of(&server, &id), "expired");
+}
