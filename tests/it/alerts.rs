@@ -1043,3 +1043,53 @@ fn expire_matching_asks_on_a_terminal() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(state_of(&server, &id), "expired");
 }
+
+#[test]
+fn a_hung_peer_costs_one_timeout_then_the_next_one_answers() {
+    let mut first = Alertmanager::builder().cluster().start();
+    let second = Alertmanager::builder()
+        .peer(first.cluster_addr().expect("gossip address"))
+        .start();
+    let id = am(
+        &second.url(),
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Hung",
+            "-d",
+            "1h",
+            "-c",
+            "fault test",
+        ],
+    )
+    .code(0)
+    .stdout
+    .trim()
+    .to_owned();
+    // SIGSTOP: the kernel still accepts connections, but nothing answers.
+    first.pause();
+    let started = Instant::now();
+    let out = ccmon()
+        .args(["--timeout", "2s"])
+        .args([
+            "--alertmanager-url",
+            &first.url(),
+            "--alertmanager-url",
+            &second.url(),
+        ])
+        .args(["-q", "alerts", "silence", "ls"])
+        .run()
+        .code(0);
+    assert!(ids(&out).contains(&id), "{out}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    // Only the hung peer configured: exit 3 after the timeout, naming it.
+    am(&first.url(), &["--timeout", "1s", "alerts", "status"])
+        .code(3)
+        .stderr_has(&format!("cannot reach {}/api/v2/status", first.url()));
+    first.resume();
+}
