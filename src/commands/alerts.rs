@@ -88,7 +88,7 @@ fn matchers(args: &[String]) -> anyhow::Result<Vec<Matcher>> {
 }
 
 fn duration_arg(flag: &str, text: &str) -> anyhow::Result<Duration> {
-    crate::duration::parse(text).with_context(|| format!("invalid {flag}"))
+    super::duration_flag(flag, text)
 }
 
 fn time_arg(flag: &str, text: &str, now: Timestamp) -> anyhow::Result<Timestamp> {

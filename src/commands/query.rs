@@ -133,7 +133,7 @@ fn query_range(
     let start = match (&args.start, &args.since) {
         (Some(t), _) => clock::parse_time(t, now).context("invalid --start")?,
         (None, Some(d)) => {
-            let d = crate::duration::parse(d).context("invalid --since")?;
+            let d = super::duration_flag("--since", d)?;
             sub(end, d)?
         }
         (None, None) => sub(end, DEFAULT_WINDOW)?,
@@ -148,7 +148,7 @@ fn query_range(
     let plot_width = (CHART_WIDTH - 10) as u32;
     let step = match &args.step {
         Some(s) => {
-            let step = crate::duration::parse(s).context("invalid --step")?;
+            let step = super::duration_flag("--step", s)?;
             if step.is_zero() {
                 bail!("invalid --step: it must be more than zero");
             }

@@ -295,7 +295,8 @@ fn silence_add_refuses_what_would_hurt() {
         &["alerts", "silence", "add", "job=api", "-d", "1x", "-c", "x"],
     )
     .code(2)
-    .stderr_has("invalid --duration");
+    .stderr_has("invalid --duration")
+    .stderr_has("  1x\n   ^");
     assert!(
         api_silences(&server).is_empty(),
         "nothing may have been created"
