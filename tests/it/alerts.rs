@@ -626,10 +626,11 @@ fn ha_pair_writes_through_one_and_reads_through_the_other() {
             "--alertmanager-url",
             &first.url(),
         ])
-        .args(["-q", "alerts", "silence", "ls", "alertname=ViaSecond"])
+        .args(["-v", "alerts", "silence", "ls", "alertname=ViaSecond"])
         .run()
         .code(0)
-        .stdout_has(&second_id);
+        .stdout_has(&second_id)
+        .stderr_has(&format!("read from Alertmanager {}", first.url()));
 
     am(&first.url(), &["alerts", "status"])
         .code(0)
