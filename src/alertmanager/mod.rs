@@ -384,17 +384,42 @@ impl Client {
         }
     }
 
-    /// The first peer that reports healthy, for writes.
+    /// The first peer that reports healthy, for writes. The probe is `/api/v2/status`
+    /// rather than `/-/healthy` because multi-tenant servers (Mimir, Cortex) serve the v2
+    /// API under the base URL but not the process endpoints.
+    /// A peer answering 5xx is skipped like an unreachable one (it is up but not well);
+    /// a 4xx is returned at once, since wrong credentials are wrong on every peer.
     pub async fn writer(&self) -> Result<PeerClient, AmError> {
-        let peer = self
-            .first_answer(|peer| async move {
-                let url = http_client::endpoint(&peer.base, "/-/healthy");
-                http_client::send(&peer.http, Method::GET, url, None).await?;
-                Ok(peer)
-            })
-            .await?;
-        tracing::debug!("writing to Alertmanager {}", redact(peer.base.as_str()));
-        Ok(peer)
+        let mut last = None;
+        for base in &self.peers {
+            let peer = PeerClient {
+                http: self.http.clone(),
+                base: base.clone(),
+            };
+            let url = http_client::endpoint(base, "/api/v2/status");
+            match http_client::send(&self.http, Method::GET, url, None).await {
+                Ok(_) => {
+                    tracing::debug!("writing to Alertmanager {}", redact(base.as_str()));
+                    return Ok(peer);
+                }
+                Err(e) if e.is_unreachable() || e.status().is_some_and(|s| s.is_server_error()) => {
+                    tracing::debug!("{}: {e}", redact(base.as_str()));
+                    last = Some(e);
+                }
+                Err(e) => return Err(AmError::Http(e)),
+            }
+        }
+        match last {
+            Some(e) if self.peers.len() == 1 => Err(AmError::Http(e)),
+            Some(last) => Err(AmError::NoPeer {
+                tried: self.tried(),
+                last,
+            }),
+            None => Err(AmError::Http(HttpError::Setup {
+                what: "no Alertmanager URL configured".into(),
+                source: None,
+            })),
+        }
     }
 
     /// `GET /api/v2/alerts`.

@@ -747,7 +747,7 @@ fn unreachable_and_http_errors_name_the_url() {
         &["alerts", "silence", "add", "X", "-d", "1h", "-c", "x"],
     )
     .code(3)
-    .stderr_has("cannot reach http://127.0.0.1:1/-/healthy");
+    .stderr_has("cannot reach http://127.0.0.1:1/api/v2/status");
     let both = ccmon()
         .args([
             "--alertmanager-url",

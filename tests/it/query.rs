@@ -370,3 +370,22 @@ fn server_errors_show_status_url_and_message() {
             "GET http://127.0.0.1:{port}/api/v2/status: HTTP 503 Service Unavailable: cluster is settling"
         ));
 }
+
+#[test]
+fn a_write_skips_a_peer_answering_5xx() {
+    let (port, _heads) = answering_server(
+        "503 Service Unavailable",
+        r#"{"code":503,"message":"shutting down"}"#,
+    );
+    let am = Alertmanager::start();
+    let out = ccmon()
+        .args(["--alertmanager-url", &format!("http://127.0.0.1:{port}")])
+        .args(["--alertmanager-url", &am.url()])
+        .args([
+            "alerts", "silence", "add", "Skipped", "-d", "1h", "-c", "5xx",
+        ])
+        .run()
+        .code(0);
+    let id = out.stdout.trim();
+    assert!(am.get("/api/v2/silences").body.contains(id), "{out}");
+}
