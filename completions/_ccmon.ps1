@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
-            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -176,6 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
             [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one Redis round trip before events go to the spool')
             [CompletionResult]::new('--display', '--display', [CompletionResultType]::ParameterName, 'How to show the child''s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]')
             [CompletionResult]::new('--metrics-listen', '--metrics-listen', [CompletionResultType]::ParameterName, 'Serve the live metrics of this agent on ADDR while it runs')
             [CompletionResult]::new('--on-stuck', '--on-stuck', [CompletionResultType]::ParameterName, 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD')
@@ -213,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
             [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one Redis round trip before events go to the spool')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
@@ -287,6 +289,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         }
         'ccmon;stream;flush' {
             [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
+            [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one Redis round trip')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
@@ -313,7 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
-            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -998,7 +1001,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
-            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
             break
         }
         'ccmon;help;stream;watch' {

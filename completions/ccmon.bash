@@ -2708,13 +2708,17 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__flush)
-            opts="-o -v -q -h -V --spool-dir --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --spool-dir --redis-timeout --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --spool-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2864,7 +2868,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__ingest)
-            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2883,6 +2887,10 @@ _ccmon() {
                     return 0
                     ;;
                 --spool-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3062,7 +3070,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__watch)
-            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3081,6 +3089,10 @@ _ccmon() {
                     return 0
                     ;;
                 --spool-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

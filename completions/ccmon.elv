@@ -156,7 +156,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ingest 'Record stream-json read from a file or stdin'
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now'
+            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;watch'= {
@@ -164,6 +164,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)'
             cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
             cand --display 'How to show the child''s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]'
             cand --metrics-listen 'Serve the live metrics of this agent on ADDR while it runs'
             cand --on-stuck 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD'
@@ -200,6 +201,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)'
             cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -271,6 +273,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;stream;flush'= {
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --redis-timeout 'Longest wait for one Redis round trip'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -296,7 +299,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ingest 'Record stream-json read from a file or stdin'
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now'
+            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;help;watch'= {
@@ -921,7 +924,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ingest 'Record stream-json read from a file or stdin'
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now'
+            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
         }
         &'ccmon;help;stream;watch'= {
         }

@@ -139,12 +139,13 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l display -d 'How to show the child\'s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]' -r -f -a "raw\t'The child\'s stdout byte for byte'
 pretty\t'One line per tool call, text snippets, turns, tokens, cost, elapsed'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l metrics-listen -d 'Serve the live metrics of this agent on ADDR while it runs' -r
@@ -178,6 +179,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -237,6 +239,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l redis-timeout -d 'Longest wait for one Redis round trip' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -258,7 +261,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l time -d 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
@@ -608,7 +611,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcom
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
-complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "flush" -d 'Deliver spooled events to Redis now'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "range" -d 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "silence" -d 'Create, list, expire, extend and import silences'

@@ -308,7 +308,11 @@ pub enum StreamCommand {
     /// List agents with state, last event, turns, tokens and cost
     Ls(StreamLsArgs),
 
-    /// Deliver spooled events to Redis now
+    /// Deliver spooled events to Redis now (runs of a ccmon that was killed included)
+    #[command(
+        after_long_help = "Exit codes: 0 everything delivered, 3 Redis unreachable (the events stay \
+        spooled), 2 no Redis configured.\n\nExamples:\n  REDIS_URL=redis://cache:6379 ccmon stream flush"
+    )]
     Flush(StreamFlushArgs),
 }
 
@@ -330,6 +334,10 @@ pub struct RecordArgs {
     /// Spool directory [default: $XDG_STATE_HOME/ccmon/spool]
     #[arg(long, value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
+
+    /// Longest wait for one Redis round trip before events go to the spool
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    pub redis_timeout: String,
 }
 
 #[derive(Debug, Args)]
@@ -452,6 +460,10 @@ pub struct StreamFlushArgs {
     /// Spool directory [default: $XDG_STATE_HOME/ccmon/spool]
     #[arg(long, value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
+
+    /// Longest wait for one Redis round trip
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    pub redis_timeout: String,
 }
 
 // ---------------------------------------------------------------------------------------

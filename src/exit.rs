@@ -78,6 +78,13 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
                 _ => ExitStatus::CannotExecute,
             };
         }
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+            return if e.is_unavailable() {
+                ExitStatus::Unreachable
+            } else {
+                ExitStatus::Usage
+            };
+        }
         if let Some(e) = cause.downcast_ref::<reqwest::Error>()
             && (e.is_connect() || e.is_timeout())
         {
@@ -133,6 +140,9 @@ fn hint(err: &anyhow::Error) -> Option<String> {
             return Some(hint);
         }
         if let Some(e) = cause.downcast_ref::<crate::http_client::HttpError>() {
+            return e.hint();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return e.hint();
         }
         if let Some(e) = cause.downcast_ref::<NotYetAvailable>() {

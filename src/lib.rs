@@ -47,6 +47,9 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
             &printer,
             global.verbosity < 0,
         ),
+        Command::Stream(StreamCommand::Flush(args)) => {
+            commands::stream::flush(&args, &config::load(&global, &env)?.settings)
+        }
         Command::Stream(StreamCommand::Tail(args)) => {
             commands::stream::tail(&args, &config::load(&global, &env)?.settings, &printer)
         }

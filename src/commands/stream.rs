@@ -1,5 +1,5 @@
-//! `ccmon stream ingest|ls|tail`: recording stream-json into the spool and reading it back.
-//! (Redis delivery and `stream watch` arrive with the rest of the stream issue.)
+//! `ccmon stream watch|ingest|ls|tail|flush`: recording stream-json into the spool, and
+//! from there into Redis when one is configured; reading it back from either.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -9,22 +9,31 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 use crate::cli::{
-    AgentStateArg, DisplayArg, StreamIngestArgs, StreamLsArgs, StreamTailArgs, StreamWatchArgs,
+    AgentStateArg, DisplayArg, RecordArgs, StreamFlushArgs, StreamIngestArgs, StreamLsArgs,
+    StreamTailArgs, StreamWatchArgs,
 };
 use crate::clock;
 use crate::config::Settings;
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
+use crate::stream::delivery::{self, DeliveryError};
 use crate::stream::describe::describe;
+use crate::stream::direct_sink::DirectSink;
 use crate::stream::lines::{DEFAULT_MAX_LINE, LineReader};
 use crate::stream::record::Record;
-use crate::stream::recorder::{Recorder, RecorderConfig, new_run_id};
+use crate::stream::recorder::{Recorder, RecorderConfig, Sink, new_run_id};
+use crate::stream::redis_sink::{RedisConfig, RedisSink};
 use crate::stream::spool::{LogReader, Spool};
 use crate::stream::spool_sink::SpoolSink;
 use crate::stream::summary::{AgentState, Summary};
 
-/// Records per spool batch (one fsync each).
+/// Records per spool batch (one fsync each) while watching: batches are also written every
+/// 20 ms, so this only matters in bursts.
 const BATCH: usize = 512;
+
+/// Records per spool batch when ingesting a file: nobody waits for a line, and fsyncs
+/// dominate the cost (batches are also bounded by bytes, see `recorder::BATCH_BYTES`).
+const INGEST_BATCH: usize = 8192;
 
 fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     if let Some(dir) = flag {
@@ -38,12 +47,66 @@ fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     }
 }
 
-fn warn_redis_pending(settings: &Settings) {
-    if settings.redis.is_some() {
-        write_stderr_line(
-            "warning: Redis is configured, but this build records to the local spool only; \
-             `ccmon stream flush` will deliver the spooled events once Redis delivery is available",
-        );
+/// The Redis settings, when Redis is configured.
+fn redis(
+    settings: &Settings,
+    timeout: &str,
+    record: Option<&RecordArgs>,
+) -> anyhow::Result<Option<RedisConfig>> {
+    let Some(url) = &settings.redis else {
+        return Ok(None);
+    };
+    let mut cfg = RedisConfig::new(url.value.clone());
+    cfg.timeout = flag_duration("--redis-timeout", timeout)?;
+    cfg.ca_file = settings.tls.value.ca_file.clone();
+    if let Some(r) = record {
+        cfg.maxlen = r.maxlen.max(1);
+        let ttl = flag_duration("--ttl", &r.ttl)?;
+        cfg.ttl = (!ttl.is_zero()).then_some(ttl);
+    }
+    Ok(Some(cfg))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Records every line of `reader` through `sink`; returns the final summary and the sink.
+fn record<S: Sink>(
+    reader: Box<dyn BufRead>,
+    config: RecorderConfig,
+    run_id: String,
+    started: String,
+    sink: S,
+    read_error: impl Fn() -> String,
+) -> anyhow::Result<(Summary, S)>
+where
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    let mut recorder = Recorder::new(config, run_id, started, sink);
+    let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
+    while let Some(chunk) = lines.next_chunk().with_context(&read_error)? {
+        recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
+    }
+    Ok(recorder.finish(None)?)
+}
+
+/// Delivers every spooled run; returns what was delivered and what is left.
+fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> {
+    let rt = runtime()?;
+    let mut sink = RedisSink::new(cfg)?;
+    let delivered = rt.block_on(delivery::deliver_all(&mut sink, spool, None));
+    let left = delivery::pending(spool)?;
+    match delivered {
+        Ok(d) => Ok((d.written, left)),
+        Err(DeliveryError::Target(e)) => Err(anyhow::Error::new(e).context(format!(
+            "{left} events stay in the spool {}",
+            spool.dir().display()
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -54,7 +117,7 @@ pub fn ingest(
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
+    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let from_stdin = args.input.as_os_str() == "-";
     let source = if from_stdin {
         "stdin".to_owned()
@@ -87,24 +150,60 @@ pub fn ingest(
     let config = RecorderConfig {
         agent_id: args.record.agent_id.clone(),
         command: format!("ingest {source}"),
-        batch_size: BATCH,
+        batch_size: INGEST_BATCH,
     };
-    let sink = SpoolSink::new(spool.clone(), &run_id);
-    let mut recorder = Recorder::new(config, run_id, clock::rfc3339(now), sink);
-    let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
-    while let Some(chunk) = lines
-        .next_chunk()
-        .with_context(|| format!("cannot read {source}"))?
-    {
-        recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
-    }
-    let (summary, sink) = recorder.finish(None)?;
-    write_stderr_line(&format!(
-        "recorded {} events of agent {} in {}",
-        sink.written(),
-        summary.agent_id,
-        spool.dir().display()
-    ));
+    let spool_sink = SpoolSink::new(spool.clone(), &run_id);
+    let started = clock::rfc3339(now);
+    let read_error = || format!("cannot read {source}");
+    let summary = match redis {
+        None => {
+            let (summary, sink) = record(reader, config, run_id, started, spool_sink, read_error)?;
+            write_stderr_line(&format!(
+                "recorded {} events of agent {} in {}",
+                sink.written(),
+                summary.agent_id,
+                spool.dir().display()
+            ));
+            summary
+        }
+        Some(cfg) => {
+            // Straight to Redis while it keeps up (the input is on disk already); the
+            // spool takes the rest of the run the moment Redis fails.
+            let url = crate::redact::redact(cfg.url.as_str()).into_owned();
+            let sink = DirectSink::new(RedisSink::new(cfg.clone())?, runtime()?, spool_sink)
+                .context("cannot start the delivery thread")?;
+            let (summary, sink) = record(reader, config, run_id, started, sink, read_error)?;
+            let sink = sink.finish()?;
+            // Whatever is spooled (this run's rest, or runs of earlier processes) goes now
+            // if Redis is back; otherwise it waits for the next run or `stream flush`.
+            let left = match deliver_spool(cfg, &spool) {
+                Ok((_, left)) => left,
+                Err(e) if crate::exit::classify(&e) == ExitStatus::Unreachable => {
+                    delivery::pending(&spool)?
+                }
+                Err(e) => return Err(e),
+            };
+            if left == 0 {
+                write_stderr_line(&format!(
+                    "recorded {} events of agent {} in redis at {url}",
+                    sink.delivered + sink.spooled,
+                    summary.agent_id,
+                ));
+            } else {
+                let why = sink
+                    .failure
+                    .as_ref()
+                    .map(|e| format!(" ({})", crate::stream::forwarder::error_chain(e)))
+                    .unwrap_or_default();
+                write_stderr_line(&format!(
+                    "warning: redis at {url} did not take every event{why}; {left} stay in the spool {}; \
+                     `ccmon stream flush` delivers them",
+                    spool.dir().display(),
+                ));
+            }
+            summary
+        }
+    };
     printer.print(&AgentList(vec![summary]))?;
     Ok(ExitStatus::Success.into())
 }
@@ -119,7 +218,7 @@ pub fn watch(
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
+    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let kill_grace = flag_duration("--kill-grace", &args.kill_grace)?;
     let display = match args.display {
         Some(DisplayArg::Raw) => Display::Raw,
@@ -171,10 +270,13 @@ pub fn watch(
             pretty: display == Display::Pretty,
             stuck,
             on_stuck,
+            episodes: None,
         },
         flush_interval: Duration::from_millis(20),
         max_line: DEFAULT_MAX_LINE,
         metrics_listen: args.metrics_listen.clone(),
+        redis,
+        final_delivery: Duration::from_secs(10),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -188,6 +290,12 @@ pub fn watch(
         exit_code = outcome.exit_code,
         "agent finished"
     );
+    if outcome.spooled > 0 {
+        write_stderr_line(&format!(
+            "ccmon: {} events could not be delivered to redis and stay in the spool; `ccmon stream flush` delivers them",
+            outcome.spooled
+        ));
+    }
     if display == Display::Pretty {
         write_stderr_line(&format!(
             "ccmon: agent {} exited with code {} after {} turns, {} tool calls, {}/{} tokens, ${:.4}",
@@ -293,9 +401,13 @@ pub fn ls(
     printer: &Printer,
     ids_only: bool,
 ) -> anyhow::Result<Outcome> {
-    let spool = spool(args.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
-    let mut agents = spool.agents()?;
+    let mut agents = match redis(settings, "5s", None)? {
+        Some(cfg) => {
+            let mut sink = RedisSink::new(cfg)?;
+            runtime()?.block_on(sink.agents())?
+        }
+        None => spool(args.spool_dir.as_deref(), settings)?.agents()?,
+    };
     if let Some(state) = args.state {
         let want = match state {
             AgentStateArg::Running => AgentState::Running,
@@ -319,8 +431,10 @@ pub fn tail(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
+    if let Some(cfg) = redis(settings, "5s", None)? {
+        return tail_redis(args, cfg, printer);
+    }
     let spool = spool(args.spool_dir.as_deref(), settings)?;
-    warn_redis_pending(settings);
     let agent = match &args.agent {
         Some(a) => a.clone(),
         None => match spool.agents()?.into_iter().next() {
@@ -380,6 +494,80 @@ pub fn tail(
             }
         }
     }
+    Ok(ExitStatus::Success.into())
+}
+
+fn tail_redis(
+    args: &StreamTailArgs,
+    cfg: RedisConfig,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    let rt = runtime()?;
+    let mut sink = RedisSink::new(cfg)?;
+    let agent = match &args.agent {
+        Some(a) => a.clone(),
+        None => match rt.block_on(sink.agents())?.into_iter().next() {
+            Some(s) => s.agent_id,
+            None => bail!("no agents recorded in redis yet"),
+        },
+    };
+    // One more than shown, so a follow starts right after the newest even with -n 0.
+    let recent = rt.block_on(sink.recent_events(&agent, args.lines.saturating_add(1)))?;
+    if recent.is_empty() && !args.follow {
+        bail!("no events recorded for agent {agent:?} in redis");
+    }
+    let skip = recent.len().saturating_sub(args.lines);
+    for (_, record) in recent.iter().skip(skip) {
+        print_event(record, printer.format())?;
+    }
+    if args.follow {
+        // XREAD BLOCK from the newest entry shown (`$`: from now, when none were).
+        let mut after = recent
+            .last()
+            .map_or_else(|| "$".to_owned(), |(id, _)| id.clone());
+        loop {
+            let batch =
+                rt.block_on(sink.read_blocking(&agent, &after, Duration::from_secs(5), 1000))?;
+            for (id, record) in &batch {
+                print_event(record, printer.format())?;
+                after.clone_from(id);
+            }
+        }
+    }
+    Ok(ExitStatus::Success.into())
+}
+
+/// `stream flush`: delivers every spooled run to Redis; runs of a ccmon that died are
+/// marked ended first, so they leave the spool once delivered.
+pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let spool = spool(args.spool_dir.as_deref(), settings)?;
+    let Some(cfg) = redis(settings, &args.redis_timeout, None)? else {
+        return Err(crate::config::ConfigError::Conflict {
+            message:
+                "no Redis is configured, so the spool is the store and there is nothing to flush; \
+                      set REDIS_URL, --redis-url or `redis:` in the context"
+                    .to_owned(),
+        }
+        .into());
+    };
+    for run in spool.runs()? {
+        if let Some(mut s) = run.summary()
+            && s.state != AgentState::Exited
+            && s.owner_pid
+                .is_none_or(|pid| !crate::stream::signal::process_alive(pid))
+        {
+            s.state = AgentState::Exited;
+            s.stuck_reason = None;
+            run.write_summary(&s)?;
+        }
+    }
+    let before = delivery::pending(&spool)?;
+    let (written, left) = deliver_spool(cfg, &spool)?;
+    write_stderr_line(&format!(
+        "delivered {} spooled events ({written} new to redis); {left} left in {}",
+        before.saturating_sub(left),
+        spool.dir().display()
+    ));
     Ok(ExitStatus::Success.into())
 }
 

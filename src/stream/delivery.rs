@@ -27,12 +27,14 @@ pub trait Target {
     /// The target's error.
     type Error: std::error::Error + Send + Sync + 'static;
     /// Writes `records` (one agent, one run, ascending seq) and the summary; records the
-    /// target already holds are skipped. Returns how many were written.
+    /// target already holds are skipped. Returns how many were written, or `None` when the
+    /// target refused because it holds less of the run than the batch assumes (it lost
+    /// data): the caller then re-sends the run from its start.
     fn deliver(
         &mut self,
         records: &[Record],
         summary: &Summary,
-    ) -> impl Future<Output = Result<u64, Self::Error>>;
+    ) -> impl Future<Output = Result<Option<u64>, Self::Error>>;
     /// The highest seq of `run_id` the target holds for `agent_id` (0 if none).
     fn delivered_seq(
         &mut self,
@@ -162,10 +164,24 @@ async fn deliver_from<T: Target>(
                 continue;
             }
         }
-        let written = target
+        let delivered = target
             .deliver(&batch, &summary)
             .await
             .map_err(DeliveryError::Target)?;
+        let Some(written) = delivered else {
+            if ack.offset == 0 {
+                // Refused from the very start: nothing to rewind to; the records stay
+                // spooled rather than loop.
+                break;
+            }
+            tracing::warn!(
+                "the target lost events of run {}; sending the run again from its start",
+                first.run_id
+            );
+            ack = Ack::default();
+            reader = LogReader::open_at(&run.log, 0)?;
+            continue;
+        };
         done.written += written;
         done.sent += batch.len() as u64;
         ack = Ack {
@@ -199,24 +215,46 @@ fn minimal_summary(r: &Record) -> Summary {
     s
 }
 
-/// Delivers every run of the spool except `current` (the run being written, if any).
+/// Delivers every run of the spool; `current` (the run still being written, if any) is
+/// delivered but never removed.
 pub async fn deliver_all<T: Target>(
     target: &mut T,
     spool: &Spool,
-    current: Option<&Path>,
+    current: Option<&str>,
 ) -> Result<Delivered, DeliveryError<T::Error>> {
     let mut total = Delivered::default();
     let mut runs = spool.runs()?;
     // Oldest first, so an agent's runs arrive in the order they happened.
     runs.sort_by_key(|r| fs::metadata(&r.log).and_then(|m| m.modified()).ok());
     for run in runs {
-        let keep = current.is_some_and(|c| c == run.log);
+        let keep = current.is_some_and(|id| run.is_run(id));
         let d = deliver_run(target, &run, keep).await?;
         total.written += d.written;
         total.sent += d.sent;
         total.runs_completed += d.runs_completed;
     }
     Ok(total)
+}
+
+/// The Redis sink as a delivery target.
+impl Target for super::redis_sink::RedisSink {
+    type Error = super::redis_sink::RedisSinkError;
+
+    async fn deliver(
+        &mut self,
+        records: &[Record],
+        summary: &Summary,
+    ) -> Result<Option<u64>, Self::Error> {
+        match super::redis_sink::RedisSink::deliver(self, records, summary).await {
+            Ok(d) => Ok(Some(d.written)),
+            Err(super::redis_sink::RedisSinkError::Gap { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn delivered_seq(&mut self, agent_id: &str, run_id: &str) -> Result<u64, Self::Error> {
+        super::redis_sink::RedisSink::delivered_seq(self, agent_id, run_id).await
+    }
 }
 
 #[cfg(test)]
@@ -242,13 +280,29 @@ mod tests {
 
     impl Target for Memory {
         type Error = Down;
-        async fn deliver(&mut self, records: &[Record], _summary: &Summary) -> Result<u64, Down> {
+        async fn deliver(
+            &mut self,
+            records: &[Record],
+            _summary: &Summary,
+        ) -> Result<Option<u64>, Down> {
             if self.fail_next > 0 {
                 self.fail_next -= 1;
                 return Err(Down);
             }
             self.summaries += 1;
             let mut written = 0;
+            if let Some(first) = records.first() {
+                let held = self.streams.get(&first.agent_id).map_or(0, |s| {
+                    s.iter()
+                        .filter(|(run, _, _)| *run == first.run_id)
+                        .map(|(_, s, _)| *s)
+                        .max()
+                        .unwrap_or(0)
+                });
+                if first.seq > held + 1 {
+                    return Ok(None);
+                }
+            }
             for r in records {
                 let stream = self.streams.entry(r.agent_id.clone()).or_default();
                 let held = stream
@@ -262,7 +316,7 @@ mod tests {
                     written += 1;
                 }
             }
-            Ok(written)
+            Ok(Some(written))
         }
         async fn delivered_seq(&mut self, agent_id: &str, run_id: &str) -> Result<u64, Down> {
             Ok(self
@@ -365,12 +419,12 @@ mod tests {
             .find(|r| r.log.ends_with("cur.log"))
             .unwrap();
         let mut target = Memory::default();
-        let d = block_on(deliver_all(&mut target, &spool, Some(&current.log))).unwrap();
+        let d = block_on(deliver_all(&mut target, &spool, Some("cur"))).unwrap();
         assert_eq!((d.written, d.runs_completed), (15, 1));
         let left: Vec<_> = spool.runs().unwrap().into_iter().map(|r| r.log).collect();
         assert_eq!(left, vec![current.log.clone()]);
         // Nothing new: a second pass sends nothing.
-        let d = block_on(deliver_all(&mut target, &spool, Some(&current.log))).unwrap();
+        let d = block_on(deliver_all(&mut target, &spool, Some("cur"))).unwrap();
         assert_eq!(d.sent, 0);
     }
 }

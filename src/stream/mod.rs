@@ -3,6 +3,9 @@
 
 pub mod delivery;
 pub mod describe;
+pub mod direct_sink;
+pub mod fleet;
+pub mod forwarder;
 pub mod lines;
 pub mod metrics;
 pub mod monitor;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::describe::describe_parsed;
+use super::forwarder::Episode;
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};
@@ -46,6 +47,17 @@ pub enum ToMonitor {
     Tick,
     /// The child's pid.
     Pid(u32),
+    /// A delivery pass to Redis (from the forwarder), for the metrics.
+    Published {
+        /// Whether everything spooled was delivered.
+        ok: bool,
+        /// Records sent.
+        records: u64,
+        /// How long the pass took.
+        seconds: f64,
+        /// Records still spooled, when known.
+        pending: Option<u64>,
+    },
     /// The child exited with this code (None: by a signal); reply with the final summary
     /// and the number of records written.
     Finish(
@@ -69,6 +81,16 @@ pub enum OnStuck {
 }
 
 impl OnStuck {
+    /// The action's name, as recorded with an episode.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OnStuck::Warn => "warn",
+            OnStuck::Interrupt => "interrupt",
+            OnStuck::Kill => "kill",
+            OnStuck::Exec(_) => "exec",
+        }
+    }
+
     /// Parses `warn`, `interrupt`, `kill` or `exec CMD`.
     pub fn parse(s: &str) -> Option<OnStuck> {
         match s.trim() {
@@ -104,6 +126,8 @@ pub struct MonitorConfig {
     pub stuck: StuckConfig,
     /// What to do about a stuck agent.
     pub on_stuck: OnStuck,
+    /// Where stuck episodes go for the `agents:stuck` stream (with Redis).
+    pub episodes: Option<mpsc::UnboundedSender<Episode>>,
 }
 
 /// Handles to a running monitor.
@@ -128,6 +152,7 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         pretty,
         stuck,
         on_stuck,
+        episodes,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
@@ -146,6 +171,7 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         detector: Detector::new(stuck, Instant::now()),
         on_stuck,
         requests: requests_tx,
+        episodes,
     };
     let thread = std::thread::Builder::new()
         .name("ccmon-monitor".into())
@@ -154,6 +180,22 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
                 match msg {
                     ToMonitor::Line(line) => state.line(*line),
                     ToMonitor::Tick => state.tick(),
+                    ToMonitor::Published {
+                        ok,
+                        records,
+                        seconds,
+                        pending,
+                    } => {
+                        let agent = state
+                            .recorder
+                            .summary()
+                            .map_or_else(String::new, |s| s.agent_id.clone());
+                        state.metrics.publish(&agent, ok, records, seconds);
+                        if let Some(n) = pending {
+                            state.metrics.spool_pending(n);
+                        }
+                        state.dirty = true;
+                    }
                     ToMonitor::Pid(pid) => {
                         state.pid = Some(pid);
                         state.stamp_pid();
@@ -187,6 +229,7 @@ struct State {
     detector: Detector,
     on_stuck: OnStuck,
     requests: mpsc::UnboundedSender<FromMonitor>,
+    episodes: Option<mpsc::UnboundedSender<Episode>>,
 }
 
 impl State {
@@ -243,6 +286,20 @@ impl State {
                 if let Some(s) = self.recorder.summary_mut() {
                     s.state = AgentState::Stuck;
                     s.stuck_reason = Some(reason.as_str().to_owned());
+                }
+                // The meta shows the state before any hook runs: a hook may read it.
+                let _ = self.recorder.write_summary();
+                if let Some(tx) = &self.episodes {
+                    let _ = tx.send(Episode {
+                        agent_id: agent.clone(),
+                        fields: vec![
+                            ("reason", reason.as_str().to_owned()),
+                            ("detail", detail.clone()),
+                            ("started_at", clock::rfc3339(clock::now())),
+                            ("pid", self.pid.map(|p| p.to_string()).unwrap_or_default()),
+                            ("action", self.on_stuck.name().to_owned()),
+                        ],
+                    });
                 }
                 self.act(&agent, reason.as_str(), &detail);
             }

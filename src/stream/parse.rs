@@ -589,4 +589,62 @@ mod tests {
             parse(br#"{"type":"tool_progress","tool_use_id":"toolu_9","elapsed_time_seconds":5}"#);
         assert_eq!(p.progress_tool_use_id.as_deref(), Some("toolu_9"));
     }
+
+    const RECORDING: &str =
+        include_str!("../../tests/fixtures/stream-json/claude-clean-simple.jsonl");
+
+    #[test]
+    fn every_line_of_the_real_recording_is_understood() {
+        for (i, line) in RECORDING.lines().enumerate() {
+            let p = parse(line.as_bytes());
+            assert!(
+                !matches!(p.event_type(), EventType::Raw | EventType::Unknown),
+                "line {} read as {:?}",
+                i + 1,
+                p.event_type()
+            );
+            assert_eq!(
+                p.session_id,
+                "6170607e-7232-407c-82c3-7fc983d60064",
+                "line {}",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
+    fn mutated_real_lines_never_panic() {
+        // Property: whatever is done to a real line (cut, bytes flipped, JSON
+        // punctuation inserted), parsing returns a classification and never panics.
+        let lines: Vec<&[u8]> = RECORDING.lines().map(str::as_bytes).collect();
+        let mut seed = 0x5851_f42d_4c95_7f2du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let line = lines[usize::try_from(next() % lines.len() as u64).unwrap_or(0)];
+            let mut bytes = line.to_vec();
+            for _ in 0..(next() % 4) {
+                let at = usize::try_from(next() % (bytes.len() as u64 + 1)).unwrap_or(0);
+                match next() % 4 {
+                    0 => bytes.truncate(at),
+                    1 if at < bytes.len() => bytes[at] = (next() & 0xff) as u8,
+                    2 => bytes.insert(
+                        at.min(bytes.len()),
+                        b"{}[]\",:"[usize::try_from(next() % 7).unwrap_or(0)],
+                    ),
+                    _ => bytes
+                        .splice(
+                            at.min(bytes.len())..at.min(bytes.len()),
+                            b"\"type\":\"user\"".iter().copied(),
+                        )
+                        .for_each(drop),
+                }
+            }
+            let _ = parse(&bytes).event_type();
+        }
+    }
 }

@@ -29,6 +29,10 @@ pub struct RecorderConfig {
     pub batch_size: usize,
 }
 
+/// A batch is also written once it holds this many bytes, whatever its record count, so
+/// memory stays bounded with multi-megabyte lines.
+pub const BATCH_BYTES: usize = 8 * 1024 * 1024;
+
 /// Builds records from lines and hands them to a sink in batches.
 pub struct Recorder<S: Sink> {
     config: RecorderConfig,
@@ -37,6 +41,7 @@ pub struct Recorder<S: Sink> {
     summary: Option<Summary>,
     held: Vec<(Vec<u8>, Parsed, String)>,
     batch: Vec<Record>,
+    batch_bytes: usize,
     sink: S,
     started_at: String,
 }
@@ -51,13 +56,20 @@ impl<S: Sink> Recorder<S> {
             summary: None,
             held: Vec::new(),
             batch: Vec::new(),
+            batch_bytes: 0,
             sink,
             started_at,
         };
         if let Some(id) = r.config.agent_id.clone() {
-            r.summary = Some(Summary::new(&id, &r.config.command, &r.started_at));
+            r.summary = Some(r.new_summary(&id));
         }
         r
+    }
+
+    fn new_summary(&self, agent_id: &str) -> Summary {
+        let mut s = Summary::new(agent_id, &self.config.command, &self.started_at);
+        s.owner_pid = Some(std::process::id());
+        s
     }
 
     /// The run id.
@@ -101,7 +113,7 @@ impl<S: Sink> Recorder<S> {
             } else {
                 parsed.session_id.clone()
             };
-            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            self.summary = Some(self.new_summary(&id));
             for (d, p, t) in std::mem::take(&mut self.held) {
                 self.add(d, &p, &t);
             }
@@ -109,7 +121,7 @@ impl<S: Sink> Recorder<S> {
         self.add(data, &parsed, now);
         // A failed write leaves the batch pending: nothing is dropped, the caller retries
         // with `flush`.
-        if self.batch.len() >= self.config.batch_size.max(1) {
+        if self.batch.len() >= self.config.batch_size.max(1) || self.batch_bytes >= BATCH_BYTES {
             self.flush()?;
         }
         Ok(())
@@ -126,6 +138,7 @@ impl<S: Sink> Recorder<S> {
         };
         let turn = summary.observe(p, now);
         self.seq += 1;
+        self.batch_bytes += data.len();
         self.batch.push(Record {
             agent_id: summary.agent_id.clone(),
             run_id: self.run_id.clone(),
@@ -153,6 +166,7 @@ impl<S: Sink> Recorder<S> {
         };
         self.sink.write(&self.batch, summary)?;
         self.batch.clear();
+        self.batch_bytes = 0;
         Ok(())
     }
 
@@ -166,6 +180,7 @@ impl<S: Sink> Recorder<S> {
         }
         self.sink.write(&self.batch, summary)?;
         self.batch.clear();
+        self.batch_bytes = 0;
         Ok(())
     }
 
@@ -177,7 +192,7 @@ impl<S: Sink> Recorder<S> {
                 .agent_id
                 .clone()
                 .unwrap_or_else(|| generated_agent_id(&self.run_id));
-            self.summary = Some(Summary::new(&id, &self.config.command, &self.started_at));
+            self.summary = Some(self.new_summary(&id));
             for (d, p, t) in std::mem::take(&mut self.held) {
                 self.add(d, &p, &t);
             }

@@ -142,7 +142,7 @@ end
 /// The exactly-once write. KEYS: events stream, meta hash (one slot: the hash tag).
 /// ARGV: run_id, maxlen, ttl seconds (0 = none), scan limit, F (fields per record), F field
 /// names, last_event_at of the summary (guards the meta update), M (meta pairs), 2M meta
-/// args, then the records, F values each. Returns {written, skipped, highest seq before}.
+/// args, then the records, F field/value pairs each. Returns {written, skipped, highest seq before}.
 const LUA_DELIVER_BODY: &str = r"
 local run_id = ARGV[1]
 local maxlen = ARGV[2]
@@ -163,22 +163,24 @@ local before, written, skipped = 0, 0, 0
 if at <= #ARGV then
   if not seq_at then return redis.error_reply('ERR ccmon deliver: no seq field') end
   before = highest_seq(KEYS[1], run_id, limit)
+  -- A batch that would leave a hole (Redis lost the run's earlier entries) is refused:
+  -- the caller re-sends from the start of its spool, and the holes are filled in order.
+  local first = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
+  if first > before + 1 then return {0, 0, before} end
   local highest = before
-  local entry = {}
-  while at + nf - 1 <= #ARGV do
-    local seq = tonumber(ARGV[at + seq_at - 1]) or 0
+  -- Records come as field/value pairs, so each XADD takes a slice of ARGV as it is
+  -- (no table built per record: this loop is the ingest's hot path in Redis).
+  local stride = 2 * nf
+  while at + stride - 1 <= #ARGV do
+    local seq = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
     if seq > highest then
-      for i = 1, nf do
-        entry[2 * i - 1] = names[i]
-        entry[2 * i] = ARGV[at + i - 1]
-      end
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(entry))
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(ARGV, at, at + stride - 1))
       highest = seq
       written = written + 1
     else
       skipped = skipped + 1
     end
-    at = at + nf
+    at = at + stride
   end
 end
 if nmeta > 0 then
@@ -296,6 +298,21 @@ pub enum RedisSinkError {
         op: &'static str,
         /// The client's error.
         source: Cause,
+    },
+    /// Redis holds fewer entries of the run than the batch assumes (it lost data): the
+    /// batch was not written; re-send the run from its start.
+    #[error(
+        "redis at {url} holds run {run_id} only up to seq {held}, so seq {first} would leave a gap"
+    )]
+    Gap {
+        /// Redacted URL.
+        url: String,
+        /// The run.
+        run_id: String,
+        /// The highest seq of the run Redis holds.
+        held: u64,
+        /// The first seq of the refused batch.
+        first: u64,
     },
     /// No answer within the configured timeout (e.g. a paused or overloaded server).
     #[error("redis at {url} did not answer {op} within {after}")]
@@ -702,6 +719,20 @@ impl RedisSink {
         agent_id: &str,
         last: usize,
     ) -> Result<Vec<Record>, RedisSinkError> {
+        Ok(self
+            .recent_events(agent_id, last)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    /// Like [`RedisSink::events`], with entry ids (the last one starts a follow).
+    pub async fn recent_events(
+        &mut self,
+        agent_id: &str,
+        last: usize,
+    ) -> Result<Vec<(String, Record)>, RedisSinkError> {
         self.ctx.check_agent_id(agent_id)?;
         let key = events_key(agent_id);
         let op = "events";
@@ -716,7 +747,7 @@ impl RedisSink {
         Ok(entries
             .into_iter()
             .rev()
-            .map(|(_, fields)| record_from_entry(agent_id, fields))
+            .map(|(id, fields)| (id, record_from_entry(agent_id, fields)))
             .collect())
     }
 
@@ -740,6 +771,32 @@ impl RedisSink {
             start.clone(),
             max
         ))?;
+        Ok(entries
+            .into_iter()
+            .map(|(id, fields)| {
+                let record = record_from_entry(agent_id, fields);
+                (id, record)
+            })
+            .collect())
+    }
+
+    /// Up to `max` events after entry `after_id` (`$` for "from now"), waiting for them up
+    /// to `block` (`XREAD BLOCK`, capped below the timeout); empty when none came.
+    pub async fn read_blocking(
+        &mut self,
+        agent_id: &str,
+        after_id: &str,
+        block: Duration,
+        max: usize,
+    ) -> Result<Vec<(String, Record)>, RedisSinkError> {
+        self.ctx.check_agent_id(agent_id)?;
+        let key = events_key(agent_id);
+        let block_ms = u64::try_from(block.min(self.ctx.cfg.timeout / 2).as_millis())
+            .unwrap_or(1)
+            .max(1);
+        let op = "read_blocking";
+        let entries = with_conn!(self, op, |ctx, conn| ctx
+            .xread(op, conn, &key, after_id, block_ms, max))?;
         Ok(entries
             .into_iter()
             .map(|(id, fields)| {
@@ -878,8 +935,8 @@ impl Ctx {
                 cmd.arg(*name).arg(value.as_str());
             }
             for r in records {
-                for (_, value) in r.fields() {
-                    cmd.arg(value.as_ref());
+                for (name, value) in r.fields() {
+                    cmd.arg(name).arg(value.as_ref());
                 }
             }
         };
@@ -901,6 +958,12 @@ impl Ctx {
             _ => None,
         };
         match counts.as_deref() {
+            Some(&[0, 0, held]) if !records.is_empty() => Err(RedisSinkError::Gap {
+                url: self.url.clone(),
+                run_id: run_id.to_owned(),
+                held,
+                first: records.first().map_or(0, |r| r.seq),
+            }),
             Some(&[written, skipped, previous_seq]) => Ok(Delivered {
                 written,
                 skipped,
@@ -992,6 +1055,41 @@ impl Ctx {
             }
         }
         Ok(out)
+    }
+
+    async fn xread(
+        &self,
+        op: &'static str,
+        conn: Conn,
+        key: &str,
+        after: &str,
+        block_ms: u64,
+        max: usize,
+    ) -> Result<Vec<Entry>, RedisSinkError> {
+        let mut cmd = redis::cmd("XREAD");
+        cmd.arg("COUNT")
+            .arg(max.max(1))
+            .arg("BLOCK")
+            .arg(block_ms)
+            .arg("STREAMS")
+            .arg(key)
+            .arg(after);
+        let mut c = conn;
+        let value = self.bounded(op, cmd.query_async::<Value>(&mut c)).await?;
+        // Nil on timeout; else one [key, entries] pair (an array, or a map under RESP3).
+        let entries = match value {
+            Value::Nil => return Ok(Vec::new()),
+            Value::Array(mut streams) if streams.len() == 1 => match streams.pop() {
+                Some(Value::Array(mut pair)) if pair.len() == 2 => pair.pop(),
+                _ => None,
+            },
+            Value::Map(mut streams) if streams.len() == 1 => streams.pop().map(|(_, v)| v),
+            _ => None,
+        };
+        let Some(entries) = entries else {
+            return Err(self.reply_err(op, "unexpected XREAD reply".to_owned()));
+        };
+        parse_entries(entries).map_err(|detail| self.reply_err(op, detail))
     }
 
     /// An empty agent id would make `agent:{}:events` and `agent:{}:meta` hash to

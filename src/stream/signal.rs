@@ -68,3 +68,28 @@ impl ProcessGroup {
         }
     }
 }
+
+/// Whether process `pid` exists and has not exited (a zombie counts as exited: in
+/// containers whose init does not reap, the process of a killed ccmon lingers as one).
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(raw) = i32::try_from(pid) else {
+        return false;
+    };
+    if raw <= 0 {
+        return false;
+    }
+    // SAFETY: kill(2) with signal 0 only checks for existence and permission.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::kill(raw, 0) };
+    let exists = rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    if !exists {
+        return false;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next())
+            .is_none_or(|state| state != "Z"),
+        Err(_) => true,
+    }
+}

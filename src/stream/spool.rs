@@ -198,6 +198,16 @@ pub struct RunFiles {
 }
 
 impl RunFiles {
+    /// Whether these are the files of run `run_id`.
+    pub fn is_run(&self, run_id: &str) -> bool {
+        self.log.file_name().and_then(|n| n.to_str()) == Some(&format!("{}.log", file_safe(run_id)))
+    }
+
+    /// Replaces the run's summary (e.g. to mark the run of a killed ccmon as ended).
+    pub fn write_summary(&self, summary: &Summary) -> Result<(), SpoolError> {
+        write_summary_file(&self.meta, summary)
+    }
+
     /// The run's summary, if written and readable.
     pub fn summary(&self) -> Option<Summary> {
         let text = fs::read_to_string(&self.meta).ok()?;
@@ -248,18 +258,23 @@ impl RunWriter {
 
     /// Replaces the run's summary atomically.
     pub fn write_summary(&self, summary: &Summary) -> Result<(), SpoolError> {
-        let json = serde_json::to_vec_pretty(summary)
-            .map_err(|e| SpoolError::io(&self.meta, "encode", io::Error::other(e)))?;
-        let tmp = self.meta.with_extension("json.tmp");
-        fs::write(&tmp, json)
-            .and_then(|()| fs::rename(&tmp, &self.meta))
-            .map_err(|e| SpoolError::io(&self.meta, "write", e))
+        write_summary_file(&self.meta, summary)
     }
 
     /// The log file's path.
     pub fn path(&self) -> &Path {
         &self.log
     }
+}
+
+/// Replaces a summary file atomically (write a temporary file, rename over).
+fn write_summary_file(path: &Path, summary: &Summary) -> Result<(), SpoolError> {
+    let json = serde_json::to_vec_pretty(summary)
+        .map_err(|e| SpoolError::io(path, "encode", io::Error::other(e)))?;
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, json)
+        .and_then(|()| fs::rename(&tmp, path))
+        .map_err(|e| SpoolError::io(path, "write", e))
 }
 
 /// Reads the records of one run log in order.

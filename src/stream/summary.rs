@@ -77,6 +77,10 @@ pub struct Summary {
     pub stuck_reason: Option<String>,
     /// Whether the run ended with an error result.
     pub failed: bool,
+    /// The ccmon process recording this run (spool only): lets `stream flush` tell the
+    /// run of a killed ccmon from one still being written.
+    #[serde(default)]
+    pub owner_pid: Option<u32>,
     #[serde(skip)]
     recent_message_ids: VecDeque<String>,
     #[serde(skip)]
@@ -106,6 +110,7 @@ impl Summary {
             exit_code: None,
             stuck_reason: None,
             failed: false,
+            owner_pid: None,
             recent_message_ids: VecDeque::new(),
             result_seen: false,
         }

@@ -11,11 +11,13 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
+use super::forwarder;
 use super::lines::{Chunk, LineSplitter};
 use super::monitor::{self, FromMonitor, Line, MonitorConfig, ToMonitor};
 use super::recorder::parse_chunk;
+use super::redis_sink::{RedisConfig, RedisSink, RedisSinkError};
 use super::signal::{ProcessGroup, Signal};
 use super::spool::SpoolError;
 use super::summary::Summary;
@@ -47,6 +49,10 @@ pub struct WatchConfig {
     pub max_line: usize,
     /// Serve the live metrics here.
     pub metrics_listen: Option<String>,
+    /// Deliver to Redis (else the spool is the store).
+    pub redis: Option<RedisConfig>,
+    /// Longest wait for Redis to take the rest of the events at the end.
+    pub final_delivery: Duration,
 }
 
 /// How the child ended, and what ccmon exits with.
@@ -58,6 +64,9 @@ pub struct WatchOutcome {
     pub summary: Summary,
     /// Records written.
     pub recorded: u64,
+    /// Records left in the spool for a later delivery to Redis (0 without Redis: the
+    /// spool is then the store).
+    pub spooled: u64,
 }
 
 /// Supervision failed before or around the child (not the child's own failure).
@@ -90,6 +99,9 @@ pub enum WatchError {
     /// The metrics server could not be started.
     #[error("cannot serve metrics")]
     Metrics(#[source] crate::serve::ServeError),
+    /// The Redis settings are unusable.
+    #[error("cannot use redis")]
+    Redis(#[source] RedisSinkError),
     /// The recording thread stopped.
     #[error("the recording thread stopped unexpectedly")]
     Recording,
@@ -109,12 +121,34 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     };
     // The monitor and the metrics endpoint come first: if either cannot start, no agent
     // is started either.
+    let (episodes_tx, episodes_rx) = mpsc::unbounded_channel();
+    let mut monitor_config = config.monitor.clone();
+    if config.redis.is_some() {
+        monitor_config.episodes = Some(episodes_tx);
+    }
+    let spool = monitor_config.spool.clone();
     let monitor::Monitor {
         sender: to_recorder,
         metrics,
         thread: recorder_thread,
         mut requests,
-    } = monitor::start(config.monitor.clone(), run_id).map_err(WatchError::Thread)?;
+    } = monitor::start(monitor_config, run_id.clone()).map_err(WatchError::Thread)?;
+    let (stop_forwarder, stop_rx) = watch::channel(false);
+    let forwarder = match &config.redis {
+        Some(redis) => {
+            let sink = RedisSink::new(redis.clone()).map_err(WatchError::Redis)?;
+            Some(tokio::spawn(forwarder::run(
+                sink,
+                spool,
+                run_id,
+                stop_rx,
+                episodes_rx,
+                to_recorder.clone(),
+                config.final_delivery,
+            )))
+        }
+        None => None,
+    };
     let _metrics_server = match &config.metrics_listen {
         Some(addr) => Some(
             crate::serve::metrics(addr, metrics)
@@ -251,10 +285,16 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         .map_err(WatchError::Spool)?;
     drop(to_recorder);
     let _ = recorder_thread.join();
+    let _ = stop_forwarder.send(true);
+    let spooled = match forwarder {
+        Some(task) => task.await.unwrap_or(0),
+        None => 0,
+    };
     Ok(WatchOutcome {
         exit_code,
         summary,
         recorded,
+        spooled,
     })
 }
 

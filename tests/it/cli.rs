@@ -129,10 +129,10 @@ fn commands_of_later_issues_say_not_yet_available_and_exit_2() {
         "{out}"
     );
     ccmon()
-        .args(["stream", "flush"])
+        .args(["scaffold", "--dry-run"])
         .run()
         .code(2)
-        .stderr_has("`ccmon stream flush` is not yet available");
+        .stderr_has("`ccmon scaffold` is not yet available");
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod query;
 mod redis_sink;
 mod standin;
 mod stream;
+mod stream_redis;
 mod support;
 mod util;
 mod watch;

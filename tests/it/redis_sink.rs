@@ -58,7 +58,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 /// A batch as a recorder hands it over: records and the summary as of then.
 type Batch = (Vec<Record>, Summary);
 /// A stream entry as read back: id and (field, value) pairs.
-type Entry = (String, Vec<(String, Vec<u8>)>);
+pub(crate) type Entry = (String, Vec<(String, Vec<u8>)>);
 
 /// Collects what a recorder hands its sink: each batch with the summary as of then.
 #[derive(Default)]
@@ -139,7 +139,7 @@ fn deliver(
 }
 
 /// The entries of an XRANGE reply as (id, [(field, value)]).
-fn entries(reply: Resp) -> Vec<Entry> {
+pub(crate) fn entries(reply: Resp) -> Vec<Entry> {
     let Resp::Array(Some(items)) = reply else {
         panic!("XRANGE reply is not an array: {reply:?}");
     };
@@ -401,15 +401,21 @@ fn delivered_seq_is_zero_after_redis_restarts_empty() {
     redis.restart_without_data();
     // The cached connection died with the server: the sink reconnects by itself.
     assert_eq!(rt.block_on(sink.delivered_seq("lost", "r")).unwrap(), 0);
-    // A later batch shows the gap too, and re-sending from the spool fills it.
-    let later = deliver(
-        &rt,
-        &mut sink,
-        &records("lost", "r", 26, 30),
-        &summary("lost", 30),
+    // A later batch that would leave a gap is refused, not written with a hole.
+    let cfg_err = rt.block_on(sink.deliver(&records("lost", "r", 26, 30), &summary("lost", 30)));
+    assert!(
+        matches!(
+            cfg_err,
+            Err(RedisSinkError::Gap {
+                held: 0,
+                first: 26,
+                ..
+            })
+        ),
+        "{cfg_err:?}"
     );
-    assert_eq!((later.written, later.previous_seq), (5, 0));
-    redis.restart_without_data();
+    assert_eq!(int(redis.cmd(&["XLEN", &events_key("lost")])), 0);
+    // Re-sending the run from its start (what delivery does) fills it in order.
     let resent = deliver(
         &rt,
         &mut sink,

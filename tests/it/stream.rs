@@ -4,39 +4,7 @@
 use std::path::Path;
 
 use crate::support::standin::{self, Standin};
-use crate::util::{Output, ccmon};
-
-/// Reads every record of an agent back through `stream tail -o json` (NDJSON).
-fn recorded(spool: &Path, agent: &str) -> Vec<serde_json::Value> {
-    let out = ccmon()
-        .args([
-            "stream",
-            "tail",
-            agent,
-            "-n",
-            "1000000",
-            "-o",
-            "json",
-            "--spool-dir",
-        ])
-        .args([spool])
-        .ok();
-    out.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad NDJSON line {l:?}: {e}")))
-        .collect()
-}
-
-/// The bytes of a record's `data` (text, or base64 for invalid UTF-8).
-fn data(record: &serde_json::Value) -> Vec<u8> {
-    use base64::Engine as _;
-    match &record["data"] {
-        serde_json::Value::String(s) => s.clone().into_bytes(),
-        other => base64::engine::general_purpose::STANDARD
-            .decode(other["base64"].as_str().expect("base64 data"))
-            .expect("valid base64"),
-    }
-}
+use crate::util::{Output, ccmon, data, recorded};
 
 fn ingest(spool: &Path, input: &[u8], extra: &[&str]) -> Output {
     ccmon()

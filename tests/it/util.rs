@@ -171,3 +171,49 @@ impl std::fmt::Display for Output {
         )
     }
 }
+
+/// Every record of an agent in a spool, read back through `stream tail -o json` (NDJSON).
+pub fn recorded(spool: &Path, agent: &str) -> Vec<serde_json::Value> {
+    let out = ccmon()
+        .args([
+            "stream",
+            "tail",
+            agent,
+            "-n",
+            "1000000",
+            "-o",
+            "json",
+            "--spool-dir",
+        ])
+        .args([spool])
+        .ok();
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad NDJSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The bytes of a record's `data` (text, or base64 for invalid UTF-8).
+pub fn data(record: &serde_json::Value) -> Vec<u8> {
+    use base64::Engine as _;
+    match &record["data"] {
+        serde_json::Value::String(s) => s.clone().into_bytes(),
+        other => base64::engine::general_purpose::STANDARD
+            .decode(other["base64"].as_str().expect("base64 data"))
+            .expect("valid base64"),
+    }
+}
+
+/// The `data` of every record of an agent in a spool.
+pub fn recorded_data(spool: &Path, agent: &str) -> Vec<Vec<u8>> {
+    recorded(spool, agent).iter().map(data).collect()
+}
+
+/// The lines of `bytes` without their newlines (a final newline ends the last line).
+pub fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    if bytes.ends_with(b"\n") {
+        lines.pop();
+    }
+    lines
+}

@@ -6,46 +6,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use crate::support::standin::{self, Running, Standin, is_alive};
-use crate::util::ccmon;
-
-fn recorded_data(spool: &Path, agent: &str) -> Vec<Vec<u8>> {
-    let out = ccmon()
-        .args([
-            "stream",
-            "tail",
-            agent,
-            "-n",
-            "1000000",
-            "-o",
-            "json",
-            "--spool-dir",
-        ])
-        .args([spool])
-        .ok();
-    out.stdout
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            match &v["data"] {
-                serde_json::Value::String(s) => s.clone().into_bytes(),
-                other => {
-                    use base64::Engine as _;
-                    base64::engine::general_purpose::STANDARD
-                        .decode(other["base64"].as_str().unwrap())
-                        .unwrap()
-                }
-            }
-        })
-        .collect()
-}
-
-fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    if bytes.ends_with(b"\n") {
-        lines.pop();
-    }
-    lines
-}
+use crate::util::{ccmon, lines_of, recorded_data};
 
 fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output {
     ccmon()

@@ -1,0 +1,129 @@
+//! Redis first, the spool when Redis fails: the sink of `stream ingest` with Redis
+//! configured. Input read from a file is already on disk, so while Redis keeps up the
+//! batches go straight to it (exactly once, as from the spool), on a thread of their own
+//! so that reading and parsing overlap with Redis's work; the first batch Redis cannot
+//! take, and every batch after it, goes to the spool, in order, for a later delivery.
+
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use super::record::Record;
+use super::recorder::Sink;
+use super::redis_sink::{RedisSink, RedisSinkError};
+use super::spool::SpoolError;
+use super::spool_sink::SpoolSink;
+use super::summary::Summary;
+
+/// Batches in flight to the delivery thread: two keep Redis busy while the next is parsed,
+/// and bound memory.
+const IN_FLIGHT: usize = 2;
+
+/// What the delivery thread did.
+pub struct Outcome {
+    /// Records delivered straight to Redis.
+    pub delivered: u64,
+    /// Records written to the spool instead.
+    pub spooled: u64,
+    /// Why Redis was given up, if it was.
+    pub failure: Option<RedisSinkError>,
+}
+
+struct Worker {
+    redis: Option<RedisSink>,
+    runtime: tokio::runtime::Runtime,
+    spool: SpoolSink,
+    failure: Option<RedisSinkError>,
+    delivered: u64,
+}
+
+impl Worker {
+    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+        if let Some(redis) = &mut self.redis {
+            match self.runtime.block_on(redis.deliver(records, summary)) {
+                Ok(_) => {
+                    self.delivered += records.len() as u64;
+                    return Ok(());
+                }
+                Err(e) => {
+                    // From here on the spool keeps the order; Redis gets it all later.
+                    tracing::warn!("redis failed, spooling the rest of the run: {e}");
+                    self.failure = Some(e);
+                    self.redis = None;
+                }
+            }
+        }
+        self.spool.write(records, summary)
+    }
+}
+
+/// Hands batches to the delivery thread.
+pub struct DirectSink {
+    tx: Option<SyncSender<(Vec<Record>, Summary)>>,
+    thread: Option<JoinHandle<(Result<(), SpoolError>, Outcome)>>,
+}
+
+impl DirectSink {
+    /// A sink that tries `redis` first and falls back to `spool`.
+    pub fn new(
+        redis: RedisSink,
+        runtime: tokio::runtime::Runtime,
+        spool: SpoolSink,
+    ) -> std::io::Result<Self> {
+        let (tx, rx) = sync_channel::<(Vec<Record>, Summary)>(IN_FLIGHT);
+        let mut worker = Worker {
+            redis: Some(redis),
+            runtime,
+            spool,
+            failure: None,
+            delivered: 0,
+        };
+        let thread = std::thread::Builder::new()
+            .name("ccmon-deliver".into())
+            .spawn(move || {
+                let mut result = Ok(());
+                for (records, summary) in rx {
+                    if let Err(e) = worker.write(&records, &summary) {
+                        // The spool failed too: stop taking batches, report at the end.
+                        result = Err(e);
+                        break;
+                    }
+                }
+                let outcome = Outcome {
+                    delivered: worker.delivered,
+                    spooled: worker.spool.written(),
+                    failure: worker.failure,
+                };
+                (result, outcome)
+            })?;
+        Ok(DirectSink {
+            tx: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Waits for every batch to be written and says where they went.
+    pub fn finish(mut self) -> Result<Outcome, SpoolError> {
+        drop(self.tx.take());
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok((Ok(()), outcome))) => Ok(outcome),
+            Some(Ok((Err(e), _))) => Err(e),
+            _ => Err(SpoolError::Io {
+                path: std::path::PathBuf::new(),
+                op: "deliver",
+                source: std::io::Error::other("the delivery thread stopped"),
+            }),
+        }
+    }
+}
+
+impl Sink for DirectSink {
+    type Error = SpoolError;
+
+    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+        // A failed send means the thread stopped on a spool error, which `finish` reports.
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((records.to_vec(), summary.clone()));
+        }
+        Ok(())
+    }
+}

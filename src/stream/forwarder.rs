@@ -1,0 +1,154 @@
+//! The delivery loop of `stream watch` when Redis is configured: every few milliseconds it
+//! delivers what the monitor has fsynced to the spool, in order and exactly once; while
+//! Redis is unreachable or slow it backs off (the spool keeps everything) and catches up
+//! when Redis returns. Leftover runs of earlier ccmon processes are delivered too.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, watch};
+
+use super::delivery::{self, DeliveryError};
+use super::monitor::ToMonitor;
+use super::redis_sink::RedisSink;
+use super::spool::Spool;
+
+/// How often the spool is checked for new records while Redis keeps up.
+pub const INTERVAL: Duration = Duration::from_millis(20);
+/// Backoff after a failed delivery: doubling from here...
+const BACKOFF_MIN: Duration = Duration::from_millis(250);
+/// ...up to here.
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// Stuck episodes waiting for Redis; beyond this the oldest are dropped (they are also in
+/// the meta hash and the metrics).
+const EPISODES: usize = 100;
+
+/// A stuck episode for the `agents:stuck` stream.
+#[derive(Debug, Clone)]
+pub struct Episode {
+    /// The agent.
+    pub agent_id: String,
+    /// Its fields (reason, detail, started_at, ...).
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// Runs until `stop` turns true, then makes a last pass (bounded by `final_deadline`)
+/// that also removes the ended runs it completes. Returns the records still spooled.
+pub async fn run(
+    mut sink: RedisSink,
+    spool: Spool,
+    current_run: String,
+    mut stop: watch::Receiver<bool>,
+    mut episodes: mpsc::UnboundedReceiver<Episode>,
+    report: mpsc::Sender<ToMonitor>,
+    final_deadline: Duration,
+) -> u64 {
+    let mut backoff = Duration::ZERO;
+    let mut queued: VecDeque<Episode> = VecDeque::new();
+    loop {
+        let wait = if backoff.is_zero() { INTERVAL } else { backoff };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+            Some(e) = episodes.recv() => {
+                if queued.len() == EPISODES {
+                    queued.pop_front();
+                }
+                queued.push_back(e);
+                continue;
+            }
+        }
+        let ok = pass(&mut sink, &spool, Some(&current_run), &mut queued, &report).await;
+        backoff = if ok {
+            Duration::ZERO
+        } else {
+            (backoff * 2).clamp(BACKOFF_MIN, BACKOFF_MAX)
+        };
+    }
+    while let Ok(e) = episodes.try_recv() {
+        queued.push_back(e);
+    }
+    // The run has ended: deliver the rest and its final summary, then let it go.
+    let finished = tokio::time::timeout(
+        final_deadline,
+        pass(&mut sink, &spool, None, &mut queued, &report),
+    )
+    .await;
+    if !matches!(finished, Ok(true)) {
+        tracing::warn!("redis did not take every event before exit; they stay in the spool");
+    }
+    tokio::task::spawn_blocking(move || delivery::pending(&spool).unwrap_or(0))
+        .await
+        .unwrap_or(0)
+}
+
+/// One delivery pass; reports to the monitor; true when everything spooled was delivered.
+async fn pass(
+    sink: &mut RedisSink,
+    spool: &Spool,
+    current: Option<&str>,
+    episodes: &mut VecDeque<Episode>,
+    report: &mpsc::Sender<ToMonitor>,
+) -> bool {
+    let started = Instant::now();
+    let result = delivery::deliver_all(sink, spool, current).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let (ok, records) = match &result {
+        Ok(d) => (true, d.sent),
+        Err(e) => {
+            match e {
+                DeliveryError::Target(t) if t.is_unavailable() => {
+                    tracing::debug!("redis unavailable, events stay spooled: {t}");
+                }
+                other => tracing::warn!("{}", error_chain(other)),
+            }
+            (false, 0)
+        }
+    };
+    while ok && let Some(e) = episodes.front() {
+        if sink
+            .add_stuck_episode(&e.agent_id, &e.fields)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        episodes.pop_front();
+    }
+    if records > 0 || !ok {
+        let pending = if ok {
+            Some(0)
+        } else {
+            let spool = spool.clone();
+            tokio::task::spawn_blocking(move || delivery::pending(&spool).ok())
+                .await
+                .ok()
+                .flatten()
+        };
+        let _ = report
+            .send(ToMonitor::Published {
+                ok,
+                records,
+                seconds,
+                pending,
+            })
+            .await;
+    }
+    ok
+}
+
+/// An error and its causes on one line, for a log message.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,478 @@
+//! `stream watch|ingest|flush|ls|tail` with a real Redis, and the faults the spool exists
+//! for: Redis killed and restarted, paused past the timeout, restarted without its data,
+//! and ccmon itself killed with SIGKILL. Each asserts that the agent's stream holds every
+//! line of the input exactly once, in order.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::redis_sink::entries;
+use crate::support::redis::Redis;
+use crate::support::standin::{self, Pace, Running, Standin};
+use crate::util::{ccmon, lines_of};
+
+const AGENT: &str = "6170607e-7232-407c-82c3-7fc983d60064";
+
+fn key(agent: &str) -> String {
+    format!("agent:{{{agent}}}:events")
+}
+
+/// The `data` fields of the agent's stream, in order.
+fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
+    entries(redis.cmd(&["XRANGE", &key(agent), "-", "+"]))
+        .into_iter()
+        .map(|(_, fields)| {
+            fields
+                .into_iter()
+                .find(|(name, _)| name == "data")
+                .map(|(_, v)| v)
+                .expect("every entry has data")
+        })
+        .collect()
+}
+
+fn spool_is_empty(spool: &Path) -> bool {
+    walk(spool)
+        .iter()
+        .all(|p| !p.to_string_lossy().ends_with(".log"))
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Starts `ccmon stream watch` against `redis_url` with the stand-in, stdout piped.
+fn start_watch(
+    redis_url: &str,
+    spool: &Path,
+    s: &Standin,
+    extra: &[&str],
+) -> (Running, Option<tempfile::TempDir>) {
+    let (mut cmd, home) = ccmon()
+        .env("REDIS_URL", redis_url)
+        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
+        .args([spool])
+        .args(extra)
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(s.args())
+        .into_command();
+    cmd.stdin(Stdio::null());
+    (Running::start(cmd), home)
+}
+
+/// A long paced session: the real recording three times, 10 ms between lines.
+fn paced() -> Standin {
+    Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .repeat(3)
+        .pace(Pace::Millis(10))
+}
+
+/// The lines `paced()` writes: the recording three times.
+fn expected(_: &Standin) -> Vec<Vec<u8>> {
+    let one = lines_of(&std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap());
+    [one.clone(), one.clone(), one].concat()
+}
+
+#[test]
+fn watch_writes_every_line_to_redis_exactly_once_and_empties_the_spool() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&redis.url(), spool.path(), &s, &[]);
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    assert_eq!(stream_data(&redis, AGENT), lines_of(&input));
+    assert!(spool_is_empty(spool.path()), "{:?}", walk(spool.path()));
+    // ls and tail read Redis when it is configured.
+    let ls = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "ls", "-o", "json"])
+        .ok();
+    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    assert_eq!(agents[0]["agent_id"], AGENT, "{ls}");
+    assert_eq!(agents[0]["state"], "exited", "{ls}");
+    assert_eq!(agents[0]["turns"], 19, "{ls}");
+    let tail = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "tail", AGENT, "-n", "2"])
+        .ok();
+    assert_eq!(tail.stdout.lines().count(), 2, "{tail}");
+    assert!(
+        tail.stdout.contains("#47") && tail.stdout.contains("done (success)"),
+        "{tail}"
+    );
+}
+
+#[test]
+fn ingest_delivers_and_a_down_redis_leaves_the_events_for_flush() {
+    let mut redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let fixture = standin::fixture(standin::GLEAM_BASIC);
+    let input = std::fs::read(&fixture).unwrap();
+    let agent = "1d1e46f9-35c7-4834-b529-846d5bb82288";
+    redis.kill();
+    let out = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            fixture.as_os_str(),
+            "--redis-timeout".as_ref(),
+            "300ms".as_ref(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .ok();
+    assert!(
+        out.stderr.contains("`ccmon stream flush` delivers them"),
+        "{out}"
+    );
+    assert!(!spool_is_empty(spool.path()));
+    // flush with Redis still down: exit 3, nothing lost.
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--redis-timeout", "300ms", "--spool-dir"])
+        .args([spool.path()])
+        .run()
+        .code(3)
+        .stderr_has("events stay in the spool");
+    redis.restart();
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([spool.path()])
+        .ok()
+        .stderr_has("delivered 3 spooled events");
+    assert_eq!(stream_data(&redis, agent), lines_of(&input));
+    assert!(spool_is_empty(spool.path()));
+    // Flushing again is a no-op, never a duplicate.
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert_eq!(stream_data(&redis, agent).len(), 3);
+}
+
+#[test]
+fn redis_killed_mid_run_and_restarted_loses_nothing() {
+    let mut redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = paced();
+    let (running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "300ms"],
+    );
+    let _ = running.stdout.take(20);
+    redis.kill();
+    let _ = running.stdout.take(40);
+    redis.restart();
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    assert!(spool_is_empty(spool.path()));
+}
+
+#[test]
+fn redis_paused_past_the_timeout_loses_nothing() {
+    let mut redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = paced();
+    let (running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "200ms"],
+    );
+    let _ = running.stdout.take(20);
+    redis.pause();
+    let _ = running.stdout.take(60);
+    redis.resume();
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+}
+
+#[test]
+fn redis_restarted_without_its_data_gets_every_line_again() {
+    let mut redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = paced();
+    let (running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "300ms"],
+    );
+    let _ = running.stdout.take(50);
+    redis.restart_without_data();
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+}
+
+#[test]
+fn a_ccmon_killed_with_sigkill_leaves_a_spool_that_flush_delivers() {
+    let mut redis = Redis::start();
+    redis.kill();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).hang_after(30);
+    let (mut running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "200ms"],
+    );
+    let _ = running.stdout.take(30);
+    // Wait until the 30 lines are fsynced (the spool is readable without Redis).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let tail = ccmon()
+            .args([
+                "stream",
+                "tail",
+                AGENT,
+                "-n",
+                "100",
+                "-o",
+                "json",
+                "--spool-dir",
+            ])
+            .args([spool.path()])
+            .run();
+        if tail.stdout.lines().count() == 30 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the spool never held 30 records\n{tail}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    running.signal(libc::SIGKILL);
+    running.wait();
+    redis.restart();
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    assert_eq!(stream_data(&redis, AGENT), lines_of(&input)[..30].to_vec());
+    assert!(
+        spool_is_empty(spool.path()),
+        "the killed run ended and left the spool: {:?}",
+        walk(spool.path())
+    );
+}
+
+#[test]
+fn flush_without_redis_is_a_usage_error() {
+    ccmon()
+        .args(["stream", "flush"])
+        .run()
+        .code(2)
+        .stderr_has("no Redis is configured");
+}
+
+#[test]
+fn watch_delivers_to_a_redis_cluster() {
+    use crate::support::redis_cluster::RedisCluster;
+    let cluster = RedisCluster::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&cluster.url(), spool.path(), &s, &[]);
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    let key = key(AGENT);
+    let got: Vec<Vec<u8>> = entries(cluster.cmd_for_key(&key, &["XRANGE", &key, "-", "+"]))
+        .into_iter()
+        .filter_map(|(_, fields)| {
+            fields
+                .into_iter()
+                .find(|(n, _)| n == "data")
+                .map(|(_, v)| v)
+        })
+        .collect();
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    assert_eq!(got, lines_of(&input));
+    assert!(spool_is_empty(spool.path()));
+}
+
+#[test]
+fn a_password_in_the_redis_url_never_shows() {
+    let redis = Redis::start_with_password("s3cret-REDIS-pw");
+    let spool = tempfile::tempdir().unwrap();
+    let url = redis.url_with_password("s3cret-REDIS-pw");
+    let fixture = standin::fixture(standin::GLEAM_BASIC);
+    ccmon()
+        .env("REDIS_URL", &url)
+        .args([
+            "-v".as_ref(),
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            fixture.as_os_str(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .ok()
+        .stderr_has("in redis at redis://:***@")
+        .nowhere("s3cret-REDIS-pw");
+    // A wrong password: an error that names the server, not the password.
+    ccmon()
+        .env("REDIS_URL", redis.url_with_password("wrong-PASSWORD-x"))
+        .args(["stream", "ls"])
+        .run()
+        .code(2)
+        .nowhere("wrong-PASSWORD-x");
+}
+
+#[test]
+fn the_fleet_view_for_the_health_server_comes_from_redis() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&redis.url(), spool.path(), &s, &[]);
+    assert_eq!(running.finish().status.code(), Some(0));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url: url::Url = redis.url().parse().unwrap();
+    let mut sink =
+        ccmon::stream::redis_sink::RedisSink::new(ccmon::stream::redis_sink::RedisConfig::new(url))
+            .unwrap();
+    let mut registry = ccmon::metrics::Registry::default();
+    rt.block_on(ccmon::stream::fleet::fleet_metrics(
+        &mut sink,
+        &mut registry,
+        jiff::Timestamp::now(),
+    ))
+    .unwrap();
+    let text = registry.render();
+    for needle in [
+        "stream_active_monitors 0",
+        "stream_agents_known 1",
+        &format!("stream_length{{agent_id=\"{AGENT}\"}} 47"),
+        &format!("stream_agent_state{{agent_id=\"{AGENT}\",state=\"exited\"}} 1"),
+        &format!("stream_turn_count{{agent_id=\"{AGENT}\"}} 19"),
+        &format!("stream_seconds_since_last_event{{agent_id=\"{AGENT}\"}}"),
+    ] {
+        assert!(text.contains(needle), "missing {needle}\n{text}");
+    }
+}
+
+#[test]
+fn tail_follows_new_events_from_redis() {
+    let redis = Redis::start();
+    let fixture = standin::fixture(standin::GLEAM_BASIC);
+    let ingest = |agent: &str| {
+        let spool = tempfile::tempdir().unwrap();
+        ccmon()
+            .env("REDIS_URL", redis.url())
+            .args([
+                "stream".as_ref(),
+                "ingest".as_ref(),
+                fixture.as_os_str(),
+                "--agent-id".as_ref(),
+                agent.as_ref(),
+                "--spool-dir".as_ref(),
+                spool.path().as_os_str(),
+            ])
+            .ok();
+    };
+    ingest("follow-me");
+    let (mut cmd, _home) = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "tail", "follow-me", "-f", "-n", "1"])
+        .into_command();
+    cmd.stdin(Stdio::null());
+    let running = Running::start(cmd);
+    let first = running.stdout.next_line().expect("the newest event");
+    assert!(
+        String::from_utf8_lossy(&first).contains("#3"),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
+    // A second run of the same agent: its three events arrive through XREAD BLOCK.
+    ingest("follow-me");
+    let more: Vec<String> = running
+        .stdout
+        .take(3)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
+    assert!(
+        more[0].contains("#1") && more[0].contains("system/init"),
+        "{more:?}"
+    );
+    assert!(more[2].contains("done (success)"), "{more:?}");
+}
+
+#[test]
+fn tail_follows_the_spool_too() {
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).pace(Pace::Millis(5));
+    let (watcher, _home) = {
+        let (mut cmd, home) = ccmon()
+            .args(["stream", "watch", "--agent-id", "spooled", "--spool-dir"])
+            .args([spool.path()])
+            .args(["--".as_ref(), standin::standin_path().as_os_str()])
+            .args(s.args())
+            .into_command();
+        cmd.stdin(Stdio::null());
+        (Running::start(cmd), home)
+    };
+    let _ = watcher.stdout.next_line();
+    // Wait until the run's log exists, then follow it to its result.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ccmon()
+        .args(["stream", "tail", "spooled", "-n", "0", "--spool-dir"])
+        .args([spool.path()])
+        .run()
+        .code
+        != 0
+    {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (mut cmd, _home2) = ccmon()
+        .args([
+            "stream",
+            "tail",
+            "spooled",
+            "-f",
+            "-n",
+            "1000",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .into_command();
+    cmd.stdin(Stdio::null());
+    let tail = Running::start(cmd);
+    let mut seen = 0;
+    loop {
+        let line = String::from_utf8_lossy(&tail.stdout.next_line().expect("tail -f keeps going"))
+            .into_owned();
+        seen += 1;
+        if line.contains("done (success)") {
+            break;
+        }
+    }
+    assert_eq!(seen, 47, "every event once, in order, through the follow");
+    watcher.finish();
+}
