@@ -96,8 +96,8 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l fail-on -d 'Lowest status that makes the command fail' -r -f -a "degraded\t'Fail (exit 1) when degraded or worse'
-unhealthy\t'Fail only when unhealthy (degraded still exits 1 but is reported, not fatal)'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l fail-on -d 'Lowest status that makes the command fail' -r -f -a "degraded\t'Treat degraded as unhealthy: exit 2 when degraded or worse'
+unhealthy\t'Exit 2 only when unhealthy (or not checked); degraded exits 1'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'

@@ -201,7 +201,9 @@ pub enum HealthCommand {
         long_about = "Run the health server. Checks run in the background, each on its own \
         interval with its own timeout, and every probe is answered from the latest results, \
         so a hung dependency never hangs a probe.\n\nPaths: /health/live (/livez), \
-        /health/ready (/readyz), /health/startup (/startupz), /health (all levels), /metrics.",
+        /health/ready (/readyz), /health/startup (/startupz), /health (all levels), \
+        /readyz/NAME (one check), /metrics.\n\nClients must send their request headers within \
+        5s; on SIGTERM readiness fails at once, then open connections drain.",
         after_long_help = "Examples:\n  ccmon health serve\n  DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ccmon health serve --listen 127.0.0.1:8080\n  curl -s localhost:8080/readyz?verbose"
     )]
     Serve(HealthServeArgs),
@@ -272,9 +274,9 @@ pub enum LevelArg {
 /// `health check --fail-on` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnHealthArg {
-    /// Fail (exit 1) when degraded or worse
+    /// Treat degraded as unhealthy: exit 2 when degraded or worse
     Degraded,
-    /// Fail only when unhealthy (degraded still exits 1 but is reported, not fatal)
+    /// Exit 2 only when unhealthy (or not checked); degraded exits 1
     Unhealthy,
 }
 

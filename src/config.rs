@@ -189,9 +189,9 @@ struct RawConfig {
     current_context: Option<Spanned<String>>,
     #[serde(default)]
     contexts: BTreeMap<String, Spanned<RawContext>>,
-    /// Read by `ccmon health` (its own issue); accepted here so the file validates.
-    #[serde(default, rename = "health")]
-    _health: Option<serde::de::IgnoredAny>,
+    /// `health.checks` for `ccmon health serve` and `health check`.
+    #[serde(default)]
+    health: Option<Spanned<crate::health::spec::RawHealth>>,
     /// Read by `ccmon stream` (its own issue); accepted here so the file validates.
     #[serde(default, rename = "stream")]
     _stream: Option<serde::de::IgnoredAny>,
@@ -573,6 +573,11 @@ pub struct Settings {
     pub timeout: Sourced<Duration>,
     /// The state directory (spool), if a home directory is known.
     pub state_dir: Option<PathBuf>,
+    /// The health checks: `health.checks` of the config file, else DESIGN.md's defaults
+    /// enabled from the environment.
+    pub health_checks: Vec<crate::health::spec::CheckSpec>,
+    /// Whether `health_checks` came from the config file.
+    pub health_configured: bool,
 }
 
 /// Everything `ccmon context` needs: the file (if any) and the effective settings.
@@ -991,6 +996,24 @@ fn resolve(
         }
     };
 
+    let sources = crate::health::spec::Sources {
+        postgres: postgres.as_ref().map(|p| p.value.clone()),
+        redis: redis.as_ref().map(|r| r.value.clone()),
+        home: env.get(env_vars::HOME).map(PathBuf::from),
+    };
+    let configured = file.and_then(|f| {
+        let checks = f.raw.health.as_ref()?.value.checks.as_ref()?;
+        Some((f, checks))
+    });
+    let (health_checks, health_configured) = match configured {
+        Some((f, checks)) => (
+            crate::health::spec::from_raw(checks, &sources)
+                .map_err(|e| f.invalid(&e.at, format!("health.checks: {}", e.message)))?,
+            true,
+        ),
+        None => (crate::health::spec::defaults(&sources), false),
+    };
+
     Ok(Settings {
         config_file,
         context,
@@ -1004,6 +1027,8 @@ fn resolve(
         headers,
         timeout,
         state_dir: env.state_dir(),
+        health_checks,
+        health_configured,
     })
 }
 

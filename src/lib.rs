@@ -10,6 +10,7 @@ pub mod config;
 pub mod duration;
 pub mod exit;
 pub mod generate;
+pub mod health;
 pub mod http_client;
 pub mod logging;
 pub mod metrics;
@@ -20,7 +21,7 @@ pub mod serve;
 pub mod stream;
 pub mod yaml;
 
-use cli::{Cli, Command, ContextCommand, StreamCommand};
+use cli::{Cli, Command, ContextCommand, HealthCommand, StreamCommand};
 use config::{Environment, GlobalSettings};
 use exit::{NotYetAvailable, Outcome};
 use output::Printer;
@@ -34,6 +35,12 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
             commands::context::use_(&global, &env, &args.name)
         }
         Command::Context(ContextCommand::Show) => commands::context::show(&global, &env, &printer),
+        Command::Health(HealthCommand::Serve(args)) => {
+            commands::health::serve(&args, &config::load(&global, &env)?.settings)
+        }
+        Command::Health(HealthCommand::Check(args)) => {
+            commands::health::check(&args, &config::load(&global, &env)?.settings, &printer)
+        }
         Command::Completions(args) => commands::generate::completions(args.shell),
         Command::Stream(StreamCommand::Watch(args)) => {
             commands::stream::watch(&args, &config::load(&global, &env)?.settings, &printer)

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod context;
 pub mod generate;
+pub mod health;
 pub mod query;
 pub mod stream;
 

@@ -12,6 +12,7 @@ mod cli;
 mod context;
 mod generated;
 mod harness;
+mod health;
 mod query;
 mod redis_sink;
 mod standin;
