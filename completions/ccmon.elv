@@ -420,6 +420,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;ls'= {
+            cand --group 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)'
             cand -r 'Only alerts routed to receivers matching this regex'
             cand --receiver 'Only alerts routed to receivers matching this regex'
             cand --context 'Use this context of the config file instead of its `current_context`'
@@ -438,7 +439,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --silenced 'Show silenced alerts'
             cand -i 'Show inhibited alerts'
             cand --inhibited 'Show inhibited alerts'
-            cand --group 'Group alerts as Alertmanager routes them'
+            cand -u 'Show alerts Alertmanager has not processed yet'
+            cand --unprocessed 'Show alerts Alertmanager has not processed yet'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -508,6 +510,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;alerts;silence;ls'= {
             cand --within 'Only silences ending within D (or, with --expired, that ended within the last D)'
+            cand --created-by 'Only silences created by this author'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -530,7 +533,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;expire'= {
-            cand --matching 'Expire every active silence whose matchers match these'
+            cand --matching 'Expire every active or pending silence that has these matchers (as `silence ls` selects them); shows them and asks first on a terminal'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -541,6 +544,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'

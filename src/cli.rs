@@ -486,7 +486,7 @@ pub struct QueryArgs {
     pub expr: Option<String>,
 
     /// Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub time: Option<String>,
 }
 
@@ -506,11 +506,16 @@ pub struct QueryRangeArgs {
     pub expr: String,
 
     /// Start: RFC 3339, Unix seconds, or relative like -1h [default: end - 1h]
-    #[arg(long, value_name = "TIME", conflicts_with = "since")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        conflicts_with = "since",
+        allow_hyphen_values = true
+    )]
     pub start: Option<String>,
 
     /// End: RFC 3339, Unix seconds, or relative [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub end: Option<String>,
 
     /// Shorthand for --start -DURATION
@@ -582,9 +587,20 @@ pub struct AlertsLsArgs {
     #[arg(short, long)]
     pub inhibited: bool,
 
-    /// Group alerts as Alertmanager routes them
-    #[arg(long)]
-    pub group: bool,
+    /// Show alerts Alertmanager has not processed yet
+    #[arg(short, long)]
+    pub unprocessed: bool,
+
+    /// Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as
+    /// the UI does)
+    #[arg(
+        long,
+        value_name = "LABEL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    pub group: Option<String>,
 
     /// Only alerts routed to receivers matching this regex
     #[arg(short, long, value_name = "REGEX")]
@@ -668,6 +684,10 @@ pub struct SilenceLsArgs {
     /// Only silences ending within D (or, with --expired, that ended within the last D)
     #[arg(long, value_name = "DURATION")]
     pub within: Option<String>,
+
+    /// Only silences created by this author
+    #[arg(long, value_name = "AUTHOR")]
+    pub created_by: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -680,9 +700,14 @@ pub struct SilenceExpireArgs {
     )]
     pub ids: Vec<String>,
 
-    /// Expire every active silence whose matchers match these
+    /// Expire every active or pending silence that has these matchers (as `silence ls`
+    /// selects them); shows them and asks first on a terminal
     #[arg(long, value_name = "MATCHER", num_args = 1..)]
     pub matching: Vec<String>,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -891,6 +916,7 @@ impl Cli {
                 OutputArg::Json => Format::Json,
                 OutputArg::Yaml => Format::Yaml,
             },
+            format_given: matches.value_source("output") == Some(ValueSource::CommandLine),
             color: if g.no_color {
                 ColorChoice::Never
             } else {

@@ -1,5 +1,6 @@
-//! Wall-clock time as ccmon records it: RFC 3339, UTC, millisecond precision, and ages
-//! for people ("3m ago").
+//! Wall-clock time as ccmon records it: RFC 3339, UTC, millisecond precision, ages for
+//! people ("3m ago"), and the time arguments people type (`--time`, `--start`, `--end`):
+//! RFC 3339, Unix seconds, or relative to now like `-1h`.
 
 use std::time::Duration;
 
@@ -30,6 +31,48 @@ pub fn age(text: &str, now: jiff::Timestamp) -> String {
     }
 }
 
+/// A time argument that is none of the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid time {input:?}: use RFC 3339 (2026-01-31T08:00:00Z), Unix seconds (1767168000) \
+     or a duration relative to now (-1h, +30m, now)"
+)]
+pub struct TimeError {
+    /// The text as given.
+    pub input: String,
+}
+
+/// Parses a time argument: RFC 3339, Unix seconds (with an optional fraction), `now`, or a
+/// Prometheus duration before or after `now` (`-1h`, `+30m`).
+pub fn parse_time(input: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp, TimeError> {
+    let err = || TimeError {
+        input: input.to_owned(),
+    };
+    let text = input.trim();
+    if text == "now" {
+        return Ok(now);
+    }
+    if let Some((sign, rest)) = text
+        .strip_prefix('-')
+        .map(|r| (-1, r))
+        .or_else(|| text.strip_prefix('+').map(|r| (1, r)))
+    {
+        let d = crate::duration::parse(rest).map_err(|_| err())?;
+        let d = jiff::SignedDuration::try_from(d).map_err(|_| err())?;
+        let d = if sign < 0 { -d } else { d };
+        return now.checked_add(d).map_err(|_| err());
+    }
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let seconds: f64 = text.parse().map_err(|_| err())?;
+        let millis = (seconds * 1000.0).round();
+        if !millis.is_finite() || millis > i64::MAX as f64 {
+            return Err(err());
+        }
+        return jiff::Timestamp::from_millisecond(millis as i64).map_err(|_| err());
+    }
+    text.parse().map_err(|_| err())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +84,32 @@ mod tests {
         let later: jiff::Timestamp = "2026-11-28T03:45:56Z".parse().unwrap();
         assert_eq!(age("2026-11-28T01:45:55.123Z", later), "2h");
         assert_eq!(age("nonsense", later), "-");
+    }
+
+    #[test]
+    fn parses_time_arguments() {
+        let now: jiff::Timestamp = "2026-11-28T03:00:00Z".parse().unwrap();
+        let t = |s: &str| parse_time(s, now).map(rfc3339);
+        assert_eq!(t("now").unwrap(), "2026-11-28T03:00:00.000Z");
+        assert_eq!(t("-1h").unwrap(), "2026-11-28T02:00:00.000Z");
+        assert_eq!(t("+1h30m").unwrap(), "2026-11-28T04:30:00.000Z");
+        assert_eq!(t("1767168000").unwrap(), "2025-12-31T08:00:00.000Z");
+        assert_eq!(t("1767168000.5").unwrap(), "2025-12-31T08:00:00.500Z");
+        assert_eq!(
+            t("2026-01-31T08:00:00+01:00").unwrap(),
+            "2026-01-31T07:00:00.000Z"
+        );
+        for bad in [
+            "",
+            "-",
+            "-1x",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "1e99",
+            "..",
+            "+",
+        ] {
+            assert!(parse_time(bad, now).is_err(), "{bad:?} should be rejected");
+        }
     }
 }

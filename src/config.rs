@@ -142,6 +142,9 @@ impl Environment {
 pub struct GlobalSettings {
     /// `-o`.
     pub format: Format,
+    /// Whether `-o` was given, for commands whose default is not a table (`query range`
+    /// draws a chart unless asked for `-o table`).
+    pub format_given: bool,
     /// `--no-color`.
     pub color: ColorChoice,
     /// -1 quiet, 0 normal, 1 debug, 2+ trace.
@@ -1382,6 +1385,7 @@ mod tests {
     fn global() -> GlobalSettings {
         GlobalSettings {
             format: Format::Table,
+            format_given: false,
             color: ColorChoice::Never,
             verbosity: 0,
             config_path: None,

@@ -133,6 +133,15 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<ConfigError>() {
             return e.hint();
         }
+        if let Some(hint) = cause
+            .downcast_ref::<crate::alertmanager::AmError>()
+            .and_then(crate::alertmanager::AmError::hint)
+        {
+            return Some(hint);
+        }
+        if let Some(e) = cause.downcast_ref::<crate::http_client::HttpError>() {
+            return e.hint();
+        }
         if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return e.hint();
         }

@@ -2,6 +2,7 @@
 //! stack around them. The binary is a thin shell around [`run`]; tests and benchmarks
 //! call the same library code.
 
+pub mod alertmanager;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -10,9 +11,11 @@ pub mod duration;
 pub mod exit;
 pub mod generate;
 pub mod health;
+pub mod http_client;
 pub mod logging;
 pub mod metrics;
 pub mod output;
+pub mod prom;
 pub mod redact;
 pub mod serve;
 pub mod stream;
@@ -58,6 +61,9 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
             commands::stream::tail(&args, &config::load(&global, &env)?.settings, &printer)
         }
         Command::Man(args) => commands::generate::man(&args.dir),
+        Command::Alerts(command) => commands::alerts::run(&command, &global, &env, &printer),
+        Command::Query(args) => commands::query::query(&args, &global, &env, &printer),
+        Command::Targets(args) => commands::query::targets(&args, &global, &env, &printer),
         other => Err(NotYetAvailable {
             command: command_name(&other),
         }

@@ -133,16 +133,6 @@ fn commands_of_later_issues_say_not_yet_available_and_exit_2() {
         .run()
         .code(2)
         .stderr_has("`ccmon scaffold` is not yet available");
-    ccmon()
-        .args(["query", "range", "up"])
-        .run()
-        .code(2)
-        .stderr_has("`ccmon query range`");
-    ccmon()
-        .args(["query", "up"])
-        .run()
-        .code(2)
-        .stderr_has("`ccmon query`");
 }
 
 #[test]

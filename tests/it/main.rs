@@ -7,11 +7,13 @@
 // Tests read PATH and the like to set up children; the env rule is for ccmon itself.
 #![allow(clippy::disallowed_methods)]
 
+mod alerts;
 mod cli;
 mod context;
 mod generated;
 mod harness;
 mod health;
+mod query;
 mod redis_sink;
 mod standin;
 mod stream;

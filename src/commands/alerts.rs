@@ -1,0 +1,842 @@
+//! `ccmon alerts ls|status` and `ccmon alerts silence add|ls|expire|extend|import`: the glue
+//! between the command line, the Alertmanager client and the printer. Each command builds
+//! its own current-thread tokio runtime; none of them needs more than one thread.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use futures_util::stream::{self, StreamExt};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::alertmanager::import::{self, Plan};
+use crate::alertmanager::matcher::{self, Matcher};
+use crate::alertmanager::silence::{self, ListFilter, NewSilence};
+use crate::alertmanager::status::{self as am_status, ConfigSummary};
+use crate::alertmanager::{
+    Alert, AlertQuery, AmError, Client, PeerClient, PostableSilence, Silence, Status,
+};
+use crate::cli::{
+    AlertsCommand, AlertsLsArgs, SilenceAddArgs, SilenceCommand, SilenceExpireArgs,
+    SilenceExtendArgs, SilenceImportArgs, SilenceLsArgs,
+};
+use crate::clock::{self, rfc3339};
+use crate::config::{self, Environment, GlobalSettings, Settings};
+use crate::exit::{ExitStatus, Outcome};
+use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
+
+/// Concurrent requests of `silence import` (amtool's default worker count).
+const IMPORT_WORKERS: usize = 8;
+
+/// Longest summary shown in the narrow alert table; `-o wide` and JSON have it whole.
+const SUMMARY_WIDTH: usize = 80;
+
+/// Runs one `alerts` subcommand.
+pub fn run(
+    command: &AlertsCommand,
+    global: &GlobalSettings,
+    env: &Environment,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    let settings = config::load(global, env)?.settings;
+    let ctx = Ctx {
+        client: client(&settings)?,
+        printer: *printer,
+        ids_only: global.verbosity < 0,
+        now: clock::now(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match command {
+            AlertsCommand::Ls(args) => ls(&ctx, args).await,
+            AlertsCommand::Status => status(&ctx).await,
+            AlertsCommand::Silence(SilenceCommand::Add(args)) => silence_add(&ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Ls(args)) => silence_ls(&ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Expire(args)) => {
+                silence_expire(&ctx, args).await
+            }
+            AlertsCommand::Silence(SilenceCommand::Extend(args)) => {
+                silence_extend(&ctx, args).await
+            }
+            AlertsCommand::Silence(SilenceCommand::Import(args)) => {
+                silence_import(&ctx, args).await
+            }
+        }
+    })
+}
+
+struct Ctx {
+    client: Client,
+    printer: Printer,
+    ids_only: bool,
+    now: Timestamp,
+}
+
+fn client(settings: &Settings) -> anyhow::Result<Client> {
+    let http = crate::http_client::build(settings)?;
+    Ok(Client::new(http, settings.alertmanager.value.clone()))
+}
+
+/// Matchers from the command line, as a usage error pointing at the bad character.
+fn matchers(args: &[String]) -> anyhow::Result<Vec<Matcher>> {
+    Ok(matcher::parse_args(args)?)
+}
+
+fn duration_arg(flag: &str, text: &str) -> anyhow::Result<Duration> {
+    super::duration_flag(flag, text)
+}
+
+fn time_arg(flag: &str, text: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
+    clock::parse_time(text, now).with_context(|| format!("invalid {flag}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// alerts ls
+
+async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
+    let any_state = args.active || args.silenced || args.inhibited || args.unprocessed;
+    let query = AlertQuery {
+        // As amtool: no state flag means active only; any flag selects exactly those.
+        active: args.active || !any_state,
+        silenced: args.silenced,
+        inhibited: args.inhibited,
+        unprocessed: args.unprocessed,
+        filter: matchers(&args.matchers)?,
+        receiver: args.receiver.clone(),
+    };
+    if let Some(receiver) = &query.receiver {
+        regex::Regex::new(receiver)
+            .with_context(|| format!("invalid --receiver regex {receiver:?}"))?;
+    }
+    match args.group.as_deref() {
+        None => {
+            let mut alerts = ctx.client.alerts(&query).await?;
+            sort_alerts(&mut alerts);
+            if ctx.ids_only {
+                return print_ids(alerts.iter().map(|a| a.fingerprint.as_str()));
+            }
+            ctx.printer.print(&AlertList {
+                alerts,
+                now: ctx.now,
+            })?;
+            Ok(ExitStatus::Success.into())
+        }
+        Some("") => {
+            let groups = ctx.client.alert_groups(&query).await?;
+            let groups = groups
+                .into_iter()
+                .filter(|g| !g.alerts.is_empty())
+                .map(|g| GroupOut {
+                    labels: g.labels,
+                    receiver: Some(g.receiver.name),
+                    alerts: g.alerts,
+                })
+                .collect();
+            print_groups(ctx, groups)
+        }
+        Some(label) => {
+            let alerts = ctx.client.alerts(&query).await?;
+            print_groups(ctx, group_by_label(alerts, label))
+        }
+    }
+}
+
+fn sort_alerts(alerts: &mut [Alert]) {
+    // As amtool: oldest first, so the alert that started the incident leads.
+    alerts.sort_by(|a, b| {
+        a.starts_at
+            .parse::<Timestamp>()
+            .ok()
+            .cmp(&b.starts_at.parse::<Timestamp>().ok())
+            .then_with(|| a.labels.get("alertname").cmp(&b.labels.get("alertname")))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+}
+
+fn group_by_label(alerts: Vec<Alert>, label: &str) -> Vec<GroupOut> {
+    let mut groups: BTreeMap<String, Vec<Alert>> = BTreeMap::new();
+    for alert in alerts {
+        let key = alert.labels.get(label).cloned().unwrap_or_default();
+        groups.entry(key).or_default().push(alert);
+    }
+    groups
+        .into_iter()
+        .map(|(value, alerts)| GroupOut {
+            labels: BTreeMap::from([(label.to_owned(), value)]),
+            receiver: None,
+            alerts,
+        })
+        .collect()
+}
+
+fn print_groups(ctx: &Ctx, mut groups: Vec<GroupOut>) -> anyhow::Result<Outcome> {
+    for g in &mut groups {
+        sort_alerts(&mut g.alerts);
+    }
+    if ctx.ids_only {
+        return print_ids(
+            groups
+                .iter()
+                .flat_map(|g| g.alerts.iter().map(|a| a.fingerprint.as_str())),
+        );
+    }
+    ctx.printer.print(&GroupList {
+        groups,
+        now: ctx.now,
+    })?;
+    Ok(ExitStatus::Success.into())
+}
+
+fn print_ids<'a>(ids: impl Iterator<Item = &'a str>) -> anyhow::Result<Outcome> {
+    let text: String = ids.map(|id| format!("{id}\n")).collect();
+    write_stdout(&text).context("cannot write output")?;
+    Ok(ExitStatus::Success.into())
+}
+
+/// Alerts for the printer: JSON is the API's array, as amtool prints it.
+struct AlertList {
+    alerts: Vec<Alert>,
+    now: Timestamp,
+}
+
+impl Serialize for AlertList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.alerts.serialize(s)
+    }
+}
+
+const ALERT_HEADERS: [&str; 5] = ["ALERTNAME", "SEVERITY", "STATE", "AGE", "SUMMARY"];
+const ALERT_WIDE_HEADERS: [&str; 5] = [
+    "LABELS",
+    "RECEIVERS",
+    "STARTS AT",
+    "MUTED BY",
+    "FINGERPRINT",
+];
+
+fn alert_row(a: &Alert, now: Timestamp, wide: bool) -> Vec<String> {
+    let label = |k: &str| a.labels.get(k).cloned().unwrap_or_else(|| "-".into());
+    let summary = a
+        .annotations
+        .get("summary")
+        .or_else(|| a.annotations.get("description"))
+        .cloned()
+        .unwrap_or_default();
+    let summary = if wide {
+        summary
+    } else {
+        truncate(&summary, SUMMARY_WIDTH)
+    };
+    let mut row = vec![
+        label("alertname"),
+        label("severity"),
+        a.state().to_owned(),
+        clock::age(&a.starts_at, now),
+        summary,
+    ];
+    if wide {
+        let others: Vec<String> = a
+            .labels
+            .iter()
+            .filter(|(k, _)| k.as_str() != "alertname" && k.as_str() != "severity")
+            .map(|(k, v)| format!("{k}={}", matcher::quote(v)))
+            .collect();
+        let muted: Vec<&str> = a
+            .status
+            .silenced_by
+            .iter()
+            .chain(&a.status.inhibited_by)
+            .map(String::as_str)
+            .collect();
+        row.extend([
+            others.join(" "),
+            a.receivers
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            a.starts_at.clone(),
+            if muted.is_empty() {
+                "-".into()
+            } else {
+                muted.join(",")
+            },
+            a.fingerprint.clone(),
+        ]);
+    }
+    row
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() <= max && !text.contains('\n') {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    format!("{cut}…")
+}
+
+impl Tabular for AlertList {
+    fn headers(&self, wide: bool) -> Vec<&'static str> {
+        let mut h = ALERT_HEADERS.to_vec();
+        if wide {
+            h.extend(ALERT_WIDE_HEADERS);
+        }
+        h
+    }
+    fn rows(&self, wide: bool) -> Vec<Vec<String>> {
+        self.alerts
+            .iter()
+            .map(|a| alert_row(a, self.now, wide))
+            .collect()
+    }
+    fn empty_message(&self) -> Option<&'static str> {
+        Some("no alerts match")
+    }
+}
+
+/// A group of alerts: a route group of Alertmanager (with its receiver) or the alerts
+/// sharing one value of a label.
+#[derive(Serialize)]
+struct GroupOut {
+    labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receiver: Option<String>,
+    alerts: Vec<Alert>,
+}
+
+struct GroupList {
+    groups: Vec<GroupOut>,
+    now: Timestamp,
+}
+
+impl Serialize for GroupList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.groups.serialize(s)
+    }
+}
+
+impl Tabular for GroupList {
+    fn headers(&self, wide: bool) -> Vec<&'static str> {
+        let mut h = vec!["GROUP"];
+        h.extend(ALERT_HEADERS);
+        if wide {
+            h.extend(ALERT_WIDE_HEADERS);
+        }
+        h
+    }
+    fn rows(&self, wide: bool) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        for g in &self.groups {
+            let labels: Vec<String> = g
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", matcher::quote(v)))
+                .collect();
+            let mut title = format!("{{{}}} ({})", labels.join(", "), g.alerts.len());
+            if let Some(r) = &g.receiver {
+                title.push_str(&format!(" → {r}"));
+            }
+            for (i, a) in g.alerts.iter().enumerate() {
+                // The group is named on its first row only, so the groups stand out.
+                let mut row = vec![if i == 0 { title.clone() } else { String::new() }];
+                row.extend(alert_row(a, self.now, wide));
+                rows.push(row);
+            }
+        }
+        rows
+    }
+    fn empty_message(&self) -> Option<&'static str> {
+        Some("no alerts match")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// alerts status
+
+async fn status(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let status = ctx.client.status().await?;
+    let summary = am_status::summarize(&status.config.original);
+    ctx.printer.print(&StatusView {
+        status,
+        summary,
+        now: ctx.now,
+    })?;
+    Ok(ExitStatus::Success.into())
+}
+
+struct StatusView {
+    status: Status,
+    summary: Option<ConfigSummary>,
+    now: Timestamp,
+}
+
+impl Serialize for StatusView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // The server's status object as is, so scripts see what amtool's -o json shows.
+        self.status.serialize(s)
+    }
+}
+
+impl Tabular for StatusView {
+    fn headers(&self, _wide: bool) -> Vec<&'static str> {
+        vec!["FIELD", "VALUE"]
+    }
+    fn rows(&self, wide: bool) -> Vec<Vec<String>> {
+        let s = &self.status;
+        let v = |k: &str| s.version_info.get(k).cloned().unwrap_or_else(|| "-".into());
+        let mut rows = vec![
+            vec!["version".into(), v("version")],
+            vec![
+                "uptime".into(),
+                format!("{} (since {})", clock::age(&s.uptime, self.now), s.uptime),
+            ],
+            vec!["cluster".into(), s.cluster.status.clone()],
+        ];
+        if wide {
+            rows.push(vec!["revision".into(), v("revision")]);
+            rows.push(vec!["go version".into(), v("goVersion")]);
+        }
+        if let Some(name) = &s.cluster.name {
+            rows.push(vec!["cluster name".into(), name.clone()]);
+        }
+        let mut peers: Vec<String> = s
+            .cluster
+            .peers
+            .iter()
+            .map(|p| format!("{} {}", p.address, p.name))
+            .collect();
+        peers.sort();
+        for (i, p) in peers.into_iter().enumerate() {
+            rows.push(vec![
+                if i == 0 {
+                    "peers".into()
+                } else {
+                    String::new()
+                },
+                p,
+            ]);
+        }
+        match &self.summary {
+            Some(c) => {
+                rows.push(vec![
+                    "receivers".into(),
+                    format!("{} ({})", c.receivers.len(), c.receivers.join(", ")),
+                ]);
+                rows.push(vec!["routes".into(), c.routes.to_string()]);
+                rows.push(vec!["inhibit rules".into(), c.inhibit_rules.to_string()]);
+                rows.push(vec!["templates".into(), c.templates.to_string()]);
+                if c.time_intervals > 0 {
+                    rows.push(vec!["time intervals".into(), c.time_intervals.to_string()]);
+                }
+            }
+            None => rows.push(vec!["config".into(), "(not readable)".into()]),
+        }
+        rows
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// silence add
+
+async fn silence_add(ctx: &Ctx, args: &SilenceAddArgs) -> anyhow::Result<Outcome> {
+    let new = NewSilence {
+        matchers: matchers(&args.matchers)?,
+        start: args
+            .start
+            .as_deref()
+            .map(|t| time_arg("--start", t, ctx.now))
+            .transpose()?,
+        end: args
+            .end
+            .as_deref()
+            .map(|t| time_arg("--end", t, ctx.now))
+            .transpose()?,
+        duration: args
+            .duration
+            .as_deref()
+            .map(|d| duration_arg("--duration", d))
+            .transpose()?,
+        comment: args.comment.clone(),
+        author: args.author.clone().unwrap_or_else(os_user),
+        force: args.force,
+    };
+    let postable = silence::build(&new, ctx.now)?;
+    let peer = ctx.client.writer().await?;
+    let id = peer.post_silence(&postable).await?;
+    write_stdout(&format!("{id}\n")).context("cannot write output")?;
+    Ok(ExitStatus::Success.into())
+}
+
+/// The name of the user running ccmon, from the user database (as amtool), so a silence
+/// says who made it even when `--author` is forgotten.
+fn os_user() -> String {
+    use std::os::unix::fs::MetadataExt as _;
+    // /proc/self belongs to the process's effective uid: no libc call needed.
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "unknown".into();
+    };
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                let id = fields.nth(1)?;
+                (id == uid.to_string()).then(|| name.to_owned())
+            })
+        });
+    name.unwrap_or_else(|| format!("uid {uid}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// silence ls
+
+async fn silence_ls(ctx: &Ctx, args: &SilenceLsArgs) -> anyhow::Result<Outcome> {
+    let filter = ListFilter {
+        expired: args.expired,
+        within: args
+            .within
+            .as_deref()
+            .map(|d| duration_arg("--within", d))
+            .transpose()?,
+        created_by: args.created_by.clone(),
+    };
+    let all = ctx.client.silences(&matchers(&args.matchers)?).await?;
+    let silences = silence::select(all, &filter, ctx.now);
+    if ctx.ids_only {
+        return print_ids(silences.iter().map(|s| s.id.as_str()));
+    }
+    ctx.printer.print(&SilenceList {
+        silences,
+        now: ctx.now,
+    })?;
+    Ok(ExitStatus::Success.into())
+}
+
+/// Silences for the printer: JSON is the API's array, which `silence import` (and
+/// `amtool silence import`) read back.
+struct SilenceList {
+    silences: Vec<Silence>,
+    now: Timestamp,
+}
+
+impl Serialize for SilenceList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.silences.serialize(s)
+    }
+}
+
+/// `in 2h` or `3m ago`.
+fn relative(text: &str, now: Timestamp) -> String {
+    match text.parse::<Timestamp>() {
+        Ok(t) if t > now => {
+            let back = now.checked_sub(t.duration_since(now)).unwrap_or(now);
+            format!("in {}", clock::age(&rfc3339(back), now))
+        }
+        Ok(_) => format!("{} ago", clock::age(text, now)),
+        Err(_) => "-".into(),
+    }
+}
+
+impl Tabular for SilenceList {
+    fn headers(&self, wide: bool) -> Vec<&'static str> {
+        let mut h = vec!["ID", "MATCHERS", "ENDS", "CREATED BY", "COMMENT"];
+        if wide {
+            h.extend(["STATE", "STARTS AT", "ENDS AT", "UPDATED AT"]);
+        }
+        h
+    }
+    fn rows(&self, wide: bool) -> Vec<Vec<String>> {
+        self.silences
+            .iter()
+            .map(|s| {
+                let mut row = vec![
+                    s.id.clone(),
+                    s.matchers_text(),
+                    relative(&s.ends_at, self.now),
+                    s.created_by.clone(),
+                    if wide {
+                        s.comment.clone()
+                    } else {
+                        truncate(&s.comment, SUMMARY_WIDTH)
+                    },
+                ];
+                if wide {
+                    row.extend([
+                        s.status.state.clone(),
+                        s.starts_at.clone(),
+                        s.ends_at.clone(),
+                        s.updated_at.clone(),
+                    ]);
+                }
+                row
+            })
+            .collect()
+    }
+    fn empty_message(&self) -> Option<&'static str> {
+        Some("no silences match")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// silence expire
+
+async fn silence_expire(ctx: &Ctx, args: &SilenceExpireArgs) -> anyhow::Result<Outcome> {
+    let peer = ctx.client.writer().await?;
+    let ids: Vec<String> = if args.matching.is_empty() {
+        args.ids.clone()
+    } else {
+        let filter = matchers(&args.matching)?;
+        let found = peer.silences(&filter).await.map_err(AmError::Http)?;
+        let found = silence::select(found, &ListFilter::default(), ctx.now);
+        if found.is_empty() {
+            write_stderr_line("no active or pending silence has these matchers");
+            return Ok(ExitStatus::Success.into());
+        }
+        let ids = found.iter().map(|s| s.id.clone()).collect();
+        let found_count = found.len();
+        if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+            let table = Printer::plain(Format::Table).render(&SilenceList {
+                silences: found,
+                now: ctx.now,
+            })?;
+            write_stderr_line(table.trim_end());
+            let question = match found_count {
+                1 => "expire this silence? [y/N]".to_owned(),
+                n => format!("expire these {n} silences? [y/N]"),
+            };
+            if !confirm(&question)? {
+                bail!("nothing expired: not confirmed");
+            }
+        }
+        ids
+    };
+    let mut failed = 0;
+    let mut expired = String::new();
+    for id in &ids {
+        match peer.expire(id).await {
+            Ok(()) => expired.push_str(&format!("{id}\n")),
+            Err(e) if e.status().is_none() && !matches!(e, AmError::BadId(_)) => {
+                // The peer went away mid-way: say what was done, then fail as unreachable.
+                write_stdout(&expired).context("cannot write output")?;
+                return Err(e.into());
+            }
+            Err(e) => {
+                failed += 1;
+                let why = if e.status() == Some(reqwest::StatusCode::NOT_FOUND) {
+                    "no such silence".to_owned()
+                } else {
+                    e.to_string()
+                };
+                write_stderr_line(&format!("error: cannot expire silence {id}: {why}"));
+            }
+        }
+    }
+    write_stdout(&expired).context("cannot write output")?;
+    Ok(if failed > 0 {
+        ExitStatus::Failure.into()
+    } else {
+        ExitStatus::Success.into()
+    })
+}
+
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    write_stderr_line(question);
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("cannot read the answer from stdin")?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+// ---------------------------------------------------------------------------------------
+// silence extend
+
+async fn silence_extend(ctx: &Ctx, args: &SilenceExtendArgs) -> anyhow::Result<Outcome> {
+    let by = duration_arg("--duration", &args.duration)?;
+    if by.is_zero() {
+        bail!("invalid --duration: it must be more than zero");
+    }
+    let peer = ctx.client.writer().await?;
+    let mut failed = 0;
+    for id in &args.ids {
+        match extend_one(&peer, id, by, ctx.now).await {
+            Ok(new_id) => {
+                write_stdout(&format!("{new_id}\n")).context("cannot write output")?;
+                if &new_id != id {
+                    // Alertmanager replaces a silence it cannot update in place; scripts
+                    // must follow the new ID, so say so.
+                    write_stderr_line(&format!(
+                        "note: silence {id} was replaced by {new_id} (Alertmanager issues a new ID when it cannot update in place)"
+                    ));
+                }
+            }
+            Err(e)
+                if e.downcast_ref::<AmError>()
+                    .is_some_and(|e| e.status().is_none() && !matches!(e, AmError::BadId(_))) =>
+            {
+                return Err(e);
+            }
+            Err(e) => {
+                failed += 1;
+                write_stderr_line(&format!("error: cannot extend silence {id}: {e:#}"));
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        ExitStatus::Failure.into()
+    } else {
+        ExitStatus::Success.into()
+    })
+}
+
+async fn extend_one(
+    peer: &PeerClient,
+    id: &str,
+    by: Duration,
+    now: Timestamp,
+) -> anyhow::Result<String> {
+    let current = peer.silence(id).await?;
+    let update = silence::extended(&current, by, now)?;
+    Ok(peer.post_silence(&update).await?)
+}
+
+// ---------------------------------------------------------------------------------------
+// silence import
+
+async fn silence_import(ctx: &Ctx, args: &SilenceImportArgs) -> anyhow::Result<Outcome> {
+    let from_stdin = args.input.as_os_str() == "-";
+    let name = if from_stdin {
+        "stdin".to_owned()
+    } else {
+        args.input.display().to_string()
+    };
+    let mut text = String::new();
+    if from_stdin {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+    } else {
+        text =
+            std::fs::read_to_string(&args.input).with_context(|| format!("cannot read {name}"))?;
+    }
+    let entries = import::parse(&text, &name)?;
+    let author = os_user();
+    let Plan {
+        posts,
+        skipped,
+        invalid,
+        warnings,
+    } = import::plan(entries, ctx.now, args.force, &author);
+    for w in &warnings {
+        write_stderr_line(&format!("warning: {name}: {w}"));
+    }
+    for (n, why) in &invalid {
+        write_stderr_line(&format!("error: {name}: entry {n}: {why}"));
+    }
+    let mut imported = 0usize;
+    let mut failed = invalid.len();
+    if !posts.is_empty() {
+        let peer = ctx.client.writer().await?;
+        let bar = progress_bar(posts.len());
+        let mut results = stream::iter(posts)
+            .map(|(n, s)| {
+                let peer = &peer;
+                async move { (n, post_imported(peer, s).await) }
+            })
+            .buffer_unordered(IMPORT_WORKERS);
+        while let Some((n, result)) = results.next().await {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            match result {
+                Ok(_) => imported += 1,
+                Err(e) if e.status().is_none() && !matches!(e, AmError::BadId(_)) => {
+                    if let Some(bar) = &bar {
+                        bar.finish_and_clear();
+                    }
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "import stopped after {imported} silences from {name}"
+                    )));
+                }
+                Err(e) => {
+                    failed += 1;
+                    let text = match &bar {
+                        Some(bar) => {
+                            bar.suspend(|| {
+                                write_stderr_line(&format!("error: {name}: entry {n}: {e}"))
+                            });
+                            continue;
+                        }
+                        None => format!("error: {name}: entry {n}: {e}"),
+                    };
+                    write_stderr_line(&text);
+                }
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+    }
+    write_stderr_line(&format!(
+        "imported {imported}, skipped {} (already expired), failed {failed}",
+        skipped.len()
+    ));
+    Ok(if failed > 0 {
+        ExitStatus::Failure.into()
+    } else {
+        ExitStatus::Success.into()
+    })
+}
+
+/// Posts one imported silence; an ID the cluster does not know is dropped and the silence
+/// created anew (as amtool does), so exports move between clusters.
+async fn post_imported(peer: &PeerClient, mut s: PostableSilence) -> Result<String, AmError> {
+    match peer.post_silence(&s).await {
+        Err(e) if s.id.is_some() && e.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+            s.id = None;
+            peer.post_silence(&s).await
+        }
+        other => other,
+    }
+}
+
+fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} silences {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    Some(indicatif::ProgressBar::new(len as u64).with_style(style))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now: Timestamp = "2026-11-28T03:00:00Z".parse().unwrap();
+        assert_eq!(relative("2026-11-28T05:00:00Z", now), "in 2h");
+        assert_eq!(relative("2026-11-28T02:57:00Z", now), "3m ago");
+        assert_eq!(relative("garbage", now), "-");
+    }
+
+    #[test]
+    fn truncates_to_one_line() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("a long summary", 6), "a lon…");
+        assert_eq!(truncate("two\nlines", 10), "two…");
+    }
+
+    #[test]
+    fn the_os_user_is_found() {
+        assert!(!os_user().is_empty());
+    }
+}
