@@ -49,7 +49,7 @@ impl<R: BufRead> LineReader<R> {
             }
             let room = self.max - data.len();
             let window = &available[..available.len().min(room)];
-            if let Some(i) = window.iter().position(|&b| b == b'\n') {
+            if let Some(i) = memchr::memchr(b'\n', window) {
                 data.extend_from_slice(&window[..i]);
                 self.inner.consume(i + 1);
                 return Ok(Some(Chunk {
@@ -106,7 +106,7 @@ impl LineSplitter {
         while !bytes.is_empty() {
             let room = self.max - self.buf.len();
             let window = &bytes[..bytes.len().min(room)];
-            if let Some(i) = window.iter().position(|&b| b == b'\n') {
+            if let Some(i) = memchr::memchr(b'\n', window) {
                 self.buf.extend_from_slice(&window[..i]);
                 emit(Chunk {
                     data: std::mem::take(&mut self.buf),

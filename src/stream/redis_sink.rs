@@ -880,11 +880,15 @@ impl Ctx {
                     .await?;
             }
             let last = chunks.len().saturating_sub(1);
-            for (i, chunk) in chunks.iter().enumerate() {
+            // All chunks are sent at once, pipelined on the connection in order, so Redis
+            // never waits for the client between them. If one fails, the script refuses
+            // every later one as a gap rather than write around a hole.
+            let sends = chunks.iter().enumerate().map(|(i, chunk)| {
                 let meta = (i == last).then_some(summary);
-                let d = self
-                    .deliver_chunk(conn.clone(), run_id, chunk, meta)
-                    .await?;
+                self.deliver_chunk(conn.clone(), run_id, chunk, meta)
+            });
+            let results = futures_util::future::try_join_all(sends).await?;
+            for (i, d) in results.iter().enumerate() {
                 if i == 0 {
                     total.previous_seq = d.previous_seq;
                 }
