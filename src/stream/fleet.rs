@@ -51,6 +51,7 @@ pub async fn fleet_metrics(
         registry.set("stream_tool_calls", &[a], s.tool_calls as f64);
         let len = sink.stream_len(&s.agent_id).await?;
         registry.set("stream_length", &[a], len as f64);
+        registry.set("stream_spool_pending_events", &[a], s.spool_pending as f64);
     }
     registry.set("stream_active_monitors", &[], running as f64);
     registry.set("stream_active_stuck_agents", &[], stuck as f64);
@@ -109,5 +110,10 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "stream_length",
         Kind::Gauge,
         "Entries in each agent's event stream.",
+    ),
+    (
+        "stream_spool_pending_events",
+        Kind::Gauge,
+        "Events each agent's watcher held in its spool, not yet in Redis, at its last report.",
     ),
 ];

@@ -193,6 +193,10 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
                         state.metrics.publish(&agent, ok, records, seconds);
                         if let Some(n) = pending {
                             state.metrics.spool_pending(n);
+                            // Reported to the fleet with the next meta write.
+                            if let Some(s) = state.recorder.summary_mut() {
+                                s.spool_pending = n;
+                            }
                         }
                         state.dirty = true;
                     }

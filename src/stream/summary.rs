@@ -77,6 +77,10 @@ pub struct Summary {
     pub stuck_reason: Option<String>,
     /// Whether the run ended with an error result.
     pub failed: bool,
+    /// Events this agent's watcher held in its spool, not yet in Redis, when it last
+    /// reported (it reports with every delivery, so a fleet view sees backlogs drain).
+    #[serde(default)]
+    pub spool_pending: u64,
     /// The ccmon process recording this run (spool only): lets `stream flush` tell the
     /// run of a killed ccmon from one still being written.
     #[serde(default)]
@@ -110,6 +114,7 @@ impl Summary {
             exit_code: None,
             stuck_reason: None,
             failed: false,
+            spool_pending: 0,
             owner_pid: None,
             recent_message_ids: VecDeque::new(),
             result_seen: false,
@@ -199,6 +204,7 @@ impl Summary {
             ("cost_usd", format!("{:.6}", self.cost_usd)),
             ("exit_code", opt(self.exit_code.map(|c| c.to_string()))),
             ("stuck_reason", opt(self.stuck_reason.clone())),
+            ("spool_pending", self.spool_pending.to_string()),
         ]
     }
 }

@@ -371,6 +371,7 @@ fn the_fleet_view_for_the_health_server_comes_from_redis() {
         &format!("stream_agent_state{{agent_id=\"{AGENT}\",state=\"exited\"}} 1"),
         &format!("stream_turn_count{{agent_id=\"{AGENT}\"}} 19"),
         &format!("stream_seconds_since_last_event{{agent_id=\"{AGENT}\"}}"),
+        &format!("stream_spool_pending_events{{agent_id=\"{AGENT}\"}} 0"),
     ] {
         assert!(text.contains(needle), "missing {needle}\n{text}");
     }
