@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--details', '--details', [CompletionResultType]::ParameterName, 'When to include check messages and details in responses (they can leak hostnames)')
             [CompletionResult]::new('--details-token-file', '--details-token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token that unlocks details with `--details token`')
             [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'Longest time to finish in-flight requests after SIGTERM')
+            [CompletionResult]::new('--shutdown-delay', '--shutdown-delay', [CompletionResultType]::ParameterName, 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most concurrent connections; more are refused so probes cannot be starved')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')

@@ -1676,7 +1676,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__health__subcmd__serve)
-            opts="-o -v -q -h -V --listen --details --details-token-file --drain-timeout --max-connections --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --listen --details --details-token-file --drain-timeout --shutdown-delay --max-connections --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1695,6 +1695,10 @@ _ccmon() {
                     return 0
                     ;;
                 --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -78,6 +78,7 @@ always\t'Always include them'
 token\t'Only for requests with the bearer token of --details-token-file'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l details-token-file -d 'File holding the bearer token that unlocks details with `--details token`' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l drain-timeout -d 'Longest time to finish in-flight requests after SIGTERM' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l shutdown-delay -d 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l max-connections -d 'Most concurrent connections; more are refused so probes cannot be starved' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F

@@ -233,6 +233,11 @@ pub struct HealthServeArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub drain_timeout: String,
 
+    /// After SIGTERM, keep accepting and answer readiness with 503 this long before the
+    /// drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub shutdown_delay: String,
+
     /// Most concurrent connections; more are refused so probes cannot be starved
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub max_connections: usize,

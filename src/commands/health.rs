@@ -68,6 +68,11 @@ fn details_policy(args: &HealthServeArgs) -> anyhow::Result<DetailsPolicy> {
 
 /// `ccmon health serve`.
 pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let shutdown_delay =
+        crate::duration::parse(&args.shutdown_delay).map_err(|e| ConfigError::BadFlag {
+            flag: "--shutdown-delay",
+            message: e.to_string(),
+        })?;
     let drain_timeout =
         crate::duration::parse(&args.drain_timeout).map_err(|e| ConfigError::BadFlag {
             flag: "--drain-timeout",
@@ -121,7 +126,14 @@ pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outc
             terminated().await;
             // Readiness fails from this moment, before the drain starts.
             lifecycle.start_draining();
-            tracing::info!("shutting down: readiness now fails; draining connections");
+            if !shutdown_delay.is_zero() {
+                tracing::info!(
+                    "shutting down: readiness now fails; draining in {}",
+                    crate::duration::format(shutdown_delay)
+                );
+                tokio::time::sleep(shutdown_delay).await;
+            }
+            tracing::info!("shutting down: readiness fails; draining connections");
         };
         server::serve(
             listener,

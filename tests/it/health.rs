@@ -703,6 +703,49 @@ fn sigterm_fails_readiness_drains_and_exits() {
 }
 
 #[test]
+fn with_a_shutdown_delay_new_probes_see_readiness_fail_before_the_drain() {
+    let config = "health:\n  checks:\n    - {name: mem, kind: memory, interval: 100ms, thresholds: {degraded: 100, unhealthy: 100}}\n";
+    let mut server = Server::start(config, &["--shutdown-delay", "3s", "--drain-timeout", "2s"]);
+    server.wait_status("mem", "healthy");
+    assert_eq!(server.get("/readyz").status, 200);
+    server.signal(libc::SIGTERM);
+    // During the delay the server still accepts: readiness says 503, liveness stays 200.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = server.get("/readyz");
+        if r.status == 503 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "readiness never failed after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        server.get("/livez").status,
+        200,
+        "liveness must not fail while draining"
+    );
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "exited before its shutdown delay"
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "still running long after the delay"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
+#[test]
 fn slow_clients_are_cut_off_and_extra_connections_refused() {
     let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
     let server = Server::start(config, &["--max-connections", "2"]);
