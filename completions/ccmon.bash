@@ -2872,7 +2872,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__ingest)
-            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --spool-max --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2895,6 +2895,10 @@ _ccmon() {
                     return 0
                     ;;
                 --redis-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spool-max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3074,7 +3078,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__watch)
-            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --ttl --spool-dir --redis-timeout --spool-max --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3097,6 +3101,10 @@ _ccmon() {
                     return 0
                     ;;
                 --redis-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spool-max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

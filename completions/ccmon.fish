@@ -147,6 +147,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-max -d 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l display -d 'How to show the child\'s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]' -r -f -a "raw\t'The child\'s stdout byte for byte'
 pretty\t'One line per tool call, text snippets, turns, tokens, cost, elapsed'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l metrics-listen -d 'Serve the live metrics of this agent on ADDR while it runs' -r
@@ -181,6 +182,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-max -d 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'

@@ -345,6 +345,11 @@ pub struct RecordArgs {
     /// Longest wait for one Redis round trip before events go to the spool
     #[arg(long, value_name = "DURATION", default_value = "2s")]
     pub redis_timeout: String,
+
+    /// With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it
+    /// the agent is slowed down (its output waits) until Redis takes events again
+    #[arg(long, value_name = "SIZE", default_value = "1GiB")]
+    pub spool_max: String,
 }
 
 #[derive(Debug, Args)]

@@ -170,6 +170,8 @@ pub fn ingest(
             // Straight to Redis while it keeps up (the input is on disk already); the
             // spool takes the rest of the run the moment Redis fails.
             let url = crate::redact::redact(cfg.url.as_str()).into_owned();
+            let spool_sink =
+                spool_sink.with_max_pending(parse_size("--spool-max", &args.record.spool_max)?);
             let sink = DirectSink::new(RedisSink::new(cfg.clone())?, runtime()?, spool_sink)
                 .context("cannot start the delivery thread")?;
             let (summary, sink) = record(reader, config, run_id, started, sink, read_error)?;
@@ -271,6 +273,10 @@ pub fn watch(
             stuck,
             on_stuck,
             episodes: None,
+            spool_max: match &redis {
+                Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),
+                None => None,
+            },
         },
         flush_interval: Duration::from_millis(20),
         max_line: DEFAULT_MAX_LINE,
@@ -309,6 +315,37 @@ pub fn watch(
         ));
     }
     Ok(Outcome::Code(outcome.exit_code))
+}
+
+/// Parses a size: a number of bytes with an optional binary suffix (`KiB`, `MiB`, `GiB`,
+/// `TiB`, or `K`, `M`, `G`, `T`).
+fn parse_size(flag: &'static str, value: &str) -> anyhow::Result<u64> {
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (number, unit) = v.split_at(split);
+    let shift = match unit.trim() {
+        "" | "B" => 0,
+        "K" | "KiB" | "k" => 10,
+        "M" | "MiB" => 20,
+        "G" | "GiB" => 30,
+        "T" | "TiB" => 40,
+        _ => u32::MAX,
+    };
+    let n: Option<u64> = number.parse().ok();
+    match (n, shift) {
+        (Some(n), s) if s != u32::MAX && n > 0 => n.checked_mul(1u64 << s).ok_or_else(|| {
+            crate::config::ConfigError::BadFlag {
+                flag,
+                message: format!("{value:?} is too large"),
+            }
+            .into()
+        }),
+        _ => Err(crate::config::ConfigError::BadFlag {
+            flag,
+            message: format!("{value:?} is not a size such as 512MiB or 2GiB"),
+        }
+        .into()),
+    }
 }
 
 fn flag_duration(flag: &'static str, value: &str) -> anyhow::Result<Duration> {

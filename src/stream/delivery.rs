@@ -92,6 +92,17 @@ pub enum DeliveryError<E: std::error::Error + Send + Sync + 'static> {
     Target(#[source] E),
 }
 
+/// Bytes of spool logs not delivered yet (log length past each run's ack), without
+/// reading the logs: cheap enough to check before every batch.
+pub fn pending_bytes(spool: &Spool) -> Result<u64, SpoolError> {
+    let mut n = 0;
+    for run in spool.runs()? {
+        let len = fs::metadata(&run.log).map(|m| m.len()).unwrap_or(0);
+        n += len.saturating_sub(Ack::read(&run.acked).offset);
+    }
+    Ok(n)
+}
+
 /// Records of a spool that are not delivered yet.
 pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
     let mut n = 0;

@@ -128,6 +128,8 @@ pub struct MonitorConfig {
     pub on_stuck: OnStuck,
     /// Where stuck episodes go for the `agents:stuck` stream (with Redis).
     pub episodes: Option<mpsc::UnboundedSender<Episode>>,
+    /// Bound on undelivered spool bytes (with Redis); `None` when the spool is the store.
+    pub spool_max: Option<u64>,
 }
 
 /// Handles to a running monitor.
@@ -153,12 +155,16 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         stuck,
         on_stuck,
         episodes,
+        spool_max,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
     let metrics = StreamMetrics::new();
     let (metrics_tx, metrics_rx) = watch::channel(metrics.render());
-    let sink = SpoolSink::new(spool, &run_id);
+    let mut sink = SpoolSink::new(spool, &run_id);
+    if let Some(max) = spool_max {
+        sink = sink.with_max_pending(max);
+    }
     let recorder = Recorder::new(recorder, run_id, clock::rfc3339(clock::now()), sink);
     let mut state = State {
         recorder,

@@ -404,6 +404,16 @@ pub enum SpoolError {
         #[source]
         source: io::Error,
     },
+    /// The spool holds more undelivered bytes than allowed: the writer waits for delivery.
+    #[error("the spool {} holds {pending} bytes not yet delivered to Redis, over --spool-max {max}; waiting for Redis", dir.display())]
+    Full {
+        /// The spool directory.
+        dir: PathBuf,
+        /// Undelivered bytes.
+        pending: u64,
+        /// The bound.
+        max: u64,
+    },
     /// A log holds something that is not a record.
     #[error("spool file {} is corrupt at byte {offset}: {message}", path.display())]
     Corrupt {

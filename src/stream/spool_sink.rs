@@ -12,6 +12,7 @@ pub struct SpoolSink {
     run_id: String,
     writer: Option<RunWriter>,
     written: u64,
+    max_pending: Option<u64>,
 }
 
 impl SpoolSink {
@@ -22,7 +23,16 @@ impl SpoolSink {
             run_id: run_id.to_owned(),
             writer: None,
             written: 0,
+            max_pending: None,
         }
+    }
+
+    /// Bounds the bytes not yet delivered to Redis (all runs of the spool): past it, a
+    /// write fails with [`SpoolError::Full`] and the caller retries, which slows the agent
+    /// down instead of filling the disk. Only meaningful when something delivers.
+    pub fn with_max_pending(mut self, max: u64) -> Self {
+        self.max_pending = Some(max);
+        self
     }
 
     /// Records written so far.
@@ -41,6 +51,20 @@ impl Sink for SpoolSink {
                 .writer
                 .insert(self.spool.writer(&summary.agent_id, &self.run_id)?),
         };
+        if let Some(max) = self.max_pending
+            && !records.is_empty()
+        {
+            let pending = super::delivery::pending_bytes(&self.spool)?;
+            let batch: u64 = records.iter().map(|r| r.data.len() as u64 + 256).sum();
+            // A batch larger than the bound still goes through once nothing is pending.
+            if pending > 0 && pending + batch > max {
+                return Err(SpoolError::Full {
+                    dir: self.spool.dir().to_owned(),
+                    pending,
+                    max,
+                });
+            }
+        }
         if !records.is_empty() {
             writer.append(records)?;
             self.written += records.len() as u64;

@@ -477,3 +477,50 @@ fn tail_follows_the_spool_too() {
     assert_eq!(seen, 47, "every event once, in order, through the follow");
     watcher.finish();
 }
+
+/// Bytes of every run log in a spool.
+fn spooled_bytes(spool: &Path) -> u64 {
+    walk(spool)
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".log"))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[test]
+fn the_spool_is_bounded_during_an_outage_and_nothing_is_lost() {
+    let mut redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    redis.kill();
+    let s = paced();
+    let (running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "200ms", "--spool-max", "32KiB"],
+    );
+    // The agent's whole output passes through (its lines wait in memory, bounded)...
+    let _ = running.stdout.take(141);
+    // ...while the spool stays within its bound.
+    let mut largest = 0;
+    for _ in 0..50 {
+        largest = largest.max(spooled_bytes(spool.path()));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(largest > 0, "nothing was spooled");
+    assert!(
+        largest <= 32 * 1024,
+        "the spool grew to {largest} bytes past --spool-max 32KiB"
+    );
+    redis.restart();
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text().contains("over --spool-max"),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    assert!(spool_is_empty(spool.path()));
+}
