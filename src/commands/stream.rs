@@ -273,6 +273,7 @@ pub fn watch(
             stuck,
             on_stuck,
             episodes: None,
+            release: std::sync::Arc::default(),
             spool_max: match &redis {
                 Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),
                 None => None,

@@ -4,6 +4,8 @@
 //! disk is retried, never skipped: the bounded channel then fills and the agent is slowed
 //! down instead of losing output.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
@@ -130,6 +132,8 @@ pub struct MonitorConfig {
     pub episodes: Option<mpsc::UnboundedSender<Episode>>,
     /// Bound on undelivered spool bytes (with Redis); `None` when the spool is the store.
     pub spool_max: Option<u64>,
+    /// Set by the supervisor when the agent has exited: the bound no longer applies.
+    pub release: Arc<AtomicBool>,
 }
 
 /// Handles to a running monitor.
@@ -156,6 +160,7 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         on_stuck,
         episodes,
         spool_max,
+        release,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
@@ -178,6 +183,7 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         on_stuck,
         requests: requests_tx,
         episodes,
+        release,
     };
     let thread = std::thread::Builder::new()
         .name("ccmon-monitor".into())
@@ -211,6 +217,8 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
                         state.stamp_pid();
                     }
                     ToMonitor::Finish(code, reply) => {
+                        // Everything pending is written first, past the bound if need be.
+                        state.flush_until_written(0);
                         let State { recorder, .. } = state;
                         let _ =
                             reply.send(recorder.finish(code).map(|(s, sink)| (s, sink.written())));
@@ -240,6 +248,7 @@ struct State {
     on_stuck: OnStuck,
     requests: mpsc::UnboundedSender<FromMonitor>,
     episodes: Option<mpsc::UnboundedSender<Episode>>,
+    release: Arc<AtomicBool>,
 }
 
 impl State {
@@ -255,11 +264,9 @@ impl State {
         let shown = self
             .pretty
             .map(|start| (start, describe_parsed(&parsed, &data)));
-        if let Err(e) = self.recorder.push_parsed(data, parsed, &at) {
+        if self.recorder.push_parsed(data, parsed, &at).is_err() {
             // The line is in the pending batch; only writing it failed.
-            let mut attempt = 0;
-            retry_pause(&e, &mut attempt);
-            self.flush_until_written(attempt);
+            self.flush_until_written(0);
         }
         self.stamp_pid();
         if let Some((start, text)) = shown {
@@ -413,6 +420,12 @@ impl State {
 
     fn flush_until_written(&mut self, mut attempt: u32) {
         while let Err(e) = self.recorder.flush() {
+            // Once the agent has exited, nothing more can come: the last lines go to the
+            // spool past its bound rather than keep ccmon from exiting or be lost.
+            if matches!(e, SpoolError::Full { .. }) && self.release.load(Ordering::Acquire) {
+                self.recorder.sink_mut().lift_bound();
+                continue;
+            }
             retry_pause(&e, &mut attempt);
         }
     }

@@ -35,6 +35,11 @@ impl SpoolSink {
         self
     }
 
+    /// Drops the bound on undelivered bytes (the run is ending).
+    pub fn lift_bound(&mut self) {
+        self.max_pending = None;
+    }
+
     /// Records written so far.
     pub fn written(&self) -> u64 {
         self.written

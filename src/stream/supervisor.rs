@@ -127,6 +127,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         monitor_config.episodes = Some(episodes_tx);
     }
     let spool = monitor_config.spool.clone();
+    let release = monitor_config.release.clone();
     let monitor::Monitor {
         sender: to_recorder,
         metrics,
@@ -193,6 +194,8 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let mut splitter = LineSplitter::new(config.max_line);
+    // Lines read but not yet taken by the monitor (at most one read's worth).
+    let mut queue: std::collections::VecDeque<ToMonitor> = std::collections::VecDeque::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut stdout_open = true;
     let mut interrupts = 0u32;
@@ -213,21 +216,32 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
             exit = child.wait() => {
                 status = Some(exit.map_err(|source| WatchError::Child { command: shown.clone(), source })?);
             }
-            read = stdout.read(&mut buf), if stdout_open => {
+            // Read only when the lines read before are with the monitor: a stalled monitor
+            // (full spool) then stops the reading and so the agent, while this loop keeps
+            // answering signals and the child's exit.
+            read = stdout.read(&mut buf), if stdout_open && queue.is_empty() => {
                 match read {
                     Ok(0) => stdout_open = false,
                     Ok(n) => {
                         pass_through(&mut out, config.display, &buf[..n]);
-                        for chunk in split(&mut splitter, &buf[..n]) {
-                            send_line(&to_recorder, chunk, config.display).await?;
-                        }
+                        queue.extend(split(&mut splitter, &buf[..n]).into_iter().map(line_message));
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(source) => return Err(WatchError::Child { command: shown.clone(), source }),
                 }
             }
+            permit = to_recorder.reserve(), if !queue.is_empty() => {
+                let permit = permit.map_err(|_| WatchError::Recording)?;
+                if let Some(msg) = queue.pop_front() {
+                    permit.send(msg);
+                }
+            }
             _ = flush.tick() => {
-                to_recorder.send(ToMonitor::Tick).await.map_err(|_| WatchError::Recording)?;
+                // A tick that finds the monitor busy is not needed: it flushes anyway.
+                match to_recorder.try_send(ToMonitor::Tick) {
+                    Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => {}
+                    Err(mpsc::error::TrySendError::Closed(_)) => return Err(WatchError::Recording),
+                }
             }
             _ = sigint.recv() => {
                 interrupts += 1;
@@ -253,6 +267,11 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
 
     // The child is gone. Read what it left in the pipe; a grandchild that keeps stdout
     // open must not keep ccmon alive, so the group is ended after a short grace.
+    // The agent is gone: its last lines may exceed the spool's bound.
+    release.store(true, std::sync::atomic::Ordering::Release);
+    for msg in queue.drain(..) {
+        send(&to_recorder, msg).await?;
+    }
     let drain_until = tokio::time::Instant::now() + Duration::from_millis(500);
     while stdout_open {
         match tokio::time::timeout_at(drain_until, stdout.read(&mut buf)).await {
@@ -260,7 +279,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
             Ok(Ok(n)) => {
                 pass_through(&mut out, config.display, &buf[..n]);
                 for chunk in split(&mut splitter, &buf[..n]) {
-                    send_line(&to_recorder, chunk, config.display).await?;
+                    send(&to_recorder, line_message(chunk)).await?;
                 }
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -269,7 +288,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     }
     forward(group, Signal::Kill);
     if let Some(chunk) = splitter.finish() {
-        send_line(&to_recorder, chunk, config.display).await?;
+        send(&to_recorder, line_message(chunk)).await?;
     }
 
     let status = status.ok_or(WatchError::Recording)?;
@@ -314,22 +333,19 @@ fn split(splitter: &mut LineSplitter, bytes: &[u8]) -> Vec<Chunk> {
     chunks
 }
 
-async fn send_line(
-    to: &mpsc::Sender<ToMonitor>,
-    chunk: Chunk,
-    display: Display,
-) -> Result<(), WatchError> {
+/// A line for the monitor, parsed and stamped with its receive time now.
+fn line_message(chunk: Chunk) -> ToMonitor {
     let parsed = parse_chunk(&chunk.data, chunk.complete);
-    let _ = display;
-    let line = Line {
+    ToMonitor::Line(Box::new(Line {
         at: clock::rfc3339(clock::now()),
         instant: std::time::Instant::now(),
         data: chunk.data,
         parsed,
-    };
-    to.send(ToMonitor::Line(Box::new(line)))
-        .await
-        .map_err(|_| WatchError::Recording)
+    }))
+}
+
+async fn send(to: &mpsc::Sender<ToMonitor>, msg: ToMonitor) -> Result<(), WatchError> {
+    to.send(msg).await.map_err(|_| WatchError::Recording)
 }
 
 /// Raw display copies the child's bytes as they come, partial lines included, so the

@@ -493,7 +493,8 @@ fn the_spool_is_bounded_during_an_outage_and_nothing_is_lost() {
     let mut redis = Redis::start();
     let spool = tempfile::tempdir().unwrap();
     redis.kill();
-    let s = paced();
+    // The agent stays alive after its output (the bound applies while it runs).
+    let s = paced().hang_after(141);
     let (running, _home) = start_watch(
         &redis.url(),
         spool.path(),
@@ -514,8 +515,20 @@ fn the_spool_is_bounded_during_an_outage_and_nothing_is_lost() {
         "the spool grew to {largest} bytes past --spool-max 32KiB"
     );
     redis.restart();
+    // Redis back: the backlog drains and the waiting lines follow, every one once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while stream_data(&redis, AGENT).len() < 141 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} lines arrived",
+            stream_data(&redis, AGENT).len()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    running.signal(libc::SIGTERM);
     let out = running.finish();
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert_eq!(out.status.code(), Some(128 + libc::SIGTERM));
     assert!(
         out.stderr_text().contains("over --spool-max"),
         "{}",
@@ -523,4 +536,32 @@ fn the_spool_is_bounded_during_an_outage_and_nothing_is_lost() {
     );
     assert_eq!(stream_data(&redis, AGENT), expected(&s));
     assert!(spool_is_empty(spool.path()));
+}
+
+#[test]
+fn sigterm_is_forwarded_while_a_full_spool_holds_the_agent_back() {
+    let mut redis = Redis::start();
+    redis.kill();
+    let spool = tempfile::tempdir().unwrap();
+    // Far more lines than ccmon queues in memory: with the spool full the agent must end
+    // up blocked on its stdout, and ccmon must still answer SIGTERM.
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).repeat(60);
+    let (mut running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--redis-timeout", "200ms", "--spool-max", "16KiB"],
+    );
+    let _ = running.stdout.take(200);
+    // Wait until the spool has hit its bound (ccmon says so on stderr).
+    let mut seen = String::new();
+    while !seen.contains("over --spool-max") {
+        let line = running
+            .stderr
+            .next_line()
+            .expect("ccmon reports the full spool");
+        seen.push_str(&String::from_utf8_lossy(&line));
+    }
+    running.signal(libc::SIGTERM);
+    assert_eq!(running.wait().code(), Some(128 + libc::SIGTERM));
 }
