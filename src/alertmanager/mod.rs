@@ -370,18 +370,7 @@ impl Client {
                 Err(e) => return Err(AmError::Http(e)),
             }
         }
-        match last {
-            Some(e) if self.peers.len() == 1 => Err(AmError::Http(e)),
-            Some(last) => Err(AmError::NoPeer {
-                tried: self.tried(),
-                last,
-            }),
-            // No peers at all; config guarantees at least one, but do not panic.
-            None => Err(AmError::Http(HttpError::Setup {
-                what: "no Alertmanager URL configured".into(),
-                source: None,
-            })),
-        }
+        Err(self.exhausted(last))
     }
 
     /// The first peer that reports healthy, for writes. The probe is `/api/v2/status`
@@ -409,16 +398,23 @@ impl Client {
                 Err(e) => return Err(AmError::Http(e)),
             }
         }
+        Err(self.exhausted(last))
+    }
+
+    /// The error once every peer failed: the peer's own error when there is one peer, else
+    /// the list tried and the last error.
+    fn exhausted(&self, last: Option<HttpError>) -> AmError {
         match last {
-            Some(e) if self.peers.len() == 1 => Err(AmError::Http(e)),
-            Some(last) => Err(AmError::NoPeer {
+            Some(e) if self.peers.len() == 1 => AmError::Http(e),
+            Some(last) => AmError::NoPeer {
                 tried: self.tried(),
                 last,
-            }),
-            None => Err(AmError::Http(HttpError::Setup {
+            },
+            // No peers at all; config guarantees at least one, but do not panic.
+            None => AmError::Http(HttpError::Setup {
                 what: "no Alertmanager URL configured".into(),
                 source: None,
-            })),
+            }),
         }
     }
 
