@@ -2522,7 +2522,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__rules__subcmd__lint)
-            opts="-o -v -q -h -V --format --fail-on --lint-config --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --format --fail-on --lint-config --enable-feature --list-codes --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2537,6 +2537,10 @@ _ccmon() {
                     return 0
                     ;;
                 --lint-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --enable-feature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

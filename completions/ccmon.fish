@@ -444,6 +444,7 @@ sarif\t'SARIF 2.1.0, for code scanning'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l fail-on -d 'Lowest severity that makes the command exit 1' -r -f -a "error\t'Fail on errors only'
 warning\t'Fail on warnings and errors'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l enable-feature -d 'Enable experimental PromQL as promtool\'s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -456,6 +457,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l list-codes -d 'Print every check\'s code, default severity and summary, and exit'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'

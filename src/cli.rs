@@ -749,7 +749,20 @@ pub struct SilenceImportArgs {
 pub enum RulesCommand {
     /// Lint Prometheus rule files (directories are searched for *.yml and *.yaml)
     #[command(
-        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  cat rules.yml | ccmon rules lint -"
+        long_about = "Lint Prometheus rule files: everything promtool check rules rejects is an \
+        error (YAML, unknown fields, group and rule structure, PromQL as Prometheus 3.x parses \
+        it, templates, durations, label names), and beyond it: duplicate rules across files, \
+        metrics nothing emits, vector matching, rate on gauges, histogram_quantile misuse, \
+        alerts without for or comparison, $value in labels, required labels and annotations, \
+        recording-rule naming, absent() and regex pitfalls. Directories are searched for \
+        *.yml and *.yaml; files there without a `groups` key are skipped.\n\nSettings come \
+        from .ccmon-lint.yaml found upward from each file (required_labels, \
+        required_annotations, allowed_severities, metrics, disabled, severity). A \
+        `# ccmon: ignore[CODE]` comment silences a finding on its line, or a whole rule when \
+        on or above the rule's first line.\n\nExit status: 0 no errors (warnings allowed \
+        unless --fail-on warning), 1 findings at or above --fail-on, 2 bad usage, an \
+        unreadable path or settings file.",
+        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  cat rules.yml | ccmon rules lint -\n  ccmon rules lint --list-codes"
     )]
     Lint(RulesLintArgs),
 }
@@ -771,6 +784,16 @@ pub struct RulesLintArgs {
     /// Lint settings [default: .ccmon-lint.yaml found upward from the linted files]
     #[arg(long, value_name = "FILE")]
     pub lint_config: Option<PathBuf>,
+
+    /// Enable experimental PromQL as promtool's flag of the same name does
+    /// (promql-experimental-functions, promql-duration-expr,
+    /// promql-extended-range-selectors, promql-binop-fill-modifiers)
+    #[arg(long, value_name = "FEATURE", value_delimiter = ',')]
+    pub enable_feature: Vec<String>,
+
+    /// Print every check's code, default severity and summary, and exit
+    #[arg(long, exclusive = true)]
+    pub list_codes: bool,
 }
 
 /// `rules lint --format` values.

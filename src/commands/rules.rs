@@ -1,0 +1,86 @@
+//! `ccmon rules lint`: reads the paths, lints, prints the report in the chosen format and
+//! turns `--fail-on` into the exit status.
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::cli::{FailOnLintArg, LintFormatArg, RulesLintArgs};
+use crate::exit::{ExitStatus, Outcome};
+use crate::output::{Printer, Tabular, write_stderr_line, write_stdout};
+use crate::rules::diagnostic::{Code, Severity};
+use crate::rules::{self, LintOptions, render};
+
+/// Runs the linter over `args.paths`.
+pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> {
+    if args.list_codes {
+        printer.print(&CodeList::all())?;
+        return Ok(ExitStatus::Success.into());
+    }
+    let options = LintOptions {
+        settings_file: args.lint_config.clone(),
+        features: args.enable_feature.clone(),
+    };
+    let inputs = rules::inputs::collect(&args.paths)?;
+    let report = rules::lint(inputs, &options).context("cannot use the lint settings")?;
+    if report.files.is_empty() {
+        write_stderr_line("warning: no rule files found (directories are searched for *.yml and *.yaml with a `groups` key)");
+    }
+    let text = match args.format {
+        LintFormatArg::Human => render::human(&report, printer.decorated()),
+        LintFormatArg::Json => render::json(&report),
+        LintFormatArg::Github => render::github(&report),
+        LintFormatArg::Sarif => render::sarif(&report),
+    };
+    write_stdout(&text)?;
+    let fail_on = match args.fail_on {
+        FailOnLintArg::Error => Severity::Error,
+        FailOnLintArg::Warning => Severity::Warning,
+    };
+    Ok(if report.fails(fail_on) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+    .into())
+}
+
+/// One code of the catalogue, for `--list-codes`.
+#[derive(Debug, Serialize)]
+struct CodeRow {
+    code: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+}
+
+/// The catalogue of codes.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct CodeList(Vec<CodeRow>);
+
+impl CodeList {
+    fn all() -> Self {
+        CodeList(
+            Code::ALL
+                .iter()
+                .map(|c| CodeRow {
+                    code: c.name(),
+                    severity: c.default_severity().as_str(),
+                    summary: c.summary(),
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Tabular for CodeList {
+    fn headers(&self, _wide: bool) -> Vec<&'static str> {
+        vec!["CODE", "SEVERITY", "SUMMARY"]
+    }
+
+    fn rows(&self, _wide: bool) -> Vec<Vec<String>> {
+        self.0
+            .iter()
+            .map(|r| vec![r.code.to_owned(), r.severity.to_owned(), r.summary.to_owned()])
+            .collect()
+    }
+}

@@ -1,0 +1,219 @@
+//! `ccmon rules lint`: Prometheus rule files read with exact positions, checked as strictly
+//! as promtool and beyond, and reported in the formats people and CI read.
+//!
+//! The pipeline: [`inputs`] reads the files, [`yaml_tree`] parses each into spanned nodes,
+//! [`model`] reads groups and rules out of them (reporting what `rulefmt` rejects), the
+//! [`checks`] run per rule and across files, [`suppress`] and [`settings`] decide what is
+//! reported and how loudly, and [`render`] prints it.
+
+pub mod checks;
+pub mod diagnostic;
+pub mod inputs;
+pub mod model;
+pub mod render;
+pub mod scalar_map;
+pub mod settings;
+pub mod source;
+pub mod suppress;
+pub mod yaml_tree;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use diagnostic::{Code, Context, Diagnostic, Severity};
+use inputs::Input;
+use model::RuleFile;
+use settings::{Finder, Settings, SettingsError};
+use source::SourceFile;
+use yaml_tree::NodeKind;
+
+/// What the command line decided.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// `--lint-config`: one settings file for every input instead of searching upward.
+    pub settings_file: Option<PathBuf>,
+    /// `--enable-feature` names, as promtool takes them.
+    pub features: Vec<String>,
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The files linted, in order; diagnostics refer to them by index.
+    pub files: Vec<SourceFile>,
+    /// Findings after suppression and settings, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rule groups read.
+    pub groups: usize,
+    /// Rules read.
+    pub rules: usize,
+    /// Files found under directories and skipped because they are not rule files.
+    pub skipped: Vec<String>,
+}
+
+impl Report {
+    /// Number of findings at `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// True when a finding is at or above `fail_on`.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= fail_on)
+    }
+}
+
+/// One file after reading: its model and the settings in force.
+pub struct Parsed {
+    /// Groups and rules.
+    pub model: RuleFile,
+    /// Index into the run's settings list.
+    pub settings: usize,
+}
+
+/// Lints `inputs`. Fails only when a settings file is unusable.
+pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, SettingsError> {
+    let mut report = Report::default();
+    let mut all_settings: Vec<Settings> = Vec::new();
+    let mut settings_index: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let mut finder = Finder::default();
+    let mut parsed: Vec<Parsed> = Vec::new();
+    let mut raw: Vec<Diagnostic> = Vec::new();
+
+    for input in inputs {
+        let Input { source, explicit } = input;
+        let settings_path = match &options.settings_file {
+            Some(path) => Some(path.clone()),
+            None => finder.find(&directory_of(source.path.as_deref())),
+        };
+        let index = match settings_index.get(&settings_path) {
+            Some(&i) => i,
+            None => {
+                let settings = match &settings_path {
+                    Some(path) => Settings::load(path)?,
+                    None => Settings::default(),
+                };
+                all_settings.push(settings);
+                settings_index.insert(settings_path, all_settings.len() - 1);
+                all_settings.len() - 1
+            }
+        };
+        let file = report.files.len();
+        let cx = Context {
+            file,
+            ..Context::default()
+        };
+        let Some(model) = read(&source, explicit, &cx, &mut raw) else {
+            report.skipped.push(source.name);
+            continue;
+        };
+        report.groups += model.groups.len();
+        report.rules += model.groups.iter().map(|g| g.rules.len()).sum::<usize>();
+        report.files.push(source);
+        parsed.push(Parsed {
+            model,
+            settings: index,
+        });
+    }
+
+    checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
+
+    // Suppression per file, then each file's settings decide severity (or drop).
+    let mut diagnostics = Vec::with_capacity(raw.len());
+    for (index, file) in report.files.iter().enumerate() {
+        let rule_spans: Vec<_> = parsed
+            .get(index)
+            .map(|p| {
+                p.model
+                    .groups
+                    .iter()
+                    .flat_map(|g| g.rules.iter().map(|r| r.span.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut ignores = suppress::find(file, &rule_spans);
+        let mut mine: Vec<Diagnostic> = raw.iter().filter(|d| d.file == index).cloned().collect();
+        let unused = suppress::apply(&mut mine, &mut ignores, index);
+        mine.extend(unused);
+        let settings = parsed.get(index).and_then(|p| all_settings.get(p.settings));
+        for mut d in mine {
+            let severity = match settings {
+                Some(s) => s.severity_of(d.code),
+                None => Some(d.code.default_severity()),
+            };
+            if let Some(severity) = severity {
+                d.severity = severity;
+                diagnostics.push(d);
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
+    });
+    diagnostics.dedup();
+    report.diagnostics = diagnostics;
+    Ok(report)
+}
+
+/// Parses one file into the model, reporting YAML problems; `None` when a file found under
+/// a directory is not a rule file at all.
+fn read(
+    source: &SourceFile,
+    explicit: bool,
+    cx: &Context,
+    out: &mut Vec<Diagnostic>,
+) -> Option<RuleFile> {
+    if let Some(at) = source.invalid_utf8_at {
+        out.push(cx.diagnostic(
+            Code::YamlSyntax,
+            at..at + 1,
+            "the file is not valid UTF-8 (YAML must be)",
+        ));
+        return Some(RuleFile::default());
+    }
+    let stream = match yaml_tree::parse(&source.text) {
+        Ok(stream) => stream,
+        Err(err) => {
+            out.push(cx.diagnostic(Code::YamlSyntax, err.offset..err.offset, err.message));
+            return Some(RuleFile::default());
+        }
+    };
+    let root = stream.documents.first().and_then(|d| d.root.as_ref());
+    if !explicit && !looks_like_rules(root) {
+        return None;
+    }
+    if let Some(second) = stream
+        .documents
+        .get(1)
+        .filter(|d| d.root.as_ref().is_some_and(|r| !r.is_null()))
+    {
+        out.push(cx.diagnostic(
+            Code::YamlMultipleDocuments,
+            second.start..second.start,
+            "only the first YAML document is read, as Prometheus does; move these rules into the first document or another file",
+        ));
+    }
+    Some(model::build(root.filter(|r| !r.is_null()), cx, out))
+}
+
+/// A mapping with a `groups` key (or an empty file) is a rule file; `prometheus.yml`,
+/// `alertmanager.yml` and compose files found under the same directory are not.
+fn looks_like_rules(root: Option<&yaml_tree::Node>) -> bool {
+    match root.map(|r| &r.kind) {
+        None => true,
+        Some(NodeKind::Map(entries)) => entries
+            .iter()
+            .any(|(k, _)| k.as_scalar().is_some_and(|s| s.value == "groups")),
+        Some(_) => false,
+    }
+}
+
+/// Where to start looking for `.ccmon-lint.yaml`: the file's directory, or the current one.
+fn directory_of(path: Option<&Path>) -> PathBuf {
+    path.and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

@@ -1,0 +1,107 @@
+//! `--format human`: ruff-style findings for people, `path:line:col: severity[code]
+//! message`, then the source line with a caret under the fault, and a summary at the end.
+
+use std::fmt::Write as _;
+
+use super::super::Report;
+use super::super::diagnostic::Severity;
+use super::{file_name, positions};
+
+/// The findings and a one-line summary; ANSI colour only when `color`.
+pub fn human(report: &Report, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let (start, end) = positions(report, d);
+        let severity = match d.severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+            Severity::Info => paint("1;36", "info"),
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {severity}[{}] {}",
+            paint("1", file_name(report, d)),
+            start.line,
+            start.column,
+            d.code.name(),
+            d.message
+        );
+        let Some(file) = report.files.get(d.file) else {
+            continue;
+        };
+        let line = file.line_text(start.line);
+        // Tabs would shift the caret; show them as one space each.
+        let shown: String = line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let width = if end.line == start.line {
+            end.column.saturating_sub(start.column).max(1)
+        } else {
+            shown
+                .chars()
+                .count()
+                .saturating_sub(start.column - 1)
+                .max(1)
+        };
+        let gutter = start.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {shown}", start.line);
+        let _ = writeln!(
+            out,
+            "{pad} | {}{}",
+            " ".repeat(start.column - 1),
+            paint("1;31", &"^".repeat(width))
+        );
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// `Found 2 errors and 1 warning in 3 files (14 rules).` or `All checks passed ...`.
+fn summary(report: &Report) -> String {
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let scope = format!(
+        "{} ({})",
+        plural(report.files.len(), "file"),
+        plural(report.rules, "rule")
+    );
+    if errors + warnings + infos == 0 {
+        return format!("All checks passed: {scope}.\n");
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
+        if n > 0 {
+            parts.push(plural(n, what));
+        }
+    }
+    format!("Found {} in {scope}.\n", parts.join(", "))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
