@@ -23,7 +23,9 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
     let inputs = rules::inputs::collect(&args.paths)?;
     let report = rules::lint(inputs, &options).context("cannot use the lint settings")?;
     if report.files.is_empty() {
-        write_stderr_line("warning: no rule files found (directories are searched for *.yml and *.yaml with a `groups` key)");
+        write_stderr_line(
+            "warning: no rule files found (directories are searched for *.yml and *.yaml with a `groups` key)",
+        );
     }
     let text = match args.format {
         LintFormatArg::Human => render::human(&report, printer.decorated()),
@@ -80,7 +82,13 @@ impl Tabular for CodeList {
     fn rows(&self, _wide: bool) -> Vec<Vec<String>> {
         self.0
             .iter()
-            .map(|r| vec![r.code.to_owned(), r.severity.to_owned(), r.summary.to_owned()])
+            .map(|r| {
+                vec![
+                    r.code.to_owned(),
+                    r.severity.to_owned(),
+                    r.summary.to_owned(),
+                ]
+            })
             .collect()
     }
 }

@@ -6,6 +6,7 @@
 //! [`checks`] run per rule and across files, [`suppress`] and [`settings`] decide what is
 //! reported and how loudly, and [`render`] prints it.
 
+pub mod catalog;
 pub mod checks;
 pub mod diagnostic;
 pub mod inputs;

@@ -151,7 +151,7 @@ mod tests {
     fn comments_are_recognised_only_as_comments() {
         assert_eq!(
             parse_comment("  expr: up  # ccmon: ignore[promql/regex, catalog]"),
-            Some((13, vec!["promql/regex".to_owned(), "catalog".to_owned()]))
+            Some((12, vec!["promql/regex".to_owned(), "catalog".to_owned()]))
         );
         assert_eq!(parse_comment("# ccmon: ignore"), Some((0, vec![])));
         assert_eq!(parse_comment("  expr: up{a=\"#ccmon: ignore\"}"), None);
