@@ -792,7 +792,7 @@ pub struct RulesLintArgs {
     pub enable_feature: Vec<String>,
 
     /// Print every check's code, default severity and summary, and exit
-    #[arg(long, exclusive = true)]
+    #[arg(long)]
     pub list_codes: bool,
 }
 

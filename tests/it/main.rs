@@ -15,6 +15,7 @@ mod harness;
 mod health;
 mod query;
 mod redis_sink;
+mod rules_lint;
 mod standin;
 mod stream;
 mod stream_redis;

@@ -1,0 +1,432 @@
+//! `ccmon rules lint` through the CLI: the same verdict as the real `promtool check rules`
+//! on every parity fixture, each beyond-promtool check triggered by one fixture and quiet on
+//! another, the four report formats, settings, ignore comments and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::process::find_program;
+use crate::util::ccmon;
+
+fn fixtures(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules")
+        .join(dir)
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// ccmon's findings on `path` as JSON objects.
+fn lint_json(path: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
+    let mut args = vec!["rules", "lint", "--format", "json"];
+    args.extend_from_slice(extra);
+    let path = path.to_str().expect("utf-8 path");
+    args.push(path);
+    let out = ccmon().args(&args).run();
+    let items: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}):\n{}\n{}",
+            out.shown, out.stdout, out.stderr
+        )
+    });
+    let items = items.as_array().cloned().expect("an array");
+    (out.code, items)
+}
+
+fn codes_at(items: &[Value], severity: &str) -> Vec<String> {
+    items
+        .iter()
+        .filter(|d| d["severity"] == severity)
+        .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// The fixture header: `# expect: valid` or `# expect: invalid CODE...`, and optionally
+/// `# promtool-differs: why` when the installed promtool is older or laxer on purpose.
+struct Expectation {
+    valid: bool,
+    codes: Vec<String>,
+    promtool_differs: Option<String>,
+}
+
+fn expectation(path: &Path) -> Expectation {
+    let text = std::fs::read_to_string(path).expect("read fixture");
+    let mut expect = None;
+    let mut differs = None;
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(rest) = line.strip_prefix("# expect:") {
+            let mut words = rest.split_whitespace();
+            let valid = words.next() == Some("valid");
+            expect = Some((valid, words.map(str::to_owned).collect()));
+        } else if let Some(rest) = line.strip_prefix("# promtool-differs:") {
+            differs = Some(rest.trim().to_owned());
+        }
+    }
+    let (valid, codes) =
+        expect.unwrap_or_else(|| panic!("{}: no `# expect:` header", path.display()));
+    Expectation {
+        valid,
+        codes,
+        promtool_differs: differs,
+    }
+}
+
+fn promtool_accepts(path: &Path) -> (bool, String) {
+    let out = Command::new(find_program(&["promtool"]))
+        .args(["check", "rules"])
+        .arg(path)
+        .output()
+        .expect("promtool not found: apt-get install -y prometheus");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_parity_fixture_gets_promtools_verdict() {
+    let mut failures = Vec::new();
+    let files = yaml_files(&fixtures("parity"));
+    assert!(files.len() >= 40, "parity corpus shrank: {}", files.len());
+    for path in files {
+        let expect = expectation(&path);
+        let (code, items) = lint_json(&path, &[]);
+        let errors = codes_at(&items, "error");
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if expect.valid != errors.is_empty() {
+            failures.push(format!(
+                "{name}: ccmon errors {errors:?}, expected valid={}",
+                expect.valid
+            ));
+        }
+        if code != if errors.is_empty() { 0 } else { 1 } {
+            failures.push(format!("{name}: exit {code} with errors {errors:?}"));
+        }
+        for wanted in &expect.codes {
+            if !errors.contains(wanted) {
+                failures.push(format!("{name}: expected error {wanted}, got {errors:?}"));
+            }
+        }
+        let (promtool_ok, promtool_err) = promtool_accepts(&path);
+        match &expect.promtool_differs {
+            None if promtool_ok != expect.valid => failures.push(format!(
+                "{name}: promtool says valid={promtool_ok}, fixture says {}: {promtool_err}",
+                expect.valid
+            )),
+            Some(why) if promtool_ok == expect.valid => failures.push(format!(
+                "{name}: marked promtool-differs ({why}) but promtool agrees now"
+            )),
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `checks/CODE-with-dashes/bad*.yml` must report CODE, `good*.yml` must not.
+#[test]
+fn every_check_fires_on_its_bad_fixture_and_not_on_its_good_one() {
+    let root = fixtures("checks");
+    let mut failures = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("checks fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let code = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replacen("--", "/", 1))
+            .unwrap_or_default();
+        let mut bad = 0;
+        let mut good = 0;
+        for path in yaml_files(&dir) {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let (_, items) = lint_json(&path, &[]);
+            let found = items.iter().any(|d| d["code"] == code.as_str());
+            if name.starts_with("bad") {
+                bad += 1;
+                if !found {
+                    failures.push(format!("{code}/{name}: not reported; got {items:?}"));
+                }
+            } else if name.starts_with("good") {
+                good += 1;
+                if found {
+                    failures.push(format!(
+                        "{code}/{name}: reported but must not be: {items:?}"
+                    ));
+                }
+            }
+        }
+        if bad == 0 || good == 0 {
+            failures.push(format!("{code}: needs a bad*.yml and a good*.yml fixture"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const BROKEN: &str =
+    "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        fro: 5m\n";
+
+#[test]
+fn human_output_points_at_the_fault_and_summarises() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alerts.yml");
+    std::fs::write(&file, BROKEN).expect("write");
+    let out = ccmon()
+        .args(["rules", "lint", file.to_str().expect("utf-8")])
+        .run().code(1)
+        .stdout_has("alerts.yml:6:9: error[yaml/schema] field `fro` is not allowed in a rule; did you mean `for`?")
+        .stdout_has("6 |         fro: 5m\n  |         ^^^");
+    assert!(out.stdout.contains("Found 1 error"), "{}", out.stdout);
+}
+
+#[test]
+fn json_output_has_exactly_the_documented_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alerts.yml");
+    std::fs::write(&file, BROKEN).expect("write");
+    let (code, items) = lint_json(&file, &[]);
+    assert_eq!(code, 1);
+    let error = items
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .expect("an error");
+    let mut keys: Vec<&str> = error
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "file",
+            "group",
+            "line",
+            "message",
+            "rule",
+            "severity"
+        ]
+    );
+    assert_eq!(error["line"], 6);
+    assert_eq!(error["column"], 9);
+    assert_eq!(error["end_column"], 12);
+    assert_eq!(error["group"], "g");
+    assert_eq!(error["rule"], "A");
+
+    let clean = dir.path().join("clean.yml");
+    std::fs::write(&clean, "groups: []\n").expect("write");
+    let out = ccmon()
+        .args([
+            "rules",
+            "lint",
+            "--format",
+            "json",
+            clean.to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert_eq!(out.stdout.trim(), "[]");
+}
+
+#[test]
+fn github_and_sarif_formats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alerts.yml");
+    std::fs::write(&file, BROKEN).expect("write");
+    let path = file.to_str().expect("utf-8");
+    ccmon()
+        .args(["rules", "lint", "--format", "github", path])
+        .run().code(1)
+        .stdout_has(&format!(
+            "::error file={},line=6,col=9,endLine=6,endColumn=12,title=ccmon yaml/schema::field `fro`",
+            path.replace(':', "%3A").replace(',', "%2C")
+        ));
+    let out = ccmon()
+        .args(["rules", "lint", "--format", "sarif", path])
+        .run()
+        .code(1);
+    let sarif: Value = serde_json::from_str(&out.stdout).expect("sarif is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "ccmon");
+    let result = run["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["level"] == "error"))
+        .expect("an error result");
+    assert_eq!(result["ruleId"], "yaml/schema");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 6);
+    assert_eq!(region["startColumn"], 9);
+    let index = result["ruleIndex"].as_u64().expect("index") as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "yaml/schema");
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_usage_errors_are_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let warn_only = dir.path().join("warn.yml");
+    // No `for`: a warning, not an error.
+    std::fs::write(
+        &warn_only,
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n",
+    )
+    .expect("write");
+    let path = warn_only.to_str().expect("utf-8");
+    ccmon()
+        .args(["rules", "lint", path])
+        .run()
+        .code(0)
+        .stdout_has("warning[alerts/missing-for]");
+    ccmon()
+        .args(["rules", "lint", "--fail-on", "warning", path])
+        .run()
+        .code(1);
+    ccmon()
+        .args(["rules", "lint", "/nonexistent/rules.yml"])
+        .run()
+        .code(2)
+        .stderr_has("/nonexistent/rules.yml: no such file or directory");
+    ccmon()
+        .args(["rules", "lint", "--format", "xml", path])
+        .run()
+        .code(2);
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    ccmon()
+        .args(["rules", "lint", "-"])
+        .stdin(BROKEN)
+        .run()
+        .code(1)
+        .stdout_has("<stdin>:6:9: error[yaml/schema]");
+}
+
+#[test]
+fn directories_are_searched_and_non_rule_yaml_is_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("nested/.hidden")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("prometheus.yml"),
+        "global:\n  scrape_interval: 15s\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("nested/rules.yaml"), BROKEN).expect("write");
+    std::fs::write(dir.path().join("nested/.hidden/x.yml"), BROKEN).expect("write");
+    std::fs::write(dir.path().join("nested/notes.txt"), BROKEN).expect("write");
+    let (code, items) = lint_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let files: Vec<&str> = items.iter().filter_map(|d| d["file"].as_str()).collect();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|f| f.ends_with("nested/rules.yaml")),
+        "{files:?}"
+    );
+    // Named explicitly, a non-rule file is linted (and fails).
+    let (code, _) = lint_json(&dir.path().join("prometheus.yml"), &[]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn settings_are_found_upward_and_ignore_comments_silence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nested = dir.path().join("team/rules");
+    std::fs::create_dir_all(&nested).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".ccmon-lint.yaml"),
+        "required_labels: [severity, team]\nallowed_severities: [P0, P1]\ndisabled: [alerts/missing-for]\n",
+    )
+    .expect("write");
+    let file = nested.join("alerts.yml");
+    std::fs::write(
+        &file,
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n      # ccmon: ignore[rule/required-label]\n      - alert: B\n        expr: up == 0\n        labels: {severity: P0}\n        annotations: {summary: s}\n      - alert: C  # ccmon: ignore[promql/regex]\n        expr: up == 0\n        labels: {severity: P1, team: t}\n        annotations: {summary: s}\n",
+    )
+    .expect("write");
+    let (_, items) = lint_json(&file, &[]);
+    let found: Vec<(String, u64)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("rule/required-label".to_owned(), 6)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("rule/severity".to_owned(), 6)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(c, l)| c == "rule/required-label" && *l > 8),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(c, _)| c == "alerts/missing-for"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("lint/unused-ignore".to_owned(), 13)),
+        "{found:?}"
+    );
+
+    // An explicit settings file replaces the search; a broken one is a usage error.
+    let other = dir.path().join("other.yaml");
+    std::fs::write(&other, "disabled: [no/such-code]\n").expect("write");
+    ccmon()
+        .args([
+            "rules",
+            "lint",
+            "--lint-config",
+            other.to_str().expect("utf-8"),
+            file.to_str().expect("utf-8"),
+        ])
+        .run()
+        .code(2)
+        .stderr_has("unknown code \"no/such-code\"");
+}
+
+#[test]
+fn list_codes_prints_the_catalogue() {
+    let out = ccmon()
+        .args(["rules", "lint", "--list-codes", "-o", "json"])
+        .ok();
+    let codes: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names: Vec<&str> = codes
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    assert!(names.contains(&"promql/syntax"));
+    assert!(names.contains(&"catalog/unknown-metric"));
+}
