@@ -16,6 +16,7 @@ pub mod logging;
 pub mod metrics;
 pub mod output;
 pub mod prom;
+pub mod promql;
 pub mod redact;
 pub mod rules;
 pub mod serve;

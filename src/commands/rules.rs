@@ -16,6 +16,15 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
         printer.print(&CodeList::all())?;
         return Ok(ExitStatus::Success.into());
     }
+    if let Some(unknown) = args
+        .enable_feature
+        .iter()
+        .find(|f| crate::promql::Features::from_flag(f).is_none())
+    {
+        anyhow::bail!(
+            "unknown --enable-feature {unknown:?}; PromQL features are promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers"
+        );
+    }
     let options = LintOptions {
         settings_file: args.lint_config.clone(),
         features: args.enable_feature.clone(),

@@ -2,23 +2,33 @@
 //! which run, in what order, and with which settings.
 
 mod duplicates;
+mod expr;
 mod policy;
 mod structure;
 
+use crate::promql::Features;
+
+use super::catalog::{Catalog, MetricType};
 use super::diagnostic::{Context, Diagnostic};
 use super::settings::Settings;
 use super::source::SourceFile;
 use super::{LintOptions, Parsed};
+
+/// The catalogue source name for metrics recorded by the linted rules.
+pub const RECORDED: &str = "recording rule";
 
 /// Runs every check over every parsed file, then the checks across files.
 pub fn run(
     files: &[SourceFile],
     parsed: &[Parsed],
     settings: &[Settings],
-    _options: &LintOptions,
+    options: &LintOptions,
     out: &mut Vec<Diagnostic>,
 ) {
     let defaults = Settings::default();
+    let features = Features::from_flags(options.features.iter().map(String::as_str));
+    let catalogs = catalogs(parsed, settings);
+    let builtin = Catalog::builtin();
     for (index, file) in parsed.iter().enumerate() {
         let cx = Context {
             file: index,
@@ -34,8 +44,48 @@ pub fn run(
                     rule: rule.name().map(|t| t.value.clone()),
                 };
                 policy::check(group, rule, settings, &rcx, out);
+                if let (Some(text), Some(source)) = (&rule.expr, files.get(index)) {
+                    let ecx = expr::ExprContext {
+                        source: &source.text,
+                        expr: text,
+                        kind: rule.kind,
+                        catalog: catalogs.get(file.settings).unwrap_or(&builtin),
+                        cx: &rcx,
+                    };
+                    expr::check(&ecx, &features, out);
+                }
             }
         }
     }
     duplicates::check(files, parsed, out);
+}
+
+/// One catalogue per settings file: the built-in sources, every metric a linted file
+/// records, and the settings' own `metrics:`.
+fn catalogs(parsed: &[Parsed], settings: &[Settings]) -> Vec<Catalog> {
+    let mut base = Catalog::builtin();
+    for file in parsed {
+        for group in &file.model.groups {
+            for rule in &group.rules {
+                if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
+                    // Untyped: a recorded series is usually a rate or ratio already.
+                    base.add(&record.value, MetricType::Untyped, RECORDED);
+                }
+            }
+        }
+    }
+    settings
+        .iter()
+        .map(|s| {
+            let mut catalog = base.clone();
+            for (name, kind) in &s.metrics {
+                let kind = kind
+                    .as_deref()
+                    .and_then(MetricType::parse)
+                    .unwrap_or(MetricType::Untyped);
+                catalog.add(name, kind, "settings");
+            }
+            catalog
+        })
+        .collect()
 }

@@ -1,0 +1,922 @@
+//! The PromQL lexer, a state-for-state port of Prometheus's `promql/parser/lex.go`, so that
+//! tokenisation (and therefore every lexer error and its position) matches Prometheus.
+
+use super::ast::Span;
+
+/// Token kinds; the names follow Prometheus's item types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Eql,
+    Comma,
+    Colon,
+    LeftBrace,
+    RightBrace,
+    LeftBracket,
+    RightBracket,
+    LeftParen,
+    RightParen,
+    Identifier,
+    MetricIdentifier,
+    Number,
+    Duration,
+    Str,
+    Eof,
+    Error,
+    // Operators.
+    Add,
+    Div,
+    Eqlc,
+    EqlRegex,
+    Gte,
+    Gtr,
+    Land,
+    Lor,
+    Lss,
+    Lte,
+    Lunless,
+    Mod,
+    Mul,
+    Neq,
+    NeqRegex,
+    Pow,
+    Sub,
+    At,
+    Atan2,
+    // Aggregators.
+    Avg,
+    Bottomk,
+    Count,
+    CountValues,
+    Group,
+    Max,
+    Min,
+    Quantile,
+    Stddev,
+    Stdvar,
+    Sum,
+    Topk,
+    Limitk,
+    LimitRatio,
+    // Keywords.
+    Bool,
+    By,
+    GroupLeft,
+    GroupRight,
+    Ignoring,
+    Offset,
+    Smoothed,
+    Anchored,
+    On,
+    Without,
+    // Preprocessors.
+    Start,
+    End,
+    Step,
+    Range,
+}
+
+impl Kind {
+    fn is_operator(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            Add | Div
+                | Eqlc
+                | EqlRegex
+                | Gte
+                | Gtr
+                | Land
+                | Lor
+                | Lss
+                | Lte
+                | Lunless
+                | Mod
+                | Mul
+                | Neq
+                | NeqRegex
+                | Pow
+                | Sub
+                | At
+                | Atan2
+        )
+    }
+
+    pub fn is_aggregator(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            Avg | Bottomk
+                | Count
+                | CountValues
+                | Group
+                | Max
+                | Min
+                | Quantile
+                | Stddev
+                | Stdvar
+                | Sum
+                | Topk
+                | Limitk
+                | LimitRatio
+        )
+    }
+
+    fn is_keyword(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            Bool | By
+                | GroupLeft
+                | GroupRight
+                | Ignoring
+                | Offset
+                | Smoothed
+                | Anchored
+                | On
+                | Without
+        )
+    }
+}
+
+/// One token with its byte range; for `Error` tokens `message` holds the lexer error.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub kind: Kind,
+    pub span: Span,
+    pub message: String,
+}
+
+impl Token {
+    /// The token's source text.
+    pub fn text<'a>(&self, input: &'a str) -> &'a str {
+        input.get(self.span.start..self.span.end).unwrap_or("")
+    }
+
+    /// Prometheus's `Item.desc()`: how the token is named in "unexpected ..." errors.
+    pub fn desc(&self, input: &str) -> String {
+        let val = self.text(input);
+        match self.kind {
+            Kind::Eof => "end of input".to_string(),
+            Kind::Error => self.message.clone(),
+            Kind::Identifier => format!("identifier {}", go_quote(val)),
+            Kind::MetricIdentifier => format!("metric identifier {}", go_quote(val)),
+            Kind::Str => format!("string {}", truncated_quote(val)),
+            Kind::Number => format!("number {}", truncated_quote(val)),
+            Kind::Duration => format!("duration {}", truncated_quote(val)),
+            k if k.is_keyword() => format!("<{val}>"),
+            k if k.is_operator() => format!("<op:{val}>"),
+            k if k.is_aggregator() => format!("<aggr:{val}>"),
+            _ => truncated_quote(val),
+        }
+    }
+}
+
+/// Go's `%.10q...` for long values, `%q` otherwise.
+fn truncated_quote(val: &str) -> String {
+    if val.len() > 10 {
+        let head: String = val.chars().take(10).collect();
+        format!("{}...", go_quote(&head))
+    } else {
+        go_quote(val)
+    }
+}
+
+/// Go's `strconv.Quote`.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        push_escaped(&mut out, c, '"');
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `strconv.QuoteRune`.
+pub fn go_quote_rune(c: char) -> String {
+    let mut out = String::from("'");
+    push_escaped(&mut out, c, '\'');
+    out.push('\'');
+    out
+}
+
+fn push_escaped(out: &mut String, c: char, quote: char) {
+    match c {
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        '\\' => out.push_str("\\\\"),
+        c if c == quote => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if is_go_printable(c) => out.push(c),
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+    }
+}
+
+/// An approximation of Go's `unicode.IsPrint`: control, format, private-use and
+/// non-ASCII space characters are escaped; U+FFFD is escaped too so quoted output re-lexes.
+fn is_go_printable(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c as u32,
+            0xA0 | 0xAD
+                | 0x600..=0x605
+                | 0x1680
+                | 0x2000..=0x200F
+                | 0x2028..=0x202F
+                | 0x205F..=0x206F
+                | 0x3000
+                | 0xFEFF
+                | 0xFFF9..=0xFFFD
+                | 0xE000..=0xF8FF
+        )
+}
+
+/// Go's `%#U` formatting of a rune.
+fn go_unicode(c: char) -> String {
+    if is_go_printable(c) {
+        format!("U+{:04X} '{}'", c as u32, c)
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
+}
+
+fn is_space(c: Option<char>) -> bool {
+    matches!(c, Some(' ' | '\t' | '\n' | '\r'))
+}
+
+fn is_alpha(c: Option<char>) -> bool {
+    matches!(c, Some(c) if c == '_' || c.is_ascii_alphabetic())
+}
+
+fn is_digit(c: Option<char>) -> bool {
+    matches!(c, Some(c) if c.is_ascii_digit())
+}
+
+fn is_alnum(c: Option<char>) -> bool {
+    is_alpha(c) || is_digit(c)
+}
+
+fn keyword(word: &str) -> Option<Kind> {
+    use Kind::*;
+    Some(match word.to_ascii_lowercase().as_str() {
+        "and" => Land,
+        "or" => Lor,
+        "unless" => Lunless,
+        "atan2" => Atan2,
+        "sum" => Sum,
+        "avg" => Avg,
+        "count" => Count,
+        "min" => Min,
+        "max" => Max,
+        "group" => Group,
+        "stddev" => Stddev,
+        "stdvar" => Stdvar,
+        "topk" => Topk,
+        "bottomk" => Bottomk,
+        "count_values" => CountValues,
+        "quantile" => Quantile,
+        "limitk" => Limitk,
+        "limit_ratio" => LimitRatio,
+        "offset" => Offset,
+        "smoothed" => Smoothed,
+        "anchored" => Anchored,
+        "by" => By,
+        "without" => Without,
+        "on" => On,
+        "ignoring" => Ignoring,
+        "group_left" => GroupLeft,
+        "group_right" => GroupRight,
+        "bool" => Bool,
+        "start" => Start,
+        "end" => End,
+        "step" => Step,
+        "range" => Range,
+        "inf" | "nan" => Number,
+        _ => return None,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum State {
+    Statements,
+    InsideBraces,
+    DurationExpr,
+}
+
+struct Lexer<'a> {
+    input: &'a str,
+    pos: usize,
+    start: usize,
+    width: usize,
+    paren_depth: i64,
+    brace_open: bool,
+    bracket_open: bool,
+    got_colon: bool,
+    got_duration: bool,
+    string_open: char,
+    tokens: Vec<Token>,
+}
+
+/// Outcome of one lexing step: continue in a state, or stop (EOF or error emitted).
+enum Step {
+    Next(State),
+    Stop,
+}
+
+/// Tokenises the whole input; the last token is `Eof` or `Error`. Comments are dropped.
+pub fn lex(input: &str) -> Vec<Token> {
+    let mut l = Lexer {
+        input,
+        pos: 0,
+        start: 0,
+        width: 0,
+        paren_depth: 0,
+        brace_open: false,
+        bracket_open: false,
+        got_colon: false,
+        got_duration: false,
+        string_open: '"',
+        tokens: Vec::new(),
+    };
+    let mut state = State::Statements;
+    loop {
+        let step = match state {
+            State::Statements => l.statements(),
+            State::InsideBraces => l.inside_braces(),
+            State::DurationExpr => l.duration_expr(),
+        };
+        match step {
+            Step::Next(s) => state = s,
+            Step::Stop => break,
+        }
+    }
+    l.tokens
+}
+
+impl Lexer<'_> {
+    fn next(&mut self) -> Option<char> {
+        match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
+            Some(c) => {
+                self.width = c.len_utf8();
+                self.pos += self.width;
+                Some(c)
+            }
+            None => {
+                self.width = 0;
+                None
+            }
+        }
+    }
+
+    fn backup(&mut self) {
+        self.pos -= self.width;
+        self.width = 0;
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.input.get(self.pos..).and_then(|s| s.chars().next())
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(c) if valid.contains(c) => true,
+            _ => {
+                self.backup();
+                false
+            }
+        }
+    }
+
+    fn is(&self, valid: &str) -> bool {
+        matches!(self.peek(), Some(c) if valid.contains(c))
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while self.accept(valid) {}
+    }
+
+    fn emit(&mut self, kind: Kind) {
+        self.tokens.push(Token {
+            kind,
+            span: Span::new(self.start, self.pos),
+            message: String::new(),
+        });
+        self.start = self.pos;
+    }
+
+    fn ignore(&mut self) {
+        self.start = self.pos;
+    }
+
+    /// Emits an error token spanning from the current token start to the end of input,
+    /// which is how Prometheus positions lexer errors.
+    fn errorf(&mut self, message: String) -> Step {
+        self.tokens.push(Token {
+            kind: Kind::Error,
+            span: Span::new(self.start, self.input.len()),
+            message,
+        });
+        Step::Stop
+    }
+
+    fn skip_spaces(&mut self) {
+        while is_space(self.peek()) {
+            self.next();
+        }
+        self.ignore();
+    }
+
+    fn skip_comment(&mut self) {
+        // Comments run to the end of the line; the newline itself is left for the space rule.
+        while let Some(c) = self.peek() {
+            if c == '\n' || c == '\r' {
+                break;
+            }
+            self.next();
+        }
+        self.ignore();
+    }
+
+    fn statements(&mut self) -> Step {
+        if self.brace_open {
+            return Step::Next(State::InsideBraces);
+        }
+        if self.peek() == Some('#') {
+            self.skip_comment();
+            return Step::Next(State::Statements);
+        }
+        let r = self.next();
+        let Some(c) = r else {
+            if self.paren_depth != 0 {
+                return self.errorf("unclosed left parenthesis".into());
+            }
+            if self.bracket_open {
+                return self.errorf("unclosed left bracket".into());
+            }
+            self.emit(Kind::Eof);
+            return Step::Stop;
+        };
+        match c {
+            ',' => self.emit(Kind::Comma),
+            ' ' | '\t' | '\n' | '\r' => self.skip_spaces(),
+            '*' => self.emit(Kind::Mul),
+            '/' => self.emit(Kind::Div),
+            '%' => self.emit(Kind::Mod),
+            '+' => self.emit(Kind::Add),
+            '-' => self.emit(Kind::Sub),
+            '^' => self.emit(Kind::Pow),
+            '=' => match self.peek() {
+                Some('=') => {
+                    self.next();
+                    self.emit(Kind::Eqlc);
+                }
+                Some('~') => {
+                    return self.errorf(format!(
+                        "unexpected character after '=': {}",
+                        go_quote_rune('~')
+                    ));
+                }
+                _ => self.emit(Kind::Eql),
+            },
+            '!' => {
+                let t = self.next();
+                if t != Some('=') {
+                    return self.errorf(format!(
+                        "unexpected character after '!': {}",
+                        go_quote_rune(t.unwrap_or('\u{FFFD}'))
+                    ));
+                }
+                self.emit(Kind::Neq);
+            }
+            '<' => {
+                if self.peek() == Some('=') {
+                    self.next();
+                    self.emit(Kind::Lte);
+                } else {
+                    self.emit(Kind::Lss);
+                }
+            }
+            '>' => {
+                if self.peek() == Some('=') {
+                    self.next();
+                    self.emit(Kind::Gte);
+                } else {
+                    self.emit(Kind::Gtr);
+                }
+            }
+            c if c.is_ascii_digit() || (c == '.' && is_digit(self.peek())) => {
+                self.backup();
+                return self.number_or_duration();
+            }
+            '"' | '\'' => {
+                self.string_open = c;
+                return self.string();
+            }
+            '`' => {
+                self.string_open = c;
+                return self.raw_string();
+            }
+            c if is_alpha(Some(c)) || c == ':' => {
+                if !self.bracket_open {
+                    self.backup();
+                    return self.keyword_or_identifier();
+                }
+                if c == ':' {
+                    if self.got_colon {
+                        return self.errorf(format!("unexpected colon {}", go_quote_rune(c)));
+                    }
+                    self.emit(Kind::Colon);
+                    self.got_colon = true;
+                    return Step::Next(State::Statements);
+                }
+                if matches!(c, 's' | 'S' | 'm' | 'M' | 'r' | 'R') && self.duration_keyword() {
+                    return Step::Next(State::Statements);
+                }
+                return self.errorf(format!(
+                    "unexpected character: {}, expected {}",
+                    go_quote_rune(c),
+                    go_quote_rune(':')
+                ));
+            }
+            '(' => {
+                self.emit(Kind::LeftParen);
+                self.paren_depth += 1;
+            }
+            ')' => {
+                self.emit(Kind::RightParen);
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    // Go's errorf overwrites the item just emitted.
+                    self.tokens.pop();
+                    return self
+                        .errorf(format!("unexpected right parenthesis {}", go_quote_rune(c)));
+                }
+            }
+            '{' => {
+                self.emit(Kind::LeftBrace);
+                self.brace_open = true;
+                return Step::Next(State::InsideBraces);
+            }
+            '[' => {
+                if self.bracket_open {
+                    return self.errorf(format!("unexpected left bracket {}", go_quote_rune(c)));
+                }
+                self.got_colon = false;
+                self.emit(Kind::LeftBracket);
+                if is_space(self.peek()) {
+                    self.skip_spaces();
+                }
+                self.bracket_open = true;
+                return Step::Next(State::DurationExpr);
+            }
+            ']' => {
+                if !self.bracket_open {
+                    return self.errorf(format!("unexpected right bracket {}", go_quote_rune(c)));
+                }
+                self.emit(Kind::RightBracket);
+                self.bracket_open = false;
+            }
+            '@' => self.emit(Kind::At),
+            c => return self.errorf(format!("unexpected character: {}", go_quote_rune(c))),
+        }
+        Step::Next(State::Statements)
+    }
+
+    fn inside_braces(&mut self) -> Step {
+        if self.peek() == Some('#') {
+            self.skip_comment();
+            return Step::Next(State::InsideBraces);
+        }
+        let Some(c) = self.next() else {
+            return self.errorf("unexpected end of input inside braces".into());
+        };
+        match c {
+            ' ' | '\t' | '\n' | '\r' => self.skip_spaces(),
+            c if is_alpha(Some(c)) => {
+                while is_alnum(self.peek()) {
+                    self.next();
+                }
+                self.emit(Kind::Identifier);
+            }
+            ',' => self.emit(Kind::Comma),
+            '"' | '\'' => {
+                self.string_open = c;
+                return match self.string() {
+                    Step::Next(_) => Step::Next(State::InsideBraces),
+                    Step::Stop => Step::Stop,
+                };
+            }
+            '`' => {
+                self.string_open = c;
+                return match self.raw_string() {
+                    Step::Next(_) => Step::Next(State::InsideBraces),
+                    Step::Stop => Step::Stop,
+                };
+            }
+            '=' => {
+                if self.next() == Some('~') {
+                    self.emit(Kind::EqlRegex);
+                } else {
+                    self.backup();
+                    self.emit(Kind::Eql);
+                }
+            }
+            '!' => match self.next() {
+                Some('~') => self.emit(Kind::NeqRegex),
+                Some('=') => self.emit(Kind::Neq),
+                nr => {
+                    return self.errorf(format!(
+                        "unexpected character after '!' inside braces: {}",
+                        go_quote_rune(nr.unwrap_or('\u{FFFD}'))
+                    ));
+                }
+            },
+            '{' => return self.errorf(format!("unexpected left brace {}", go_quote_rune(c))),
+            '}' => {
+                self.emit(Kind::RightBrace);
+                self.brace_open = false;
+                return Step::Next(State::Statements);
+            }
+            c => {
+                return self.errorf(format!(
+                    "unexpected character inside braces: {}",
+                    go_quote_rune(c)
+                ));
+            }
+        }
+        Step::Next(State::InsideBraces)
+    }
+
+    fn duration_expr(&mut self) -> Step {
+        let Some(c) = self.next() else {
+            return self.errorf("unexpected end of input in duration expression".into());
+        };
+        match c {
+            ']' => {
+                self.emit(Kind::RightBracket);
+                self.bracket_open = false;
+                self.got_colon = false;
+                return Step::Next(State::Statements);
+            }
+            ':' => {
+                self.emit(Kind::Colon);
+                if !self.got_duration || self.got_colon {
+                    // Go's errorf overwrites the item just emitted.
+                    self.tokens.pop();
+                }
+                if !self.got_duration {
+                    return self
+                        .errorf("unexpected colon before duration in duration expression".into());
+                }
+                if self.got_colon {
+                    return self.errorf("unexpected repeated colon in duration expression".into());
+                }
+                self.got_colon = true;
+            }
+            '(' => {
+                self.emit(Kind::LeftParen);
+                self.paren_depth += 1;
+            }
+            ')' => {
+                self.emit(Kind::RightParen);
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    // Go's errorf overwrites the item just emitted.
+                    self.tokens.pop();
+                    return self
+                        .errorf(format!("unexpected right parenthesis {}", go_quote_rune(c)));
+                }
+            }
+            ' ' | '\t' | '\n' | '\r' => self.skip_spaces(),
+            '+' => self.emit(Kind::Add),
+            '-' => self.emit(Kind::Sub),
+            '*' => self.emit(Kind::Mul),
+            '/' => self.emit(Kind::Div),
+            '%' => self.emit(Kind::Mod),
+            '^' => self.emit(Kind::Pow),
+            ',' => self.emit(Kind::Comma),
+            's' | 'S' | 'm' | 'M' | 'r' | 'R' => {
+                if !self.duration_keyword() {
+                    return self.errorf(format!(
+                        "unexpected character in duration expression: {}",
+                        go_quote_rune(c)
+                    ));
+                }
+            }
+            c if c.is_ascii_digit() || (c == '.' && is_digit(self.peek())) => {
+                self.backup();
+                self.got_duration = true;
+                return self.number_or_duration();
+            }
+            c => {
+                return self.errorf(format!(
+                    "unexpected character in duration expression: {}",
+                    go_quote_rune(c)
+                ));
+            }
+        }
+        Step::Next(State::DurationExpr)
+    }
+
+    /// Recognises `step`, `range`, `min` and `max` inside brackets; the first letter is consumed.
+    fn duration_keyword(&mut self) -> bool {
+        while is_alpha(self.peek()) {
+            self.next();
+        }
+        let word = self
+            .input
+            .get(self.start..self.pos)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let kind = match word.as_str() {
+            "step" => Kind::Step,
+            "range" => Kind::Range,
+            "min" => Kind::Min,
+            "max" => Kind::Max,
+            _ => return false,
+        };
+        self.emit(kind);
+        true
+    }
+
+    fn escape(&mut self) -> Result<(), String> {
+        let mut ch = self.next();
+        let (mut n, base, max): (u32, u32, u32) = match ch {
+            Some('a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\\') => return Ok(()),
+            Some(c) if c == self.string_open => return Ok(()),
+            Some('0'..='7') => (3, 8, 255),
+            Some('x') => {
+                ch = self.next();
+                (2, 16, 255)
+            }
+            Some('u') => {
+                ch = self.next();
+                (4, 16, 0x10FFFF)
+            }
+            Some('U') => {
+                ch = self.next();
+                (8, 16, 0x10FFFF)
+            }
+            None => return Err("escape sequence not terminated".into()),
+            Some(c) => return Err(format!("unknown escape sequence {}", go_unicode(c))),
+        };
+        let mut x: u32 = 0;
+        while n > 0 {
+            let d = ch.and_then(|c| c.to_digit(16)).unwrap_or(16);
+            if d >= base {
+                return Err(match ch {
+                    None => "escape sequence not terminated".into(),
+                    Some(c) => format!("illegal character {} in escape sequence", go_unicode(c)),
+                });
+            }
+            x = x.wrapping_mul(base).wrapping_add(d);
+            n -= 1;
+            if n > 0 {
+                ch = self.next();
+            }
+        }
+        if x > max || (0xD800..0xE000).contains(&x) {
+            return Err("escape sequence is an invalid Unicode code point".into());
+        }
+        Ok(())
+    }
+
+    fn string(&mut self) -> Step {
+        loop {
+            match self.next() {
+                Some('\\') => {
+                    if let Err(e) = self.escape() {
+                        return self.errorf(e);
+                    }
+                }
+                // Go decodes a literal U+FFFD as utf8.RuneError and rejects it.
+                Some('\u{FFFD}') => return self.errorf("invalid UTF-8 rune".into()),
+                None | Some('\n') => return self.errorf("unterminated quoted string".into()),
+                Some(c) if c == self.string_open => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(Kind::Str);
+        Step::Next(State::Statements)
+    }
+
+    fn raw_string(&mut self) -> Step {
+        loop {
+            match self.next() {
+                Some('\u{FFFD}') => return self.errorf("invalid UTF-8 rune".into()),
+                None => return self.errorf("unterminated raw string".into()),
+                Some(c) if c == self.string_open => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(Kind::Str);
+        Step::Next(State::Statements)
+    }
+
+    fn number_or_duration(&mut self) -> Step {
+        if self.scan_number() {
+            self.emit(Kind::Number);
+            return Step::Next(State::Statements);
+        }
+        if self.accept_remaining_duration() {
+            self.backup();
+            self.emit(Kind::Duration);
+            return Step::Next(State::Statements);
+        }
+        let text = self.input.get(self.start..self.pos).unwrap_or("");
+        self.errorf(format!("bad number or duration syntax: {}", go_quote(text)))
+    }
+
+    fn accept_remaining_duration(&mut self) -> bool {
+        if !self.accept("smhdwy") {
+            return false;
+        }
+        self.accept("s");
+        while self.accept("0123456789") {
+            while self.accept("0123456789") {}
+            if !self.accept("smhdw") {
+                return false;
+            }
+            self.accept("s");
+        }
+        let next = self.next();
+        !is_alnum(next)
+    }
+
+    /// Go's `scanNumber`: the scanned text is not necessarily a valid number; the parser checks.
+    fn scan_number(&mut self) -> bool {
+        let initial = self.pos;
+        let mut digits = "0123456789";
+        if self.accept("0") && self.accept("xX") {
+            self.accept("_");
+            digits = "0123456789abcdefABCDEF";
+        }
+        let hex = digits.len() > 10;
+        self.accept(".");
+        self.accept(digits);
+        let mut dot_consumed = false;
+        let mut exp_consumed = false;
+        while self.is(digits) || self.is("._eE") {
+            if self.is(".") && dot_consumed {
+                self.accept(".");
+                return false;
+            }
+            if self.is("eE") && exp_consumed {
+                self.accept("eE");
+                return false;
+            }
+            if self.accept(".") {
+                dot_consumed = true;
+                if self.accept("_.") {
+                    return false;
+                }
+                if hex {
+                    return false;
+                }
+                continue;
+            }
+            if self.accept("eE") {
+                exp_consumed = true;
+                self.accept("+-");
+                if self.accept("._eE") || self.peek().is_none() {
+                    return false;
+                }
+                continue;
+            }
+            if self.accept("_") {
+                if self.accept("._eE") || self.peek().is_none() {
+                    return false;
+                }
+                continue;
+            }
+            self.accept_run(digits);
+        }
+        if self.pos == initial {
+            return false;
+        }
+        !is_alnum(self.peek())
+    }
+
+    fn keyword_or_identifier(&mut self) -> Step {
+        while matches!(self.peek(), Some(c) if c == ':' || is_alnum(Some(c))) {
+            self.next();
+        }
+        let word = self.input.get(self.start..self.pos).unwrap_or("");
+        let kind = match keyword(word) {
+            Some(k) => k,
+            None if word.contains(':') => Kind::MetricIdentifier,
+            None => Kind::Identifier,
+        };
+        self.emit(kind);
+        Step::Next(State::Statements)
+    }
+}

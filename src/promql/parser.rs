@@ -1,0 +1,1235 @@
+//! The PromQL parser: a precedence-climbing parser that reproduces the grammar, precedences,
+//! error messages and error positions of Prometheus's yacc grammar (`generated_parser.y`).
+//!
+//! Like Prometheus, it keeps going after "semantic" errors (they are collected and the first one
+//! is reported) but stops at the first syntax error.
+
+use super::ast::*;
+use super::functions::{self, FunctionInfo};
+use super::lexer::{Kind, Token, go_quote};
+use super::literals::{go_format_f, parse_duration, parse_number, unquote};
+use super::{Features, ParseError};
+
+/// Maximum nesting of syntax-tree nodes; deeper input is rejected instead of risking the stack.
+pub const MAX_DEPTH: usize = 500;
+
+/// Marker for "a syntax error was recorded, unwind".
+pub struct Stop;
+
+type PResult<T> = Result<T, Stop>;
+
+/// Stand-in for unknown functions so parsing can continue and report later errors in order.
+static UNKNOWN_FUNCTION: FunctionInfo = FunctionInfo {
+    name: "",
+    arg_types: &[],
+    variadic: -1,
+    return_type: ValueType::Vector,
+    experimental: false,
+};
+
+pub struct Parser<'a> {
+    input: &'a str,
+    tokens: Vec<Token>,
+    pos: usize,
+    features: &'a Features,
+    pub errors: Vec<ParseError>,
+    depth: usize,
+    last_end: usize,
+}
+
+const RANGE_CTX: (&str, &str) = (
+    "subquery or range selector",
+    "number, duration, step(), or range()",
+);
+const STEP_CTX: (&str, &str) = (
+    "subquery selector",
+    "number, duration, step(), range(), or \"]\"",
+);
+const OFFSET_CTX: (&str, &str) = ("offset", "number, duration, step(), or range()");
+
+fn binary_op(kind: Kind) -> Option<BinaryOp> {
+    Some(match kind {
+        Kind::Add => BinaryOp::Add,
+        Kind::Sub => BinaryOp::Sub,
+        Kind::Mul => BinaryOp::Mul,
+        Kind::Div => BinaryOp::Div,
+        Kind::Mod => BinaryOp::Mod,
+        Kind::Pow => BinaryOp::Pow,
+        Kind::Atan2 => BinaryOp::Atan2,
+        Kind::Eqlc => BinaryOp::Eql,
+        Kind::Neq => BinaryOp::Neq,
+        Kind::Lss => BinaryOp::Lss,
+        Kind::Lte => BinaryOp::Lte,
+        Kind::Gtr => BinaryOp::Gtr,
+        Kind::Gte => BinaryOp::Gte,
+        Kind::Land => BinaryOp::And,
+        Kind::Lor => BinaryOp::Or,
+        Kind::Lunless => BinaryOp::Unless,
+        _ => return None,
+    })
+}
+
+fn aggregate_op(kind: Kind) -> Option<AggregateOp> {
+    Some(match kind {
+        Kind::Sum => AggregateOp::Sum,
+        Kind::Avg => AggregateOp::Avg,
+        Kind::Count => AggregateOp::Count,
+        Kind::Min => AggregateOp::Min,
+        Kind::Max => AggregateOp::Max,
+        Kind::Group => AggregateOp::Group,
+        Kind::Stddev => AggregateOp::Stddev,
+        Kind::Stdvar => AggregateOp::Stdvar,
+        Kind::Topk => AggregateOp::Topk,
+        Kind::Bottomk => AggregateOp::Bottomk,
+        Kind::CountValues => AggregateOp::CountValues,
+        Kind::Quantile => AggregateOp::Quantile,
+        Kind::Limitk => AggregateOp::Limitk,
+        Kind::LimitRatio => AggregateOp::LimitRatio,
+        _ => return None,
+    })
+}
+
+/// Tokens that may be used as a metric name (`metric_identifier` in the grammar).
+fn is_metric_identifier(kind: Kind) -> bool {
+    use Kind::*;
+    kind.is_aggregator()
+        || matches!(
+            kind,
+            By | Identifier
+                | Land
+                | Lor
+                | Lunless
+                | MetricIdentifier
+                | Offset
+                | Without
+                | Start
+                | End
+                | Step
+                | Range
+                | Anchored
+                | Smoothed
+        )
+}
+
+/// Tokens that may be used as a label name in grouping clauses (`maybe_label`).
+fn is_maybe_label(kind: Kind) -> bool {
+    use Kind::*;
+    kind.is_aggregator()
+        || matches!(
+            kind,
+            Bool | By
+                | GroupLeft
+                | GroupRight
+                | Identifier
+                | Ignoring
+                | Land
+                | Lor
+                | Lunless
+                | MetricIdentifier
+                | Offset
+                | On
+                | Start
+                | End
+                | Atan2
+                | Step
+                | Range
+                | Anchored
+                | Smoothed
+        )
+}
+
+fn duration_op(kind: Kind) -> Option<(DurationOp, u8)> {
+    Some(match kind {
+        Kind::Add => (DurationOp::Add, 4),
+        Kind::Sub => (DurationOp::Sub, 4),
+        Kind::Mul => (DurationOp::Mul, 5),
+        Kind::Div => (DurationOp::Div, 5),
+        Kind::Mod => (DurationOp::Mod, 5),
+        Kind::Pow => (DurationOp::Pow, 6),
+        _ => return None,
+    })
+}
+
+fn placeholder(span: Span) -> Expr {
+    Expr::Number(NumberLiteral { value: 0.0, span })
+}
+
+/// Seconds to milliseconds the way Prometheus does it (round to nanoseconds, then truncate).
+fn seconds_to_millis(seconds: f64) -> i64 {
+    let ns = (seconds * 1e9).round();
+    if ns.is_finite() && ns.abs() < 9.2e18 {
+        (ns as i64) / 1_000_000
+    } else {
+        0
+    }
+}
+
+/// Largest duration in seconds that fits Go's `time.Duration`.
+const MAX_DURATION_SECONDS: f64 = 9_223_372_036.854_775;
+
+impl<'a> Parser<'a> {
+    pub fn new(input: &'a str, tokens: Vec<Token>, features: &'a Features) -> Self {
+        Parser {
+            input,
+            tokens,
+            pos: 0,
+            features,
+            errors: Vec::new(),
+            depth: 0,
+            last_end: 0,
+        }
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<&Token> {
+        self.tokens
+            .get(self.pos + offset)
+            .or_else(|| self.tokens.last())
+    }
+
+    fn kind(&self) -> Kind {
+        self.peek_at(0).map_or(Kind::Eof, |t| t.kind)
+    }
+
+    fn kind_at(&self, offset: usize) -> Kind {
+        self.peek_at(offset).map_or(Kind::Eof, |t| t.kind)
+    }
+
+    fn current(&self) -> Token {
+        self.peek_at(0).cloned().unwrap_or(Token {
+            kind: Kind::Eof,
+            span: Span::new(self.input.len(), self.input.len()),
+            message: String::new(),
+        })
+    }
+
+    fn advance(&mut self) -> Token {
+        let t = self.current();
+        if self.pos < self.tokens.len().saturating_sub(1) {
+            self.pos += 1;
+        }
+        if !matches!(t.kind, Kind::Eof | Kind::Error) {
+            self.last_end = t.span.end;
+        }
+        t
+    }
+
+    fn text(&self, t: &Token) -> &'a str {
+        t.text(self.input)
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(ParseError {
+            span,
+            message: message.into(),
+        });
+    }
+
+    /// Records "unexpected <token>[ in context][, expected ...]" (or the pending lexer error).
+    fn unexpected(&mut self, context: &str, expected: &str) -> Stop {
+        let t = self.current();
+        if t.kind == Kind::Error {
+            self.error(t.span, t.message.clone());
+            return Stop;
+        }
+        let mut msg = format!("unexpected {}", t.desc(self.input));
+        if !context.is_empty() {
+            msg.push_str(" in ");
+            msg.push_str(context);
+        }
+        if !expected.is_empty() {
+            msg.push_str(", expected ");
+            msg.push_str(expected);
+        }
+        self.error(t.span, msg);
+        Stop
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.current().span;
+            self.error(
+                span,
+                format!("expression nesting exceeds the maximum depth of {MAX_DEPTH}"),
+            );
+            return Err(Stop);
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self, n: usize) {
+        self.depth = self.depth.saturating_sub(n);
+    }
+
+    /// Parses the whole input as one expression.
+    pub fn parse_top(&mut self) -> PResult<Expr> {
+        if self.kind() == Kind::Eof {
+            self.error(Span::new(0, 0), "no expression found in input");
+            return Err(Stop);
+        }
+        let e = self.parse_expr(0)?;
+        if self.kind() != Kind::Eof {
+            return Err(self.unexpected("", ""));
+        }
+        Ok(e)
+    }
+
+    fn parse_expr(&mut self, min_prec: u8) -> PResult<Expr> {
+        self.enter()?;
+        let mut nested = 1;
+        let result = self.parse_expr_inner(min_prec, &mut nested);
+        self.leave(nested);
+        result
+    }
+
+    fn parse_expr_inner(&mut self, min_prec: u8, nested: &mut usize) -> PResult<Expr> {
+        let mut lhs = self.parse_unary()?;
+        while let Some(op) = binary_op(self.kind()) {
+            let prec = op.precedence();
+            if prec < min_prec {
+                break;
+            }
+            let op_tok = self.advance();
+            let (return_bool, matching) = self.parse_bin_modifiers(op)?;
+            let next_min = if op == BinaryOp::Pow { prec } else { prec + 1 };
+            let rhs = self.parse_expr(next_min)?;
+            let span = lhs.span().to(rhs.span());
+            let has_fill = matching.fill.lhs.is_some() || matching.fill.rhs.is_some();
+            if has_fill && !self.features.binop_fill_modifiers {
+                self.error(
+                    span,
+                    "binop fill modifiers are experimental and not enabled",
+                );
+            }
+            lhs = Expr::Binary(BinaryExpr {
+                op,
+                op_span: op_tok.span,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+                return_bool,
+                matching: Some(matching),
+                span,
+            });
+            self.enter()?;
+            *nested += 1;
+        }
+        Ok(lhs)
+    }
+
+    fn parse_bin_modifiers(&mut self, op: BinaryOp) -> PResult<(bool, VectorMatching)> {
+        let mut return_bool = false;
+        if self.kind() == Kind::Bool {
+            self.advance();
+            return_bool = true;
+        }
+        let mut m = VectorMatching {
+            card: if op.is_set() {
+                Cardinality::ManyToMany
+            } else {
+                Cardinality::OneToOne
+            },
+            on: false,
+            labels: Vec::new(),
+            include: Vec::new(),
+            fill: FillValues::default(),
+        };
+        if matches!(self.kind(), Kind::On | Kind::Ignoring) {
+            m.on = self.advance().kind == Kind::On;
+            m.labels = self.parse_grouping_labels()?.0;
+            if matches!(self.kind(), Kind::GroupLeft | Kind::GroupRight) {
+                m.card = if self.advance().kind == Kind::GroupLeft {
+                    Cardinality::ManyToOne
+                } else {
+                    Cardinality::OneToMany
+                };
+                if self.kind() == Kind::LeftParen {
+                    m.include = self.parse_grouping_labels()?.0;
+                }
+            }
+        }
+        // fill(v), fill_left(v), fill_right(v): recognised by name in modifier position.
+        while self.kind() == Kind::Identifier && self.kind_at(1) == Kind::LeftParen {
+            let which = self.text(&self.current());
+            if !matches!(which, "fill" | "fill_left" | "fill_right") {
+                break;
+            }
+            self.advance();
+            self.advance();
+            let value = self.parse_signed_number("fill modifier", "number")?;
+            if self.kind() != Kind::RightParen {
+                return Err(self.unexpected("fill modifier", "\")\""));
+            }
+            self.advance();
+            match which {
+                "fill_left" => m.fill.lhs = Some(value),
+                "fill_right" => m.fill.rhs = Some(value),
+                _ => {
+                    m.fill.lhs = Some(value);
+                    m.fill.rhs = Some(value);
+                }
+            }
+        }
+        Ok((return_bool, m))
+    }
+
+    /// `signed_or_unsigned_number` in the grammar (durations count as seconds).
+    fn parse_signed_number(&mut self, ctx: &str, expected: &str) -> PResult<f64> {
+        let mut sign = 1.0;
+        if matches!(self.kind(), Kind::Add | Kind::Sub) && self.advance().kind == Kind::Sub {
+            sign = -1.0;
+        }
+        match self.kind() {
+            Kind::Number | Kind::Duration => {
+                let t = self.advance();
+                Ok(sign * self.number_value(&t))
+            }
+            _ => Err(self.unexpected(ctx, expected)),
+        }
+    }
+
+    /// The value of a NUMBER or DURATION token, recording a parse error if it is malformed.
+    fn number_value(&mut self, t: &Token) -> f64 {
+        let text = self.text(t);
+        let parsed = if t.kind == Kind::Duration {
+            parse_duration(text).map(|ms| ms as f64 / 1000.0)
+        } else {
+            parse_number(text)
+        };
+        match parsed {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(t.span, e);
+                0.0
+            }
+        }
+    }
+
+    /// `( label, ... )` after by/without/on/ignoring/group_left/group_right.
+    fn parse_grouping_labels(&mut self) -> PResult<(Vec<String>, Span)> {
+        if self.kind() != Kind::LeftParen {
+            return Err(self.unexpected("grouping opts", "\"(\""));
+        }
+        let open = self.advance();
+        let mut labels = Vec::new();
+        if self.kind() == Kind::RightParen {
+            let close = self.advance();
+            return Ok((labels, open.span.to(close.span)));
+        }
+        loop {
+            let t = self.current();
+            if is_maybe_label(t.kind) {
+                self.advance();
+                labels.push(self.text(&t).to_string());
+            } else if t.kind == Kind::Str {
+                self.advance();
+                let v = self.unquote_token(&t);
+                if v.is_empty() {
+                    self.error(
+                        t.span,
+                        format!("invalid label name for grouping: {}", go_quote(&v)),
+                    );
+                }
+                labels.push(v);
+            } else {
+                return Err(self.unexpected("grouping opts", "label"));
+            }
+            match self.kind() {
+                Kind::Comma => {
+                    self.advance();
+                    if self.kind() == Kind::RightParen {
+                        let close = self.advance();
+                        return Ok((labels, open.span.to(close.span)));
+                    }
+                }
+                Kind::RightParen => {
+                    let close = self.advance();
+                    return Ok((labels, open.span.to(close.span)));
+                }
+                _ => return Err(self.unexpected("grouping opts", "\",\" or \")\"")),
+            }
+        }
+    }
+
+    fn unquote_token(&mut self, t: &Token) -> String {
+        let text = self.text(t);
+        match unquote(text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(
+                    t.span,
+                    format!("error unquoting string {}: {e}", go_quote(text)),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn parse_unary(&mut self) -> PResult<Expr> {
+        if !matches!(self.kind(), Kind::Add | Kind::Sub) {
+            return self.parse_postfix();
+        }
+        let op_tok = self.advance();
+        // The operand binds like `*`: only `^` (and postfix modifiers) bind tighter.
+        let operand = self.parse_expr(BinaryOp::Pow.precedence())?;
+        let neg = op_tok.kind == Kind::Sub;
+        let span = op_tok.span.to(operand.span());
+        Ok(match operand {
+            Expr::Number(mut n) => {
+                if neg {
+                    n.value = -n.value;
+                }
+                n.span.start = op_tok.span.start;
+                Expr::Number(n)
+            }
+            other => Expr::Unary(UnaryExpr {
+                op: if neg { UnaryOp::Neg } else { UnaryOp::Pos },
+                expr: Box::new(other),
+                span,
+            }),
+        })
+    }
+
+    fn parse_postfix(&mut self) -> PResult<Expr> {
+        let mut e = self.parse_primary()?;
+        let mut nested = 0;
+        let result = loop {
+            let step = match self.kind() {
+                Kind::LeftBracket => self.parse_range_or_subquery(e),
+                Kind::Offset => self.parse_offset(e),
+                Kind::At => self.parse_at(e),
+                Kind::Anchored | Kind::Smoothed => Ok(self.parse_range_modifier(e)),
+                _ => break Ok(e),
+            };
+            e = match step {
+                Ok(e) => e,
+                Err(s) => break Err(s),
+            };
+            if let Err(s) = self.enter() {
+                break Err(s);
+            }
+            nested += 1;
+        };
+        self.leave(nested);
+        result
+    }
+
+    fn parse_primary(&mut self) -> PResult<Expr> {
+        let t = self.current();
+        match t.kind {
+            Kind::Number | Kind::Duration => {
+                self.advance();
+                let value = self.number_value(&t);
+                Ok(Expr::Number(NumberLiteral {
+                    value,
+                    span: t.span,
+                }))
+            }
+            Kind::Str => {
+                self.advance();
+                let value = self.unquote_token(&t);
+                Ok(Expr::String(StringLiteral {
+                    value,
+                    span: t.span,
+                }))
+            }
+            Kind::LeftParen => {
+                self.advance();
+                let inner = self.parse_expr(0)?;
+                if self.kind() != Kind::RightParen {
+                    return Err(self.unexpected("", ""));
+                }
+                let close = self.advance();
+                Ok(Expr::Paren(ParenExpr {
+                    expr: Box::new(inner),
+                    span: t.span.to(close.span),
+                }))
+            }
+            Kind::LeftBrace => self.parse_vector_selector(None),
+            Kind::Identifier if self.kind_at(1) == Kind::LeftParen => self.parse_call(),
+            Kind::Step | Kind::Range if self.kind_at(1) == Kind::LeftParen => self.parse_call(),
+            k if k.is_aggregator()
+                && matches!(self.kind_at(1), Kind::LeftParen | Kind::By | Kind::Without) =>
+            {
+                self.parse_aggregate()
+            }
+            k if is_metric_identifier(k) => {
+                self.advance();
+                self.parse_vector_selector(Some(t))
+            }
+            _ => Err(self.unexpected("", "")),
+        }
+    }
+
+    fn parse_call(&mut self) -> PResult<Expr> {
+        let name_tok = self.advance();
+        let name = self.text(&name_tok);
+        let func = match functions::function(name) {
+            Some(f) => {
+                if f.experimental && !self.features.experimental_functions {
+                    self.error(
+                        name_tok.span,
+                        format!("function {} is not enabled", go_quote(name)),
+                    );
+                }
+                f
+            }
+            None => {
+                self.error(
+                    name_tok.span,
+                    format!("unknown function with name {}", go_quote(name)),
+                );
+                &UNKNOWN_FUNCTION
+            }
+        };
+        let args = self.parse_call_body()?;
+        Ok(Expr::Call(Call {
+            func,
+            name_span: name_tok.span,
+            args,
+            span: Span::new(name_tok.span.start, self.last_end),
+        }))
+    }
+
+    /// `( expr, ... )` of function calls and aggregations.
+    fn parse_call_body(&mut self) -> PResult<Vec<Expr>> {
+        if self.kind() != Kind::LeftParen {
+            return Err(self.unexpected("", ""));
+        }
+        self.advance();
+        let mut args = Vec::new();
+        if self.kind() == Kind::RightParen {
+            self.advance();
+            return Ok(args);
+        }
+        loop {
+            args.push(self.parse_expr(0)?);
+            match self.kind() {
+                Kind::Comma => {
+                    let comma = self.advance();
+                    if self.kind() == Kind::RightParen {
+                        self.error(
+                            comma.span,
+                            "trailing commas not allowed in function call args",
+                        );
+                        self.advance();
+                        return Ok(args);
+                    }
+                }
+                Kind::RightParen => {
+                    self.advance();
+                    return Ok(args);
+                }
+                _ => return Err(self.unexpected("", "")),
+            }
+        }
+    }
+
+    fn parse_grouping(&mut self) -> PResult<Grouping> {
+        let kw = self.advance();
+        let (labels, span) = self.parse_grouping_labels()?;
+        Ok(Grouping {
+            without: kw.kind == Kind::Without,
+            labels,
+            span: kw.span.to(span),
+        })
+    }
+
+    fn parse_aggregate(&mut self) -> PResult<Expr> {
+        let op_tok = self.advance();
+        let Some(op) = aggregate_op(op_tok.kind) else {
+            return Err(self.unexpected("", ""));
+        };
+        let mut grouping = None;
+        if matches!(self.kind(), Kind::By | Kind::Without) {
+            grouping = Some(self.parse_grouping()?);
+        }
+        let args = self.parse_call_body()?;
+        if grouping.is_none() && matches!(self.kind(), Kind::By | Kind::Without) {
+            grouping = Some(self.parse_grouping()?);
+        }
+        let span = Span::new(op_tok.span.start, self.last_end);
+        if args.is_empty() {
+            self.error(span, "no arguments for aggregate expression provided");
+            return Ok(placeholder(span));
+        }
+        let mut desired = 1;
+        if op.takes_param() {
+            if op.experimental() && !self.features.experimental_functions {
+                self.error(
+                    span,
+                    format!(
+                        "{}() is experimental and must be enabled with --enable-feature=promql-experimental-functions",
+                        op.as_str()
+                    ),
+                );
+                return Ok(placeholder(span));
+            }
+            desired = 2;
+        }
+        if args.len() != desired {
+            self.error(
+                span,
+                format!(
+                    "wrong number of arguments for aggregate expression provided, expected {desired}, got {}",
+                    args.len()
+                ),
+            );
+            return Ok(placeholder(span));
+        }
+        let mut it = args.into_iter();
+        let (param, expr) = match (desired, it.next(), it.next()) {
+            (2, Some(p), Some(e)) => (Some(Box::new(p)), e),
+            (_, Some(e), None) => (None, e),
+            _ => return Ok(placeholder(span)),
+        };
+        Ok(Expr::Aggregate(AggregateExpr {
+            op,
+            op_span: op_tok.span,
+            expr: Box::new(expr),
+            param,
+            grouping,
+            span,
+        }))
+    }
+
+    fn parse_vector_selector(&mut self, name: Option<Token>) -> PResult<Expr> {
+        let mut matchers = Vec::new();
+        let start = name
+            .as_ref()
+            .map_or(self.current().span.start, |t| t.span.start);
+        if self.kind() == Kind::LeftBrace {
+            self.advance();
+            self.parse_matchers(&mut matchers)?;
+        }
+        let span = Span::new(start, self.last_end);
+        Ok(Expr::Vector(VectorSelector {
+            name: name.as_ref().map(|t| self.text(t).to_string()),
+            name_span: name.as_ref().map(|t| t.span),
+            matchers,
+            offset: None,
+            at: None,
+            modifier: None,
+            span,
+        }))
+    }
+
+    fn parse_match_op(&mut self) -> Option<MatchOp> {
+        let op = match self.kind() {
+            Kind::Eql => MatchOp::Equal,
+            Kind::Neq => MatchOp::NotEqual,
+            Kind::EqlRegex => MatchOp::Regex,
+            Kind::NeqRegex => MatchOp::NotRegex,
+            _ => return None,
+        };
+        self.advance();
+        Some(op)
+    }
+
+    fn parse_matchers(&mut self, out: &mut Vec<Matcher>) -> PResult<()> {
+        if self.kind() == Kind::RightBrace {
+            self.advance();
+            return Ok(());
+        }
+        loop {
+            let t = self.current();
+            match t.kind {
+                Kind::Identifier => {
+                    self.advance();
+                    let Some(op) = self.parse_match_op() else {
+                        return Err(self.unexpected("label matching", "label matching operator"));
+                    };
+                    let value = self.parse_matcher_value()?;
+                    out.push(Matcher {
+                        name: self.text(&t).to_string(),
+                        op,
+                        value,
+                        span: Span::new(t.span.start, self.last_end),
+                    });
+                }
+                Kind::Str => {
+                    self.advance();
+                    let name = self.unquote_token(&t);
+                    if let Some(op) = self.parse_match_op() {
+                        let value = self.parse_matcher_value()?;
+                        out.push(Matcher {
+                            name,
+                            op,
+                            value,
+                            span: Span::new(t.span.start, self.last_end),
+                        });
+                    } else {
+                        out.push(Matcher {
+                            name: "__name__".into(),
+                            op: MatchOp::Equal,
+                            value: name,
+                            span: t.span,
+                        });
+                    }
+                }
+                _ => return Err(self.unexpected("label matching", "identifier or \"}\"")),
+            }
+            match self.kind() {
+                Kind::Comma => {
+                    self.advance();
+                    if self.kind() == Kind::RightBrace {
+                        self.advance();
+                        return Ok(());
+                    }
+                }
+                Kind::RightBrace => {
+                    self.advance();
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("label matching", "\",\" or \"}\"")),
+            }
+        }
+    }
+
+    fn parse_matcher_value(&mut self) -> PResult<String> {
+        if self.kind() != Kind::Str {
+            return Err(self.unexpected("label matching", "string"));
+        }
+        let t = self.advance();
+        Ok(self.unquote_token(&t))
+    }
+
+    fn parse_range_or_subquery(&mut self, e: Expr) -> PResult<Expr> {
+        let lb = self.advance();
+        let range = self.parse_duration_expr(0, RANGE_CTX)?;
+        let range = self.positive(range);
+        match self.kind() {
+            Kind::RightBracket => {
+                let rb = self.advance();
+                Ok(self.build_matrix(e, range, lb.span.to(rb.span)))
+            }
+            Kind::Colon => {
+                self.advance();
+                let step = if self.kind() == Kind::RightBracket {
+                    None
+                } else {
+                    let s = self.parse_duration_expr(0, STEP_CTX)?;
+                    Some(self.positive(s))
+                };
+                if self.kind() != Kind::RightBracket {
+                    return Err(self.unexpected("subquery selector", "\"]\""));
+                }
+                let rb = self.advance();
+                let span = Span::new(e.span().start, rb.span.end);
+                Ok(Expr::Subquery(SubqueryExpr {
+                    expr: Box::new(e),
+                    range,
+                    step,
+                    offset: None,
+                    at: None,
+                    span,
+                }))
+            }
+            _ => Err(self.unexpected("subquery or range", "\":\" or \"]\"")),
+        }
+    }
+
+    /// `positive_duration_expr`: literal durations must be > 0.
+    fn positive(&mut self, d: DurationExpr) -> DurationExpr {
+        if let DurationExpr::Literal(l) = &d
+            && (l.seconds <= 0.0 || l.seconds.is_nan())
+        {
+            self.error(l.span, "duration must be greater than 0");
+        }
+        d
+    }
+
+    fn build_matrix(&mut self, e: Expr, range: DurationExpr, range_span: Span) -> Expr {
+        let msg = match &e {
+            Expr::Vector(vs) => {
+                if vs.offset.as_ref().is_some_and(
+                    |o| matches!(&o.duration, DurationExpr::Literal(l) if l.seconds != 0.0),
+                ) {
+                    Some("no offset modifiers allowed before range")
+                } else if vs
+                    .at
+                    .as_ref()
+                    .is_some_and(|a| matches!(a.value, AtValue::Timestamp(_)))
+                {
+                    Some("no @ modifiers allowed before range")
+                } else {
+                    None
+                }
+            }
+            _ => Some("ranges only allowed for vector selectors"),
+        };
+        if let Some(m) = msg {
+            self.error(range_span, m);
+        }
+        match e {
+            Expr::Vector(mut vector) => {
+                let modifier = vector.modifier.take();
+                let span = Span::new(vector.span.start, range_span.end);
+                Expr::Matrix(MatrixSelector {
+                    vector,
+                    range,
+                    range_span,
+                    modifier,
+                    span,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// A duration expression inside brackets or parentheses (`duration_expr`).
+    fn parse_duration_expr(&mut self, min_prec: u8, ctx: (&str, &str)) -> PResult<DurationExpr> {
+        self.enter()?;
+        let mut nested = 1;
+        let result = self.parse_duration_expr_inner(min_prec, ctx, &mut nested);
+        self.leave(nested);
+        result
+    }
+
+    fn parse_duration_expr_inner(
+        &mut self,
+        min_prec: u8,
+        ctx: (&str, &str),
+        nested: &mut usize,
+    ) -> PResult<DurationExpr> {
+        let mut lhs = self.parse_duration_unary(ctx)?;
+        while let Some((op, prec)) = duration_op(self.kind()) {
+            if prec < min_prec {
+                break;
+            }
+            let op_tok = self.advance();
+            let rhs = self.parse_duration_expr(
+                if op == DurationOp::Pow {
+                    prec
+                } else {
+                    prec + 1
+                },
+                ctx,
+            )?;
+            self.require_duration_expr(lhs.span());
+            let zero_divisor = matches!(&rhs, DurationExpr::Literal(l) if l.seconds == 0.0);
+            lhs = if zero_divisor && matches!(op, DurationOp::Div | DurationOp::Mod) {
+                let msg = if op == DurationOp::Div {
+                    "division by zero"
+                } else {
+                    "modulo by zero"
+                };
+                self.error(op_tok.span, msg);
+                zero_literal()
+            } else {
+                let span = lhs.span().to(rhs.span());
+                DurationExpr::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                    span,
+                }
+            };
+            self.enter()?;
+            *nested += 1;
+        }
+        Ok(lhs)
+    }
+
+    fn require_duration_expr(&mut self, span: Span) {
+        if !self.features.duration_expr {
+            self.error(span, "experimental duration expression is not enabled");
+        }
+    }
+
+    fn parse_duration_unary(&mut self, ctx: (&str, &str)) -> PResult<DurationExpr> {
+        if !matches!(self.kind(), Kind::Add | Kind::Sub) {
+            return self.parse_duration_primary(ctx);
+        }
+        let op_tok = self.advance();
+        let operand = self.parse_duration_expr(6, ctx)?;
+        Ok(self.apply_sign(op_tok, operand))
+    }
+
+    fn apply_sign(&mut self, op_tok: Token, operand: DurationExpr) -> DurationExpr {
+        let neg = op_tok.kind == Kind::Sub;
+        match operand {
+            DurationExpr::Literal(mut l) => {
+                if neg {
+                    l.seconds = -l.seconds;
+                    l.millis = -l.millis;
+                }
+                if l.seconds.abs() > MAX_DURATION_SECONDS {
+                    self.error(op_tok.span, "duration out of range");
+                    return zero_literal();
+                }
+                l.span.start = op_tok.span.start;
+                DurationExpr::Literal(l)
+            }
+            other if neg => {
+                let span = op_tok.span.to(other.span());
+                DurationExpr::Neg {
+                    expr: Box::new(other),
+                    span,
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn duration_literal(&mut self, t: &Token) -> DurationExpr {
+        let seconds = self.number_value(t);
+        if seconds.abs() > MAX_DURATION_SECONDS {
+            self.error(t.span, "duration out of range");
+            return zero_literal();
+        }
+        DurationExpr::Literal(DurationLiteral {
+            seconds,
+            millis: seconds_to_millis(seconds),
+            has_unit: t.kind == Kind::Duration,
+            span: t.span,
+        })
+    }
+
+    fn parse_duration_primary(&mut self, ctx: (&str, &str)) -> PResult<DurationExpr> {
+        let t = self.current();
+        match t.kind {
+            Kind::Number | Kind::Duration => {
+                self.advance();
+                Ok(self.duration_literal(&t))
+            }
+            Kind::Step | Kind::Range => {
+                self.advance();
+                if self.kind() != Kind::LeftParen {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                self.advance();
+                if self.kind() != Kind::RightParen {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                let close = self.advance();
+                let span = t.span.to(close.span);
+                Ok(if t.kind == Kind::Step {
+                    DurationExpr::Step(span)
+                } else {
+                    DurationExpr::Range(span)
+                })
+            }
+            Kind::Min | Kind::Max => {
+                self.advance();
+                if self.kind() != Kind::LeftParen {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                self.advance();
+                let lhs = self.parse_duration_expr(0, ctx)?;
+                if self.kind() != Kind::Comma {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                self.advance();
+                let rhs = self.parse_duration_expr(0, ctx)?;
+                if self.kind() != Kind::RightParen {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                let close = self.advance();
+                Ok(DurationExpr::MinMax {
+                    max: t.kind == Kind::Max,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                    span: t.span.to(close.span),
+                })
+            }
+            Kind::LeftParen => {
+                self.advance();
+                let inner = self.parse_duration_expr(0, ctx)?;
+                if self.kind() != Kind::RightParen {
+                    return Err(self.unexpected(ctx.0, ctx.1));
+                }
+                let close = self.advance();
+                self.require_duration_expr(inner.span());
+                Ok(match inner {
+                    DurationExpr::Literal(l) => DurationExpr::Literal(l),
+                    other => DurationExpr::Paren {
+                        expr: Box::new(other),
+                        span: t.span.to(close.span),
+                    },
+                })
+            }
+            _ => Err(self.unexpected(ctx.0, ctx.1)),
+        }
+    }
+
+    /// `offset_duration_expr`: a (signed) literal, step(), range(), min/max(...) or a
+    /// parenthesised duration expression; binary operators after it belong to the outer query.
+    fn parse_offset_duration(&mut self) -> PResult<DurationExpr> {
+        let starts_operand = |k: Kind| {
+            matches!(
+                k,
+                Kind::Number
+                    | Kind::Duration
+                    | Kind::Step
+                    | Kind::Range
+                    | Kind::Min
+                    | Kind::Max
+                    | Kind::LeftParen
+            )
+        };
+        if matches!(self.kind(), Kind::Add | Kind::Sub) && starts_operand(self.kind_at(1)) {
+            let sign = self.advance();
+            let operand = self.parse_duration_primary(OFFSET_CTX)?;
+            return Ok(self.apply_sign(sign, operand));
+        }
+        if !starts_operand(self.kind()) {
+            return Err(self.unexpected(OFFSET_CTX.0, OFFSET_CTX.1));
+        }
+        self.parse_duration_primary(OFFSET_CTX)
+    }
+
+    fn parse_offset(&mut self, mut e: Expr) -> PResult<Expr> {
+        let kw = self.advance();
+        let duration = self.parse_offset_duration()?;
+        let offset = Offset {
+            span: Span::new(kw.span.start, self.last_end),
+            duration,
+        };
+        let end = self.last_end;
+        let slot = match &mut e {
+            Expr::Vector(vs) => Some(&mut vs.offset),
+            Expr::Matrix(ms) => Some(&mut ms.vector.offset),
+            Expr::Subquery(sq) => Some(&mut sq.offset),
+            _ => None,
+        };
+        match slot {
+            None => {
+                let span = e.span();
+                self.error(
+                    span,
+                    "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+                );
+                return Ok(e);
+            }
+            Some(slot) => {
+                let already = slot.as_ref().is_some_and(
+                    |o| !matches!(&o.duration, DurationExpr::Literal(l) if l.seconds == 0.0),
+                );
+                if already {
+                    let span = e.span();
+                    self.error(span, "offset may not be set multiple times");
+                } else {
+                    *slot = Some(offset);
+                }
+            }
+        }
+        e.span_mut().end = end;
+        Ok(e)
+    }
+
+    fn parse_at(&mut self, mut e: Expr) -> PResult<Expr> {
+        let at_tok = self.advance();
+        let value = match self.kind() {
+            Kind::Start | Kind::End => {
+                let which = self.advance();
+                if self.kind() != Kind::LeftParen {
+                    return Err(self.unexpected("@", "timestamp"));
+                }
+                self.advance();
+                if self.kind() != Kind::RightParen {
+                    return Err(self.unexpected("@", "timestamp"));
+                }
+                self.advance();
+                if which.kind == Kind::Start {
+                    AtValue::Start
+                } else {
+                    AtValue::End
+                }
+            }
+            _ => {
+                let ts = self.parse_signed_number("@", "timestamp")?;
+                if !ts.is_finite() || ts >= i64::MAX as f64 || ts <= i64::MIN as f64 {
+                    let span = e.span();
+                    self.error(
+                        span,
+                        format!(
+                            "timestamp out of bounds for @ modifier: {}",
+                            go_format_f(ts)
+                        ),
+                    );
+                    AtValue::Timestamp(0)
+                } else {
+                    AtValue::Timestamp((ts * 1000.0).round() as i64)
+                }
+            }
+        };
+        let at = At {
+            value,
+            span: Span::new(at_tok.span.start, self.last_end),
+        };
+        let end = self.last_end;
+        let slot = match &mut e {
+            Expr::Vector(vs) => Some(&mut vs.at),
+            Expr::Matrix(ms) => Some(&mut ms.vector.at),
+            Expr::Subquery(sq) => Some(&mut sq.at),
+            _ => None,
+        };
+        match slot {
+            None => {
+                let span = e.span();
+                self.error(
+                    span,
+                    "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+                );
+                return Ok(e);
+            }
+            Some(slot) if slot.is_some() => {
+                let span = e.span();
+                self.error(span, "@ <timestamp> may not be set multiple times");
+                return Ok(e);
+            }
+            Some(slot) => *slot = Some(at),
+        }
+        e.span_mut().end = end;
+        Ok(e)
+    }
+
+    fn parse_range_modifier(&mut self, mut e: Expr) -> Expr {
+        let t = self.advance();
+        let (m, name) = if t.kind == Kind::Anchored {
+            (RangeModifier::Anchored, "anchored")
+        } else {
+            (RangeModifier::Smoothed, "smoothed")
+        };
+        let span = e.span();
+        if !self.features.extended_range_selectors {
+            self.error(
+                span,
+                format!("{name} modifier is experimental and not enabled"),
+            );
+            return e;
+        }
+        let slot = match &mut e {
+            Expr::Vector(vs) => &mut vs.modifier,
+            Expr::Matrix(ms) => &mut ms.modifier,
+            Expr::Subquery(_) => {
+                self.error(
+                    span,
+                    format!("{name} modifier is not supported for subqueries"),
+                );
+                return e;
+            }
+            _ => {
+                self.error(span, format!("{name} modifier not implemented"));
+                return e;
+            }
+        };
+        if slot.is_some_and(|old| old != m) {
+            self.error(
+                span,
+                "anchored and smoothed modifiers cannot be used together",
+            );
+        }
+        *slot = Some(m);
+        e
+    }
+}
+
+fn zero_literal() -> DurationExpr {
+    DurationExpr::Literal(DurationLiteral {
+        seconds: 0.0,
+        millis: 0,
+        has_unit: false,
+        span: Span::new(0, 0),
+    })
+}
