@@ -95,6 +95,7 @@ codes! {
     HistogramQuantile => ("promql/histogram-quantile", Warning, "`histogram_quantile` over something that is not a rate of `_bucket` series keeping `le`."),
     MissingFor => ("alerts/missing-for", Warning, "An alert has no `for`, so one bad scrape pages someone."),
     Comparison => ("alerts/comparison", Warning, "An alert's expression has no comparison, so it fires whenever the series exists."),
+    TemplateQuery => ("alerts/template-query", Warning, "PromQL in a template's `query` call does not parse, so the notification fails when the alert fires."),
     ValueInLabels => ("alerts/value-in-labels", Warning, "An alert label uses `$value`, so every new value is a new alert."),
     RequiredLabel => ("rule/required-label", Warning, "An alert lacks a label the configuration requires (default: `severity`)."),
     RequiredAnnotation => ("rule/required-annotation", Warning, "An alert lacks an annotation the configuration requires (default: `summary`)."),

@@ -321,9 +321,32 @@ const REGEX_META: &[char] = &[
     '.', '+', '*', '?', '(', ')', '[', ']', '{', '}', '|', '\\', '^', '$',
 ];
 
+/// Compiled regexes are bounded like the rest of ccmon's input handling.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
 fn regex_matchers(ecx: &ExprContext<'_>, matchers: &[Matcher], out: &mut Vec<Diagnostic>) {
     for m in matchers {
         if !matches!(m.op, MatchOp::Regex | MatchOp::NotRegex) {
+            continue;
+        }
+        // Prometheus compiles every matcher's regex (RE2, fully anchored) when it parses
+        // the query, so one that does not compile makes the rule file invalid.
+        if let Err(err) = regex::RegexBuilder::new(&format!("^(?:{})$", m.value))
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
+            let reason = err.to_string();
+            let reason = reason.lines().last().unwrap_or("invalid").trim();
+            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+            ecx.push(
+                out,
+                Code::PromqlSyntax,
+                m.span,
+                format!(
+                    "could not parse expression: invalid regular expression in `{}` matcher: {reason}",
+                    m.name
+                ),
+            );
             continue;
         }
         let (op, plain) = if m.op == MatchOp::Regex {

@@ -5,6 +5,7 @@ mod duplicates;
 mod expr;
 mod policy;
 mod structure;
+mod templates;
 
 use crate::promql::Features;
 
@@ -53,6 +54,9 @@ pub fn run(
                         cx: &rcx,
                     };
                     expr::check(&ecx, &features, out);
+                }
+                if let Some(source) = files.get(index) {
+                    templates::check(&source.text, rule, &features, &rcx, out);
                 }
             }
         }
