@@ -101,6 +101,7 @@ impl Kind {
         )
     }
 
+    /// Whether the token is an aggregation operator keyword.
     pub fn is_aggregator(self) -> bool {
         use Kind::*;
         matches!(
@@ -141,8 +142,11 @@ impl Kind {
 /// One token with its byte range; for `Error` tokens `message` holds the lexer error.
 #[derive(Debug, Clone)]
 pub struct Token {
+    /// What kind of token this is.
     pub kind: Kind,
+    /// Where it is; for errors, from the failing token's start to the end of input.
     pub span: Span,
+    /// The lexer error message for `Kind::Error`, empty otherwise.
     pub message: String,
 }
 

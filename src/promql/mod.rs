@@ -11,6 +11,7 @@ mod lexer;
 mod literals;
 mod parser;
 mod printer;
+mod regex;
 
 #[cfg(test)]
 mod tests;
@@ -21,9 +22,9 @@ pub use ast::{
     NumberLiteral, Offset, ParenExpr, RangeModifier, Span, StringLiteral, SubqueryExpr, UnaryExpr,
     UnaryOp, ValueType, VectorMatching, VectorSelector, walk,
 };
-pub use check::regex_matches_empty;
 pub use functions::{FUNCTIONS, FunctionInfo, function};
 pub use parser::MAX_DEPTH;
+pub use regex::{regex_matches_empty, validate_regex};
 
 use std::fmt;
 

@@ -8,6 +8,7 @@ use super::ast::*;
 use super::functions::{self, FunctionInfo};
 use super::lexer::{Kind, Token, go_quote};
 use super::literals::{go_format_f, parse_duration, parse_number, unquote};
+use super::regex::validate_regex;
 use super::{Features, ParseError};
 
 /// Maximum nesting of syntax-tree nodes; deeper input is rejected instead of risking the stack.
@@ -27,11 +28,13 @@ static UNKNOWN_FUNCTION: FunctionInfo = FunctionInfo {
     experimental: false,
 };
 
+/// Parser state over one input's token list.
 pub struct Parser<'a> {
     input: &'a str,
     tokens: Vec<Token>,
     pos: usize,
     features: &'a Features,
+    /// Errors collected so far, in Prometheus's order.
     pub errors: Vec<ParseError>,
     depth: usize,
     last_end: usize,
@@ -168,6 +171,7 @@ fn seconds_to_millis(seconds: f64) -> i64 {
 const MAX_DURATION_SECONDS: f64 = 9_223_372_036.854_775;
 
 impl<'a> Parser<'a> {
+    /// Starts parsing `tokens` (from [`super::lexer::lex`]) of `input`.
     pub fn new(input: &'a str, tokens: Vec<Token>, features: &'a Features) -> Self {
         Parser {
             input,
@@ -739,6 +743,7 @@ impl<'a> Parser<'a> {
                         return Err(self.unexpected("label matching", "label matching operator"));
                     };
                     let value = self.parse_matcher_value()?;
+                    self.check_regex(op, &value, Span::new(t.span.start, self.last_end));
                     out.push(Matcher {
                         name: self.text(&t).to_string(),
                         op,
@@ -751,6 +756,7 @@ impl<'a> Parser<'a> {
                     let name = self.unquote_token(&t);
                     if let Some(op) = self.parse_match_op() {
                         let value = self.parse_matcher_value()?;
+                        self.check_regex(op, &value, Span::new(t.span.start, self.last_end));
                         out.push(Matcher {
                             name,
                             op,
@@ -791,6 +797,15 @@ impl<'a> Parser<'a> {
         }
         let t = self.advance();
         Ok(self.unquote_token(&t))
+    }
+
+    /// Reports an invalid regex the way `labels.NewMatcher` does (spanning name and value).
+    fn check_regex(&mut self, op: MatchOp, value: &str, span: Span) {
+        if matches!(op, MatchOp::Regex | MatchOp::NotRegex)
+            && let Err(e) = validate_regex(value)
+        {
+            self.error(span, e);
+        }
     }
 
     fn parse_range_or_subquery(&mut self, e: Expr) -> PResult<Expr> {

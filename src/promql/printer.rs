@@ -19,6 +19,7 @@ fn is_legacy_metric(s: &str) -> bool {
         && it.all(|c| c == '_' || c == ':' || c.is_ascii_alphanumeric())
 }
 
+/// A label name inside braces (the lexer only allows `[a-zA-Z_][a-zA-Z0-9_]*` unquoted there).
 fn label(s: &str) -> String {
     if is_legacy_label(s) {
         s.to_string()
@@ -27,10 +28,17 @@ fn label(s: &str) -> String {
     }
 }
 
+/// Grouping labels; like Prometheus, names valid as legacy metric names (colons allowed) stay bare.
 fn label_list(labels: &[String]) -> String {
     labels
         .iter()
-        .map(|l| label(l))
+        .map(|l| {
+            if is_legacy_metric(l) {
+                l.clone()
+            } else {
+                go_quote(l)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -85,10 +93,8 @@ impl Display for Matcher {
     }
 }
 
+/// Prometheus prints `@` before `offset`.
 fn modifiers(f: &mut Formatter<'_>, offset: &Option<Offset>, at: &Option<At>) -> fmt::Result {
-    if let Some(o) = offset {
-        write!(f, " offset {}", o.duration)?;
-    }
     if let Some(a) = at {
         match a.value {
             AtValue::Start => f.write_str(" @ start()")?,
@@ -99,6 +105,9 @@ fn modifiers(f: &mut Formatter<'_>, offset: &Option<Offset>, at: &Option<At>) ->
                 write!(f, " @ {sign}{}.{:03}", abs / 1000, abs % 1000)?;
             }
         }
+    }
+    if let Some(o) = offset {
+        write!(f, " offset {}", o.duration)?;
     }
     Ok(())
 }
@@ -111,15 +120,17 @@ fn range_modifier(f: &mut Formatter<'_>, m: Option<RangeModifier>) -> fmt::Resul
     }
 }
 
+/// Name plus matchers; like Prometheus, matchers are sorted by their text and joined by ",".
 fn selector_body(f: &mut Formatter<'_>, v: &VectorSelector) -> fmt::Result {
     let mut matchers: Vec<String> = v.matchers.iter().map(|m| m.to_string()).collect();
     match &v.name {
         Some(name) if is_legacy_metric(name) => f.write_str(name)?,
-        Some(name) => matchers.insert(0, go_quote(name)),
+        Some(name) => matchers.push(format!("__name__={}", go_quote(name))),
         None => {}
     }
     if !matchers.is_empty() || v.name.is_none() {
-        write!(f, "{{{}}}", matchers.join(", "))?;
+        matchers.sort();
+        write!(f, "{{{}}}", matchers.join(","))?;
     }
     Ok(())
 }
@@ -160,7 +171,12 @@ impl Display for Expr {
             }
             Expr::Aggregate(a) => {
                 f.write_str(a.op.as_str())?;
-                if let Some(g) = &a.grouping {
+                // Like Prometheus, an empty `by ()` is not printed (it means the same as none).
+                if let Some(g) = a
+                    .grouping
+                    .as_ref()
+                    .filter(|g| g.without || !g.labels.is_empty())
+                {
                     let kw = if g.without { "without" } else { "by" };
                     write!(f, " {kw} ({}) ", label_list(&g.labels))?;
                 }

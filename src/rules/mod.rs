@@ -218,3 +218,62 @@ fn directory_of(path: Option<&Path>) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_FILE: &str = "groups:\n  - name: g\n    interval: 1m\n    labels: {team: a}\n    rules:\n      - alert: \"A\"\n        expr: |\n          sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m]))\n            / sum by (job) (rate(http_requests_total[5m])) > 0.05\n        for: 5m\n        labels: {severity: page}\n        annotations:\n          summary: '{{ $labels.job }} at {{ $value | humanizePercentage }}'\n      - record: job:up:sum  # ccmon: ignore[rule]\n        expr: >-\n          sum by (job)\n          (up{job=\"x\"} offset 5m)\n";
+
+    fn lint_text(text: &str) -> Report {
+        let input = Input {
+            source: SourceFile::new("fuzz.yml", None, text.to_owned()),
+            explicit: true,
+        };
+        lint(vec![input], &LintOptions::default()).expect("no settings file involved")
+    }
+
+    #[test]
+    fn the_seed_file_lints_with_positions_inside_the_file() {
+        let report = lint_text(SEED_FILE);
+        for d in &report.diagnostics {
+            assert!(
+                d.span.start <= SEED_FILE.len() && d.span.end <= SEED_FILE.len(),
+                "{d:?}"
+            );
+        }
+        assert!(!report.fails(Severity::Error), "{:?}", report.diagnostics);
+    }
+
+    /// Never panics, and every span stays inside the file, whatever the mutation.
+    #[test]
+    fn mutated_rule_files_never_panic() {
+        let alphabet: Vec<char> = "{}[]()\"'|>-:#,&*!%@` \n\t\\$=~.5mabcé😀\u{0}"
+            .chars()
+            .collect();
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
+        for _ in 0..500 {
+            let mut chars: Vec<char> = SEED_FILE.chars().collect();
+            for _ in 0..rng.usize(1..6) {
+                let at = rng.usize(0..=chars.len());
+                match rng.u8(0..3) {
+                    0 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    1 if at < chars.len() => chars[at] = alphabet[rng.usize(0..alphabet.len())],
+                    _ => chars.insert(at, alphabet[rng.usize(0..alphabet.len())]),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let report = lint_text(&text);
+            for d in &report.diagnostics {
+                assert!(
+                    d.span.start <= text.len() && d.span.end <= text.len(),
+                    "{d:?} in {text:?}"
+                );
+            }
+            let _ = render::human(&report, false);
+            let _ = render::sarif(&report);
+        }
+    }
+}

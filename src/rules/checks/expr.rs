@@ -331,9 +331,12 @@ fn regex_matchers(ecx: &ExprContext<'_>, matchers: &[Matcher], out: &mut Vec<Dia
         }
         // Prometheus compiles every matcher's regex (RE2, fully anchored) when it parses
         // the query, so one that does not compile makes the rule file invalid.
+        // RE2 syntax the regex crate lacks (`\C`, `\Q...\E`) is left to the parser's own check.
+        let re2_only = m.value.contains("\\C") || m.value.contains("\\Q");
         if let Err(err) = regex::RegexBuilder::new(&format!("^(?:{})$", m.value))
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
+            && !re2_only
         {
             let reason = err.to_string();
             let reason = reason.lines().last().unwrap_or("invalid").trim();
