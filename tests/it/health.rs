@@ -825,6 +825,7 @@ fn metrics_include_the_fleet_read_from_redis() {
     ] {
         assert!(text.contains(&needle), "{needle:?} not in\n{text}");
     }
+    crate::rules_lint::assert_families_in_catalog(&text);
     // Redis gone: the scrape still answers, and says the fleet is unknown.
     drop(redis);
     eventually("the fleet is reported down", || {

@@ -430,3 +430,25 @@ fn list_codes_prints_the_catalogue() {
     assert!(names.contains(&"promql/syntax"));
     assert!(names.contains(&"catalog/unknown-metric"));
 }
+
+/// Every family in a `/metrics` body is in the linter's catalogue with the type it is
+/// exposed as, so rules over ccmon's own metrics are never flagged as unknown.
+pub fn assert_families_in_catalog(body: &str) {
+    let catalog = ccmon::rules::catalog::Catalog::builtin();
+    let mut missing = Vec::new();
+    for line in body.lines() {
+        let Some(rest) = line.strip_prefix("# TYPE ") else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(name), Some(kind)) = (words.next(), words.next()) else {
+            continue;
+        };
+        match catalog.get(name) {
+            Some(entry) if entry.kind.as_str() == kind => {}
+            Some(entry) => missing.push(format!("{name}: exposed as {kind}, catalogue says {}", entry.kind.as_str())),
+            None => missing.push(format!("{name} ({kind}) is not in src/rules/catalog/data/ccmon.txt")),
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -252,6 +252,7 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
     ] {
         assert!(body.contains(needle), "missing {needle}\n{body}");
     }
+    crate::rules_lint::assert_families_in_catalog(&body);
     // promtool (Debian package prometheus) is the reference for the text format.
     let mut check = std::process::Command::new("promtool")
         .args(["check", "metrics"])
