@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 groups=${1:-400}
 runs=${2:-7}
 command -v promtool >/dev/null || { echo "promtool not found: apt-get install -y prometheus" >&2; exit 2; }
-cargo build --release --quiet
-bin=target/release/ccmon
+# CCMON_BIN points at an already built binary (skips the build).
+if [[ -z "${CCMON_BIN:-}" ]]; then cargo build --release --quiet; fi
+bin=${CCMON_BIN:-target/release/ccmon}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 file=$dir/rules.yml

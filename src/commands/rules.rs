@@ -1,7 +1,6 @@
 //! `ccmon rules lint`: reads the paths, lints, prints the report in the chosen format and
 //! turns `--fail-on` into the exit status.
 
-use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::cli::{FailOnLintArg, LintFormatArg, RulesLintArgs};
@@ -30,7 +29,7 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
         features: args.enable_feature.clone(),
     };
     let inputs = rules::inputs::collect(&args.paths)?;
-    let report = rules::lint(inputs, &options).context("cannot use the lint settings")?;
+    let report = rules::lint(inputs, &options)?;
     if report.files.is_empty() {
         write_stderr_line(
             "warning: no rule files found (directories are searched for *.yml and *.yaml with a `groups` key)",

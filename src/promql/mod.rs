@@ -138,7 +138,23 @@ pub fn parse_with(input: &str, features: &Features) -> Result<Expr, ParseError> 
 
 /// Stack for the parsing thread: recursive descent needs roughly 15 KiB per nesting level in
 /// debug builds, so the default 2 MiB of a test thread would not cover [`MAX_DEPTH`].
-const PARSE_STACK_BYTES: usize = 64 << 20;
+pub const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// Like [`parse_with`], but on the calling thread, which must have at least
+/// [`PARSE_STACK_BYTES`] of stack. Callers parsing many expressions (the rule linter) run
+/// them all on one such thread instead of paying a thread spawn per expression.
+pub fn parse_with_on_current_stack(input: &str, features: &Features) -> Result<Expr, ParseError> {
+    parse_on_this_thread(input, features).map_err(|mut errs| {
+        if errs.is_empty() {
+            ParseError {
+                span: Span::new(0, 0),
+                message: "unexpected error".into(),
+            }
+        } else {
+            errs.swap_remove(0)
+        }
+    })
+}
 
 /// Like [`parse_with`] but returns every error found, in Prometheus's order.
 pub fn parse_all_errors(input: &str, features: &Features) -> Result<Expr, Vec<ParseError>> {

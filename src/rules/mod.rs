@@ -76,7 +76,26 @@ pub struct Parsed {
 }
 
 /// Lints `inputs`. Fails only when a settings file is unusable.
+///
+/// Runs on one thread with a stack deep enough for the PromQL parser's nesting limit, so
+/// the thousands of expressions of a large rule set are parsed without a spawn each.
 pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, SettingsError> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("rules-lint".into())
+            .stack_size(crate::promql::PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || lint_on_this_thread(inputs, options));
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(err) => Err(SettingsError::Thread(err)),
+        }
+    })
+}
+
+fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, SettingsError> {
     let mut report = Report::default();
     let mut all_settings: Vec<Settings> = Vec::new();
     let mut settings_index: HashMap<Option<PathBuf>, usize> = HashMap::new();

@@ -446,8 +446,13 @@ pub fn assert_families_in_catalog(body: &str) {
         };
         match catalog.get(name) {
             Some(entry) if entry.kind.as_str() == kind => {}
-            Some(entry) => missing.push(format!("{name}: exposed as {kind}, catalogue says {}", entry.kind.as_str())),
-            None => missing.push(format!("{name} ({kind}) is not in src/rules/catalog/data/ccmon.txt")),
+            Some(entry) => missing.push(format!(
+                "{name}: exposed as {kind}, catalogue says {}",
+                entry.kind.as_str()
+            )),
+            None => missing.push(format!(
+                "{name} ({kind}) is not in src/rules/catalog/data/ccmon.txt"
+            )),
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));

@@ -49,7 +49,7 @@ pub fn check(
     if text.trim().is_empty() {
         return None;
     }
-    let expr = match promql::parse_with(text, features) {
+    let expr = match promql::parse_with_on_current_stack(text, features) {
         Ok(expr) => expr,
         Err(err) => {
             ecx.push(
@@ -321,21 +321,22 @@ const REGEX_META: &[char] = &[
     '.', '+', '*', '?', '(', ')', '[', ']', '{', '}', '|', '\\', '^', '$',
 ];
 
-/// Compiled regexes are bounded like the rest of ccmon's input handling.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Go's regexp/syntax refuses nesting deeper than this, so ccmon does too.
+const REGEX_NEST_LIMIT: u32 = 1000;
 
 fn regex_matchers(ecx: &ExprContext<'_>, matchers: &[Matcher], out: &mut Vec<Diagnostic>) {
     for m in matchers {
         if !matches!(m.op, MatchOp::Regex | MatchOp::NotRegex) {
             continue;
         }
-        // Prometheus compiles every matcher's regex (RE2, fully anchored) when it parses
-        // the query, so one that does not compile makes the rule file invalid.
+        // Prometheus compiles every matcher's regex (RE2) when it parses the query, so one
+        // that does not compile makes the rule file invalid. Syntax only: no automaton.
         // RE2 syntax the regex crate lacks (`\C`, `\Q...\E`) is left to the parser's own check.
         let re2_only = m.value.contains("\\C") || m.value.contains("\\Q");
-        if let Err(err) = regex::RegexBuilder::new(&format!("^(?:{})$", m.value))
-            .size_limit(REGEX_SIZE_LIMIT)
+        if let Err(err) = regex_syntax::ParserBuilder::new()
+            .nest_limit(REGEX_NEST_LIMIT)
             .build()
+            .parse(&m.value)
             && !re2_only
         {
             let reason = err.to_string();

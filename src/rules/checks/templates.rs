@@ -95,7 +95,7 @@ fn queries(
             continue;
         }
         for (query, span) in &call.string_args {
-            if let Err(err) = promql::parse_with(query, features) {
+            if let Err(err) = promql::parse_with_on_current_stack(query, features) {
                 // Inside the quotes; exact for queries without escapes.
                 let start = (span.start + 1 + err.span.start).min(span.end);
                 let end = (span.start + 1 + err.span.end).clamp(start, span.end);
