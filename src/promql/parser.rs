@@ -1018,6 +1018,8 @@ impl<'a> Parser<'a> {
                 }
                 let close = self.advance();
                 let span = t.span.to(close.span);
+                // Upstream gates every non-literal duration, step() and range() included.
+                self.require_duration_expr(span);
                 Ok(if t.kind == Kind::Step {
                     DurationExpr::Step(span)
                 } else {
@@ -1040,6 +1042,7 @@ impl<'a> Parser<'a> {
                     return Err(self.unexpected(ctx.0, ctx.1));
                 }
                 let close = self.advance();
+                self.require_duration_expr(t.span.to(close.span));
                 Ok(DurationExpr::MinMax {
                     max: t.kind == Kind::Max,
                     lhs: Box::new(lhs),

@@ -457,3 +457,101 @@ pub fn assert_families_in_catalog(body: &str) {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// Every case of the PromQL corpus (Prometheus's own parser tests, transcribed) goes
+/// through the real promtool and through ccmon in one rule file each; they must agree except
+/// on the cases listed, with reasons, in `promtool-2.42-differences.txt`.
+#[test]
+fn the_promql_corpus_gets_promtools_verdict_except_the_listed_newer_syntax() {
+    let corpus = std::fs::read_to_string(fixtures("../promql/parse_cases.txt")).expect("corpus");
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    for line in corpus.lines() {
+        let kind = line.split(" | ").next().unwrap_or("");
+        let fields = match kind {
+            "ok" | "okx" => 2,
+            "err" | "errx" => 4,
+            _ => continue,
+        };
+        let raw = line
+            .splitn(fields, " | ")
+            .nth(fields - 1)
+            .unwrap_or("")
+            .to_owned();
+        let input = if kind.ends_with('x') {
+            raw.replace("\\\\", "\u{0}")
+                .replace("\\n", "\n")
+                .replace("\\r", "\r")
+                .replace("\\t", "\t")
+                .replace('\u{0}', "\\")
+        } else {
+            raw.clone()
+        };
+        inputs.push((raw, input));
+    }
+    assert!(inputs.len() > 500, "corpus shrank: {}", inputs.len());
+    let mut yaml = String::from("groups:\n  - name: corpus\n    rules:\n");
+    for (i, (_, input)) in inputs.iter().enumerate() {
+        let quoted = serde_json::to_string(input).expect("json string");
+        yaml.push_str(&format!(
+            "      - record: case_{i}\n        expr: {quoted}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("corpus.yml");
+    std::fs::write(&file, yaml).expect("write");
+
+    let promtool = Command::new(find_program(&["promtool"]))
+        .args(["check", "rules"])
+        .arg(&file)
+        .output()
+        .expect("promtool not found: apt-get install -y prometheus");
+    let stderr = String::from_utf8_lossy(&promtool.stderr);
+    let case_of = |text: &str| -> Option<usize> {
+        let start = text.find("\"case_")? + 6;
+        let digits: String = text[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    let rejected_by_promtool: std::collections::BTreeSet<usize> =
+        stderr.lines().filter_map(case_of).collect();
+    let (_, items) = lint_json(&file, &[]);
+    let rejected_by_ccmon: std::collections::BTreeSet<usize> = items
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .filter_map(|d| d["rule"].as_str()?.strip_prefix("case_")?.parse().ok())
+        .collect();
+
+    let listed = std::fs::read_to_string(fixtures("../promql/promtool-2.42-differences.txt"))
+        .expect("differences list");
+    let mut expected: std::collections::BTreeSet<(String, String)> = Default::default();
+    for line in listed
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let mut parts = line.splitn(3, " | ");
+        let (Some(kind), Some(_reason), Some(input)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("malformed line in promtool-2.42-differences.txt: {line:?}");
+        };
+        expected.insert((kind.to_owned(), input.to_owned()));
+    }
+    let mut actual: std::collections::BTreeSet<(String, String)> = Default::default();
+    for (i, (raw, _)) in inputs.iter().enumerate() {
+        match (
+            rejected_by_promtool.contains(&i),
+            rejected_by_ccmon.contains(&i),
+        ) {
+            (true, false) => actual.insert(("newer".to_owned(), raw.clone())),
+            (false, true) => actual.insert(("older".to_owned(), raw.clone())),
+            _ => false,
+        };
+    }
+    let unexplained: Vec<_> = actual.difference(&expected).collect();
+    let stale: Vec<_> = expected.difference(&actual).collect();
+    assert!(
+        unexplained.is_empty() && stale.is_empty(),
+        "disagreements with promtool not in the list: {unexplained:#?}\nlisted but no longer true: {stale:#?}"
+    );
+}

@@ -321,36 +321,9 @@ const REGEX_META: &[char] = &[
     '.', '+', '*', '?', '(', ')', '[', ']', '{', '}', '|', '\\', '^', '$',
 ];
 
-/// Go's regexp/syntax refuses nesting deeper than this, so ccmon does too.
-const REGEX_NEST_LIMIT: u32 = 1000;
-
 fn regex_matchers(ecx: &ExprContext<'_>, matchers: &[Matcher], out: &mut Vec<Diagnostic>) {
     for m in matchers {
         if !matches!(m.op, MatchOp::Regex | MatchOp::NotRegex) {
-            continue;
-        }
-        // Prometheus compiles every matcher's regex (RE2) when it parses the query, so one
-        // that does not compile makes the rule file invalid. Syntax only: no automaton.
-        // RE2 syntax the regex crate lacks (`\C`, `\Q...\E`) is left to the parser's own check.
-        let re2_only = m.value.contains("\\C") || m.value.contains("\\Q");
-        if let Err(err) = regex_syntax::ParserBuilder::new()
-            .nest_limit(REGEX_NEST_LIMIT)
-            .build()
-            .parse(&m.value)
-            && !re2_only
-        {
-            let reason = err.to_string();
-            let reason = reason.lines().last().unwrap_or("invalid").trim();
-            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
-            ecx.push(
-                out,
-                Code::PromqlSyntax,
-                m.span,
-                format!(
-                    "could not parse expression: invalid regular expression in `{}` matcher: {reason}",
-                    m.name
-                ),
-            );
             continue;
         }
         let (op, plain) = if m.op == MatchOp::Regex {
