@@ -555,3 +555,63 @@ fn the_promql_corpus_gets_promtools_verdict_except_the_listed_newer_syntax() {
         "disagreements with promtool not in the list: {unexplained:#?}\nlisted but no longer true: {stale:#?}"
     );
 }
+
+/// The template cases (checked against real Go by the parser's author) go through promtool
+/// as alert annotations: same verdict, except templates using functions newer than the
+/// installed promtool 2.42.
+#[test]
+fn alert_templates_get_promtools_verdict() {
+    // toDuration, now and parseDuration arrived in Prometheus 2.5x-3.x.
+    const NEWER: &[&str] =
+        &[r#"{{ toTime $value }} {{ toDuration 60 }} {{ now }} {{ parseDuration "1h" }}"#];
+    let cases =
+        std::fs::read_to_string(fixtures("../gotmpl/prometheus_annotations.txt")).expect("cases");
+    let templates: Vec<&str> = cases
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.rsplit('\t').next())
+        .collect();
+    assert!(templates.len() > 50, "{}", templates.len());
+    let mut yaml = String::from("groups:\n  - name: g\n    rules:\n");
+    for (i, raw) in templates.iter().enumerate() {
+        let text = raw.replace("\\n", "\n").replace("\\t", "\t");
+        let quoted = serde_json::to_string(&text).expect("json");
+        yaml.push_str(&format!(
+            "      - alert: case_{i}\n        expr: up == 0\n        annotations:\n          summary: {quoted}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("templates.yml");
+    std::fs::write(&file, yaml).expect("write");
+    let promtool = Command::new(find_program(&["promtool"]))
+        .args(["check", "rules"])
+        .arg(&file)
+        .output()
+        .expect("promtool not found: apt-get install -y prometheus");
+    let stderr = String::from_utf8_lossy(&promtool.stderr).into_owned();
+    let (_, items) = lint_json(&file, &[]);
+    let mut failures = Vec::new();
+    for (i, raw) in templates.iter().enumerate() {
+        let name = format!("\"case_{i}\"");
+        let by_promtool = stderr.lines().any(|l| l.contains(&name));
+        let by_ccmon = items
+            .iter()
+            .any(|d| d["severity"] == "error" && d["rule"] == format!("case_{i}").as_str());
+        let expected_ccmon = if NEWER.contains(raw) {
+            false
+        } else {
+            by_promtool
+        };
+        if by_ccmon != expected_ccmon {
+            failures.push(format!(
+                "{raw}: promtool rejects={by_promtool}, ccmon rejects={by_ccmon}"
+            ));
+        }
+        if NEWER.contains(raw) && !by_promtool {
+            failures.push(format!(
+                "{raw}: listed as newer than promtool, but promtool accepts it now"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
