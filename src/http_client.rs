@@ -115,6 +115,18 @@ impl HttpError {
                     .into(),
             );
         }
+        // A server that wants a client certificate drops the connection right after the
+        // handshake, which reaches us as a bare "connection error".
+        if let HttpError::Request { url, .. } = self
+            && url.starts_with("https://")
+        {
+            return Some(
+                "the connection broke during or right after the TLS handshake; if the server \
+                 requires client certificates (mutual TLS), set tls.cert_file and tls.key_file \
+                 in the context (`ccmon context show`)"
+                    .into(),
+            );
+        }
         if self.is_unreachable() {
             return Some(
                 "check that the server is running and the URL is right (`ccmon context show`); \

@@ -1095,3 +1095,188 @@ fn a_hung_peer_costs_one_timeout_then_the_next_one_answers() {
         .stderr_has(&format!("cannot reach {}/api/v2/status", first.url()));
     first.resume();
 }
+
+/// A private CA with a server certificate for 127.0.0.1 and a client certificate, in `d`.
+fn write_ca_server_and_client_certificates(d: &Path) {
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ccmon-it-ca",
+        ],
+    );
+    for (name, usage) in [("srv", "serverAuth"), ("client", "clientAuth")] {
+        openssl(
+            d,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.csr"),
+                "-subj",
+                &format!("/CN={name}"),
+            ],
+        );
+        std::fs::write(
+            d.join(format!("{name}.cnf")),
+            format!(
+                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage={usage}\n"
+            ),
+        )
+        .unwrap();
+        openssl(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{name}.csr"),
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &format!("{name}.crt"),
+                "-days",
+                "2",
+                "-extfile",
+                &format!("{name}.cnf"),
+            ],
+        );
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+#[test]
+fn client_certificates_and_basic_auth_against_the_servers_own_web_config() {
+    // Both servers require a client certificate from the private CA and a bcrypt-checked
+    // password (their own --web.config.file, as in a locked-down production setup).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_ca_server_and_client_certificates(d);
+    // bcrypt of "s3cret-pass" (htpasswd -nbBC 10 ops s3cret-pass).
+    std::fs::write(
+        d.join("web.yml"),
+        "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\nbasic_auth_users:\n  ops: $2y$10$Z7DwP5A7lDbvkF39XatHp.YPLA0F5FoiGPaOcADaLAMw6vv6XrsYS\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("am.yml"),
+        "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("prom.yml"), "global:\n  scrape_interval: 1m\n").unwrap();
+    std::fs::write(d.join("pass.txt"), "s3cret-pass\n").unwrap();
+    std::fs::write(d.join("wrong.txt"), "not-the-pass\n").unwrap();
+    let (am_port, prom_port) = (free_port(), free_port());
+    let _am = KillOnDrop(
+        Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
+            .current_dir(d)
+            .args([
+                "--config.file=am.yml".to_owned(),
+                "--storage.path=am-data".to_owned(),
+                format!("--web.listen-address=127.0.0.1:{am_port}"),
+                "--web.config.file=web.yml".to_owned(),
+                "--cluster.listen-address=".to_owned(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting prometheus-alertmanager"),
+    );
+    let _prom = KillOnDrop(
+        Command::new(find_program(&["prometheus"]))
+            .current_dir(d)
+            .args([
+                "--config.file=prom.yml".to_owned(),
+                "--storage.tsdb.path=prom-data".to_owned(),
+                format!("--web.listen-address=127.0.0.1:{prom_port}"),
+                "--web.config.file=web.yml".to_owned(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting prometheus"),
+    );
+    let context = |name: &str, password: &str, client_cert: bool| {
+        let cert = if client_cert {
+            "\n      cert_file: client.crt\n      key_file: client.key"
+        } else {
+            ""
+        };
+        format!(
+            "  {name}:\n    prometheus: https://127.0.0.1:{prom_port}\n    alertmanager: https://127.0.0.1:{am_port}\n    basic_auth: {{username: ops, password_file: {password}}}\n    tls:\n      ca_file: ca.crt{cert}\n"
+        )
+    };
+    let config = d.join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "current_context: secure\ncontexts:\n{}{}{}",
+            context("secure", "pass.txt", true),
+            context("nocert", "pass.txt", false),
+            context("wrongpass", "wrong.txt", true),
+        ),
+    )
+    .unwrap();
+    let run = |context: &str, args: &[&str]| {
+        ccmon()
+            .args(["--config"])
+            .args([&config])
+            .args(["--context", context])
+            .args(args)
+            .run()
+    };
+    eventually("both servers answer over mutual TLS", || {
+        run("secure", &["alerts", "status"]).code == 0
+            && run("secure", &["query", "vector(1)"]).code == 0
+    });
+    let out = run("secure", &["-vv", "query", "vector(7)", "-o", "json"]).code(0);
+    assert!(out.stdout.contains('7'), "{out}");
+    assert!(
+        !out.stdout.contains("s3cret") && !out.stderr.contains("s3cret"),
+        "{out}"
+    );
+    run("secure", &["alerts", "status"])
+        .code(0)
+        .stdout_has("version");
+
+    // No client certificate: the handshake fails, and ccmon says where.
+    let out = run("nocert", &["query", "vector(1)"]);
+    assert_ne!(out.code, 0, "{out}");
+    assert!(
+        out.stderr.contains(&format!("127.0.0.1:{prom_port}")),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains("tls.cert_file and tls.key_file"),
+        "{out}"
+    );
+    // A wrong password: the server's 401, not a crash or a hang.
+    let out = run("wrongpass", &["alerts", "status"]);
+    assert_ne!(out.code, 0, "{out}");
+    assert!(out.stderr.contains("401"), "{out}");
+    assert!(!out.stderr.contains("not-the-pass"), "{out}");
+}
