@@ -89,7 +89,7 @@ codes! {
     // Beyond promtool: warnings unless configured.
     Duplicate => ("rule/duplicate", Warning, "Two rules have the same name and labels (across all linted files)."),
     UnknownMetric => ("catalog/unknown-metric", Warning, "A selector names a metric that nothing in the catalogue emits and no linted rule records."),
-    VectorMatching => ("promql/vector-matching", Warning, "A binary operation between selectors with different label matchers and no `on`/`ignoring`/aggregation."),
+    VectorMatching => ("promql/vector-matching", Warning, "A binary operation between selectors of the same metric with different label matchers and no `on`/`ignoring`/aggregation (the \"5xx divided by itself\" bug)."),
     RateOnGauge => ("promql/rate-on-gauge", Warning, "`rate`/`irate`/`increase` over a gauge."),
     DeltaOnCounter => ("promql/delta-on-counter", Warning, "`delta`/`idelta`/`deriv` over a counter (use `rate`/`increase`)."),
     HistogramQuantile => ("promql/histogram-quantile", Warning, "`histogram_quantile` over something that is not a rate of `_bucket` series keeping `le`."),

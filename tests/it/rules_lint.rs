@@ -615,3 +615,36 @@ fn alert_templates_get_promtools_verdict() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A PromQL error points at its own character in the file, whatever the scalar style.
+#[test]
+fn promql_errors_point_into_block_and_quoted_scalars() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        // (expr as written, line and column Prometheus reports: just after the stray `)`)
+        ("|\n          sum(up)\n            / sum(up))", 7, 23),
+        (">-\n          sum(up)\n          / sum(up))", 7, 21),
+        ("\"sum(up) /\n          sum(up))\"", 6, 19),
+        ("'sum(up{a=''b''}) / sum(up))'", 5, 43),
+    ];
+    for (expr, line, column) in cases {
+        let file = dir.path().join("rules.yml");
+        std::fs::write(
+            &file,
+            format!(
+                "groups:\n  - name: g\n    rules:\n      - record: a:b:c\n        expr: {expr}\n"
+            ),
+        )
+        .expect("write");
+        let (_, items) = lint_json(&file, &[]);
+        let error = items
+            .iter()
+            .find(|d| d["code"] == "promql/syntax")
+            .unwrap_or_else(|| panic!("no syntax error for {expr:?}: {items:?}"));
+        assert_eq!(
+            (error["line"].as_u64(), error["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{expr:?}: {error}"
+        );
+    }
+}

@@ -419,6 +419,11 @@ fn vector_matching(ecx: &ExprContext<'_>, binary: &BinaryExpr, out: &mut Vec<Dia
     ) else {
         return;
     };
+    // Only the same metric on both sides is unambiguous: filtering one side of
+    // `avail{mountpoint="/"} / size` is how people restrict a ratio on purpose.
+    if metric_name(lhs).is_none() || metric_name(lhs) != metric_name(rhs) {
+        return;
+    }
     let constraint = |s: &VectorSelector, label: &str| {
         s.matchers
             .iter()
