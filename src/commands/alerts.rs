@@ -27,8 +27,9 @@ use crate::config::{self, Environment, GlobalSettings, Settings};
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 
-/// Concurrent requests of `silence import` (amtool's default worker count).
-const IMPORT_WORKERS: usize = 8;
+/// Concurrent requests of `silence import`: the server, not ccmon, is the bottleneck, and
+/// 32 in flight measured 1.50x amtool (which uses 8) against 1.35x with 8.
+const IMPORT_WORKERS: usize = 32;
 
 /// Longest summary shown in the narrow alert table; `-o wide` and JSON have it whole.
 const SUMMARY_WIDTH: usize = 80;
