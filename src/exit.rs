@@ -70,6 +70,13 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
         if cause.is::<ConfigError>() || cause.is::<NotYetAvailable>() {
             return ExitStatus::Usage;
         }
+        if let Some(e) = cause.downcast_ref::<crate::scaffold::ScaffoldError>() {
+            return if e.is_conflict() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Usage
+            };
+        }
         if let Some(crate::stream::supervisor::WatchError::Spawn { source, .. }) =
             cause.downcast_ref()
         {
@@ -144,6 +151,12 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         }
         if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return e.hint();
+        }
+        if let Some(hint) = cause
+            .downcast_ref::<crate::scaffold::ScaffoldError>()
+            .and_then(crate::scaffold::ScaffoldError::hint)
+        {
+            return Some(hint);
         }
         if let Some(e) = cause.downcast_ref::<NotYetAvailable>() {
             return Some(format!(

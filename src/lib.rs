@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod output;
 pub mod prom;
 pub mod redact;
+pub mod scaffold;
 pub mod serve;
 pub mod stream;
 pub mod yaml;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         Command::Alerts(command) => commands::alerts::run(&command, &global, &env, &printer),
         Command::Query(args) => commands::query::query(&args, &global, &env, &printer),
         Command::Targets(args) => commands::query::targets(&args, &global, &env, &printer),
+        Command::Scaffold(args) => commands::scaffold::run(&args, &printer),
         other => Err(NotYetAvailable {
             command: command_name(&other),
         }
