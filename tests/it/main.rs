@@ -15,6 +15,7 @@ mod harness;
 mod health;
 mod query;
 mod redis_sink;
+mod scaffold;
 mod standin;
 mod stream;
 mod stream_redis;
