@@ -1015,3 +1015,130 @@ fn compose_config_if_available(path: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The loop the stack exists for, with the scaffold's own files: a target goes down,
+/// Prometheus fires the P0 alert and sends it to Alertmanager, which routes it to the
+/// pager, inhibits the alert it explains, and `ccmon alerts silence add` silences it.
+/// Only the timing is changed (1s intervals, `for: 1s`, resend delay) so it takes seconds.
+#[test]
+fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
+    let dir = scaffold(&[]);
+    let m = dir.path().join("monitoring");
+    let am = Alertmanager::builder()
+        .config(read(&m.join("alertmanager.yml")))
+        .file(
+            "templates/ccmon.tmpl",
+            read(&m.join("templates/ccmon.tmpl")),
+        )
+        .start();
+    let mut config = read(&m.join("prometheus.yml"))
+        .replace("alertmanager:9093", &am.addr().to_string())
+        .replace("localhost:9090", "127.0.0.1:{{port}}")
+        .replace("scrape_interval: 15s", "scrape_interval: 1s")
+        .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
+        .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+    for name in [
+        "host.docker.internal:8080",
+        "node-exporter:9100",
+        "postgres-exporter:9187",
+        "blackbox-exporter:9115",
+        "grafana:3000",
+    ] {
+        config = config.replace(name, "127.0.0.1:9");
+    }
+    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
+    let rules = for_clause
+        .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
+        .into_owned();
+    let _prom = Prometheus::builder()
+        .config(config)
+        // Alerts that fire before Prometheus has found the Alertmanager are dropped and
+        // resent after this delay (default 1m).
+        .arg("--rules.alert.resend-delay=1s")
+        .file("alert-rules.yml", rules)
+        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+        .file(
+            "targets/ccmon-agents.yml",
+            read(&m.join("targets/ccmon-agents.yml")),
+        )
+        .start();
+    let url = am.url();
+    let alerts = |state: &str| -> Vec<Value> {
+        let out = ccmon()
+            .args([
+                "--alertmanager-url",
+                &url,
+                "alerts",
+                "ls",
+                state,
+                "-o",
+                "json",
+            ])
+            .ok();
+        serde_json::from_str::<Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("alerts ls JSON: {e}\n{out}"))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let named = |list: &[Value], name: &str| -> Option<Value> {
+        list.iter()
+            .find(|a| a["labels"]["alertname"] == name)
+            .cloned()
+    };
+    let wait_for = |state: &str, name: &str| -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(90);
+        loop {
+            if let Some(alert) = named(&alerts(state), name) {
+                return alert;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{name} never showed up as {state}; Alertmanager has {:?}",
+                alerts("--active")
+                    .iter()
+                    .map(|a| a["labels"]["alertname"].clone())
+                    .collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+
+    let page = wait_for("--active", "CcmonHealthServerDown");
+    assert_eq!(page["labels"]["severity"], "P0", "{page}");
+    let receivers: Vec<&str> = page["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str().or(r.as_str()))
+        .collect();
+    assert!(receivers.contains(&"pagerduty"), "{page}");
+    let runbook = page["annotations"]["runbook_url"].as_str().unwrap();
+    assert!(runbook.ends_with("#ccmonhealthserverdown"), "{page}");
+
+    // The absent-guard fires too, and is muted by the alert that explains it.
+    let echo = wait_for("--inhibited", "CcmonHealthMetricsAbsent");
+    assert!(
+        !echo["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+        "{echo}"
+    );
+
+    let out = ccmon()
+        .args(["--alertmanager-url", &url, "alerts", "silence", "add"])
+        .args([
+            "CcmonHealthServerDown",
+            "-d",
+            "1h",
+            "-c",
+            "ccmon restarting, INC-1",
+        ])
+        .ok();
+    let id = out.stdout.trim().to_owned();
+    assert!(!id.is_empty(), "{out}");
+    let silenced = wait_for("--silenced", "CcmonHealthServerDown");
+    assert_eq!(
+        silenced["status"]["silencedBy"][0],
+        id.as_str(),
+        "{silenced}"
+    );
+}
