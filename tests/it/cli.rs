@@ -128,11 +128,6 @@ fn commands_of_later_issues_say_not_yet_available_and_exit_2() {
             .starts_with("error: `ccmon rules lint` is not yet available"),
         "{out}"
     );
-    ccmon()
-        .args(["scaffold", "--dry-run"])
-        .run()
-        .code(2)
-        .stderr_has("`ccmon scaffold` is not yet available");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::process::{find_program, run_with_timeout};
+use crate::support::process::{find_program, free_port, loopback, run_with_timeout};
 use crate::support::{Alertmanager, Prometheus};
 use crate::util::ccmon;
 
@@ -411,6 +411,8 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
     let mut config = read(&m.join("prometheus.yml"))
         .replace("alertmanager:9093", &am.addr().to_string())
         .replace("localhost:9090", "127.0.0.1:{{port}}");
+    // A port nothing listens on: those targets are down.
+    let nowhere = loopback(free_port()).to_string();
     for name in [
         "host.docker.internal:8080",
         "node-exporter:9100",
@@ -418,7 +420,7 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
         "blackbox-exporter:9115",
         "grafana:3000",
     ] {
-        config = config.replace(name, "127.0.0.1:9");
+        config = config.replace(name, &nowhere);
     }
     assert!(
         !config.contains("host.docker.internal") && !config.contains("-exporter:"),
@@ -1037,6 +1039,8 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
         .replace("scrape_interval: 15s", "scrape_interval: 1s")
         .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
         .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+    // A port nothing listens on: those targets are down.
+    let nowhere = loopback(free_port()).to_string();
     for name in [
         "host.docker.internal:8080",
         "node-exporter:9100",
@@ -1044,7 +1048,7 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
         "blackbox-exporter:9115",
         "grafana:3000",
     ] {
-        config = config.replace(name, "127.0.0.1:9");
+        config = config.replace(name, &nowhere);
     }
     let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
     let rules = for_clause
