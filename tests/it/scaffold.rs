@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::process::{find_program, free_port, loopback, run_with_timeout};
-use crate::support::{Alertmanager, Prometheus};
+use crate::support::http;
+use crate::support::process::{
+    Launch, ServerProcess, Signal, find_program, free_port, loopback, run_with_timeout,
+};
+use crate::support::{Alertmanager, Postgres, Prometheus};
 use crate::util::ccmon;
 
 /// The repository root (the source of the embedded templates).
@@ -624,41 +627,160 @@ fn catalogue(exporters: &BTreeSet<String>) -> BTreeSet<String> {
         ]
         .map(str::to_owned),
     );
-    let per_exporter: &[(&str, &[&str])] = &[
-        (
-            "node",
-            &[
-                "node_filesystem_avail_bytes",
-                "node_filesystem_size_bytes",
-                "node_memory_MemAvailable_bytes",
-                "node_memory_MemTotal_bytes",
-                "node_cpu_seconds_total",
-            ],
-        ),
-        (
-            "postgres",
-            &[
-                "pg_up",
-                "pg_stat_database_numbackends",
-                "pg_settings_max_connections",
-            ],
-        ),
-        (
-            "blackbox",
-            &[
-                "probe_success",
-                "probe_ssl_earliest_cert_expiry",
-                "probe_http_status_code",
-                "probe_duration_seconds",
-            ],
-        ),
-    ];
-    for (exporter, metrics) in per_exporter {
+    for (exporter, metrics) in EXPORTER_METRICS {
         if exporters.contains(*exporter) {
             names.extend(metrics.iter().map(|m| (*m).to_owned()));
         }
     }
     names
+}
+
+/// The exporters' metric names the stack uses, by `--exporters` name; the test below
+/// scrapes the real exporters for them.
+const EXPORTER_METRICS: &[(&str, &[&str])] = &[
+    (
+        "node",
+        &[
+            "node_filesystem_avail_bytes",
+            "node_filesystem_size_bytes",
+            "node_memory_MemAvailable_bytes",
+            "node_memory_MemTotal_bytes",
+            "node_cpu_seconds_total",
+        ],
+    ),
+    (
+        "postgres",
+        &[
+            "pg_up",
+            "pg_stat_database_numbackends",
+            "pg_settings_max_connections",
+        ],
+    ),
+    (
+        "blackbox",
+        &[
+            "probe_success",
+            "probe_ssl_earliest_cert_expiry",
+            "probe_http_status_code",
+            "probe_duration_seconds",
+        ],
+    ),
+];
+
+/// Starts an exporter binary on a free loopback port (ready when `/metrics` answers), with
+/// `env` set through env(1) since the harness launches programs as they are.
+fn exporter(
+    name: &'static str,
+    package: &'static str,
+    env: &[String],
+    args: &[String],
+) -> ServerProcess {
+    let dir = tempfile::Builder::new()
+        .prefix("ccmon-it-exporter-")
+        .tempdir()
+        .expect("temp dir");
+    let program = find_program(&[name]);
+    assert!(
+        program.is_absolute(),
+        "{name} is not installed (Debian package {package})"
+    );
+    let env_program = find_program(&["env"]);
+    ServerProcess::start(name, package, dir, |port, _| {
+        let mut all: Vec<String> = env.to_vec();
+        all.push(program.display().to_string());
+        all.push(format!("--web.listen-address=127.0.0.1:{port}"));
+        all.extend(args.iter().cloned());
+        Launch {
+            program: env_program.clone(),
+            args: all,
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                http::get(loopback(port), "/metrics", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        }
+    })
+}
+
+/// Whether an exposition has a sample of `name`.
+fn exposes(text: &str, name: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+    })
+}
+
+/// The real exporters (Debian packages prometheus-node-exporter,
+/// prometheus-postgres-exporter, prometheus-blackbox-exporter) emit every name the rules
+/// and dashboards use, and blackbox_exporter accepts the scaffold's modules. The one name
+/// not seen here is `probe_ssl_earliest_cert_expiry`, which needs a TLS target with a
+/// trusted certificate.
+#[test]
+fn the_exporters_emit_the_names_the_stack_uses() {
+    let want = |exporter: &str| -> Vec<&str> {
+        EXPORTER_METRICS
+            .iter()
+            .find(|(e, _)| *e == exporter)
+            .map(|(_, m)| m.to_vec())
+            .unwrap()
+    };
+    let node = exporter(
+        "prometheus-node-exporter",
+        "prometheus-node-exporter",
+        &[],
+        &[],
+    );
+    let text = http::get(node.addr(), "/metrics", Duration::from_secs(10))
+        .unwrap()
+        .body;
+    for name in want("node") {
+        assert!(exposes(&text, name), "node_exporter has no {name}");
+    }
+
+    let pg = Postgres::start();
+    let dsn = format!("DATA_SOURCE_NAME={}?sslmode=disable", pg.url());
+    let pg_exporter = exporter(
+        "prometheus-postgres-exporter",
+        "prometheus-postgres-exporter",
+        &[dsn],
+        &[],
+    );
+    let text = http::get(pg_exporter.addr(), "/metrics", Duration::from_secs(10))
+        .unwrap()
+        .body;
+    assert!(
+        text.lines().any(|l| l == "pg_up 1"),
+        "pg_up is not 1:\n{text}"
+    );
+    for name in want("postgres") {
+        assert!(exposes(&text, name), "postgres_exporter has no {name}");
+    }
+
+    let dir = scaffold(&[]);
+    let config = dir.path().join("monitoring/blackbox/blackbox.yml");
+    let blackbox = exporter(
+        "prometheus-blackbox-exporter",
+        "prometheus-blackbox-exporter",
+        &[],
+        &[format!("--config.file={}", config.display())],
+    );
+    let probe = format!(
+        "/probe?module=http_2xx&target=http://{}/metrics",
+        node.addr()
+    );
+    let text = http::get(blackbox.addr(), &probe, Duration::from_secs(10))
+        .unwrap()
+        .body;
+    assert!(text.lines().any(|l| l == "probe_success 1"), "{text}");
+    for name in want("blackbox") {
+        if name != "probe_ssl_earliest_cert_expiry" {
+            assert!(
+                exposes(&text, name),
+                "blackbox_exporter has no {name}:\n{text}"
+            );
+        }
+    }
 }
 
 /// The metric names a PromQL expression selects: identifiers outside strings, label
