@@ -408,6 +408,16 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
     let status = am.get("/api/v2/status");
     assert_eq!(status.status, 200);
     assert!(status.body.contains("slack-agents"), "{}", status.body);
+    // The Alertmanager names the Alert Status dashboard uses (see `catalogue`).
+    let metrics = am.get("/metrics").body;
+    for name in [
+        "alertmanager_alerts",
+        "alertmanager_silences",
+        "alertmanager_notifications_total",
+        "alertmanager_notifications_failed_total",
+    ] {
+        assert!(exposes(&metrics, name), "alertmanager has no {name}");
+    }
 
     // Every Compose service name and the host address become loopback ports; nothing
     // answers on the exporters' ports, which only makes those targets down.
@@ -1176,7 +1186,7 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
     let rules = for_clause
         .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
         .into_owned();
-    let _prom = Prometheus::builder()
+    let prom = Prometheus::builder()
         .config(config)
         // Alerts that fire before Prometheus has found the Alertmanager are dropped and
         // resent after this delay (default 1m).
@@ -1241,6 +1251,13 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
     assert!(receivers.contains(&"pagerduty"), "{page}");
     let runbook = page["annotations"]["runbook_url"].as_str().unwrap();
     assert!(runbook.ends_with("#ccmonhealthserverdown"), "{page}");
+    // The series the Alert Status dashboard counts.
+    let firing = prom.get("/api/v1/query?query=ALERTS%7Balertstate%3D%22firing%22%7D");
+    assert!(
+        firing.body.contains("CcmonHealthServerDown"),
+        "{}",
+        firing.body
+    );
 
     // The absent-guard fires too, and is muted by the alert that explains it.
     let echo = wait_for("--inhibited", "CcmonHealthMetricsAbsent");
