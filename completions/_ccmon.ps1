@@ -793,10 +793,11 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;scaffold' {
-            [CompletionResult]::new('--exporters', '--exporters', [CompletionResultType]::ParameterName, 'Exporters to deploy (comma-separated: node, postgres, blackbox)')
-            [CompletionResult]::new('--receivers', '--receivers', [CompletionResultType]::ParameterName, 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)')
+            [CompletionResult]::new('--exporters', '--exporters', [CompletionResultType]::ParameterName, 'Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard panels come and go with them')
+            [CompletionResult]::new('--receivers', '--receivers', [CompletionResultType]::ParameterName, 'Alertmanager receivers to configure (comma-separated, at least one)')
             [CompletionResult]::new('--ccmon-host', '--ccmon-host', [CompletionResultType]::ParameterName, 'Address where Prometheus reaches `ccmon health serve`')
-            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'Prometheus retention')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'Prometheus retention (Prometheus duration)')
+            [CompletionResult]::new('--runbook-url', '--runbook-url', [CompletionResultType]::ParameterName, 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
@@ -807,9 +808,9 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist and differ')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only list what would be written or changed')
-            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Show a diff of what would change (implies --dry-run)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist and differ (without it, nothing is written and the command exits 1 when any file would be overwritten)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only list what would be created, updated or left unchanged; write nothing')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Show a unified diff of what would change (implies --dry-run)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')

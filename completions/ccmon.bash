@@ -2592,18 +2592,18 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__scaffold)
-            opts="-o -v -q -h -V --force --dry-run --diff --exporters --receivers --ccmon-host --retention --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --force --dry-run --diff --exporters --receivers --ccmon-host --retention --runbook-url --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --exporters)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "node postgres blackbox" -- "${cur}"))
                     return 0
                     ;;
                 --receivers)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "email slack pagerduty webhook" -- "${cur}"))
                     return 0
                     ;;
                 --ccmon-host)
@@ -2611,6 +2611,10 @@ _ccmon() {
                     return 0
                     ;;
                 --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runbook-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

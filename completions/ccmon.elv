@@ -732,10 +732,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;rules;help;help'= {
         }
         &'ccmon;scaffold'= {
-            cand --exporters 'Exporters to deploy (comma-separated: node, postgres, blackbox)'
-            cand --receivers 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)'
+            cand --exporters 'Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard panels come and go with them'
+            cand --receivers 'Alertmanager receivers to configure (comma-separated, at least one)'
             cand --ccmon-host 'Address where Prometheus reaches `ccmon health serve`'
-            cand --retention 'Prometheus retention'
+            cand --retention 'Prometheus retention (Prometheus duration)'
+            cand --runbook-url 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -746,9 +747,9 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --force 'Overwrite files that exist and differ'
-            cand --dry-run 'Only list what would be written or changed'
-            cand --diff 'Show a diff of what would change (implies --dry-run)'
+            cand --force 'Overwrite files that exist and differ (without it, nothing is written and the command exits 1 when any file would be overwritten)'
+            cand --dry-run 'Only list what would be created, updated or left unchanged; write nothing'
+            cand --diff 'Show a unified diff of what would change (implies --dry-run)'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'

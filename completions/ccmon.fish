@@ -465,10 +465,16 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l exporters -d 'Exporters to deploy (comma-separated: node, postgres, blackbox)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l receivers -d 'Receivers to configure (comma-separated: email, slack, pagerduty, webhook)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l exporters -d 'Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard panels come and go with them' -r -f -a "node\t'node_exporter: host disk, memory, CPU'
+postgres\t'postgres_exporter: the fleet\'s PostgreSQL'
+blackbox\t'blackbox_exporter: HTTP probes and certificates'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l receivers -d 'Alertmanager receivers to configure (comma-separated, at least one)' -r -f -a "email\t'Email through an SMTP smarthost'
+slack\t'Slack incoming webhook'
+pagerduty\t'PagerDuty Events API v2'
+webhook\t'Generic webhook'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l ccmon-host -d 'Address where Prometheus reaches `ccmon health serve`' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l retention -d 'Prometheus retention' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l retention -d 'Prometheus retention (Prometheus duration)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l runbook-url -d 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -481,9 +487,9 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l redis-url -d 'R
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l force -d 'Overwrite files that exist and differ'
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l dry-run -d 'Only list what would be written or changed'
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l diff -d 'Show a diff of what would change (implies --dry-run)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l force -d 'Overwrite files that exist and differ (without it, nothing is written and the command exits 1 when any file would be overwritten)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l dry-run -d 'Only list what would be created, updated or left unchanged; write nothing'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l diff -d 'Show a unified diff of what would change (implies --dry-run)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'

@@ -171,8 +171,13 @@ pub enum Command {
         long_about = "Write the monitoring stack: docker/monitoring-compose.yml and monitoring/ \
         (Prometheus config, alert and recording rules, Alertmanager config and templates, \
         blackbox config, Grafana provisioning and dashboards), all tested to work with what \
-        ccmon emits.",
-        after_long_help = "Examples:\n  ccmon scaffold ./ops --dry-run\n  ccmon scaffold ./ops --exporters node,postgres --receivers slack,pagerduty"
+        ccmon emits.\n\nFiles that exist with the same contents are left alone. If any file \
+        exists and differs, nothing is written and the command exits 1, unless --force. \
+        Secrets are never written: the stack reads them from files under docker/secrets/ \
+        that you create (the next steps printed at the end say which).\n\nExit codes: 0 \
+        written (or nothing to do, or --dry-run/--diff), 1 files exist and differ (no \
+        --force), 2 bad option or a file that cannot be read or written.",
+        after_long_help = "Examples:\n  ccmon scaffold ./ops --dry-run\n  ccmon scaffold ./ops --diff\n  ccmon scaffold ./ops --exporters node,postgres --receivers slack,pagerduty\n  ccmon scaffold . --ccmon-host 10.0.0.5:8080 --retention 15d --force"
     )]
     Scaffold(ScaffoldArgs),
 
@@ -823,39 +828,43 @@ pub enum FailOnLintArg {
 
 #[derive(Debug, Args)]
 pub struct ScaffoldArgs {
-    /// Directory to write into
+    /// Directory to write into (docker/ and monitoring/ are created below it)
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
 
-    /// Overwrite files that exist and differ
+    /// Overwrite files that exist and differ (without it, nothing is written and the
+    /// command exits 1 when any file would be overwritten)
     #[arg(long)]
     pub force: bool,
 
-    /// Only list what would be written or changed
+    /// Only list what would be created, updated or left unchanged; write nothing
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Show a diff of what would change (implies --dry-run)
+    /// Show a unified diff of what would change (implies --dry-run)
     #[arg(long)]
     pub diff: bool,
 
-    /// Exporters to deploy (comma-separated: node, postgres, blackbox)
+    /// Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard
+    /// panels come and go with them
     #[arg(
         long,
         value_name = "LIST",
+        value_enum,
         value_delimiter = ',',
         default_value = "node,postgres,blackbox"
     )]
-    pub exporters: Vec<String>,
+    pub exporters: Vec<ExporterArg>,
 
-    /// Receivers to configure (comma-separated: email, slack, pagerduty, webhook)
+    /// Alertmanager receivers to configure (comma-separated, at least one)
     #[arg(
         long,
         value_name = "LIST",
+        value_enum,
         value_delimiter = ',',
         default_value = "email,slack,pagerduty,webhook"
     )]
-    pub receivers: Vec<String>,
+    pub receivers: Vec<ReceiverArg>,
 
     /// Address where Prometheus reaches `ccmon health serve`
     #[arg(
@@ -865,9 +874,72 @@ pub struct ScaffoldArgs {
     )]
     pub ccmon_host: String,
 
-    /// Prometheus retention
+    /// Prometheus retention (Prometheus duration)
     #[arg(long, value_name = "DURATION", default_value = "30d")]
     pub retention: String,
+
+    /// Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md"
+    )]
+    pub runbook_url: String,
+}
+
+/// `scaffold --exporters` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExporterArg {
+    /// node_exporter: host disk, memory, CPU
+    Node,
+    /// postgres_exporter: the fleet's PostgreSQL
+    Postgres,
+    /// blackbox_exporter: HTTP probes and certificates
+    Blackbox,
+}
+
+/// `scaffold --receivers` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReceiverArg {
+    /// Email through an SMTP smarthost
+    Email,
+    /// Slack incoming webhook
+    Slack,
+    /// PagerDuty Events API v2
+    Pagerduty,
+    /// Generic webhook
+    Webhook,
+}
+
+impl ScaffoldArgs {
+    /// The scaffold options these flags select.
+    pub fn options(&self) -> crate::scaffold::Options {
+        use crate::scaffold::{Exporter, Receiver};
+        crate::scaffold::Options {
+            exporters: self
+                .exporters
+                .iter()
+                .map(|e| match e {
+                    ExporterArg::Node => Exporter::Node,
+                    ExporterArg::Postgres => Exporter::Postgres,
+                    ExporterArg::Blackbox => Exporter::Blackbox,
+                })
+                .collect(),
+            receivers: self
+                .receivers
+                .iter()
+                .map(|r| match r {
+                    ReceiverArg::Email => Receiver::Email,
+                    ReceiverArg::Slack => Receiver::Slack,
+                    ReceiverArg::Pagerduty => Receiver::Pagerduty,
+                    ReceiverArg::Webhook => Receiver::Webhook,
+                })
+                .collect(),
+            ccmon_host: self.ccmon_host.clone(),
+            retention: self.retention.clone(),
+            runbook_url: self.runbook_url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

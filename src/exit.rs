@@ -56,19 +56,19 @@ impl From<ExitStatus> for Outcome {
     }
 }
 
-/// A command that another issue delivers and this build does not have yet.
-#[derive(Debug, thiserror::Error)]
-#[error("`ccmon {command}` is not yet available in this build")]
-pub struct NotYetAvailable {
-    /// The command, e.g. `rules lint`.
-    pub command: &'static str,
-}
 
 /// Picks the exit code for an error by the first typed error in its chain.
 pub fn classify(err: &anyhow::Error) -> ExitStatus {
     for cause in err.chain() {
-        if cause.is::<ConfigError>() || cause.is::<NotYetAvailable>() {
+        if cause.is::<ConfigError>() {
             return ExitStatus::Usage;
+        }
+        if let Some(e) = cause.downcast_ref::<crate::scaffold::ScaffoldError>() {
+            return if e.is_conflict() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Usage
+            };
         }
         if let Some(crate::stream::supervisor::WatchError::Spawn { source, .. }) =
             cause.downcast_ref()
@@ -145,11 +145,11 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return e.hint();
         }
-        if let Some(e) = cause.downcast_ref::<NotYetAvailable>() {
-            return Some(format!(
-                "`ccmon {}` is planned (see DESIGN.md); `ccmon --help` lists what works today",
-                e.command
-            ));
+        if let Some(hint) = cause
+            .downcast_ref::<crate::scaffold::ScaffoldError>()
+            .and_then(crate::scaffold::ScaffoldError::hint)
+        {
+            return Some(hint);
         }
         None
     })

@@ -20,13 +20,14 @@ pub mod prom;
 pub mod promql;
 pub mod redact;
 pub mod rules;
+pub mod scaffold;
 pub mod serve;
 pub mod stream;
 pub mod yaml;
 
 use cli::{Cli, Command, ContextCommand, HealthCommand, StreamCommand};
 use config::{Environment, GlobalSettings};
-use exit::{NotYetAvailable, Outcome};
+use exit::Outcome;
 use output::Printer;
 
 /// Runs one parsed command line.
@@ -68,41 +69,7 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         Command::Query(args) => commands::query::query(&args, &global, &env, &printer),
         Command::Targets(args) => commands::query::targets(&args, &global, &env, &printer),
         Command::Rules(cli::RulesCommand::Lint(args)) => commands::rules::lint(&args, &printer),
-        other => Err(NotYetAvailable {
-            command: command_name(&other),
-        }
-        .into()),
+        Command::Scaffold(args) => commands::scaffold::run(&args, &printer),
     }
 }
 
-/// The user-facing name of a command, for messages.
-fn command_name(command: &Command) -> &'static str {
-    use cli::{
-        AlertsCommand as A, HealthCommand as H, RulesCommand as R, SilenceCommand as S,
-        StreamCommand as St,
-    };
-    match command {
-        Command::Health(H::Serve(_)) => "health serve",
-        Command::Health(H::Check(_)) => "health check",
-        Command::Stream(St::Watch(_)) => "stream watch",
-        Command::Stream(St::Ingest(_)) => "stream ingest",
-        Command::Stream(St::Tail(_)) => "stream tail",
-        Command::Stream(St::Ls(_)) => "stream ls",
-        Command::Stream(St::Flush(_)) => "stream flush",
-        Command::Query(q) if q.range.is_some() => "query range",
-        Command::Query(_) => "query",
-        Command::Targets(_) => "targets",
-        Command::Alerts(A::Ls(_)) => "alerts ls",
-        Command::Alerts(A::Silence(S::Add(_))) => "alerts silence add",
-        Command::Alerts(A::Silence(S::Ls(_))) => "alerts silence ls",
-        Command::Alerts(A::Silence(S::Expire(_))) => "alerts silence expire",
-        Command::Alerts(A::Silence(S::Extend(_))) => "alerts silence extend",
-        Command::Alerts(A::Silence(S::Import(_))) => "alerts silence import",
-        Command::Alerts(A::Status) => "alerts status",
-        Command::Rules(R::Lint(_)) => "rules lint",
-        Command::Scaffold(_) => "scaffold",
-        Command::Context(_) => "context",
-        Command::Completions(_) => "completions",
-        Command::Man(_) => "man",
-    }
-}

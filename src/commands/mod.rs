@@ -7,6 +7,7 @@ pub mod generate;
 pub mod health;
 pub mod query;
 pub mod rules;
+pub mod scaffold;
 pub mod stream;
 
 /// Parses the duration given to `flag`; a bad one is a usage error that shows the text

@@ -121,15 +121,6 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn commands_of_later_issues_say_not_yet_available_and_exit_2() {
-    ccmon()
-        .args(["scaffold", "--dry-run"])
-        .run()
-        .code(2)
-        .stderr_has("`ccmon scaffold` is not yet available");
-}
-
-#[test]
 fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = ccmon().args(["completions", shell]).ok();

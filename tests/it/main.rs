@@ -16,6 +16,7 @@ mod health;
 mod query;
 mod redis_sink;
 mod rules_lint;
+mod scaffold;
 mod standin;
 mod stream;
 mod stream_redis;

@@ -73,6 +73,11 @@ impl AlertmanagerBuilder {
             .expect("creating a temp dir for alertmanager");
         for (name, contents) in &self.files {
             let path = dir.path().join(name);
+            // Names may have directories (`templates/x.tmpl`, `targets/y.yml`).
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+            }
             fs::write(&path, contents)
                 .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
         }

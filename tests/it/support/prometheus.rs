@@ -62,6 +62,11 @@ impl PrometheusBuilder {
             .expect("creating a temp dir for prometheus");
         for (name, contents) in &self.files {
             let path = dir.path().join(name);
+            // Names may have directories (`templates/x.tmpl`, `targets/y.yml`).
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+            }
             fs::write(&path, contents)
                 .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
         }

@@ -1,0 +1,478 @@
+//! `ccmon scaffold`: the monitoring stack writer. The templates are the repository's own
+//! `monitoring/` folder and `docker/monitoring-compose.yml`, embedded with `include_str!`, so
+//! what the tests validate with promtool, amtool and real servers is what users get. Options
+//! are applied by small text transformations ([`transform`]); with the default options the
+//! output is byte for byte the repository's files. [`plan`] compares the output with what is
+//! on disk, [`write`] writes only what changed and never overwrites without `force`.
+
+pub mod diff;
+pub mod transform;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// An exporter the stack can deploy (a Compose service plus its scrape jobs, alerts and
+/// dashboard panels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exporter {
+    /// node_exporter: disk, memory and CPU of the host.
+    Node,
+    /// postgres_exporter: the fleet's PostgreSQL.
+    Postgres,
+    /// blackbox_exporter: HTTP probes and certificates.
+    Blackbox,
+}
+
+impl Exporter {
+    /// Every exporter, the default selection.
+    pub const ALL: [Exporter; 3] = [Exporter::Node, Exporter::Postgres, Exporter::Blackbox];
+
+    /// The name used in marked blocks and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exporter::Node => "node",
+            Exporter::Postgres => "postgres",
+            Exporter::Blackbox => "blackbox",
+        }
+    }
+
+    /// Prefixes of the metric names this exporter emits (and of rules recorded from them):
+    /// a dashboard panel querying one of them is dropped with the exporter.
+    pub fn metric_prefixes(self) -> &'static [&'static str] {
+        match self {
+            Exporter::Node => &["node_", "instance:node_"],
+            Exporter::Postgres => &["pg_"],
+            Exporter::Blackbox => &["probe_"],
+        }
+    }
+}
+
+/// An Alertmanager integration the stack can notify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Receiver {
+    /// Email through an SMTP smarthost.
+    Email,
+    /// Slack incoming webhooks.
+    Slack,
+    /// PagerDuty Events API v2.
+    Pagerduty,
+    /// A generic webhook.
+    Webhook,
+}
+
+impl Receiver {
+    /// Every receiver, the default selection.
+    pub const ALL: [Receiver; 4] = [
+        Receiver::Email,
+        Receiver::Slack,
+        Receiver::Pagerduty,
+        Receiver::Webhook,
+    ];
+
+    /// The name used in marked blocks and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Receiver::Email => "email",
+            Receiver::Slack => "slack",
+            Receiver::Pagerduty => "pagerduty",
+            Receiver::Webhook => "webhook",
+        }
+    }
+
+    /// The secret file (under `docker/secrets/`) the receiver reads, mounted by Compose.
+    pub fn secret_file(self) -> &'static str {
+        match self {
+            Receiver::Email => "smtp_password",
+            Receiver::Slack => "slack_webhook_url",
+            Receiver::Pagerduty => "pagerduty_routing_key",
+            Receiver::Webhook => "webhook_token",
+        }
+    }
+}
+
+/// Defaults that appear literally in the templates and are replaced when an option differs.
+pub mod defaults {
+    /// Where Prometheus (in Compose) reaches `ccmon health serve` on the host.
+    pub const CCMON_HOST: &str = "host.docker.internal:8080";
+    /// Prometheus retention.
+    pub const RETENTION: &str = "30d";
+    /// The runbooks every alert links to (anchors are the alert names, lowercased).
+    pub const RUNBOOK_URL: &str = "https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md";
+}
+
+/// What to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Exporters to deploy.
+    pub exporters: BTreeSet<Exporter>,
+    /// Alertmanager integrations (at least one).
+    pub receivers: BTreeSet<Receiver>,
+    /// `HOST:PORT` of `ccmon health serve` as Prometheus reaches it.
+    pub ccmon_host: String,
+    /// Prometheus retention (Prometheus duration).
+    pub retention: String,
+    /// Base URL of the runbooks (`docs/runbooks.md` of the repository).
+    pub runbook_url: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            exporters: Exporter::ALL.into_iter().collect(),
+            receivers: Receiver::ALL.into_iter().collect(),
+            ccmon_host: defaults::CCMON_HOST.to_owned(),
+            retention: defaults::RETENTION.to_owned(),
+            runbook_url: defaults::RUNBOOK_URL.to_owned(),
+        }
+    }
+}
+
+/// One embedded template: its path below the output directory and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Template {
+    /// Relative path, `/`-separated.
+    pub path: &'static str,
+    /// The repository file's contents.
+    pub text: &'static str,
+}
+
+macro_rules! templates {
+    ($($path:literal),* $(,)?) => {
+        &[$(Template { path: $path, text: include_str!(concat!("../../", $path)) }),*]
+    };
+}
+
+/// Every file `ccmon scaffold` writes, in the order it lists them.
+pub const TEMPLATES: &[Template] = templates![
+    "docker/monitoring-compose.yml",
+    "monitoring/prometheus.yml",
+    "monitoring/recording-rules.yml",
+    "monitoring/alert-rules.yml",
+    "monitoring/targets/ccmon-agents.yml",
+    "monitoring/alertmanager.yml",
+    "monitoring/templates/ccmon.tmpl",
+    "monitoring/blackbox/blackbox.yml",
+    "monitoring/grafana/provisioning/datasources/prometheus.yml",
+    "monitoring/grafana/provisioning/dashboards/ccmon.yml",
+    "monitoring/grafana/dashboards/overview.json",
+    "monitoring/grafana/dashboards/stream-monitoring.json",
+    "monitoring/grafana/dashboards/alert-status.json",
+];
+
+/// A file of the stack with its contents for the chosen options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Relative path, `/`-separated.
+    pub path: &'static str,
+    /// Contents to write.
+    pub contents: String,
+}
+
+/// Renders every file for `options`. Files that only serve a deselected exporter are left
+/// out (the blackbox config without blackbox).
+pub fn render(options: &Options) -> Result<Vec<RenderedFile>, ScaffoldError> {
+    validate(options)?;
+    let mut files = Vec::with_capacity(TEMPLATES.len());
+    for t in TEMPLATES {
+        if t.path == "monitoring/blackbox/blackbox.yml"
+            && !options.exporters.contains(&Exporter::Blackbox)
+        {
+            continue;
+        }
+        let contents = transform::apply(t.path, t.text, options).map_err(|source| {
+            ScaffoldError::Template {
+                path: t.path,
+                source,
+            }
+        })?;
+        files.push(RenderedFile {
+            path: t.path,
+            contents,
+        });
+    }
+    Ok(files)
+}
+
+/// Rejects option values that would break the files they are written into.
+pub fn validate(options: &Options) -> Result<(), ScaffoldError> {
+    if options.receivers.is_empty() {
+        return Err(ScaffoldError::NoReceiver);
+    }
+    let host = &options.ccmon_host;
+    let valid_host = host.rsplit_once(':').is_some_and(|(h, port)| {
+        !h.is_empty()
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+            && h.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':')
+            })
+    });
+    if !valid_host {
+        return Err(ScaffoldError::InvalidHost(host.clone()));
+    }
+    let retention = &options.retention;
+    let valid_retention = retention.chars().all(|c| c.is_ascii_alphanumeric())
+        && crate::duration::parse(retention).is_ok_and(|d| !d.is_zero());
+    if !valid_retention {
+        return Err(ScaffoldError::InvalidRetention(retention.clone()));
+    }
+    let url = &options.runbook_url;
+    let valid_url = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(['\'', '"', ' ', '#', '{', '}']);
+    if !valid_url {
+        return Err(ScaffoldError::InvalidRunbookUrl(url.clone()));
+    }
+    Ok(())
+}
+
+/// What writing a file would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The file does not exist yet.
+    Create,
+    /// The file exists and differs; it is overwritten only with `--force`.
+    Update,
+    /// The file exists with the same contents.
+    Unchanged,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Change::Create => "create",
+            Change::Update => "update",
+            Change::Unchanged => "unchanged",
+        })
+    }
+}
+
+/// One file of the plan.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    /// Relative path, `/`-separated.
+    pub path: &'static str,
+    /// Where it goes.
+    pub target: PathBuf,
+    /// What writing it does.
+    pub change: Change,
+    /// The new contents.
+    pub contents: String,
+    /// The contents on disk, when the file exists and is text.
+    pub current: Option<String>,
+}
+
+/// Compares the rendered files with what is under `dir`.
+pub fn plan(dir: &Path, files: Vec<RenderedFile>) -> Result<Vec<PlannedFile>, ScaffoldError> {
+    let mut planned = Vec::with_capacity(files.len());
+    for f in files {
+        let target = dir.join(f.path);
+        let (change, current) = match std::fs::read(&target) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => (Change::Unchanged, None),
+            Ok(bytes) => (Change::Update, String::from_utf8(bytes).ok()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (Change::Create, None),
+            Err(source) => {
+                return Err(ScaffoldError::Read {
+                    path: target,
+                    source,
+                });
+            }
+        };
+        planned.push(PlannedFile {
+            path: f.path,
+            target,
+            change,
+            contents: f.contents,
+            current,
+        });
+    }
+    Ok(planned)
+}
+
+/// Writes the files that change. Without `force`, a file that exists and differs stops
+/// the whole write before anything is written ([`ScaffoldError::Conflicts`]).
+pub fn write(plan: &[PlannedFile], force: bool) -> Result<usize, ScaffoldError> {
+    let conflicts: Vec<PathBuf> = plan
+        .iter()
+        .filter(|f| f.change == Change::Update)
+        .map(|f| f.target.clone())
+        .collect();
+    if !force && !conflicts.is_empty() {
+        return Err(ScaffoldError::Conflicts(conflicts));
+    }
+    let mut written = 0;
+    for f in plan.iter().filter(|f| f.change != Change::Unchanged) {
+        write_file(&f.target, &f.contents)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// Writes through a temporary file in the same directory and renames it, so a crash never
+/// leaves a half-written config for Prometheus to load.
+fn write_file(target: &Path, contents: &str) -> Result<(), ScaffoldError> {
+    let err = |source| ScaffoldError::Write {
+        path: target.to_owned(),
+        source,
+    };
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(err)?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{name}.ccmon-tmp"));
+    std::fs::write(&tmp, contents).map_err(err)?;
+    std::fs::rename(&tmp, target).map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        err(source)
+    })
+}
+
+/// `ccmon scaffold` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// Files exist with other contents and `--force` was not given.
+    #[error(
+        "{} file(s) exist and differ, nothing was written: {}",
+        .0.len(),
+        .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Conflicts(Vec<PathBuf>),
+    /// No receiver was selected.
+    #[error("--receivers needs at least one of email, slack, pagerduty, webhook")]
+    NoReceiver,
+    /// `--ccmon-host` is not `HOST:PORT`.
+    #[error("invalid --ccmon-host {0:?}: expected HOST:PORT, e.g. host.docker.internal:8080")]
+    InvalidHost(String),
+    /// `--retention` is not a Prometheus duration.
+    #[error("invalid --retention {0:?}: expected a Prometheus duration, e.g. 30d or 2w")]
+    InvalidRetention(String),
+    /// `--runbook-url` is not a plain http(s) URL.
+    #[error("invalid --runbook-url {0:?}: expected an http(s) URL without quotes, spaces or '#'")]
+    InvalidRunbookUrl(String),
+    /// An embedded template could not be transformed (a bug in the template).
+    #[error("embedded template {path} is malformed")]
+    Template {
+        /// The template.
+        path: &'static str,
+        /// What is wrong.
+        #[source]
+        source: transform::TransformError,
+    },
+    /// An existing file could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ScaffoldError {
+    /// What to do about it, when ccmon knows.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ScaffoldError::Conflicts(_) => Some(
+                "see the changes with `ccmon scaffold --diff`, then overwrite with --force".into(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Whether the error is a refusal to overwrite (exit 1) rather than a usage or I/O
+    /// error (exit 2).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, ScaffoldError::Conflicts(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_output_is_the_repository_files() {
+        let files = render(&Options::default()).unwrap();
+        assert_eq!(files.len(), TEMPLATES.len());
+        for (f, t) in files.iter().zip(TEMPLATES) {
+            assert_eq!(
+                f.contents, t.text,
+                "{} differs from the repository file",
+                t.path
+            );
+        }
+    }
+
+    #[test]
+    fn bad_options_are_rejected() {
+        let bad = |f: fn(&mut Options)| {
+            let mut o = Options::default();
+            f(&mut o);
+            render(&o).unwrap_err()
+        };
+        assert!(matches!(
+            bad(|o| o.receivers.clear()),
+            ScaffoldError::NoReceiver
+        ));
+        assert!(matches!(
+            bad(|o| o.ccmon_host = "nohost".into()),
+            ScaffoldError::InvalidHost(_)
+        ));
+        assert!(matches!(
+            bad(|o| o.ccmon_host = "h:99999".into()),
+            ScaffoldError::InvalidHost(_)
+        ));
+        assert!(matches!(
+            bad(|o| o.ccmon_host = "a'b:80".into()),
+            ScaffoldError::InvalidHost(_)
+        ));
+        assert!(matches!(
+            bad(|o| o.retention = "30 d".into()),
+            ScaffoldError::InvalidRetention(_)
+        ));
+        assert!(matches!(
+            bad(|o| o.retention = "0s".into()),
+            ScaffoldError::InvalidRetention(_)
+        ));
+        assert!(matches!(
+            bad(|o| o.runbook_url = "ftp://x".into()),
+            ScaffoldError::InvalidRunbookUrl(_)
+        ));
+    }
+
+    #[test]
+    fn write_refuses_to_overwrite_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = render(&Options::default()).unwrap();
+        let p = plan(dir.path(), files.clone()).unwrap();
+        assert!(p.iter().all(|f| f.change == Change::Create));
+        assert_eq!(write(&p, false).unwrap(), TEMPLATES.len());
+        let p = plan(dir.path(), files.clone()).unwrap();
+        assert!(p.iter().all(|f| f.change == Change::Unchanged));
+        let edited = dir.path().join("monitoring/prometheus.yml");
+        std::fs::write(&edited, "edited\n").unwrap();
+        let p = plan(dir.path(), files.clone()).unwrap();
+        let err = write(&p, false).unwrap_err();
+        assert!(err.is_conflict(), "{err}");
+        assert_eq!(std::fs::read_to_string(&edited).unwrap(), "edited\n");
+        assert_eq!(write(&p, true).unwrap(), 1);
+        assert_eq!(std::fs::read_to_string(&edited).unwrap(), TEMPLATES[1].text);
+    }
+}

@@ -1,0 +1,1252 @@
+//! `ccmon scaffold`: the stack it writes is checked with the real tools (Debian packages
+//! `prometheus` and `prometheus-alertmanager`): `promtool check config|rules`,
+//! `amtool check-config`, `amtool config routes test` for a table of label sets; real
+//! Prometheus and Alertmanager start with its files and report ready; every metric in a rule
+//! or dashboard is emitted by ccmon or a deployed exporter; dashboards, the compose file and
+//! the runbook links are checked for what the tools cannot see. Several option combinations
+//! go through the same checks. The writer itself: byte-identical default output, no
+//! overwrite without --force, --dry-run and --diff.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::http;
+use crate::support::process::{
+    Launch, ServerProcess, Signal, find_program, free_port, loopback, run_with_timeout,
+};
+use crate::support::{Alertmanager, Postgres, Prometheus};
+use crate::util::ccmon;
+
+/// The repository root (the source of the embedded templates).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it.
+fn scaffold(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    ccmon()
+        .args(["scaffold"])
+        .args([dir.path()])
+        .args(args)
+        .ok()
+        .stderr_has("next steps");
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Runs a tool to completion (bounded), returning (exit code, stdout, stderr).
+fn tool(program: &[&str], args: &[&str]) -> (i32, String, String) {
+    let home = tempfile::tempdir().expect("temp HOME");
+    let mut cmd = Command::new(find_program(program));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    let out = run_with_timeout(&mut cmd, Duration::from_secs(60)).unwrap_or_else(|e| {
+        panic!(
+            "cannot run {} (install the Debian package prometheus / prometheus-alertmanager): {e}",
+            program[0]
+        )
+    });
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts that a tool accepts the files.
+#[track_caller]
+fn tool_ok(program: &[&str], args: &[&str]) -> String {
+    let (code, stdout, stderr) = tool(program, args);
+    assert_eq!(
+        code,
+        0,
+        "{} {} failed\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        program[0],
+        args.join(" ")
+    );
+    stdout
+}
+
+/// Option combinations beyond the default that must pass every check too.
+const COMBINATIONS: &[&[&str]] = &[
+    &[],
+    &["--exporters", "node", "--receivers", "slack"],
+    &[
+        "--exporters",
+        "postgres,blackbox",
+        "--receivers",
+        "email,webhook",
+    ],
+    &[
+        "--exporters",
+        "blackbox",
+        "--receivers",
+        "pagerduty",
+        "--ccmon-host",
+        "10.1.2.3:9000",
+        "--retention",
+        "15d",
+    ],
+];
+
+/// The exporters a combination deploys.
+fn exporters_of(args: &[&str]) -> BTreeSet<String> {
+    match args.iter().position(|a| *a == "--exporters") {
+        Some(i) => args[i + 1].split(',').map(str::to_owned).collect(),
+        None => ["node", "postgres", "blackbox"].map(str::to_owned).into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The writer
+
+#[test]
+fn scaffold_default_output_is_the_repository_files() {
+    let dir = scaffold(&[]);
+    let mut written = Vec::new();
+    collect_files(dir.path(), dir.path(), &mut written);
+    written.sort();
+    assert_eq!(written.len(), 13, "files written: {written:?}");
+    for rel in &written {
+        let ours = read(&dir.path().join(rel));
+        let repo = read(&root().join(rel));
+        assert!(ours == repo, "{rel} differs from the repository's copy");
+    }
+    // A second run changes nothing and says so.
+    let out = ccmon().args(["scaffold"]).args([dir.path()]).ok();
+    assert_eq!(out.stdout.matches("unchanged").count(), 13, "{out}");
+}
+
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(base, &path, out);
+        } else {
+            let rel = path.strip_prefix(base).expect("below base");
+            out.push(rel.to_string_lossy().into_owned());
+        }
+    }
+}
+
+#[test]
+fn scaffold_never_overwrites_without_force() {
+    let dir = scaffold(&[]);
+    let edited = dir.path().join("monitoring/alertmanager.yml");
+    let mine = read(&edited).replace("fleet-oncall@example.com", "me@corp.example");
+    std::fs::write(&edited, &mine).unwrap();
+
+    // Refused: exit 1, the file named, nothing written (not even files that are missing).
+    std::fs::remove_file(dir.path().join("monitoring/prometheus.yml")).unwrap();
+    ccmon()
+        .args(["scaffold"])
+        .args([dir.path()])
+        .run()
+        .code(1)
+        .stdout_has("conflict")
+        .stderr_has("monitoring/alertmanager.yml")
+        .stderr_has("--force");
+    assert_eq!(read(&edited), mine);
+    assert!(!dir.path().join("monitoring/prometheus.yml").exists());
+
+    // --dry-run lists, --diff shows what the edit would lose; neither writes.
+    let out = ccmon()
+        .args(["scaffold", "--dry-run"])
+        .args([dir.path()])
+        .ok()
+        .stderr_has("would create 1, update 1, leave 11 unchanged");
+    assert!(
+        has_row(&out.stdout, "update", "monitoring/alertmanager.yml"),
+        "{out}"
+    );
+    assert!(
+        has_row(&out.stdout, "create", "monitoring/prometheus.yml"),
+        "{out}"
+    );
+    ccmon()
+        .args(["scaffold", "--diff"])
+        .args([dir.path()])
+        .ok()
+        .stdout_has("--- a/monitoring/alertmanager.yml")
+        .stdout_has("-      - to: 'me@corp.example'")
+        .stdout_has("+      - to: 'fleet-oncall@example.com'")
+        .stdout_has("+++ b/monitoring/prometheus.yml");
+    assert_eq!(read(&edited), mine);
+
+    // JSON output for scripts.
+    let out = ccmon()
+        .args(["-o", "json", "scaffold", "--dry-run"])
+        .args([dir.path()])
+        .ok();
+    let plan: Value = serde_json::from_str(&out.stdout).expect("JSON plan");
+    assert!(
+        plan.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "monitoring/alertmanager.yml" && f["action"] == "update"),
+        "{out}"
+    );
+
+    let out = ccmon()
+        .args(["scaffold", "--force"])
+        .args([dir.path()])
+        .ok();
+    assert!(
+        has_row(&out.stdout, "updated", "monitoring/alertmanager.yml"),
+        "{out}"
+    );
+    assert!(
+        has_row(&out.stdout, "created", "monitoring/prometheus.yml"),
+        "{out}"
+    );
+    assert_eq!(
+        read(&edited),
+        read(&root().join("monitoring/alertmanager.yml"))
+    );
+}
+
+/// Whether the plan table has the row `ACTION PATH`.
+fn has_row(table: &str, action: &str, path: &str) -> bool {
+    table
+        .lines()
+        .any(|l| l.split_whitespace().eq([action, path]))
+}
+
+#[test]
+fn scaffold_rejects_bad_options_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (&["--ccmon-host", "no-port"][..], "--ccmon-host"),
+        (&["--retention", "30 days"][..], "--retention"),
+        (&["--exporters", "mysql"][..], "mysql"),
+        (&["--runbook-url", "runbooks.md"][..], "--runbook-url"),
+    ] {
+        ccmon()
+            .args(["scaffold"])
+            .args([dir.path()])
+            .args(args)
+            .run()
+            .code(2)
+            .stderr_has(needle);
+    }
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn scaffold_options_change_only_what_they_name() {
+    let dir = scaffold(&[
+        "--exporters",
+        "node",
+        "--receivers",
+        "slack",
+        "--ccmon-host",
+        "10.1.2.3:9000",
+        "--retention",
+        "15d",
+        "--runbook-url",
+        "https://wiki.example.com/runbooks",
+    ]);
+    let m = dir.path().join("monitoring");
+    let prom = read(&m.join("prometheus.yml"));
+    assert!(prom.contains("'10.1.2.3:9000'") && !prom.contains("host.docker.internal:8080"));
+    assert!(prom.contains("job_name: node") && !prom.contains("job_name: postgres"));
+    assert!(!m.join("blackbox/blackbox.yml").exists());
+    let compose = read(&dir.path().join("docker/monitoring-compose.yml"));
+    assert!(compose.contains("--storage.tsdb.retention.time=15d"));
+    assert!(!compose.contains("  postgres-exporter:\n") && !compose.contains("- smtp_password"));
+    let am = read(&m.join("alertmanager.yml"));
+    assert!(am.contains("slack-oncall") && !am.contains("pagerduty_configs"));
+    assert!(!am.contains("email_configs") && !am.contains("smtp_smarthost"));
+    let rules = read(&m.join("alert-rules.yml"));
+    assert!(rules.contains("https://wiki.example.com/runbooks#agentstuck"));
+    assert!(!rules.contains("pg_up") && rules.contains("HostDiskSpaceLow"));
+    let overview = read(&m.join("grafana/dashboards/overview.json"));
+    assert!(!overview.contains("pg_up") && !overview.contains("probe_success"));
+    assert!(overview.contains("node_cpu_seconds_total"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The real tools on every combination
+
+#[test]
+fn scaffold_output_passes_promtool_and_amtool() {
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let m = dir.path().join("monitoring");
+        let prom = m.join("prometheus.yml");
+        let out = tool_ok(&["promtool"], &["check", "config", prom.to_str().unwrap()]);
+        assert!(
+            out.contains("SUCCESS: 2 rule files found"),
+            "{args:?}: {out}"
+        );
+        for rules in ["alert-rules.yml", "recording-rules.yml"] {
+            tool_ok(
+                &["promtool"],
+                &["check", "rules", m.join(rules).to_str().unwrap()],
+            );
+        }
+        let out = tool_ok(
+            &["amtool"],
+            &["check-config", m.join("alertmanager.yml").to_str().unwrap()],
+        );
+        assert!(out.contains("1 templates"), "{args:?}: {out}");
+        check_alert_conventions(&m, args);
+        check_metric_names(&m, &exporters_of(args));
+        check_dashboards(&m);
+        check_compose(dir.path(), args);
+    }
+}
+
+/// `ccmon rules lint` reports nothing at all on the rules, warnings included.
+#[test]
+fn scaffold_rules_pass_ccmon_rules_lint() {
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let out = ccmon()
+            .args(["rules", "lint", "--fail-on", "warning"])
+            .args([dir.path().join("monitoring/alert-rules.yml")])
+            .args([dir.path().join("monitoring/recording-rules.yml")])
+            .run();
+        assert_eq!(out.code, 0, "ccmon rules lint found problems\n{out}");
+        assert!(out.stdout.starts_with("All checks passed"), "{out}");
+    }
+}
+
+/// The intended receivers for a table of label sets, as `amtool config routes test` resolves
+/// them (`--verify.receivers` exits 1 on any difference).
+#[test]
+fn alertmanager_routes_deliver_by_severity_and_category() {
+    let table: &[(&[&str], &str, &str)] = &[
+        // (options, labels, receivers)
+        (
+            &[],
+            "severity=P0 category=ccmon",
+            "webhook,pagerduty,slack-oncall",
+        ),
+        (
+            &[],
+            "severity=P1 category=datastore",
+            "webhook,slack-oncall",
+        ),
+        (&[], "severity=P1 category=agents", "webhook,slack-oncall"),
+        (&[], "severity=P2 category=agents", "webhook,slack-agents"),
+        (&[], "severity=P2 category=host", "webhook,slack-oncall"),
+        (&[], "severity=P3 category=agents", "webhook,slack-agents"),
+        (&[], "severity=P3 category=health", "webhook,default"),
+        (&[], "alertname=Unlabelled", "webhook,default"),
+        (
+            &["--receivers", "email"],
+            "severity=P0 category=ccmon",
+            "default",
+        ),
+        (
+            &["--receivers", "pagerduty"],
+            "severity=P0 category=ccmon",
+            "pagerduty,default",
+        ),
+        (
+            &["--receivers", "slack"],
+            "severity=P3 category=host",
+            "default",
+        ),
+        (
+            &["--receivers", "slack,webhook"],
+            "severity=P2 category=agents",
+            "webhook,slack-agents",
+        ),
+    ];
+    for (options, labels, want) in table {
+        let dir = scaffold(options);
+        let config = dir.path().join("monitoring/alertmanager.yml");
+        let mut args = vec![
+            "config".to_owned(),
+            "routes".to_owned(),
+            "test".to_owned(),
+            format!("--config.file={}", config.display()),
+            format!("--verify.receivers={want}"),
+        ];
+        args.extend(labels.split(' ').map(str::to_owned));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = tool(&["amtool"], &args);
+        assert_eq!(
+            code, 0,
+            "{options:?} {labels}: want {want}, amtool says {stdout}{stderr}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Real servers
+
+/// Prometheus and Alertmanager start with the scaffold's files, targets rewritten to
+/// loopback, load every rule, and Prometheus finds the Alertmanager.
+#[test]
+fn prometheus_and_alertmanager_start_with_the_scaffold() {
+    let dir = scaffold(&[]);
+    let m = dir.path().join("monitoring");
+
+    let am = Alertmanager::builder()
+        .config(read(&m.join("alertmanager.yml")))
+        .file(
+            "templates/ccmon.tmpl",
+            read(&m.join("templates/ccmon.tmpl")),
+        )
+        .start();
+    let status = am.get("/api/v2/status");
+    assert_eq!(status.status, 200);
+    assert!(status.body.contains("slack-agents"), "{}", status.body);
+    // The Alertmanager names the Alert Status dashboard uses (see `catalogue`).
+    let metrics = am.get("/metrics").body;
+    for name in [
+        "alertmanager_alerts",
+        "alertmanager_silences",
+        "alertmanager_notifications_total",
+        "alertmanager_notifications_failed_total",
+    ] {
+        assert!(exposes(&metrics, name), "alertmanager has no {name}");
+    }
+
+    // Every Compose service name and the host address become loopback ports; nothing
+    // answers on the exporters' ports, which only makes those targets down.
+    let mut config = read(&m.join("prometheus.yml"))
+        .replace("alertmanager:9093", &am.addr().to_string())
+        .replace("localhost:9090", "127.0.0.1:{{port}}");
+    // A port nothing listens on: those targets are down.
+    let nowhere = loopback(free_port()).to_string();
+    for name in [
+        "host.docker.internal:8080",
+        "node-exporter:9100",
+        "postgres-exporter:9187",
+        "blackbox-exporter:9115",
+        "grafana:3000",
+    ] {
+        config = config.replace(name, &nowhere);
+    }
+    assert!(
+        !config.contains("host.docker.internal") && !config.contains("-exporter:"),
+        "a target was not rewritten:\n{config}"
+    );
+    let prom = Prometheus::builder()
+        .config(config)
+        .file("alert-rules.yml", read(&m.join("alert-rules.yml")))
+        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+        .file(
+            "targets/ccmon-agents.yml",
+            read(&m.join("targets/ccmon-agents.yml")),
+        )
+        .start();
+    let rules: Value = serde_json::from_str(&prom.get("/api/v1/rules").body).unwrap();
+    let loaded: usize = rules["data"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["rules"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(loaded, 32, "{rules}");
+    let health_errors: Vec<&Value> = rules["data"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .filter(|r| r["health"] == "err")
+        .collect();
+    assert!(health_errors.is_empty(), "{health_errors:?}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let ams = prom.get("/api/v1/alertmanagers").body;
+        if ams.contains(&am.addr().to_string()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no active alertmanager: {ams}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What the tools do not check
+
+/// Every alert has `for`, a comparison, `severity` P0-P3, `category`, `summary`,
+/// `description` and a `runbook_url` whose anchor is a heading of docs/runbooks.md; every
+/// recording rule is named `level:metric:operations`.
+fn check_alert_conventions(m: &Path, args: &[&str]) {
+    let runbooks = read(&root().join("docs/runbooks.md"));
+    let anchors: BTreeSet<String> = runbooks
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let custom = args.contains(&"--runbook-url");
+    for rule in rules_of(&m.join("alert-rules.yml")) {
+        let name = rule["alert"].as_str().expect("alert rules only");
+        let expr = rule["expr"].as_str().unwrap();
+        assert!(rule["for"].is_string(), "{name}: no `for`");
+        assert!(
+            ["==", "!=", ">", "<"].iter().any(|op| expr.contains(op)),
+            "{name}: no comparison in {expr}"
+        );
+        let severity = rule["labels"]["severity"].as_str().unwrap_or_default();
+        assert!(
+            ["P0", "P1", "P2", "P3"].contains(&severity),
+            "{name}: severity {severity:?}"
+        );
+        assert!(
+            rule["labels"]["category"].is_string(),
+            "{name}: no category"
+        );
+        for key in ["summary", "description", "runbook_url"] {
+            assert!(rule["annotations"][key].is_string(), "{name}: no {key}");
+        }
+        for value in rule["labels"].as_object().unwrap().values() {
+            assert!(
+                !value.as_str().unwrap_or_default().contains("$value"),
+                "{name}: $value in a label"
+            );
+        }
+        let url = rule["annotations"]["runbook_url"].as_str().unwrap();
+        let (_, anchor) = url.split_once('#').expect("runbook_url with an anchor");
+        assert!(
+            anchors.contains(anchor),
+            "{name}: docs/runbooks.md has no heading for #{anchor}"
+        );
+        if !custom {
+            assert!(url.starts_with("https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md#"));
+        }
+    }
+    let recorded = rules_of(&m.join("recording-rules.yml"));
+    assert!(!recorded.is_empty());
+    for rule in recorded {
+        let name = rule["record"].as_str().expect("recording rules only");
+        let parts: Vec<&str> = name.split(':').collect();
+        assert!(
+            parts.len() == 3 && parts.iter().all(|p| !p.is_empty()),
+            "{name} is not level:metric:operations"
+        );
+    }
+}
+
+/// The rules of a rule file as JSON values.
+fn rules_of(path: &Path) -> Vec<Value> {
+    let file: Value =
+        serde_saphyr::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    file["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap().iter().cloned())
+        .collect()
+}
+
+/// Every metric named in a rule or a dashboard is in the catalogue of what the deployed
+/// components emit, or recorded by the rules themselves.
+fn check_metric_names(m: &Path, exporters: &BTreeSet<String>) {
+    let emitted = emitted_by(exporters);
+    let mut exprs: Vec<(String, String)> = Vec::new();
+    for file in ["alert-rules.yml", "recording-rules.yml"] {
+        for rule in rules_of(&m.join(file)) {
+            let name = rule["alert"].as_str().or(rule["record"].as_str()).unwrap();
+            exprs.push((
+                format!("{file} {name}"),
+                rule["expr"].as_str().unwrap().into(),
+            ));
+        }
+    }
+    let recorded: BTreeSet<String> = rules_of(&m.join("recording-rules.yml"))
+        .iter()
+        .map(|r| r["record"].as_str().unwrap().to_owned())
+        .collect();
+    for (file, dashboard) in dashboards(m) {
+        for panel in dashboard["panels"].as_array().unwrap() {
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let title = panel["title"].as_str().unwrap_or_default();
+                exprs.push((
+                    format!("{file} panel {title:?}"),
+                    target["expr"].as_str().unwrap().into(),
+                ));
+            }
+        }
+    }
+    assert!(exprs.len() > 40, "too few queries found: {}", exprs.len());
+    for (place, expr) in exprs {
+        for name in metric_names(&expr) {
+            assert!(
+                emitted(&name) || recorded.contains(&name),
+                "{place}: metric {name} is emitted by nothing deployed (exporters {exporters:?})\n  {expr}"
+            );
+        }
+    }
+}
+
+/// Whether a series name is emitted by a component the stack deploys with `exporters`: the
+/// linter's catalogue (ccmon's own families are checked against what ccmon really serves in
+/// `rules_lint::assert_families_in_catalog`), restricted to the sources the compose file runs.
+fn emitted_by(exporters: &BTreeSet<String>) -> impl Fn(&str) -> bool {
+    let catalog = ccmon::rules::catalog::Catalog::builtin();
+    let exporters = exporters.clone();
+    move |name| {
+        catalog
+            .lookup(name)
+            .is_some_and(|found| match found.entry.source.as_str() {
+                "node_exporter" => exporters.contains("node"),
+                "postgres_exporter" => exporters.contains("postgres"),
+                "blackbox_exporter" => exporters.contains("blackbox"),
+                // The scaffold deploys no redis_exporter.
+                "redis_exporter" => false,
+                // ccmon, Prometheus, Alertmanager and their process/Go collectors.
+                _ => true,
+            })
+    }
+}
+
+/// The exporters' metric names the stack uses, by `--exporters` name; the test below
+/// scrapes the real exporters for them.
+const EXPORTER_METRICS: &[(&str, &[&str])] = &[
+    (
+        "node",
+        &[
+            "node_filesystem_avail_bytes",
+            "node_filesystem_size_bytes",
+            "node_memory_MemAvailable_bytes",
+            "node_memory_MemTotal_bytes",
+            "node_cpu_seconds_total",
+        ],
+    ),
+    (
+        "postgres",
+        &[
+            "pg_up",
+            "pg_stat_database_numbackends",
+            "pg_settings_max_connections",
+        ],
+    ),
+    (
+        "blackbox",
+        &[
+            "probe_success",
+            "probe_ssl_earliest_cert_expiry",
+            "probe_http_status_code",
+            "probe_duration_seconds",
+        ],
+    ),
+];
+
+/// Starts an exporter binary on a free loopback port (ready when `/metrics` answers), with
+/// `env` set through env(1) since the harness launches programs as they are.
+fn exporter(
+    name: &'static str,
+    package: &'static str,
+    env: &[String],
+    args: &[String],
+) -> ServerProcess {
+    let dir = tempfile::Builder::new()
+        .prefix("ccmon-it-exporter-")
+        .tempdir()
+        .expect("temp dir");
+    let program = find_program(&[name]);
+    assert!(
+        program.is_absolute(),
+        "{name} is not installed (Debian package {package})"
+    );
+    let env_program = find_program(&["env"]);
+    ServerProcess::start(name, package, dir, |port, _| {
+        let mut all: Vec<String> = env.to_vec();
+        all.push(program.display().to_string());
+        all.push(format!("--web.listen-address=127.0.0.1:{port}"));
+        all.extend(args.iter().cloned());
+        Launch {
+            program: env_program.clone(),
+            args: all,
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                http::get(loopback(port), "/metrics", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        }
+    })
+}
+
+/// Whether an exposition has a sample of `name`.
+fn exposes(text: &str, name: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+    })
+}
+
+/// The real exporters (Debian packages prometheus-node-exporter,
+/// prometheus-postgres-exporter, prometheus-blackbox-exporter) emit every name the rules
+/// and dashboards use, and blackbox_exporter accepts the scaffold's modules. The one name
+/// not seen here is `probe_ssl_earliest_cert_expiry`, which needs a TLS target with a
+/// trusted certificate.
+#[test]
+fn the_exporters_emit_the_names_the_stack_uses() {
+    let want = |exporter: &str| -> Vec<&str> {
+        EXPORTER_METRICS
+            .iter()
+            .find(|(e, _)| *e == exporter)
+            .map(|(_, m)| m.to_vec())
+            .unwrap()
+    };
+    let node = exporter(
+        "prometheus-node-exporter",
+        "prometheus-node-exporter",
+        &[],
+        &[],
+    );
+    let text = http::get(node.addr(), "/metrics", Duration::from_secs(10))
+        .unwrap()
+        .body;
+    for name in want("node") {
+        assert!(exposes(&text, name), "node_exporter has no {name}");
+    }
+
+    let pg = Postgres::start();
+    let dsn = format!("DATA_SOURCE_NAME={}?sslmode=disable", pg.url());
+    let pg_exporter = exporter(
+        "prometheus-postgres-exporter",
+        "prometheus-postgres-exporter",
+        &[dsn],
+        &[],
+    );
+    let text = http::get(pg_exporter.addr(), "/metrics", Duration::from_secs(10))
+        .unwrap()
+        .body;
+    assert!(
+        text.lines().any(|l| l == "pg_up 1"),
+        "pg_up is not 1:\n{text}"
+    );
+    for name in want("postgres") {
+        assert!(exposes(&text, name), "postgres_exporter has no {name}");
+    }
+
+    let dir = scaffold(&[]);
+    let config = dir.path().join("monitoring/blackbox/blackbox.yml");
+    let blackbox = exporter(
+        "prometheus-blackbox-exporter",
+        "prometheus-blackbox-exporter",
+        &[],
+        &[format!("--config.file={}", config.display())],
+    );
+    let probe = format!(
+        "/probe?module=http_2xx&target=http://{}/metrics",
+        node.addr()
+    );
+    let text = http::get(blackbox.addr(), &probe, Duration::from_secs(10))
+        .unwrap()
+        .body;
+    assert!(text.lines().any(|l| l == "probe_success 1"), "{text}");
+    for name in want("blackbox") {
+        if name != "probe_ssl_earliest_cert_expiry" {
+            assert!(
+                exposes(&text, name),
+                "blackbox_exporter has no {name}:\n{text}"
+            );
+        }
+    }
+}
+
+/// The metric names a PromQL expression selects: identifiers outside strings, label
+/// matchers and ranges that are not functions, keywords or grouping label lists.
+fn metric_names(expr: &str) -> BTreeSet<String> {
+    // Operators, modifiers and aggregations (which may be followed by `by (...)` rather
+    // than a parenthesis, so they are not recognised as calls).
+    const KEYWORDS: &[&str] = &[
+        "and",
+        "or",
+        "unless",
+        "bool",
+        "offset",
+        "inf",
+        "nan",
+        "atan2",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "count",
+        "count_values",
+        "group",
+        "stddev",
+        "stdvar",
+        "topk",
+        "bottomk",
+        "quantile",
+        "limitk",
+        "limit_ratio",
+    ];
+    const GROUPING: &[&str] = &[
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+    ];
+    let chars: Vec<char> = expr.chars().collect();
+    let mut names = BTreeSet::new();
+    let mut i = 0;
+    let skip_to = |i: &mut usize, close: char| {
+        while *i < chars.len() && chars[*i] != close {
+            if chars[*i] == '"' || chars[*i] == '\'' {
+                let q = chars[*i];
+                *i += 1;
+                while *i < chars.len() && chars[*i] != q {
+                    *i += if chars[*i] == '\\' { 2 } else { 1 };
+                }
+            }
+            *i += 1;
+        }
+        *i += 1;
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' || c == '\'' {
+            i += 1;
+            skip_to(&mut i, c);
+        } else if c == '{' {
+            skip_to(&mut i, '}');
+        } else if c == '[' {
+            skip_to(&mut i, ']');
+        } else if c.is_ascii_digit() || c == '.' {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+        } else if c.is_ascii_alphabetic() || c == '_' || c == ':' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | ':'))
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let call = j < chars.len() && chars[j] == '(';
+            if GROUPING.contains(&word.as_str()) {
+                if call {
+                    i = j + 1;
+                    skip_to(&mut i, ')');
+                }
+            } else if !call && !KEYWORDS.contains(&word.to_lowercase().as_str()) {
+                names.insert(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    names
+}
+
+#[test]
+fn metric_names_are_found_in_promql() {
+    let names = metric_names(
+        r#"sum by (job, le) (rate(a_bucket{x="y{z}"}[5m])) > on (job) 0.8 * b and c == 1 or vector(0) - time() + d offset 5m"#,
+    );
+    let want: BTreeSet<String> = ["a_bucket", "b", "c", "d"].map(str::to_owned).into();
+    assert_eq!(names, want);
+    assert_eq!(
+        metric_names("1 - instance:node_memory_available:ratio < 1e3"),
+        ["instance:node_memory_available:ratio".to_owned()].into()
+    );
+}
+
+/// The dashboard files as JSON.
+fn dashboards(m: &Path) -> Vec<(String, Value)> {
+    let dir = m.join("grafana/dashboards");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("dashboards dir").flatten() {
+        let path = entry.path();
+        let text = read(&path);
+        let value: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
+        out.push((entry.file_name().to_string_lossy().into_owned(), value));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Three dashboards, unique uids, every panel and query on the provisioned datasource
+/// uid, no template variable that is not defined (or one of Grafana's own).
+fn check_dashboards(m: &Path) {
+    let provisioned = read(&m.join("grafana/provisioning/datasources/prometheus.yml"));
+    assert!(provisioned.contains("uid: ccmon-prometheus"));
+    let boards = dashboards(m);
+    let titles: Vec<&str> = boards
+        .iter()
+        .map(|(_, d)| d["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "ccmon / Alert Status",
+            "ccmon / Overview",
+            "ccmon / Stream Monitoring"
+        ]
+    );
+    let uids: BTreeSet<&str> = boards
+        .iter()
+        .map(|(_, d)| d["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids.len(), 3);
+    let variable = regex::Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)").unwrap();
+    for (file, d) in &boards {
+        assert!(
+            d["id"].is_null(),
+            "{file}: a provisioned dashboard has no id"
+        );
+        let defined: BTreeSet<String> = d["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_owned())
+            .collect();
+        let panels = d["panels"].as_array().unwrap();
+        assert!(!panels.is_empty(), "{file}: no panels");
+        let mut ids = BTreeSet::new();
+        for p in panels {
+            let title = p["title"].as_str().unwrap();
+            assert!(
+                ids.insert(p["id"].as_u64().unwrap()),
+                "{file}: duplicate id"
+            );
+            assert_eq!(
+                p["datasource"]["uid"], "ccmon-prometheus",
+                "{file}: {title}"
+            );
+            let targets = p["targets"].as_array().unwrap();
+            assert!(!targets.is_empty(), "{file}: {title} has no query");
+            for t in targets {
+                assert_eq!(
+                    t["datasource"]["uid"], "ccmon-prometheus",
+                    "{file}: {title}"
+                );
+                let expr = t["expr"].as_str().unwrap();
+                for c in variable.captures_iter(expr) {
+                    let name = &c[1];
+                    assert!(
+                        name.starts_with("__") || defined.contains(name),
+                        "{file}: {title}: unresolved variable ${name} in {expr}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The compose file: every service has a health check and a pinned image, published host
+/// ports are unique and not ccmon's, secrets come from env files or secret files (never a
+/// literal), Prometheus keeps the retention asked for with the admin API off, and every
+/// scrape target is a service of the project, Prometheus itself or the host.
+fn check_compose(dir: &Path, args: &[&str]) {
+    let path = dir.join("docker/monitoring-compose.yml");
+    let text = read(&path);
+    let compose: Value = serde_saphyr::from_str(&text).expect("compose YAML");
+    let services = compose["services"].as_object().expect("services");
+    let mut expected: BTreeSet<&str> = ["prometheus", "alertmanager", "grafana"].into();
+    for e in exporters_of(args) {
+        expected.insert(match e.as_str() {
+            "node" => "node-exporter",
+            "postgres" => "postgres-exporter",
+            _ => "blackbox-exporter",
+        });
+    }
+    let names: BTreeSet<&str> = services.keys().map(String::as_str).collect();
+    assert_eq!(names, expected, "{args:?}");
+    let mut host_ports = BTreeSet::new();
+    for (name, s) in services {
+        assert!(
+            s["healthcheck"]["test"].is_array(),
+            "{name}: no health check"
+        );
+        let image = s["image"].as_str().unwrap();
+        assert!(
+            image.contains(':') && !image.ends_with(":latest"),
+            "{name}: unpinned image {image}"
+        );
+        for port in s["ports"].as_array().into_iter().flatten() {
+            let spec = port.as_str().unwrap();
+            let parts: Vec<&str> = spec.split(':').collect();
+            assert_eq!(parts.len(), 3, "{name}: publish on an address: {spec}");
+            assert!(
+                host_ports.insert(parts[1].to_owned()),
+                "port {} twice",
+                parts[1]
+            );
+            assert_ne!(
+                parts[1], "8080",
+                "{name}: ccmon health serve uses 8080 on the host"
+            );
+        }
+        for (key, value) in s["environment"].as_object().into_iter().flatten() {
+            let k = key.to_lowercase();
+            assert!(
+                !["password", "secret", "token", "key", "data_source"]
+                    .iter()
+                    .any(|w| k.contains(w)),
+                "{name}: secret {key}={value} in the compose file; use env_file"
+            );
+        }
+        for volume in s["volumes"].as_array().into_iter().flatten() {
+            let source = volume.as_str().unwrap().split(':').next().unwrap();
+            if let Some(rel) = source.strip_prefix("../") {
+                assert!(dir.join(rel).exists(), "{name}: mounts missing {source}");
+            }
+        }
+    }
+    assert!(
+        services["grafana"]["env_file"].is_array(),
+        "grafana password from an env file"
+    );
+    if services.contains_key("postgres-exporter") {
+        assert!(services["postgres-exporter"]["env_file"].is_array());
+    }
+    let receivers = args
+        .iter()
+        .position(|a| *a == "--receivers")
+        .map_or(4, |i| args[i + 1].split(',').count());
+    assert_eq!(
+        compose["secrets"].as_object().map_or(0, |s| s.len()),
+        receivers,
+        "one secret file per receiver"
+    );
+    for (secret, def) in compose["secrets"].as_object().into_iter().flatten() {
+        assert!(
+            def["file"].is_string(),
+            "secret {secret} must come from a file"
+        );
+    }
+    let command: Vec<&str> = services["prometheus"]["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let retention = args
+        .iter()
+        .position(|a| *a == "--retention")
+        .map_or("30d", |i| args[i + 1]);
+    assert!(command.contains(&format!("--storage.tsdb.retention.time={retention}").as_str()));
+    assert!(!command.iter().any(|c| c.contains("enable-admin-api")));
+    let prometheus: Value =
+        serde_saphyr::from_str(&read(&dir.join("monitoring/prometheus.yml"))).unwrap();
+    let mut hosts = Vec::new();
+    for job in prometheus["scrape_configs"].as_array().unwrap() {
+        for sc in job["static_configs"].as_array().into_iter().flatten() {
+            for t in sc["targets"].as_array().unwrap() {
+                hosts.push(t.as_str().unwrap().to_owned());
+            }
+        }
+        if let Some(r) = job["relabel_configs"].as_array() {
+            for rc in r {
+                if rc["target_label"] == "__address__" {
+                    hosts.push(rc["replacement"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+    }
+    let ccmon_host = args
+        .iter()
+        .position(|a| *a == "--ccmon-host")
+        .map_or("host.docker.internal:8080", |i| args[i + 1]);
+    for target in hosts {
+        let host_port = target
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let host = host_port
+            .rsplit_once(':')
+            .map_or(host_port.as_str(), |(h, _)| h);
+        assert!(
+            names.contains(host) || host == "localhost" || host_port == ccmon_host,
+            "scrape target {target} is not a service of the compose file"
+        );
+    }
+    compose_config_if_available(&path);
+}
+
+/// `docker compose config -q` where Docker Compose exists (it does not on the CI machine:
+/// the structural checks above are what runs there).
+fn compose_config_if_available(path: &Path) {
+    let Ok(version) = Command::new("docker").args(["compose", "version"]).output() else {
+        return;
+    };
+    if !version.status.success() {
+        return;
+    }
+    let secrets = path.parent().unwrap().join("secrets");
+    std::fs::create_dir_all(&secrets).unwrap();
+    for f in [
+        "grafana.env",
+        "postgres-exporter.env",
+        "smtp_password",
+        "slack_webhook_url",
+        "pagerduty_routing_key",
+        "webhook_token",
+    ] {
+        std::fs::write(secrets.join(f), "").unwrap();
+    }
+    let out = Command::new("docker")
+        .args(["compose", "-f"])
+        .arg(path)
+        .args(["config", "-q"])
+        .output()
+        .expect("docker compose config");
+    assert!(
+        out.status.success(),
+        "docker compose config -q: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The loop the stack exists for, with the scaffold's own files: a target goes down,
+/// Prometheus fires the P0 alert and sends it to Alertmanager, which routes it to the
+/// pager, inhibits the alert it explains, and `ccmon alerts silence add` silences it.
+/// Only the timing is changed (1s intervals, `for: 1s`, resend delay) so it takes seconds.
+#[test]
+fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
+    let dir = scaffold(&[]);
+    let m = dir.path().join("monitoring");
+    let am = Alertmanager::builder()
+        .config(read(&m.join("alertmanager.yml")))
+        .file(
+            "templates/ccmon.tmpl",
+            read(&m.join("templates/ccmon.tmpl")),
+        )
+        .start();
+    let mut config = read(&m.join("prometheus.yml"))
+        .replace("alertmanager:9093", &am.addr().to_string())
+        .replace("localhost:9090", "127.0.0.1:{{port}}")
+        .replace("scrape_interval: 15s", "scrape_interval: 1s")
+        .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
+        .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+    // A port nothing listens on: those targets are down.
+    let nowhere = loopback(free_port()).to_string();
+    for name in [
+        "host.docker.internal:8080",
+        "node-exporter:9100",
+        "postgres-exporter:9187",
+        "blackbox-exporter:9115",
+        "grafana:3000",
+    ] {
+        config = config.replace(name, &nowhere);
+    }
+    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
+    let rules = for_clause
+        .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
+        .into_owned();
+    let prom = Prometheus::builder()
+        .config(config)
+        // Alerts that fire before Prometheus has found the Alertmanager are dropped and
+        // resent after this delay (default 1m).
+        .arg("--rules.alert.resend-delay=1s")
+        .file("alert-rules.yml", rules)
+        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+        .file(
+            "targets/ccmon-agents.yml",
+            read(&m.join("targets/ccmon-agents.yml")),
+        )
+        .start();
+    let url = am.url();
+    let alerts = |state: &str| -> Vec<Value> {
+        let out = ccmon()
+            .args([
+                "--alertmanager-url",
+                &url,
+                "alerts",
+                "ls",
+                state,
+                "-o",
+                "json",
+            ])
+            .ok();
+        serde_json::from_str::<Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("alerts ls JSON: {e}\n{out}"))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let named = |list: &[Value], name: &str| -> Option<Value> {
+        list.iter()
+            .find(|a| a["labels"]["alertname"] == name)
+            .cloned()
+    };
+    let wait_for = |state: &str, name: &str| -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(90);
+        loop {
+            if let Some(alert) = named(&alerts(state), name) {
+                return alert;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{name} never showed up as {state}; Alertmanager has {:?}",
+                alerts("--active")
+                    .iter()
+                    .map(|a| a["labels"]["alertname"].clone())
+                    .collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+
+    let page = wait_for("--active", "CcmonHealthServerDown");
+    assert_eq!(page["labels"]["severity"], "P0", "{page}");
+    let receivers: Vec<&str> = page["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str().or(r.as_str()))
+        .collect();
+    assert!(receivers.contains(&"pagerduty"), "{page}");
+    let runbook = page["annotations"]["runbook_url"].as_str().unwrap();
+    assert!(runbook.ends_with("#ccmonhealthserverdown"), "{page}");
+    // The series the Alert Status dashboard counts.
+    let firing = prom.get("/api/v1/query?query=ALERTS%7Balertstate%3D%22firing%22%7D");
+    assert!(
+        firing.body.contains("CcmonHealthServerDown"),
+        "{}",
+        firing.body
+    );
+
+    // The absent-guard fires too, and is muted by the alert that explains it.
+    let echo = wait_for("--inhibited", "CcmonHealthMetricsAbsent");
+    assert!(
+        !echo["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+        "{echo}"
+    );
+
+    let out = ccmon()
+        .args(["--alertmanager-url", &url, "alerts", "silence", "add"])
+        .args([
+            "CcmonHealthServerDown",
+            "-d",
+            "1h",
+            "-c",
+            "ccmon restarting, INC-1",
+        ])
+        .ok();
+    let id = out.stdout.trim().to_owned();
+    assert!(!id.is_empty(), "{out}");
+    let silenced = wait_for("--silenced", "CcmonHealthServerDown");
+    assert_eq!(
+        silenced["status"]["silencedBy"][0],
+        id.as_str(),
+        "{silenced}"
+    );
+}
