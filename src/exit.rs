@@ -56,7 +56,6 @@ impl From<ExitStatus> for Outcome {
     }
 }
 
-
 /// Picks the exit code for an error by the first typed error in its chain.
 pub fn classify(err: &anyhow::Error) -> ExitStatus {
     for cause in err.chain() {

@@ -72,4 +72,3 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         Command::Scaffold(args) => commands::scaffold::run(&args, &printer),
     }
 }
-
