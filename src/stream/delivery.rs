@@ -50,6 +50,10 @@ pub struct Ack {
     pub offset: u64,
     /// Seq of the last delivered record.
     pub seq: u64,
+    /// Fingerprint of the summary last delivered (0: none), so a summary that changes
+    /// without new records (the agent hangs and is declared stuck) still reaches the target.
+    #[serde(default)]
+    pub meta: u64,
 }
 
 impl Ack {
@@ -63,7 +67,10 @@ impl Ack {
 
     fn write(self, path: &Path) -> Result<(), SpoolError> {
         let tmp = path.with_extension("acked.tmp");
-        let text = format!("{{\"offset\":{},\"seq\":{}}}", self.offset, self.seq);
+        let text = format!(
+            "{{\"offset\":{},\"seq\":{},\"meta\":{}}}",
+            self.offset, self.seq, self.meta
+        );
         fs::write(&tmp, text)
             .and_then(|()| fs::rename(&tmp, path))
             .map_err(|e| SpoolError::io(path, "write", e))
@@ -198,7 +205,22 @@ async fn deliver_from<T: Target>(
         ack = Ack {
             offset: reader.offset(),
             seq: batch.last().map_or(ack.seq, |r| r.seq),
+            meta: fingerprint(&summary),
         };
+        ack.write(&run.acked)?;
+    }
+    // A state change with no new record (stuck, recovered) must not wait for the next event:
+    // a hung agent produces none.
+    if let Some(s) = &summary
+        && ack.offset > 0
+        && fingerprint(s) != ack.meta
+        && !reader.torn()
+    {
+        target
+            .deliver(&[], s)
+            .await
+            .map_err(DeliveryError::Target)?;
+        ack.meta = fingerprint(s);
         ack.write(&run.acked)?;
     }
     let ended = summary
@@ -218,6 +240,15 @@ async fn deliver_from<T: Target>(
         done.runs_completed += 1;
     }
     Ok(())
+}
+
+/// A stable fingerprint of a summary (FNV-1a of its JSON), never 0.
+fn fingerprint(summary: &Summary) -> u64 {
+    let bytes = serde_json::to_vec(summary).unwrap_or_default();
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash.max(1)
 }
 
 fn minimal_summary(r: &Record) -> Summary {

@@ -565,3 +565,46 @@ fn sigterm_is_forwarded_while_a_full_spool_holds_the_agent_back() {
     running.signal(libc::SIGTERM);
     assert_eq!(running.wait().code(), Some(128 + libc::SIGTERM));
 }
+
+/// A hung agent produces no events, so its stuck state must reach Redis on its own, not
+/// with the next batch (there is none): the fleet's view, and every alert on it, depend on it.
+#[test]
+fn a_hung_agent_is_marked_stuck_in_redis_without_waiting_for_an_event() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).hang_after(5);
+    let (mut running, _home) = start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &[
+            "--agent-id",
+            "hung-1",
+            "--stuck-floor",
+            "1s",
+            "--stuck-multiplier",
+            "1",
+            "--tool-timeout",
+            "2s",
+        ],
+    );
+    let meta = "agent:{hung-1}:meta";
+    let field = |name: &str| match redis.cmd(&["HGET", meta, name]) {
+        crate::support::Resp::Bulk(Some(v)) => String::from_utf8_lossy(&v).into_owned(),
+        _ => String::new(),
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while field("state") != "stuck" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "meta never said stuck: state={:?}",
+            field("state")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(field("stuck_reason"), "no_progress");
+    assert_eq!(field("events"), "5");
+    running.signal(libc::SIGTERM);
+    running.wait();
+    assert_eq!(field("state"), "exited");
+}
