@@ -1119,56 +1119,67 @@ fn compose_config_if_available(path: &Path) {
 /// Prometheus fires the P0 alert and sends it to Alertmanager, which routes it to the
 /// pager, inhibits the alert it explains, and `ccmon alerts silence add` silences it.
 /// Only the timing is changed (1s intervals, `for: 1s`, resend delay) so it takes seconds.
-#[test]
-fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
-    let dir = scaffold(&[]);
-    let m = dir.path().join("monitoring");
-    let am = Alertmanager::builder()
-        .config(read(&m.join("alertmanager.yml")))
-        .file(
-            "templates/ccmon.tmpl",
-            read(&m.join("templates/ccmon.tmpl")),
-        )
-        .start();
-    let mut config = read(&m.join("prometheus.yml"))
-        .replace("alertmanager:9093", &am.addr().to_string())
-        .replace("localhost:9090", "127.0.0.1:{{port}}")
-        .replace("scrape_interval: 15s", "scrape_interval: 1s")
-        .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
-        .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
-    // A port nothing listens on: those targets are down.
-    let nowhere = loopback(free_port()).to_string();
-    for name in [
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-    ] {
-        config = config.replace(name, &nowhere);
+/// The scaffold's Prometheus and Alertmanager on loopback, evaluating every second with
+/// every `for:` shortened to 1s. ccmon's health server is scraped at `ccmon` when given;
+/// every other target points at a port nothing listens on, so it is down.
+struct Stack {
+    prom: Prometheus,
+    am: Alertmanager,
+}
+
+impl Stack {
+    fn start(m: &Path, ccmon: Option<std::net::SocketAddr>) -> Stack {
+        let am = Alertmanager::builder()
+            .config(read(&m.join("alertmanager.yml")))
+            .file(
+                "templates/ccmon.tmpl",
+                read(&m.join("templates/ccmon.tmpl")),
+            )
+            .start();
+        let mut config = read(&m.join("prometheus.yml"))
+            .replace("alertmanager:9093", &am.addr().to_string())
+            .replace("localhost:9090", "127.0.0.1:{{port}}")
+            .replace("scrape_interval: 15s", "scrape_interval: 1s")
+            .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
+            .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+        let nowhere = loopback(free_port()).to_string();
+        if let Some(addr) = ccmon {
+            config = config.replace("host.docker.internal:8080", &addr.to_string());
+        }
+        for name in [
+            "host.docker.internal:8080",
+            "node-exporter:9100",
+            "postgres-exporter:9187",
+            "blackbox-exporter:9115",
+            "grafana:3000",
+        ] {
+            config = config.replace(name, &nowhere);
+        }
+        let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
+        let rules = for_clause
+            .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
+            .into_owned();
+        let prom = Prometheus::builder()
+            .config(config)
+            // Alerts that fire before Prometheus has found the Alertmanager are dropped and
+            // resent after this delay (default 1m).
+            .arg("--rules.alert.resend-delay=1s")
+            .file("alert-rules.yml", rules)
+            .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+            .file(
+                "targets/ccmon-agents.yml",
+                read(&m.join("targets/ccmon-agents.yml")),
+            )
+            .start();
+        Stack { prom, am }
     }
-    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
-    let rules = for_clause
-        .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
-        .into_owned();
-    let prom = Prometheus::builder()
-        .config(config)
-        // Alerts that fire before Prometheus has found the Alertmanager are dropped and
-        // resent after this delay (default 1m).
-        .arg("--rules.alert.resend-delay=1s")
-        .file("alert-rules.yml", rules)
-        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-        .file(
-            "targets/ccmon-agents.yml",
-            read(&m.join("targets/ccmon-agents.yml")),
-        )
-        .start();
-    let url = am.url();
-    let alerts = |state: &str| -> Vec<Value> {
+
+    /// `ccmon alerts ls STATE -o json`.
+    fn alerts(&self, state: &str) -> Vec<Value> {
         let out = ccmon()
             .args([
                 "--alertmanager-url",
-                &url,
+                &self.am.url(),
                 "alerts",
                 "ls",
                 state,
@@ -1181,43 +1192,78 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
             .as_array()
             .cloned()
             .unwrap_or_default()
-    };
-    let named = |list: &[Value], name: &str| -> Option<Value> {
-        list.iter()
-            .find(|a| a["labels"]["alertname"] == name)
-            .cloned()
-    };
-    let wait_for = |state: &str, name: &str| -> Value {
+    }
+
+    /// The first alert named `name` in `state`, waiting up to 90s for it.
+    fn wait_for(&self, state: &str, name: &str) -> Value {
         let deadline = std::time::Instant::now() + Duration::from_secs(90);
         loop {
-            if let Some(alert) = named(&alerts(state), name) {
+            if let Some(alert) = self
+                .alerts(state)
+                .into_iter()
+                .find(|a| a["labels"]["alertname"] == name)
+            {
                 return alert;
             }
             assert!(
                 std::time::Instant::now() < deadline,
                 "{name} never showed up as {state}; Alertmanager has {:?}",
-                alerts("--active")
+                self.alerts("--active")
                     .iter()
                     .map(|a| a["labels"]["alertname"].clone())
                     .collect::<Vec<_>>()
             );
             std::thread::sleep(Duration::from_millis(500));
         }
-    };
+    }
 
-    let page = wait_for("--active", "CcmonHealthServerDown");
-    assert_eq!(page["labels"]["severity"], "P0", "{page}");
-    let receivers: Vec<&str> = page["receivers"]
+    /// `ccmon alerts silence add ARGS...`, returning the new silence's ID.
+    fn silence(&self, args: &[&str]) -> String {
+        let out = ccmon()
+            .args([
+                "--alertmanager-url",
+                &self.am.url(),
+                "alerts",
+                "silence",
+                "add",
+            ])
+            .args(args)
+            .ok();
+        let id = out.stdout.trim().to_owned();
+        assert!(!id.is_empty(), "{out}");
+        id
+    }
+}
+
+fn receivers_of(alert: &Value) -> Vec<String> {
+    alert["receivers"]
         .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["name"].as_str().or(r.as_str()))
-        .collect();
-    assert!(receivers.contains(&"pagerduty"), "{page}");
+        .map(|r| {
+            r.iter()
+                .filter_map(|r| r["name"].as_str().or(r.as_str()))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
+    let dir = scaffold(&[]);
+    let stack = Stack::start(&dir.path().join("monitoring"), None);
+
+    let page = stack.wait_for("--active", "CcmonHealthServerDown");
+    assert_eq!(page["labels"]["severity"], "P0", "{page}");
+    assert!(
+        receivers_of(&page).iter().any(|r| r == "pagerduty"),
+        "{page}"
+    );
     let runbook = page["annotations"]["runbook_url"].as_str().unwrap();
     assert!(runbook.ends_with("#ccmonhealthserverdown"), "{page}");
     // The series the Alert Status dashboard counts.
-    let firing = prom.get("/api/v1/query?query=ALERTS%7Balertstate%3D%22firing%22%7D");
+    let firing = stack
+        .prom
+        .get("/api/v1/query?query=ALERTS%7Balertstate%3D%22firing%22%7D");
     assert!(
         firing.body.contains("CcmonHealthServerDown"),
         "{}",
@@ -1225,28 +1271,123 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
     );
 
     // The absent-guard fires too, and is muted by the alert that explains it.
-    let echo = wait_for("--inhibited", "CcmonHealthMetricsAbsent");
+    let echo = stack.wait_for("--inhibited", "CcmonHealthMetricsAbsent");
     assert!(
         !echo["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
         "{echo}"
     );
 
-    let out = ccmon()
-        .args(["--alertmanager-url", &url, "alerts", "silence", "add"])
-        .args([
-            "CcmonHealthServerDown",
-            "-d",
-            "1h",
-            "-c",
-            "ccmon restarting, INC-1",
-        ])
-        .ok();
-    let id = out.stdout.trim().to_owned();
-    assert!(!id.is_empty(), "{out}");
-    let silenced = wait_for("--silenced", "CcmonHealthServerDown");
+    let id = stack.silence(&[
+        "CcmonHealthServerDown",
+        "-d",
+        "1h",
+        "-c",
+        "ccmon restarting, INC-1",
+    ]);
+    let silenced = stack.wait_for("--silenced", "CcmonHealthServerDown");
     assert_eq!(
         silenced["status"]["silencedBy"][0],
         id.as_str(),
         "{silenced}"
     );
+}
+
+/// The whole loop of the product: an agent hangs under `ccmon stream watch`, which records
+/// it stuck in Redis; `ccmon health serve` exports the fleet's view; the scaffold's
+/// Prometheus scrapes it and fires AgentStuck into the scaffold's Alertmanager, which routes
+/// it; the operator finds it with `ccmon alerts ls` and silences it with `ccmon`.
+#[test]
+fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
+    use crate::support::Redis;
+    use crate::support::standin::{self, Running, Standin};
+
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().expect("spool");
+    let agent = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).hang_after(5);
+    let (mut cmd, _home) = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream",
+            "watch",
+            "--display",
+            "raw",
+            "--agent-id",
+            "builder-7",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .args([
+            "--stuck-floor",
+            "1s",
+            "--stuck-multiplier",
+            "1",
+            "--tool-timeout",
+            "2s",
+        ])
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(agent.args())
+        .into_command();
+    cmd.stdin(std::process::Stdio::null());
+    let mut watcher = Running::start(cmd);
+
+    // The health server, reading the fleet from the same Redis.
+    let home = tempfile::tempdir().expect("home");
+    let health = ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
+        let config = dir.join("config.yaml");
+        std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
+        Launch {
+            program: "/usr/bin/env".into(),
+            args: vec![
+                format!("REDIS_URL={}", redis.url()),
+                format!("HOME={}", dir.display()),
+                crate::util::ccmon_bin().display().to_string(),
+                "--config".to_owned(),
+                config.display().to_string(),
+                "health".to_owned(),
+                "serve".to_owned(),
+                "--listen".to_owned(),
+                loopback(port).to_string(),
+            ],
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                http::get(loopback(port), "/livez", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        }
+    });
+    let addr = health.addr();
+
+    let dir = scaffold(&[]);
+    let stack = Stack::start(&dir.path().join("monitoring"), Some(addr));
+    let stuck = stack.wait_for("--active", "AgentStuck");
+    assert_eq!(stuck["labels"]["agent_id"], "builder-7", "{stuck}");
+    assert_eq!(stuck["labels"]["severity"], "P2", "{stuck}");
+    assert_eq!(stuck["labels"]["category"], "agents", "{stuck}");
+    assert!(!receivers_of(&stuck).is_empty(), "{stuck}");
+    assert!(
+        stuck["annotations"]["runbook_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("#agentstuck")),
+        "{stuck}"
+    );
+
+    let id = stack.silence(&[
+        "AgentStuck",
+        "agent_id=builder-7",
+        "-d",
+        "2h",
+        "-c",
+        "builder-7 under investigation",
+    ]);
+    let silenced = stack.wait_for("--silenced", "AgentStuck");
+    assert_eq!(
+        silenced["status"]["silencedBy"][0],
+        id.as_str(),
+        "{silenced}"
+    );
+
+    watcher.signal(libc::SIGTERM);
+    watcher.wait();
+    drop(health);
 }
