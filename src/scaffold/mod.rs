@@ -154,6 +154,7 @@ pub const TEMPLATES: &[Template] = templates![
     "monitoring/prometheus.yml",
     "monitoring/recording-rules.yml",
     "monitoring/alert-rules.yml",
+    "monitoring/.ccmon-lint.yaml",
     "monitoring/targets/ccmon-agents.yml",
     "monitoring/alertmanager.yml",
     "monitoring/templates/ccmon.tmpl",
