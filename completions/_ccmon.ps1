@@ -371,6 +371,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--end', '--end', [CompletionResultType]::ParameterName, 'End: RFC 3339, Unix seconds, or relative [default: now]')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Shorthand for --start -DURATION')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Resolution step [default: chosen to fit the chart width]')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Chart width in columns, 40 to 400 [default: the terminal''s width, else $COLUMNS, else 80]')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')

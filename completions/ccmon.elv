@@ -346,6 +346,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --end 'End: RFC 3339, Unix seconds, or relative [default: now]'
             cand --since 'Shorthand for --start -DURATION'
             cand --step 'Resolution step [default: chosen to fit the chart width]'
+            cand --width 'Chart width in columns, 40 to 400 [default: the terminal''s width, else $COLUMNS, else 80]'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'

@@ -290,6 +290,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l end -d 'End: RFC 3339, Unix seconds, or relative [default: now]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l since -d 'Shorthand for --start -DURATION' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l step -d 'Resolution step [default: chosen to fit the chart width]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l width -d 'Chart width in columns, 40 to 400 [default: the terminal\'s width, else $COLUMNS, else 80]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'

@@ -540,6 +540,11 @@ pub struct QueryRangeArgs {
     /// Resolution step [default: chosen to fit the chart width]
     #[arg(long, value_name = "DURATION")]
     pub step: Option<String>,
+
+    /// Chart width in columns, 40 to 400 [default: the terminal's width, else $COLUMNS,
+    /// else 80]
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=400))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,8 @@ pub mod env_vars {
     pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
     /// XDG state directory (the spool lives under it).
     pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
+    /// Terminal width when stdout is not a terminal (the `query range` chart).
+    pub const COLUMNS: &str = "COLUMNS";
 
     /// Every variable above, for [`super::Environment::from_process`].
     pub const ALL: &[&str] = &[
@@ -72,6 +74,7 @@ pub mod env_vars {
         HOME,
         XDG_CONFIG_HOME,
         XDG_STATE_HOME,
+        COLUMNS,
     ];
 }
 

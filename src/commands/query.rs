@@ -17,7 +17,10 @@ use crate::prom::chart::{self, ChartOptions, Line};
 use crate::prom::{self, Answer, Client, QueryData, Target, series_name};
 
 /// Chart size: wide enough for a trend, narrow enough for a split terminal.
+/// Chart width when neither the terminal, `--width` nor `$COLUMNS` says otherwise.
 const CHART_WIDTH: usize = 80;
+/// The widest chart drawn from the terminal's size (beyond it lines get too thin to read).
+const CHART_MAX_WIDTH: usize = 240;
 const CHART_HEIGHT: usize = 15;
 /// Prometheus refuses more than 11,000 points per series.
 const MAX_POINTS: f64 = 11_000.0;
@@ -119,6 +122,25 @@ impl Tabular for InstantResult {
     }
 }
 
+/// `--width`, else the terminal's width (stdout a TTY), else `$COLUMNS`, else 80; the
+/// terminal's and `$COLUMNS` are clamped to 40..=240.
+fn chart_width(flag: Option<u16>, env: &Environment) -> usize {
+    if let Some(w) = flag {
+        return usize::from(w);
+    }
+    let from_terminal = std::io::stdout()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .flatten();
+    let from_env = || {
+        env.get(crate::config::env_vars::COLUMNS)
+            .and_then(|c| c.trim().parse::<usize>().ok())
+    };
+    from_terminal
+        .or_else(from_env)
+        .map_or(CHART_WIDTH, |w| w.clamp(40, CHART_MAX_WIDTH))
+}
+
 fn query_range(
     args: &QueryRangeArgs,
     global: &GlobalSettings,
@@ -145,7 +167,8 @@ fn query_range(
             clock::rfc3339(end)
         );
     }
-    let plot_width = (CHART_WIDTH - 10) as u32;
+    let width = chart_width(args.width, env);
+    let plot_width = (width - 10) as u32;
     let step = match &args.step {
         Some(s) => {
             let step = super::duration_flag("--step", s)?;
@@ -191,7 +214,7 @@ fn query_range(
         end.as_millisecond() as f64 / 1000.0,
         step.as_secs_f64(),
         ChartOptions {
-            width: CHART_WIDTH,
+            width,
             height: CHART_HEIGHT,
             decorate,
         },

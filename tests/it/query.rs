@@ -141,6 +141,39 @@ fn targets_queries_and_chart_on_a_real_prometheus() {
         chart.stdout.lines().any(|l| l.starts_with("  1 +")),
         "{chart}"
     );
+    // The width follows --width, else $COLUMNS (stdout is not a terminal here), else 80.
+    let widest = |out: &Output| {
+        out.stdout
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    assert!(widest(&chart) <= 80, "{chart}");
+    let wide = prom(
+        &url,
+        &["query", "range", "up", "--since", "1m", "--width", "160"],
+    )
+    .code(0);
+    assert!(widest(&wide) > 120 && widest(&wide) <= 160, "{wide}");
+    let columns = ccmon()
+        .env("COLUMNS", "120")
+        .args([
+            "--prometheus-url",
+            &url,
+            "query",
+            "range",
+            "up",
+            "--since",
+            "1m",
+        ])
+        .run()
+        .code(0);
+    assert!(
+        widest(&columns) > 100 && widest(&columns) <= 120,
+        "{columns}"
+    );
+    prom(&url, &["query", "range", "up", "--width", "10"]).code(2);
     let table = prom(
         &url,
         &[
