@@ -765,7 +765,9 @@ pub enum RulesCommand {
         metrics nothing emits, vector matching, rate on gauges, histogram_quantile misuse, \
         alerts without for or comparison, $value in labels, required labels and annotations, \
         recording-rule naming, absent() and regex pitfalls. Directories are searched for \
-        *.yml and *.yaml; files there without a `groups` key are skipped.\n\nSettings come \
+        *.yml and *.yaml; files there without a `groups` key are skipped. Kubernetes \
+        manifests are read too: every PrometheusRule object (prometheus-operator) is linted as \
+        a rule file of its own.\n\nSettings come \
         from .ccmon-lint.yaml found upward from each file (required_labels, \
         required_annotations, allowed_severities, metrics, disabled, severity). A \
         `# ccmon: ignore[CODE]` comment silences a finding on its line, or a whole rule when \

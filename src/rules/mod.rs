@@ -201,6 +201,25 @@ fn read(
             return Some(RuleFile::default());
         }
     };
+    // Kubernetes manifests: every PrometheusRule document's `spec` is a rule file of its
+    // own (the operator writes each to a separate file), other documents are skipped.
+    let specs: Vec<&yaml_tree::Node> = stream
+        .documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .filter_map(prometheus_rule_spec)
+        .collect();
+    if !specs.is_empty() {
+        let mut file = RuleFile::default();
+        for (document, spec) in specs.into_iter().enumerate() {
+            let mut part = model::build(Some(spec), cx, out);
+            for group in &mut part.groups {
+                group.document = document;
+            }
+            file.groups.append(&mut part.groups);
+        }
+        return Some(file);
+    }
     let root = stream.documents.first().and_then(|d| d.root.as_ref());
     if !explicit && !looks_like_rules(root) {
         return None;
@@ -217,6 +236,25 @@ fn read(
         ));
     }
     Some(model::build(root.filter(|r| !r.is_null()), cx, out))
+}
+
+/// The `spec` of a Kubernetes `PrometheusRule` (prometheus-operator's CRD), whose shape is
+/// a rule file's: `{groups: [...]}`.
+fn prometheus_rule_spec(root: &yaml_tree::Node) -> Option<&yaml_tree::Node> {
+    let NodeKind::Map(entries) = &root.kind else {
+        return None;
+    };
+    let value = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k.as_scalar().is_some_and(|s| s.value == key))
+            .map(|(_, v)| v)
+    };
+    let kind = value("kind")?.as_scalar()?;
+    let api = value("apiVersion")?.as_scalar()?;
+    (kind.value == "PrometheusRule" && api.value.starts_with("monitoring.coreos.com/"))
+        .then(|| value("spec"))
+        .flatten()
 }
 
 /// A mapping with a `groups` key (or an empty file) is a rule file; `prometheus.yml`,

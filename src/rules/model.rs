@@ -66,6 +66,9 @@ pub struct Group {
     pub rules: Vec<Rule>,
     /// The group's mapping.
     pub span: Range<usize>,
+    /// Which document of the file it came from (Kubernetes manifests hold several
+    /// PrometheusRule objects; group names need only be unique within one).
+    pub document: usize,
 }
 
 /// Whether a rule records or alerts.
@@ -181,6 +184,7 @@ fn group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> 
         labels: Vec::new(),
         rules: Vec::new(),
         span: node.span.clone(),
+        document: 0,
     };
     let mut rule_nodes: &[Node] = &[];
     for (key, value) in unique_keys(entries, cx, out) {

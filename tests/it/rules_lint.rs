@@ -648,3 +648,57 @@ fn promql_errors_point_into_block_and_quoted_scalars() {
         );
     }
 }
+
+/// Kubernetes manifests: every `PrometheusRule` document is linted as a rule file of its
+/// own (group names are per object), other documents are skipped, in files named on the
+/// command line and found under directories alike.
+#[test]
+fn prometheus_rule_manifests_are_linted_per_object() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: unrelated}
+data: {a: b}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: first}
+spec:
+  groups:
+    - name: g
+      rules:
+        - record: job:up:sum
+          expr: sum by (job) (up)
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: second}
+spec:
+  groups:
+    - name: g
+      rules:
+        - record: job:up:max
+          expr: max by (job) (up
+";
+    std::fs::create_dir_all(dir.path().join("k8s")).expect("mkdir");
+    let file = dir.path().join("k8s/rules.yaml");
+    std::fs::write(&file, manifest).expect("write");
+    for target in [file.clone(), dir.path().to_path_buf()] {
+        let (code, items) = lint_json(&target, &[]);
+        assert_eq!(code, 1, "{items:?}");
+        let errors: Vec<(String, u64)> = items
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or("").to_owned(),
+                    d["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        assert_eq!(errors, [("promql/syntax".to_owned(), 24)], "{items:?}");
+    }
+    let out = ccmon().args(["rules", "lint"]).args([&file]).run().code(1);
+    assert!(out.stdout.contains("1 file (2 rules)"), "{out}");
+}

@@ -7,7 +7,7 @@ use super::super::model::{Group, Pair, Rule, RuleFile, RuleKind, Text};
 
 /// Checks one file's groups and rules.
 pub fn check(file: &RuleFile, cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<(usize, &str)> = Vec::new();
     for group in &file.groups {
         let gcx = Context {
             group: Some(group.name.value.clone()),
@@ -16,14 +16,14 @@ pub fn check(file: &RuleFile, cx: &Context, out: &mut Vec<Diagnostic>) {
         check_group(group, &gcx, out);
         let name = group.name.value.as_str();
         if !name.is_empty() {
-            if seen.contains(&name) {
+            if seen.contains(&(group.document, name)) {
                 out.push(gcx.diagnostic(
                     Code::GroupName,
                     group.name.span.clone(),
                     format!("groupname: {name:?} is repeated in the same file"),
                 ));
             } else {
-                seen.push(name);
+                seen.push((group.document, name));
             }
         }
         for rule in &group.rules {
