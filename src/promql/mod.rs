@@ -124,16 +124,19 @@ pub fn parse(input: &str) -> Result<Expr, ParseError> {
 
 /// Parses and type-checks a PromQL expression; the error is the first one Prometheus would report.
 pub fn parse_with(input: &str, features: &Features) -> Result<Expr, ParseError> {
-    parse_all_errors(input, features).map_err(|mut errs| {
-        if errs.is_empty() {
-            ParseError {
-                span: Span::new(0, 0),
-                message: "unexpected error".into(),
-            }
-        } else {
-            errs.swap_remove(0)
+    parse_all_errors(input, features).map_err(first_error)
+}
+
+/// The error Prometheus would report: the first one found.
+fn first_error(mut errs: Vec<ParseError>) -> ParseError {
+    if errs.is_empty() {
+        ParseError {
+            span: Span::new(0, 0),
+            message: "unexpected error".into(),
         }
-    })
+    } else {
+        errs.swap_remove(0)
+    }
 }
 
 /// Stack for the parsing thread: recursive descent needs roughly 15 KiB per nesting level in
@@ -144,16 +147,7 @@ pub const PARSE_STACK_BYTES: usize = 64 << 20;
 /// [`PARSE_STACK_BYTES`] of stack. Callers parsing many expressions (the rule linter) run
 /// them all on one such thread instead of paying a thread spawn per expression.
 pub fn parse_with_on_current_stack(input: &str, features: &Features) -> Result<Expr, ParseError> {
-    parse_on_this_thread(input, features).map_err(|mut errs| {
-        if errs.is_empty() {
-            ParseError {
-                span: Span::new(0, 0),
-                message: "unexpected error".into(),
-            }
-        } else {
-            errs.swap_remove(0)
-        }
-    })
+    parse_on_this_thread(input, features).map_err(first_error)
 }
 
 /// Like [`parse_with`] but returns every error found, in Prometheus's order.

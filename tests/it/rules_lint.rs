@@ -81,10 +81,11 @@ fn expectation(path: &Path) -> Expectation {
     }
 }
 
-fn promtool_accepts(path: &Path) -> (bool, String) {
+/// `promtool check rules FILE`: (accepted, stderr).
+fn promtool_check(file: &Path) -> (bool, String) {
     let out = Command::new(find_program(&["promtool"]))
         .args(["check", "rules"])
-        .arg(path)
+        .arg(file)
         .output()
         .expect("promtool not found: apt-get install -y prometheus");
     (
@@ -120,7 +121,7 @@ fn every_parity_fixture_gets_promtools_verdict() {
                 failures.push(format!("{name}: expected error {wanted}, got {errors:?}"));
             }
         }
-        let (promtool_ok, promtool_err) = promtool_accepts(&path);
+        let (promtool_ok, promtool_err) = promtool_check(&path);
         match &expect.promtool_differs {
             None if promtool_ok != expect.valid => failures.push(format!(
                 "{name}: promtool says valid={promtool_ok}, fixture says {}: {promtool_err}",
@@ -500,12 +501,7 @@ fn the_promql_corpus_gets_promtools_verdict_except_the_listed_newer_syntax() {
     let file = dir.path().join("corpus.yml");
     std::fs::write(&file, yaml).expect("write");
 
-    let promtool = Command::new(find_program(&["promtool"]))
-        .args(["check", "rules"])
-        .arg(&file)
-        .output()
-        .expect("promtool not found: apt-get install -y prometheus");
-    let stderr = String::from_utf8_lossy(&promtool.stderr);
+    let (_, stderr) = promtool_check(&file);
     let case_of = |text: &str| -> Option<usize> {
         let start = text.find("\"case_")? + 6;
         let digits: String = text[start..]
@@ -583,12 +579,7 @@ fn alert_templates_get_promtools_verdict() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("templates.yml");
     std::fs::write(&file, yaml).expect("write");
-    let promtool = Command::new(find_program(&["promtool"]))
-        .args(["check", "rules"])
-        .arg(&file)
-        .output()
-        .expect("promtool not found: apt-get install -y prometheus");
-    let stderr = String::from_utf8_lossy(&promtool.stderr).into_owned();
+    let (_, stderr) = promtool_check(&file);
     let (_, items) = lint_json(&file, &[]);
     let mut failures = Vec::new();
     for (i, raw) in templates.iter().enumerate() {

@@ -1225,8 +1225,9 @@ impl Stack {
         }
     }
 
-    /// `ccmon alerts silence add ARGS...`, returning the new silence's ID.
-    fn silence(&self, args: &[&str]) -> String {
+    /// `ccmon alerts silence add ALERTNAME ARGS...`, then waits until Alertmanager lists
+    /// the alert as silenced by the new silence.
+    fn silence(&self, alertname: &str, args: &[&str]) {
         let out = ccmon()
             .args([
                 "--alertmanager-url",
@@ -1235,11 +1236,17 @@ impl Stack {
                 "silence",
                 "add",
             ])
+            .args([alertname])
             .args(args)
             .ok();
         let id = out.stdout.trim().to_owned();
         assert!(!id.is_empty(), "{out}");
-        id
+        let silenced = self.wait_for("--silenced", alertname);
+        assert_eq!(
+            silenced["status"]["silencedBy"][0],
+            id.as_str(),
+            "{silenced}"
+        );
     }
 }
 
@@ -1285,18 +1292,9 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
         "{echo}"
     );
 
-    let id = stack.silence(&[
+    stack.silence(
         "CcmonHealthServerDown",
-        "-d",
-        "1h",
-        "-c",
-        "ccmon restarting, INC-1",
-    ]);
-    let silenced = stack.wait_for("--silenced", "CcmonHealthServerDown");
-    assert_eq!(
-        silenced["status"]["silencedBy"][0],
-        id.as_str(),
-        "{silenced}"
+        &["-d", "1h", "-c", "ccmon restarting, INC-1"],
     );
 }
 
@@ -1307,36 +1305,26 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
 #[test]
 fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     use crate::support::Redis;
-    use crate::support::standin::{self, Running, Standin};
+    use crate::support::standin::{self, Standin};
 
     let redis = Redis::start();
     let spool = tempfile::tempdir().expect("spool");
     let agent = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).hang_after(5);
-    let (mut cmd, _home) = ccmon()
-        .env("REDIS_URL", redis.url())
-        .args([
-            "stream",
-            "watch",
-            "--display",
-            "raw",
+    let (mut watcher, _home) = crate::stream_redis::start_watch(
+        &redis.url(),
+        spool.path(),
+        &agent,
+        &[
             "--agent-id",
             "builder-7",
-            "--spool-dir",
-        ])
-        .args([spool.path()])
-        .args([
             "--stuck-floor",
             "1s",
             "--stuck-multiplier",
             "1",
             "--tool-timeout",
             "2s",
-        ])
-        .args(["--".as_ref(), standin::standin_path().as_os_str()])
-        .args(agent.args())
-        .into_command();
-    cmd.stdin(std::process::Stdio::null());
-    let mut watcher = Running::start(cmd);
+        ],
+    );
 
     // The health server, reading the fleet from the same Redis.
     let home = tempfile::tempdir().expect("home");
@@ -1380,19 +1368,15 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
         "{stuck}"
     );
 
-    let id = stack.silence(&[
+    stack.silence(
         "AgentStuck",
-        "agent_id=builder-7",
-        "-d",
-        "2h",
-        "-c",
-        "builder-7 under investigation",
-    ]);
-    let silenced = stack.wait_for("--silenced", "AgentStuck");
-    assert_eq!(
-        silenced["status"]["silencedBy"][0],
-        id.as_str(),
-        "{silenced}"
+        &[
+            "agent_id=builder-7",
+            "-d",
+            "2h",
+            "-c",
+            "builder-7 under investigation",
+        ],
     );
 
     watcher.signal(libc::SIGTERM);

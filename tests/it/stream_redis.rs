@@ -53,7 +53,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// Starts `ccmon stream watch` against `redis_url` with the stand-in, stdout piped.
-fn start_watch(
+pub fn start_watch(
     redis_url: &str,
     spool: &Path,
     s: &Standin,
