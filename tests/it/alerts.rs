@@ -882,10 +882,7 @@ fn tls_with_the_context_ca_and_a_clear_error_without_it() {
         "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     let _server = KillOnDrop(
         Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
             .current_dir(d)
