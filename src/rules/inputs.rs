@@ -26,6 +26,14 @@ pub enum InputError {
         /// As given.
         path: String,
     },
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("{path}: {size} bytes is more than the {limit} MiB a rule file may have; is this the right file?", limit = MAX_FILE_BYTES >> 20)]
+    TooLarge {
+        /// As given.
+        path: String,
+        /// Its size (or more, for stdin).
+        size: u64,
+    },
     /// Exists but cannot be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -38,6 +46,9 @@ pub enum InputError {
 
 /// Directory entries deeper than this are not searched (guards against symlink loops).
 const MAX_DEPTH: usize = 32;
+/// Files larger than this are refused unread: 10,000 real rules take under 4 MiB, and
+/// reading whatever a path points at must not take all memory.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
 
 /// Reads every input; `paths` empty means the current directory.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
@@ -57,11 +68,18 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
             stdin_read = true;
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|source| InputError::Read {
                     path: STDIN_NAME.to_owned(),
                     source,
                 })?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Err(InputError::TooLarge {
+                    path: STDIN_NAME.to_owned(),
+                    size: bytes.len() as u64,
+                });
+            }
             inputs.push(Input {
                 source: decode(STDIN_NAME.to_owned(), None, bytes),
                 explicit: true,
@@ -125,10 +143,21 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), InputE
 }
 
 fn read(path: &Path) -> Result<SourceFile, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Read {
+    let read_error = |source| InputError::Read {
         path: path.display().to_string(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(InputError::TooLarge {
+            path: path.display().to_string(),
+            size: std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
+        });
+    }
     let name = path.display().to_string();
     let name = name.strip_prefix("./").unwrap_or(&name).to_owned();
     Ok(decode(name, Some(path.to_path_buf()), bytes))

@@ -203,7 +203,7 @@ fn read(
     };
     // Kubernetes manifests: every PrometheusRule document's `spec` is a rule file of its
     // own (the operator writes each to a separate file), other documents are skipped.
-    let specs: Vec<&yaml_tree::Node> = stream
+    let specs: Vec<&yaml_tree::Node<'_>> = stream
         .documents
         .iter()
         .filter_map(|d| d.root.as_ref())
@@ -240,7 +240,7 @@ fn read(
 
 /// The `spec` of a Kubernetes `PrometheusRule` (prometheus-operator's CRD), whose shape is
 /// a rule file's: `{groups: [...]}`.
-fn prometheus_rule_spec(root: &yaml_tree::Node) -> Option<&yaml_tree::Node> {
+fn prometheus_rule_spec<'n, 'a>(root: &'n yaml_tree::Node<'a>) -> Option<&'n yaml_tree::Node<'a>> {
     let NodeKind::Map(entries) = &root.kind else {
         return None;
     };

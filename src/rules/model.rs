@@ -250,7 +250,7 @@ fn rule(index: usize, node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> O
     let name_of = |field: &str| {
         entries.iter().find_map(|(k, v)| {
             (k.as_scalar()?.value == field)
-                .then(|| v.as_scalar().map(|s| s.value.clone()))
+                .then(|| v.as_scalar().map(|s| s.value.to_string()))
                 .flatten()
         })
     };
@@ -310,12 +310,12 @@ fn rule(index: usize, node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> O
 }
 
 /// The entries of a mapping, or a schema error.
-fn mapping<'a>(
-    node: &'a Node,
+fn mapping<'a, 'n>(
+    node: &'a Node<'n>,
     what: &str,
     cx: &Context,
     out: &mut Vec<Diagnostic>,
-) -> Option<&'a [(Node, Node)]> {
+) -> Option<&'a [(Node<'n>, Node<'n>)]> {
     match &node.kind {
         NodeKind::Map(entries) => Some(entries),
         _ => {
@@ -329,12 +329,12 @@ fn mapping<'a>(
     }
 }
 
-fn sequence<'a>(
-    node: &'a Node,
+fn sequence<'a, 'n>(
+    node: &'a Node<'n>,
     what: &str,
     cx: &Context,
     out: &mut Vec<Diagnostic>,
-) -> Option<&'a [Node]> {
+) -> Option<&'a [Node<'n>]> {
     match &node.kind {
         NodeKind::Seq(items) => Some(items),
         _ => {
@@ -356,7 +356,7 @@ fn text(node: &Node, what: &str, cx: &Context, out: &mut Vec<Diagnostic>) -> Opt
             value: if node.is_null() {
                 String::new()
             } else {
-                s.value.clone()
+                s.value.to_string()
             },
             span: node.span.clone(),
             style: s.style,
@@ -411,14 +411,14 @@ fn pairs(node: &Node, what: &str, cx: &Context, out: &mut Vec<Diagnostic>) -> Ve
 
 /// A mapping's `(key, value)` with scalar keys, first occurrence only; repeated and
 /// non-scalar keys are reported.
-fn unique_keys<'a>(
-    entries: &'a [(Node, Node)],
+fn unique_keys<'a, 'n>(
+    entries: &'a [(Node<'n>, Node<'n>)],
     cx: &Context,
     out: &mut Vec<Diagnostic>,
-) -> Vec<(String, &'a Node)> {
-    let mut keys: Vec<(String, &Node)> = Vec::with_capacity(entries.len());
+) -> Vec<(String, &'a Node<'n>)> {
+    let mut keys: Vec<(String, &Node<'n>)> = Vec::with_capacity(entries.len());
     for (key, value) in entries {
-        let Some(name) = key.as_scalar().map(|s| s.value.clone()) else {
+        let Some(name) = key.as_scalar().map(|s| s.value.to_string()) else {
             out.push(cx.diagnostic(
                 Code::YamlSchema,
                 key.span.clone(),

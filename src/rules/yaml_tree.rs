@@ -2,6 +2,7 @@
 //! from granit-parser's events. serde would lose the positions of keys and the styles of
 //! scalars; the linter needs both to point at `file:line:col` inside a multi-line `expr`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -9,32 +10,36 @@ use granit_parser::{Event, Parser, ScalarStyle};
 
 /// Nesting deeper than this is refused: no rule file needs it, and it bounds recursion.
 const MAX_DEPTH: usize = 128;
+/// Nodes a document may expand to beyond one per byte of text: aliases can repeat a
+/// subtree, and a "billion laughs" file would otherwise take all memory.
+const ALIAS_BUDGET: usize = 100_000;
 
 /// A YAML node and where it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     /// What the node holds.
-    pub kind: NodeKind,
+    pub kind: NodeKind<'a>,
     /// Byte range in the file (for block scalars, from the first content character).
     pub span: Range<usize>,
 }
 
 /// The three kinds of YAML node.
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     /// A scalar, with its value after YAML processing.
-    Scalar(Scalar),
+    Scalar(Scalar<'a>),
     /// A mapping, keys in file order (duplicates kept, so the model can report them).
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
 }
 
 /// A scalar's value and how it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalar {
-    /// The value after unescaping, folding and indentation removal.
-    pub value: String,
+pub struct Scalar<'a> {
+    /// The value after unescaping, folding and indentation removal; borrowed from the
+    /// file when it is a plain slice of it (most are), which keeps big files small.
+    pub value: Cow<'a, str>,
     /// Plain, quoted or block.
     pub style: Style,
 }
@@ -54,9 +59,9 @@ pub enum Style {
     Folded,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The scalar, if this is one.
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
@@ -66,7 +71,7 @@ impl Node {
     /// True for `~`, `null` and an empty plain scalar (YAML 1.2 core schema).
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar(s) if s.style == Style::Plain
-            && matches!(s.value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+            && matches!(&*s.value, "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// A short name of the node's kind for messages ("a mapping", "a list", ...).
@@ -82,16 +87,16 @@ impl Node {
 
 /// The documents of a YAML stream.
 #[derive(Debug, Clone, Default)]
-pub struct Stream {
+pub struct Stream<'a> {
     /// Each document's root (`None` for an empty document).
-    pub documents: Vec<DocumentRoot>,
+    pub documents: Vec<DocumentRoot<'a>>,
 }
 
 /// One document's root node and where the document starts.
 #[derive(Debug, Clone)]
-pub struct DocumentRoot {
+pub struct DocumentRoot<'a> {
     /// The root node, `None` when the document is empty.
-    pub root: Option<Node>,
+    pub root: Option<Node<'a>>,
     /// Byte offset of the document's first node (or its `---`).
     pub start: usize,
 }
@@ -107,25 +112,27 @@ pub struct SyntaxError {
 }
 
 /// An open collection while events are folded into a tree.
-enum Open {
+enum Open<'a> {
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        key: Option<Node<'a>>,
     },
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node>,
+        items: Vec<Node<'a>>,
     },
 }
 
 /// Parses every document of `text`.
-pub fn parse(text: &str) -> Result<Stream, SyntaxError> {
+pub fn parse(text: &str) -> Result<Stream<'_>, SyntaxError> {
     let mut stream = Stream::default();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut stack: Vec<Open<'_>> = Vec::new();
+    let mut anchors: HashMap<usize, (Node<'_>, usize)> = HashMap::new();
+    let budget = text.len().saturating_add(ALIAS_BUDGET);
+    let mut nodes = 0usize;
     let mut doc_start = 0;
     let offset_of = |marker: &granit_parser::Marker| {
         marker
@@ -148,20 +155,33 @@ pub fn parse(text: &str) -> Result<Stream, SyntaxError> {
             Event::Scalar(value, style, anchor, _tag) => {
                 let node = Node {
                     kind: NodeKind::Scalar(Scalar {
-                        value: value.into_owned(),
+                        value,
                         style: convert_style(style),
                     }),
                     span: range,
                 };
+                nodes += 1;
                 if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), 1));
                 }
                 Some(node)
             }
-            Event::Alias(id) => Some(anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
-                offset: range.start,
-                message: "alias to an unknown anchor".to_owned(),
-            })?),
+            Event::Alias(id) => {
+                let (node, size) = anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
+                    offset: range.start,
+                    message: "alias to an unknown anchor".to_owned(),
+                })?;
+                nodes = nodes.saturating_add(size);
+                if nodes > budget {
+                    return Err(SyntaxError {
+                        offset: range.start,
+                        message: format!(
+                            "aliases expand this document to more than {budget} nodes; refusing it (an alias bomb?)"
+                        ),
+                    });
+                }
+                Some(node)
+            }
             Event::MappingStart(_, anchor, _) => {
                 push(&mut stack, range.start, Open::map(range.start, anchor))?;
                 None
@@ -178,8 +198,9 @@ pub fn parse(text: &str) -> Result<Stream, SyntaxError> {
                     });
                 };
                 let (node, anchor) = open.close(range.end);
+                nodes += 1;
                 if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), count(&node)));
                 }
                 Some(node)
             }
@@ -202,7 +223,18 @@ pub fn parse(text: &str) -> Result<Stream, SyntaxError> {
     Ok(stream)
 }
 
-fn push(stack: &mut Vec<Open>, offset: usize, open: Open) -> Result<(), SyntaxError> {
+/// Nodes in a subtree, the cost of repeating it through an alias.
+fn count(node: &Node<'_>) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Map(entries) => entries.iter().fold(1usize, |n, (k, v)| {
+            n.saturating_add(count(k)).saturating_add(count(v))
+        }),
+        NodeKind::Seq(items) => items.iter().fold(1usize, |n, v| n.saturating_add(count(v))),
+    }
+}
+
+fn push<'a>(stack: &mut Vec<Open<'a>>, offset: usize, open: Open<'a>) -> Result<(), SyntaxError> {
     if stack.len() >= MAX_DEPTH {
         return Err(SyntaxError {
             offset,
@@ -213,7 +245,7 @@ fn push(stack: &mut Vec<Open>, offset: usize, open: Open) -> Result<(), SyntaxEr
     Ok(())
 }
 
-impl Open {
+impl<'a> Open<'a> {
     fn map(start: usize, anchor: usize) -> Self {
         Open::Map {
             start,
@@ -231,7 +263,7 @@ impl Open {
         }
     }
 
-    fn close(self, end: usize) -> (Node, usize) {
+    fn close(self, end: usize) -> (Node<'a>, usize) {
         match self {
             Open::Map {
                 start,
@@ -243,13 +275,15 @@ impl Open {
                 if let Some(k) = key {
                     let null = Node {
                         kind: NodeKind::Scalar(Scalar {
-                            value: String::new(),
+                            value: Cow::Borrowed(""),
                             style: Style::Plain,
                         }),
                         span: k.span.end..k.span.end,
                     };
                     entries.push((k, null));
                 }
+                // Growth slack would be most of a big file's tree: keep only what is used.
+                entries.shrink_to_fit();
                 let end = entries.last().map_or(end, |(_, v)| v.span.end.max(start));
                 (
                     Node {
@@ -262,8 +296,9 @@ impl Open {
             Open::Seq {
                 start,
                 anchor,
-                items,
+                mut items,
             } => {
+                items.shrink_to_fit();
                 let end = items.last().map_or(end, |v| v.span.end.max(start));
                 (
                     Node {
@@ -297,7 +332,7 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn root(text: &str) -> Node {
+    fn root(text: &str) -> Node<'_> {
         parse(text)
             .expect("valid")
             .documents
@@ -335,12 +370,12 @@ mod tests {
         };
         let expr = &entries[0].1;
         assert_eq!(
-            expr.as_scalar().map(|s| (s.value.as_str(), s.style)),
+            expr.as_scalar().map(|s| (&*s.value, s.style)),
             Some(("up\n== 0\n", Style::Literal))
         );
         assert!(text[expr.span.clone()].starts_with("up"));
         let folded = &entries[1].1;
-        assert_eq!(folded.as_scalar().map(|s| s.value.as_str()), Some("a b"));
+        assert_eq!(folded.as_scalar().map(|s| &*s.value), Some("a b"));
     }
 
     #[test]
@@ -360,6 +395,18 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_not_expanded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            let list = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{list}]\n"));
+        }
+        let err = parse(&text).expect_err("ten levels of ten-fold aliases");
+        assert!(err.message.contains("alias bomb"), "{err:?}");
     }
 
     #[test]

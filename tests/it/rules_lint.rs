@@ -693,3 +693,55 @@ spec:
     let out = ccmon().args(["rules", "lint"]).args([&file]).run().code(1);
     assert!(out.stdout.contains("1 file (2 rules)"), "{out}");
 }
+
+/// Hostile input: arbitrary bytes, invalid UTF-8, deep nesting and an alias bomb are lint
+/// errors with a position; a 100 MB file is refused unread (exit 2), never a crash.
+#[test]
+fn hostile_input_gets_a_clear_error_and_never_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    let random: Vec<u8> = (0..65_536)
+        .map(|_| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng >> 24) as u8
+        })
+        .collect();
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let list = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{list}]\n"));
+    }
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("random.yml", random),
+        ("latin1.yml", b"groups:\n  - name: caf\xe9\n".to_vec()),
+        (
+            "deep.yml",
+            format!("groups: {}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+        ),
+        ("bomb.yml", bomb.into_bytes()),
+    ];
+    for (name, bytes) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).expect("write");
+        let (code, items) = lint_json(&file, &[]);
+        assert_eq!(code, 1, "{name}: {items:?}");
+        assert!(
+            items
+                .iter()
+                .any(|d| d["code"] == "yaml/syntax" && d["line"].as_u64() >= Some(1)),
+            "{name}: {items:?}"
+        );
+    }
+    let huge = dir.path().join("huge.yml");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(100 << 20))
+        .expect("a sparse 100 MB file");
+    ccmon()
+        .args(["rules", "lint"])
+        .args([&huge])
+        .run()
+        .code(2)
+        .stderr_has("is more than the 32 MiB a rule file may have");
+}
