@@ -103,11 +103,13 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut raw: Vec<Diagnostic> = Vec::new();
 
-    for input in inputs {
-        let Input { source, explicit } = input;
+    // Settings first, in order (the finder caches directories); then the files are read
+    // in parallel, each with a provisional index that skipped files give up below.
+    let mut settings_of = Vec::with_capacity(inputs.len());
+    for input in &inputs {
         let settings_path = match &options.settings_file {
             Some(path) => Some(path.clone()),
-            None => finder.find(&directory_of(source.path.as_deref())),
+            None => finder.find(&directory_of(input.source.path.as_deref())),
         };
         let index = match settings_index.get(&settings_path) {
             Some(&i) => i,
@@ -121,22 +123,33 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
                 all_settings.len() - 1
             }
         };
-        let file = report.files.len();
+        settings_of.push(index);
+    }
+    let results = parallel(inputs.len(), |i| {
+        let mut out = Vec::new();
         let cx = Context {
-            file,
+            file: i,
             ..Context::default()
         };
-        let Some(model) = read(&source, explicit, &cx, &mut raw) else {
-            report.skipped.push(source.name);
+        let model = inputs
+            .get(i)
+            .and_then(|input| read(&input.source, input.explicit, &cx, &mut out));
+        (model, out)
+    });
+    for ((input, (model, mut out)), settings) in inputs.into_iter().zip(results).zip(settings_of) {
+        let Some(model) = model else {
+            report.skipped.push(input.source.name);
             continue;
         };
+        let file = report.files.len();
+        for d in &mut out {
+            d.file = file;
+        }
+        raw.append(&mut out);
         report.groups += model.groups.len();
         report.rules += model.groups.iter().map(|g| g.rules.len()).sum::<usize>();
-        report.files.push(source);
-        parsed.push(Parsed {
-            model,
-            settings: index,
-        });
+        report.files.push(input.source);
+        parsed.push(Parsed { model, settings });
     }
 
     checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
@@ -176,6 +189,55 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     diagnostics.dedup();
     report.diagnostics = diagnostics;
     Ok(report)
+}
+
+/// Runs `f` for every index of `0..n` on up to as many threads as there are cores, each
+/// with a stack deep enough for the parsers, and returns the results in index order. A
+/// single item (or a failed spawn) runs on the calling thread.
+pub(crate) fn parallel<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(n);
+    if workers <= 1 {
+        return (0..n).map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if i >= n {
+            break;
+        }
+        let result = f(i);
+        if let Some(slot) = slots.get(i) {
+            *slot
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            let spawned = std::thread::Builder::new()
+                .name("rules-lint".into())
+                .stack_size(crate::promql::PARSE_STACK_BYTES)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
+        }
+        // The calling thread (itself deep-stacked) takes its share too.
+        work();
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|| f(i)))
+        .collect()
 }
 
 /// Parses one file into the model, reporting YAML problems; `None` when a file found under
@@ -300,6 +362,36 @@ mod tests {
             );
         }
         assert!(!report.fails(Severity::Error), "{:?}", report.diagnostics);
+    }
+
+    /// Files linted in parallel keep their own findings, in input order.
+    #[test]
+    fn parallel_files_keep_their_own_findings() {
+        let inputs: Vec<Input> = (0..40)
+            .map(|i| {
+                // File i has its syntax error on line i + 5.
+                let text = format!(
+                    "groups:\n  - name: g\n    rules:\n      - record: a:b:c\n{}        expr: sum(up\n",
+                    "        # padding\n".repeat(i)
+                );
+                Input {
+                    source: SourceFile::new(format!("f{i}.yml"), None, text),
+                    explicit: true,
+                }
+            })
+            .collect();
+        let report = lint(inputs, &LintOptions::default()).expect("lint");
+        assert_eq!(report.files.len(), 40);
+        for (i, file) in report.files.iter().enumerate() {
+            assert_eq!(file.name, format!("f{i}.yml"));
+            let errors: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == i && d.code == Code::PromqlSyntax)
+                .map(|d| file.line_col(d.span.start).line)
+                .collect();
+            assert_eq!(errors, [i + 5], "file {i}");
+        }
     }
 
     /// Never panics, and every span stays inside the file, whatever the mutation.

@@ -18,7 +18,8 @@ use super::{LintOptions, Parsed};
 /// The catalogue source name for metrics recorded by the linted rules.
 pub const RECORDED: &str = "recording rule";
 
-/// Runs every check over every parsed file, then the checks across files.
+/// Runs every check over every parsed file (files in parallel), then the checks across
+/// files.
 pub fn run(
     files: &[SourceFile],
     parsed: &[Parsed],
@@ -30,13 +31,18 @@ pub fn run(
     let features = Features::from_flags(options.features.iter().map(String::as_str));
     let catalogs = catalogs(parsed, settings);
     let builtin = Catalog::builtin();
-    for (index, file) in parsed.iter().enumerate() {
+    let per_file = super::parallel(parsed.len(), |index| {
+        let mut out = Vec::new();
+        let (Some(file), Some(source)) = (parsed.get(index), files.get(index)) else {
+            return out;
+        };
         let cx = Context {
             file: index,
             ..Context::default()
         };
         let settings = settings.get(file.settings).unwrap_or(&defaults);
-        structure::check(&file.model, &cx, out);
+        let catalog = catalogs.get(file.settings).unwrap_or(&builtin);
+        structure::check(&file.model, &cx, &mut out);
         for group in &file.model.groups {
             for rule in &group.rules {
                 let rcx = Context {
@@ -44,23 +50,23 @@ pub fn run(
                     group: Some(group.name.value.clone()),
                     rule: rule.name().map(|t| t.value.clone()),
                 };
-                policy::check(group, rule, settings, &rcx, out);
-                if let (Some(text), Some(source)) = (&rule.expr, files.get(index)) {
+                policy::check(group, rule, settings, &rcx, &mut out);
+                if let Some(text) = &rule.expr {
                     let ecx = expr::ExprContext {
                         source: &source.text,
                         expr: text,
                         kind: rule.kind,
-                        catalog: catalogs.get(file.settings).unwrap_or(&builtin),
+                        catalog,
                         cx: &rcx,
                     };
-                    expr::check(&ecx, &features, out);
+                    expr::check(&ecx, &features, &mut out);
                 }
-                if let Some(source) = files.get(index) {
-                    templates::check(&source.text, rule, &features, &rcx, out);
-                }
+                templates::check(&source.text, rule, &features, &rcx, &mut out);
             }
         }
-    }
+        out
+    });
+    out.extend(per_file.into_iter().flatten());
     duplicates::check(files, parsed, out);
 }
 
