@@ -62,12 +62,16 @@ median_ms() { # median wall time in ms of "$@" over $runs runs
   done
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 
 p_ms=$(median_ms promtool check rules "$file")
 c_ms=$(median_ms "$bin" rules lint --format json "$file")
-p_kb=$( { /usr/bin/time -f '%M' promtool check rules "$file" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-c_kb=$( { /usr/bin/time -f '%M' "$bin" rules lint --format json "$file" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+peak_kb() { # peak resident memory in KB of "$@"
+  /usr/bin/time -f '%M' -o "$dir/peak" "$@" >/dev/null 2>&1 || true
+  tail -1 "$dir/peak"
+}
+p_kb=$(peak_kb promtool check rules "$file")
+c_kb=$(peak_kb "$bin" rules lint --format json "$file")
 ps_ms=$(median_ms promtool check rules "$dir"/split/*.yml)
 cs_ms=$(median_ms "$bin" rules lint --format json "$dir"/split)
 echo "input: $count rules (half alerts with templates, half recording rules), $bytes bytes; median of $runs runs"

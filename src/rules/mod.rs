@@ -256,7 +256,15 @@ fn read(
         ));
         return Some(RuleFile::default());
     }
-    let stream = match yaml_tree::parse(&source.text) {
+    // Groups of a plain rule file become their model as soon as they are parsed, so a big
+    // file's whole tree is never in memory at once.
+    let mut taken: Vec<Option<model::Group>> = Vec::new();
+    let mut early: Vec<Diagnostic> = Vec::new();
+    let parsed = yaml_tree::parse_streaming(&source.text, &mut |node| {
+        taken.push(model::build_group(&node, cx, &mut early));
+        Ok(taken.len() - 1)
+    });
+    let stream = match parsed {
         Ok(stream) => stream,
         Err(err) => {
             out.push(cx.diagnostic(Code::YamlSyntax, err.offset..err.offset, err.message));
@@ -286,6 +294,7 @@ fn read(
     if !explicit && !looks_like_rules(root) {
         return None;
     }
+    out.append(&mut early);
     if let Some(second) = stream
         .documents
         .get(1)
@@ -297,7 +306,12 @@ fn read(
             "only the first YAML document is read, as Prometheus does; move these rules into the first document or another file",
         ));
     }
-    Some(model::build(root.filter(|r| !r.is_null()), cx, out))
+    Some(model::build_with(
+        root.filter(|r| !r.is_null()),
+        &mut taken,
+        cx,
+        out,
+    ))
 }
 
 /// The `spec` of a Kubernetes `PrometheusRule` (prometheus-operator's CRD), whose shape is

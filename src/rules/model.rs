@@ -123,6 +123,22 @@ impl Rule {
 
 /// Reads the rule file model out of the document root, reporting what `rulefmt` rejects.
 pub fn build(root: Option<&Node>, cx: &Context, out: &mut Vec<Diagnostic>) -> RuleFile {
+    build_with(root, &mut Vec::new(), cx, out)
+}
+
+/// Reads one group (an item of `groups:`), as [`build`] does.
+pub fn build_group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> {
+    group(node, cx, out)
+}
+
+/// Like [`build`], where `groups:` items that are [`NodeKind::Taken`]`(n)` were already
+/// read (by [`build_group`] while parsing) into `taken[n]`.
+pub fn build_with(
+    root: Option<&Node>,
+    taken: &mut [Option<Group>],
+    cx: &Context,
+    out: &mut Vec<Diagnostic>,
+) -> RuleFile {
     let mut file = RuleFile::default();
     let Some(root) = root else {
         return file;
@@ -139,7 +155,13 @@ pub fn build(root: Option<&Node>, cx: &Context, out: &mut Vec<Diagnostic>) -> Ru
                 let Some(items) = sequence(value, "`groups`", cx, out) else {
                     continue;
                 };
-                file.groups = items.iter().filter_map(|g| group(g, cx, out)).collect();
+                file.groups = items
+                    .iter()
+                    .filter_map(|g| match g.kind {
+                        NodeKind::Taken(n) => taken.get_mut(n).and_then(Option::take),
+                        _ => group(g, cx, out),
+                    })
+                    .collect();
             }
             other => out.push(unknown_field(
                 cx,

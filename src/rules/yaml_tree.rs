@@ -32,6 +32,8 @@ pub enum NodeKind<'a> {
     Map(Vec<(Node<'a>, Node<'a>)>),
     /// A sequence.
     Seq(Vec<Node<'a>>),
+    /// An item handed to [`parse_streaming`]'s callback, which returned this number.
+    Taken(usize),
 }
 
 /// A scalar's value and how it was written.
@@ -80,7 +82,7 @@ impl<'a> Node<'a> {
             NodeKind::Scalar(_) if self.is_null() => "null",
             NodeKind::Scalar(_) => "a scalar",
             NodeKind::Map(_) => "a mapping",
-            NodeKind::Seq(_) => "a list",
+            NodeKind::Seq(_) | NodeKind::Taken(_) => "a list",
         }
     }
 }
@@ -128,6 +130,17 @@ enum Open<'a> {
 
 /// Parses every document of `text`.
 pub fn parse(text: &str) -> Result<Stream<'_>, SyntaxError> {
+    parse_streaming(text, &mut Err)
+}
+
+/// Like [`parse`], but every item of the first document's top-level `groups:` list is
+/// handed to `take` as soon as it is complete; when `take` keeps it and returns `Ok(n)`,
+/// the item is replaced by [`NodeKind::Taken`]`(n)` (`Err` gives the node back). A big rule file is then never whole in memory as a
+/// tree: each group becomes its model and its nodes are freed.
+pub fn parse_streaming<'a>(
+    text: &'a str,
+    take: &mut dyn FnMut(Node<'a>) -> Result<usize, Node<'a>>,
+) -> Result<Stream<'a>, SyntaxError> {
     let mut stream = Stream::default();
     let mut stack: Vec<Open<'_>> = Vec::new();
     let mut anchors: HashMap<usize, (Node<'_>, usize)> = HashMap::new();
@@ -206,7 +219,17 @@ pub fn parse(text: &str) -> Result<Stream<'_>, SyntaxError> {
             }
             _ => None,
         };
-        if let Some(node) = finished {
+        if let Some(mut node) = finished {
+            if stream.documents.is_empty() && is_group_item(&stack) {
+                let span = node.span.clone();
+                node = match take(node) {
+                    Ok(n) => Node {
+                        kind: NodeKind::Taken(n),
+                        span,
+                    },
+                    Err(node) => node,
+                };
+            }
             match stack.last_mut() {
                 Some(Open::Map { entries, key, .. }) => match key.take() {
                     Some(k) => entries.push((k, node)),
@@ -223,6 +246,16 @@ pub fn parse(text: &str) -> Result<Stream<'_>, SyntaxError> {
     Ok(stream)
 }
 
+/// Whether the node about to be added is an item of the root mapping's `groups:` list.
+fn is_group_item(stack: &[Open<'_>]) -> bool {
+    match stack {
+        [Open::Map { key: Some(key), .. }, Open::Seq { .. }] => {
+            key.as_scalar().is_some_and(|s| s.value == "groups")
+        }
+        _ => false,
+    }
+}
+
 /// Nodes in a subtree, the cost of repeating it through an alias.
 fn count(node: &Node<'_>) -> usize {
     match &node.kind {
@@ -231,6 +264,7 @@ fn count(node: &Node<'_>) -> usize {
             n.saturating_add(count(k)).saturating_add(count(v))
         }),
         NodeKind::Seq(items) => items.iter().fold(1usize, |n, v| n.saturating_add(count(v))),
+        NodeKind::Taken(_) => 1,
     }
 }
 
