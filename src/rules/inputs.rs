@@ -148,7 +148,12 @@ fn read(path: &Path) -> Result<SourceFile, InputError> {
         source,
     };
     let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata: doubling growth would hold up to twice the file.
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(MAX_FILE_BYTES + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;

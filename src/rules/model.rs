@@ -249,6 +249,8 @@ fn group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> 
         .enumerate()
         .filter_map(|(i, node)| rule(i + 1, node, &cx, out))
         .collect();
+    // The model of every file is kept to the end (cross-file checks): no growth slack.
+    group.rules.shrink_to_fit();
     Some(group)
 }
 
@@ -410,7 +412,7 @@ fn pairs(node: &Node, what: &str, cx: &Context, out: &mut Vec<Diagnostic>) -> Ve
         return Vec::new();
     };
     let mut seen: Vec<&str> = Vec::new();
-    let mut pairs = Vec::new();
+    let mut pairs = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let Some(key) = text(key, &format!("a key of {what}"), cx, out) else {
             continue;

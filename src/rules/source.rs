@@ -17,7 +17,8 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset of the first invalid UTF-8 sequence in the file as read, if any.
     pub invalid_utf8_at: Option<usize>,
-    line_starts: Vec<usize>,
+    /// Where each line starts (u32: files are capped far below 4 GiB).
+    line_starts: Vec<u32>,
 }
 
 /// A 1-based line and column (column in characters, as editors and SARIF's
@@ -33,8 +34,11 @@ pub struct LineCol {
 impl SourceFile {
     /// Wraps `text` read from `path` (or stdin when `path` is `None`).
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         Self {
             name: name.into(),
             path,
@@ -47,11 +51,12 @@ impl SourceFile {
     /// Line and column of a byte offset (clamped to the text, rounded down to a character).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let key = u32::try_from(offset).unwrap_or(u32::MAX);
+        let line_index = match self.line_starts.binary_search(&key) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let start = self.line_starts.get(line_index).map_or(0, |&s| s as usize);
         let column = self
             .text
             .get(start..offset)
@@ -65,7 +70,9 @@ impl SourceFile {
 
     /// Byte offset where 1-based `line` starts, if the file has it.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).copied()
+        self.line_starts
+            .get(line.checked_sub(1)?)
+            .map(|&s| s as usize)
     }
 
     /// The text of 1-based `line`, without its line break.
@@ -76,8 +83,7 @@ impl SourceFile {
         let end = self
             .line_starts
             .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+            .map_or(self.text.len(), |&e| e as usize);
         self.text
             .get(start..end)
             .unwrap_or("")

@@ -745,3 +745,16 @@ fn hostile_input_gets_a_clear_error_and_never_a_crash() {
         .code(2)
         .stderr_has("is more than the 32 MiB a rule file may have");
 }
+
+/// The README documents every code with an example, so the table cannot fall behind.
+#[test]
+fn the_readme_documents_every_code() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let missing: Vec<&str> = ccmon::rules::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|name| !readme.contains(&format!("| `{name}` |")))
+        .collect();
+    assert!(missing.is_empty(), "README's code table lacks {missing:?}");
+}

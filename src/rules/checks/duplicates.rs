@@ -3,53 +3,76 @@
 //! which, for recording rules, write the same series from two places. promtool only looks
 //! within one file; the same rule in two files deployed together is just as wrong.
 
-use std::collections::BTreeMap;
-use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 use super::super::Parsed;
 use super::super::diagnostic::{Code, Context, Diagnostic};
+use super::super::model::{Group, Rule};
 use super::super::source::SourceFile;
 
 /// What makes two rules the same: alert or not, name, and the merged labels.
-type Identity = (bool, String, BTreeMap<String, String>);
+type Identity<'a> = (bool, &'a str, BTreeMap<&'a str, &'a str>);
 
-/// Reports every repeat of a rule identity after its first occurrence.
+fn identity<'a>(group: &'a Group, rule: &'a Rule) -> Option<Identity<'a>> {
+    let name = rule.name()?;
+    let mut labels = BTreeMap::new();
+    for pair in group.labels.iter().chain(&rule.labels) {
+        labels.insert(pair.key.value.as_str(), pair.value.value.as_str());
+    }
+    Some((rule.alert.is_some(), name.value.as_str(), labels))
+}
+
+/// Reports every repeat of a rule identity after its first occurrence. Only a hash of each
+/// identity is kept (a big rule set would otherwise be copied); a hash match is confirmed
+/// by comparing the two rules themselves.
 pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<Identity, (usize, usize)> = HashMap::new();
+    // hash -> (file, group, rule) of the first occurrences with that hash
+    let mut first: HashMap<u64, Vec<(usize, usize, usize)>> = HashMap::new();
     for (index, file) in parsed.iter().enumerate() {
-        for group in &file.model.groups {
-            for rule in &group.rules {
+        for (g, group) in file.model.groups.iter().enumerate() {
+            for (r, rule) in group.rules.iter().enumerate() {
+                let Some(id) = identity(group, rule) else {
+                    continue;
+                };
+                let mut hasher = DefaultHasher::new();
+                id.hash(&mut hasher);
+                let seen = first.entry(hasher.finish()).or_default();
+                let earlier = seen.iter().copied().find(|&(f, g2, r2)| {
+                    let other = parsed.get(f).and_then(|p| p.model.groups.get(g2));
+                    other
+                        .and_then(|og| Some((og, og.rules.get(r2)?)))
+                        .and_then(|(og, or)| identity(og, or))
+                        .is_some_and(|other| other == id)
+                });
+                let Some((other_file, og, or)) = earlier else {
+                    seen.push((index, g, r));
+                    continue;
+                };
                 let Some(name) = rule.name() else {
                     continue;
                 };
-                let mut labels: BTreeMap<String, String> = BTreeMap::new();
-                for pair in group.labels.iter().chain(&rule.labels) {
-                    labels.insert(pair.key.value.clone(), pair.value.value.clone());
-                }
-                let key = (rule.alert.is_some(), name.value.clone(), labels);
-                match first.get(&key) {
-                    None => {
-                        first.insert(key, (index, name.span.start));
-                    }
-                    Some(&(other_file, other_offset)) => {
-                        let cx = Context {
-                            file: index,
-                            group: Some(group.name.value.clone()),
-                            rule: Some(name.value.clone()),
-                        };
-                        let place = files.get(other_file).map_or_else(String::new, |f| {
-                            let at = f.line_col(other_offset);
-                            format!("{}:{}:{}", f.name, at.line, at.column)
-                        });
-                        out.push(cx.diagnostic(
-                            Code::Duplicate,
-                            name.span.clone(),
-                            format!(
-                                "duplicate of the rule at {place} (same name and labels); Prometheus would evaluate both"
-                            ),
-                        ));
-                    }
-                }
+                let other_offset = parsed
+                    .get(other_file)
+                    .and_then(|p| p.model.groups.get(og)?.rules.get(or)?.name())
+                    .map_or(0, |t| t.span.start);
+                let cx = Context {
+                    file: index,
+                    group: Some(group.name.value.clone()),
+                    rule: Some(name.value.clone()),
+                };
+                let place = files.get(other_file).map_or_else(String::new, |f| {
+                    let at = f.line_col(other_offset);
+                    format!("{}:{}:{}", f.name, at.line, at.column)
+                });
+                out.push(cx.diagnostic(
+                    Code::Duplicate,
+                    name.span.clone(),
+                    format!(
+                        "duplicate of the rule at {place} (same name and labels); Prometheus would evaluate both"
+                    ),
+                ));
             }
         }
     }

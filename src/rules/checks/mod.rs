@@ -30,10 +30,13 @@ pub fn run(
     let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
     let catalogs = catalogs(parsed, settings);
-    let builtin = Catalog::builtin();
     let per_file = super::parallel(parsed.len(), |index| {
         let mut out = Vec::new();
-        let (Some(file), Some(source)) = (parsed.get(index), files.get(index)) else {
+        let (Some(file), Some(source), Some(catalog)) = (
+            parsed.get(index),
+            files.get(index),
+            catalogs.get(parsed.get(index).map_or(0, |p| p.settings)),
+        ) else {
             return out;
         };
         let cx = Context {
@@ -41,7 +44,6 @@ pub fn run(
             ..Context::default()
         };
         let settings = settings.get(file.settings).unwrap_or(&defaults);
-        let catalog = catalogs.get(file.settings).unwrap_or(&builtin);
         structure::check(&file.model, &cx, &mut out);
         for group in &file.model.groups {
             for rule in &group.rules {
@@ -84,10 +86,18 @@ fn catalogs(parsed: &[Parsed], settings: &[Settings]) -> Vec<Catalog> {
             }
         }
     }
+    // Each settings file gets its own copy; the last takes the base itself (a catalogue is
+    // about a megabyte, and most runs have one settings file).
+    let count = settings.len();
     settings
         .iter()
-        .map(|s| {
-            let mut catalog = base.clone();
+        .enumerate()
+        .map(|(i, s)| {
+            let mut catalog = if i + 1 == count {
+                std::mem::replace(&mut base, Catalog::new())
+            } else {
+                base.clone()
+            };
             for (name, kind) in &s.metrics {
                 let kind = kind
                     .as_deref()
