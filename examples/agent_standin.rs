@@ -48,6 +48,8 @@ Faults. N counts recording lines written so far, 1-based, across repeats; inject
 (garbage, big line) do not count; 0 means before the first line; a fault whose N is never
 reached does not fire. At the same N the order is: big line, garbage, exit, signal, hang.
   --hang-after N         after N lines stop writing and sleep forever (signals still kill it)
+  --resume-when PATH     with --hang-after: resume writing once PATH exists (checked every
+                         50 ms), as an agent whose stuck tool call finally returns
   --exit-after N         after N lines exit with the code of --code
   --code C               exit code for --exit-after (0-255, default 1)
   --signal-after N       after N lines kill itself with the signal of --signal
@@ -102,6 +104,7 @@ struct Options {
     speed: f64,
     repeat: u64,
     hang_after: Option<u64>,
+    resume_when: Option<OsString>,
     exit_after: Option<u64>,
     code: i32,
     signal_after: Option<u64>,
@@ -198,6 +201,7 @@ fn parse_args(args: &[OsString]) -> Result<Parsed, String> {
     let mut speed = 1.0;
     let mut repeat = 1;
     let mut hang_after = None;
+    let mut resume_when = None;
     let mut exit_after = None;
     let mut code = None;
     let mut signal_after = None;
@@ -243,6 +247,7 @@ fn parse_args(args: &[OsString]) -> Result<Parsed, String> {
             "--speed" => speed = parse_speed(&value("a factor")?)?,
             "--repeat" => repeat = parse_count(name, &value("a count")?, 1)?,
             "--hang-after" => hang_after = Some(parse_count(name, &value("a line count")?, 0)?),
+            "--resume-when" => resume_when = Some(value("a path")?),
             "--exit-after" => exit_after = Some(parse_count(name, &value("a line count")?, 0)?),
             "--code" => code = Some(parse_code(&value("an exit code")?)?),
             "--signal-after" => {
@@ -317,6 +322,7 @@ fn parse_args(args: &[OsString]) -> Result<Parsed, String> {
         speed,
         repeat,
         hang_after,
+        resume_when,
         exit_after,
         code: code.unwrap_or(1),
         signal_after,
@@ -468,6 +474,13 @@ fn die_by_signal(signal: i32) -> ! {
     );
 }
 
+/// Stops writing until `path` exists, as an agent whose stuck tool call returns at last.
+fn wait_for(path: &std::path::Path) {
+    while !path.exists() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Stops writing but stays alive, as an agent stuck on a tool call does.
 fn hang() -> ! {
     loop {
@@ -615,7 +628,10 @@ fn after_line(
     }
     if opts.hang_after == Some(written) {
         out.stdout.flush()?;
-        hang();
+        match &opts.resume_when {
+            Some(path) => wait_for(std::path::Path::new(path)),
+            None => hang(),
+        }
     }
     Ok(())
 }

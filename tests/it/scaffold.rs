@@ -1301,7 +1301,8 @@ fn a_down_ccmon_pages_inhibits_its_echo_and_is_silenced() {
 /// The whole loop of the product: an agent hangs under `ccmon stream watch`, which records
 /// it stuck in Redis; `ccmon health serve` exports the fleet's view; the scaffold's
 /// Prometheus scrapes it and fires AgentStuck into the scaffold's Alertmanager, which routes
-/// it; the operator finds it with `ccmon alerts ls` and silences it with `ccmon`.
+/// it; the operator finds it with `ccmon alerts ls` and silences it with `ccmon` (amtool
+/// sees the silence); the agent resumes and the alert resolves.
 #[test]
 fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     use crate::support::Redis;
@@ -1309,7 +1310,10 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
 
     let redis = Redis::start();
     let spool = tempfile::tempdir().expect("spool");
-    let agent = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).hang_after(5);
+    let resume = spool.path().join("resume");
+    let agent = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .hang_after(5)
+        .resume_when(&resume);
     let (mut watcher, _home) = crate::stream_redis::start_watch(
         &redis.url(),
         spool.path(),
@@ -1379,7 +1383,53 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
         ],
     );
 
-    watcher.signal(libc::SIGTERM);
-    watcher.wait();
+    // amtool, the reference client, sees the same silence.
+    let amtool = Command::new(find_program(&["amtool"]))
+        .args([
+            "--alertmanager.url",
+            &stack.am.url(),
+            "silence",
+            "query",
+            "-o",
+            "json",
+        ])
+        .output()
+        .expect("amtool not found: apt-get install -y prometheus-alertmanager");
+    let silences: Value = serde_json::from_slice(&amtool.stdout).expect("amtool JSON");
+    let matched = silences.as_array().is_some_and(|list| {
+        list.iter().any(|s| {
+            s["comment"] == "builder-7 under investigation"
+                && s["matchers"]
+                    .as_array()
+                    .is_some_and(|m| m.iter().any(|m| m["value"] == "builder-7"))
+        })
+    });
+    assert!(matched, "amtool does not list the silence: {silences}");
+
+    // The agent's tool call returns: it writes again, the watcher says it made progress
+    // (and it finishes), Redis says so, and the alert resolves.
+    std::fs::write(&resume, b"").expect("resume the agent");
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let still = ["--active", "--silenced"].iter().any(|state| {
+            stack
+                .alerts(state)
+                .iter()
+                .any(|a| a["labels"]["alertname"] == "AgentStuck")
+        });
+        if !still {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "AgentStuck never resolved after the agent resumed"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let firing = stack
+        .prom
+        .get("/api/v1/query?query=ALERTS%7Balertname%3D%22AgentStuck%22%7D");
+    assert!(!firing.body.contains("AgentStuck"), "{}", firing.body);
+    assert_eq!(watcher.wait().code(), Some(0));
     drop(health);
 }

@@ -167,6 +167,11 @@ impl Standin {
         self.flag("--hang-after", lines)
     }
 
+    /// With `hang_after`: resume writing once `path` exists.
+    pub fn resume_when(self, path: &Path) -> Self {
+        self.arg("--resume-when").arg(path.as_os_str().to_owned())
+    }
+
     pub fn exit_after(self, lines: u64, code: u8) -> Self {
         self.flag("--exit-after", lines).flag("--code", code)
     }
