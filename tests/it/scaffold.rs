@@ -493,7 +493,7 @@ fn check_alert_conventions(m: &Path, args: &[&str]) {
     let runbooks = read(&root().join("docs/runbooks.md"));
     let anchors: BTreeSet<String> = runbooks
         .lines()
-        .filter_map(|l| l.strip_prefix("## "))
+        .filter_map(|l| l.strip_prefix("### ").or_else(|| l.strip_prefix("## ")))
         .map(|h| h.trim().to_lowercase())
         .collect();
     let custom = args.contains(&"--runbook-url");
@@ -528,6 +528,12 @@ fn check_alert_conventions(m: &Path, args: &[&str]) {
         assert!(
             anchors.contains(anchor),
             "{name}: docs/runbooks.md has no heading for #{anchor}"
+        );
+        // One section per alert: its own name is its anchor.
+        assert_eq!(
+            anchor,
+            name.to_lowercase(),
+            "{name}: runbook_url points elsewhere"
         );
         if !custom {
             assert!(url.starts_with("https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md#"));
