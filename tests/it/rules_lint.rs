@@ -758,3 +758,26 @@ fn the_readme_documents_every_code() {
         .collect();
     assert!(missing.is_empty(), "README's code table lacks {missing:?}");
 }
+
+/// One test per check code: each code has a bad/good fixture pair under `checks/`, or is
+/// the expected error of a parity fixture (checked against promtool too).
+#[test]
+fn every_code_has_a_fixture() {
+    let parity: String = yaml_files(&fixtures("parity"))
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read fixture"))
+        .collect();
+    let missing: Vec<&str> = ccmon::rules::diagnostic::Code::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|name| {
+            let dir = fixtures("checks").join(name.replacen('/', "--", 1));
+            let in_parity = parity
+                .lines()
+                .filter(|l| l.starts_with("# expect: invalid"))
+                .any(|l| l.split_whitespace().any(|w| w == *name));
+            !dir.is_dir() && !in_parity
+        })
+        .collect();
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+}
