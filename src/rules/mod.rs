@@ -75,11 +75,22 @@ pub struct Parsed {
     pub settings: usize,
 }
 
-/// Lints `inputs`. Fails only when a settings file is unusable.
+/// Why a run could not lint at all (findings are never errors here).
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    /// A settings file is unusable.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The linting thread could not be started.
+    #[error("cannot start the linting thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Lints `inputs`. Fails only when a settings file is unusable or no thread can start.
 ///
 /// Runs on one thread with a stack deep enough for the PromQL parser's nesting limit, so
 /// the thousands of expressions of a large rule set are parsed without a spawn each.
-pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, SettingsError> {
+pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, LintError> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("rules-lint".into())
@@ -90,12 +101,12 @@ pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, Setting
                 Ok(result) => result,
                 Err(panic) => std::panic::resume_unwind(panic),
             },
-            Err(err) => Err(SettingsError::Thread(err)),
+            Err(err) => Err(LintError::Thread(err)),
         }
     })
 }
 
-fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, SettingsError> {
+fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Report, LintError> {
     let mut report = Report::default();
     let mut all_settings: Vec<Settings> = Vec::new();
     let mut settings_index: HashMap<Option<PathBuf>, usize> = HashMap::new();

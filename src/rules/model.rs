@@ -503,20 +503,10 @@ pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-/// Levenshtein distance in characters.
+/// Edit distance between two names (bytes; names here are ASCII).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    super::catalog::suggest::levenshtein(a.as_bytes(), b.as_bytes(), usize::MAX)
+        .unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]

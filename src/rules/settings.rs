@@ -93,9 +93,6 @@ pub enum SettingsError {
         /// Where and what.
         source: crate::yaml::YamlError,
     },
-    /// The linting thread could not be started.
-    #[error("cannot start the linting thread: {0}")]
-    Thread(std::io::Error),
     /// A value that means nothing.
     #[error("{path}: {message}")]
     Invalid {

@@ -213,15 +213,17 @@ async fn deliver_from<T: Target>(
     // a hung agent produces none.
     if let Some(s) = &summary
         && ack.offset > 0
-        && fingerprint(s) != ack.meta
         && !reader.torn()
     {
-        target
-            .deliver(&[], s)
-            .await
-            .map_err(DeliveryError::Target)?;
-        ack.meta = fingerprint(s);
-        ack.write(&run.acked)?;
+        let meta = fingerprint(s);
+        if meta != ack.meta {
+            target
+                .deliver(&[], s)
+                .await
+                .map_err(DeliveryError::Target)?;
+            ack.meta = meta;
+            ack.write(&run.acked)?;
+        }
     }
     let ended = summary
         .as_ref()

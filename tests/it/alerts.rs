@@ -877,27 +877,8 @@ fn tls_with_the_context_ca_and_a_clear_error_without_it() {
         "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n",
     )
     .unwrap();
-    std::fs::write(
-        d.join("am.yml"),
-        "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
-    )
-    .unwrap();
     let port = free_port();
-    let _server = KillOnDrop(
-        Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
-            .current_dir(d)
-            .args([
-                "--config.file=am.yml".to_owned(),
-                "--storage.path=data".to_owned(),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                "--web.config.file=web.yml".to_owned(),
-                "--cluster.listen-address=".to_owned(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting prometheus-alertmanager"),
-    );
+    let _server = alertmanager_with_web_config(d, port);
     let url = format!("https://127.0.0.1:{port}");
     let config = d.join("config.yaml");
     std::fs::write(
@@ -1102,6 +1083,31 @@ fn write_ca_server_and_client_certificates(d: &Path) {
     }
 }
 
+/// A null-routing Alertmanager in `d` on `port`, serving with `d/web.yml` (its own TLS and
+/// auth settings); the caller waits for it to answer.
+fn alertmanager_with_web_config(d: &Path, port: u16) -> KillOnDrop {
+    std::fs::write(
+        d.join("am.yml"),
+        "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
+    )
+    .unwrap();
+    KillOnDrop(
+        Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
+            .current_dir(d)
+            .args([
+                "--config.file=am.yml".to_owned(),
+                "--storage.path=am-data".to_owned(),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                "--web.config.file=web.yml".to_owned(),
+                "--cluster.listen-address=".to_owned(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting prometheus-alertmanager"),
+    )
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -1122,30 +1128,11 @@ fn client_certificates_and_basic_auth_against_the_servers_own_web_config() {
         "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\nbasic_auth_users:\n  ops: $2y$10$Z7DwP5A7lDbvkF39XatHp.YPLA0F5FoiGPaOcADaLAMw6vv6XrsYS\n",
     )
     .unwrap();
-    std::fs::write(
-        d.join("am.yml"),
-        "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n",
-    )
-    .unwrap();
     std::fs::write(d.join("prom.yml"), "global:\n  scrape_interval: 1m\n").unwrap();
     std::fs::write(d.join("pass.txt"), "s3cret-pass\n").unwrap();
     std::fs::write(d.join("wrong.txt"), "not-the-pass\n").unwrap();
     let (am_port, prom_port) = (free_port(), free_port());
-    let _am = KillOnDrop(
-        Command::new(find_program(&["prometheus-alertmanager", "alertmanager"]))
-            .current_dir(d)
-            .args([
-                "--config.file=am.yml".to_owned(),
-                "--storage.path=am-data".to_owned(),
-                format!("--web.listen-address=127.0.0.1:{am_port}"),
-                "--web.config.file=web.yml".to_owned(),
-                "--cluster.listen-address=".to_owned(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting prometheus-alertmanager"),
-    );
+    let _am = alertmanager_with_web_config(d, am_port);
     let _prom = KillOnDrop(
         Command::new(find_program(&["prometheus"]))
             .current_dir(d)

@@ -781,3 +781,33 @@ fn every_code_has_a_fixture() {
         .collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }
+
+/// `--enable-feature` takes promtool's feature names: experimental PromQL is an error
+/// without the flag and fine with it; an unknown name is a usage error.
+#[test]
+fn enable_feature_gates_experimental_promql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("rules.yml");
+    std::fs::write(
+        &file,
+        "groups:\n  - name: g\n    rules:\n      - record: job:up:max_over_6m\n        expr: max by (job) (max_over_time(up[5m+1m]))\n",
+    )
+    .expect("write");
+    let (code, items) = lint_json(&file, &[]);
+    assert_eq!(code, 1, "{items:?}");
+    assert!(
+        items.iter().any(|d| d["code"] == "promql/syntax"
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("experimental duration expression"))),
+        "{items:?}"
+    );
+    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
+    assert_eq!(code, 0, "{items:?}");
+    ccmon()
+        .args(["rules", "lint", "--enable-feature", "promql-nonsense"])
+        .args([&file])
+        .run()
+        .code(2)
+        .stderr_has("unknown --enable-feature \"promql-nonsense\"");
+}

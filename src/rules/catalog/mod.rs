@@ -38,7 +38,7 @@
 //! prefix entry.
 
 mod parse;
-mod suggest;
+pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 

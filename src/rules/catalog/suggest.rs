@@ -55,8 +55,9 @@ fn max_distance(name: &str) -> usize {
     }
 }
 
-/// Levenshtein distance, or `None` as soon as it must exceed `limit`.
-fn levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+/// Levenshtein distance (in bytes), or `None` as soon as it must exceed `limit`: the one
+/// edit distance of the linter (metric names here, field names in `model`).
+pub(crate) fn levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, &ca) in a.iter().enumerate() {
