@@ -97,7 +97,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
         })?;
         if metadata.is_dir() {
             let mut found = Vec::new();
-            walk(path, 0, &mut found)?;
+            walk(path, 0, &mut std::collections::HashSet::new(), &mut found)?;
             found.sort();
             for file in found {
                 inputs.push(Input {
@@ -115,8 +115,19 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, InputError> {
     Ok(inputs)
 }
 
-fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), InputError> {
+/// `seen` holds the canonical directories already searched, so symlinks that lead back up
+/// the tree (or two links to one place) are searched once, not exponentially often.
+fn walk(
+    dir: &Path,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    found: &mut Vec<PathBuf>,
+) -> Result<(), InputError> {
     if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !seen.insert(canonical) {
         return Ok(());
     }
     let entries = std::fs::read_dir(dir).map_err(|source| InputError::Read {
@@ -134,7 +145,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), InputE
             continue;
         };
         if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            walk(&path, depth + 1, found)?;
+            walk(&path, depth + 1, seen, found)?;
         } else if name.ends_with(".yml") || name.ends_with(".yaml") {
             found.push(path);
         }
@@ -179,5 +190,22 @@ fn decode(name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> SourceFile {
             source.invalid_utf8_at = Some(at);
             source
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlink_loops_are_searched_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("rules.yml"), "groups: []\n").expect("write");
+        // Two links back to the directory itself: without a guard, 2^32 paths.
+        for name in ["a", "b"] {
+            std::os::unix::fs::symlink(dir.path(), dir.path().join(name)).expect("symlink");
+        }
+        let inputs = collect(&[dir.path().to_path_buf()]).expect("collect");
+        assert_eq!(inputs.len(), 1);
     }
 }
