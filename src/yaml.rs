@@ -1,6 +1,7 @@
 //! Reading YAML with positions: the one wrapper around serde-saphyr, so the config loader,
-//! the rule linter and the silence importer all report `file:line:col: message` the same
-//! way and never panic on hostile input.
+//! the silence importer and the linter's settings file all report `file:line:col: message`
+//! the same way and never panic on hostile input. (Rule files themselves are read by
+//! `rules::yaml_tree`, which keeps key positions and scalar styles.)
 
 use serde::de::DeserializeOwned;
 
