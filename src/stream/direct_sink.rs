@@ -37,7 +37,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+    fn write(&mut self, records: &mut Vec<Record>, summary: &Summary) -> Result<(), SpoolError> {
         if let Some(redis) = &mut self.redis {
             match self.runtime.block_on(redis.deliver(records, summary)) {
                 Ok(_) => {
@@ -81,8 +81,8 @@ impl DirectSink {
             .name("ccmon-deliver".into())
             .spawn(move || {
                 let mut result = Ok(());
-                for (records, summary) in rx {
-                    if let Err(e) = worker.write(&records, &summary) {
+                for (mut records, summary) in rx {
+                    if let Err(e) = worker.write(&mut records, &summary) {
                         // The spool failed too: stop taking batches, report at the end.
                         result = Err(e);
                         break;
@@ -119,10 +119,13 @@ impl DirectSink {
 impl Sink for DirectSink {
     type Error = SpoolError;
 
-    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+    fn write(&mut self, records: &mut Vec<Record>, summary: &Summary) -> Result<(), SpoolError> {
         // A failed send means the thread stopped on a spool error, which `finish` reports.
+        // The records move to the thread (no copy of the lines); the recorder's next batch
+        // starts with the same capacity.
         if let Some(tx) = &self.tx {
-            let _ = tx.send((records.to_vec(), summary.clone()));
+            let batch = std::mem::replace(records, Vec::with_capacity(records.capacity()));
+            let _ = tx.send((batch, summary.clone()));
         }
         Ok(())
     }

@@ -259,18 +259,17 @@ impl State {
             at,
             instant,
         } = line;
-        let for_metrics = parsed.clone();
         let transitions = self.detector.observe(&parsed, instant);
         let shown = self
             .pretty
             .map(|start| (start, describe_parsed(&parsed, &data)));
-        if self.recorder.push_parsed(data, parsed, &at).is_err() {
+        if self.recorder.push_parsed(data, &parsed, &at).is_err() {
             // The line is in the pending batch; only writing it failed.
             self.flush_until_written(0);
         }
         self.stamp_pid();
         if let Some((start, text)) = shown {
-            self.show(start, instant, &for_metrics, &text);
+            self.show(start, instant, &parsed, &text);
         }
         match self.recorder.summary() {
             Some(summary) => {
@@ -278,9 +277,9 @@ impl State {
                 for (p, t) in std::mem::take(&mut self.held) {
                     self.metrics.observe(&agent, &p, summary, t);
                 }
-                self.metrics.observe(&agent, &for_metrics, summary, instant);
+                self.metrics.observe(&agent, &parsed, summary, instant);
             }
-            None if self.held.len() < HOLD_FOR_ID => self.held.push((for_metrics, instant)),
+            None if self.held.len() < HOLD_FOR_ID => self.held.push((parsed, instant)),
             None => {}
         }
         for t in transitions {

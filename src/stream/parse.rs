@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use super::record::EventType;
@@ -126,8 +127,11 @@ impl Parsed {
 // The lenient wire shapes. Borrowed strings where the JSON has no escapes; big payloads
 // (tool inputs, results, file contents) are skipped or kept as raw text, never built.
 
+/// `C` is how `message.content` is read: [`Content`] in the same pass as the line, or
+/// [`IgnoredAny`] for a line whose content blocks have shapes we do not expect.
 #[derive(Deserialize)]
-struct Line<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+struct Line<'a, C> {
     #[serde(rename = "type", borrow, default)]
     type_: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -137,7 +141,7 @@ struct Line<'a> {
     #[serde(borrow, default)]
     parent_tool_use_id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    message: Option<Message<'a>>,
+    message: Option<Message<'a, C>>,
     #[serde(borrow, default)]
     error: Option<&'a RawValue>,
     // system/init
@@ -167,21 +171,158 @@ struct Line<'a> {
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Snippet<'a>>,
 }
 
 #[derive(Deserialize)]
-struct Message<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+struct Message<'a, C> {
     #[serde(borrow, default)]
     id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(default)]
     usage: Option<Usage>,
-    // Kept raw: `content` is a string or an array of blocks, and an untagged enum would
-    // buffer it, which RawValue tool inputs inside cannot survive.
-    #[serde(borrow, default)]
-    content: Option<&'a RawValue>,
+    #[serde(default = "Option::default")]
+    content: Option<C>,
+}
+
+/// `message.content`, read in the same pass as the rest of the line: a string, or an array
+/// of blocks (a custom visitor, not an untagged enum, which would buffer the content and
+/// could not hold the borrowed raw tool inputs inside). Anything else is kept as nothing.
+enum Content<'a> {
+    Text(Snippet<'a>),
+    Blocks(Vec<Block<'a>>),
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Content<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or an array of content blocks")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Content<'a>, E> {
+                Ok(Content::Text(Snippet::borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Content<'a>, E> {
+                Ok(Content::Text(Snippet::copied(v)))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Content<'a>, E> {
+                Ok(Content::Text(Snippet::copied(&v)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Content<'a>, A::Error> {
+                let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(2).min(64));
+                while let Some(b) = seq.next_element::<Block<'a>>()? {
+                    blocks.push(b);
+                }
+                Ok(Content::Blocks(blocks))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Content<'a>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Content::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Content<'a>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Content<'a>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Content<'a>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Content<'a>, E> {
+                Ok(Content::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Content<'a>, E> {
+                Ok(Content::Other)
+            }
+        }
+        d.deserialize_any(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// Most bytes of a text kept: it is only shown, as a snippet of its first line, and
+/// copying whole answers (often tens of kilobytes) cost the ingest a copy per line.
+pub const TEXT_KEEP: usize = 4096;
+
+/// A text block's text, cut to [`TEXT_KEEP`] bytes at a character boundary.
+struct Snippet<'a>(Cow<'a, str>);
+
+impl<'a> Snippet<'a> {
+    fn borrowed(v: &'a str) -> Snippet<'a> {
+        Snippet(Cow::Borrowed(&v[..cut(v)]))
+    }
+
+    fn copied(v: &str) -> Snippet<'a> {
+        Snippet(Cow::Owned(v[..cut(v)].to_owned()))
+    }
+}
+
+/// Where to cut `v` to keep at most [`TEXT_KEEP`] bytes, between characters
+/// (`str::floor_char_boundary` is newer than the MSRV).
+fn cut(v: &str) -> usize {
+    if v.len() <= TEXT_KEEP {
+        return v.len();
+    }
+    (0..=TEXT_KEEP)
+        .rev()
+        .find(|&i| v.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Snippet<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Snippet<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Snippet<'a>, E> {
+                Ok(Snippet::borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Snippet<'a>, E> {
+                Ok(Snippet::copied(v))
+            }
+        }
+        d.deserialize_str(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// What a line's content contributes to the reading of it.
+trait ReadContent {
+    fn read_into(self, p: &mut Parsed);
+}
+
+impl ReadContent for Content<'_> {
+    fn read_into(self, p: &mut Parsed) {
+        match self {
+            Content::Text(t) => {
+                p.text_blocks += 1;
+                p.text = Some(t.0.into_owned());
+            }
+            Content::Blocks(blocks) => {
+                for b in blocks {
+                    read_block(p, b);
+                }
+            }
+            Content::Other => {}
+        }
+    }
+}
+
+/// Blocks of unexpected shape are skipped, not fatal: the line is read without them.
+impl ReadContent for IgnoredAny {
+    fn read_into(self, _: &mut Parsed) {}
 }
 
 #[derive(Deserialize)]
@@ -195,7 +336,7 @@ struct Block<'a> {
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Snippet<'a>>,
     #[serde(borrow, default)]
     tool_use_id: Option<Cow<'a, str>>,
     #[serde(default)]
@@ -231,8 +372,13 @@ pub fn parse(line: &[u8]) -> Parsed {
     if !trimmed.starts_with(b"{") {
         return raw();
     }
-    match serde_json::from_slice::<Line<'_>>(trimmed) {
-        Ok(l) => from_line(l),
+    // One pass for the normal line; a second, without the content blocks, only for a line
+    // whose blocks have unexpected shapes; a third for the discriminators alone.
+    let line = serde_json::from_slice::<Line<'_, Content<'_>>>(trimmed)
+        .map(from_line)
+        .or_else(|_| serde_json::from_slice::<Line<'_, IgnoredAny>>(trimmed).map(from_line));
+    match line {
+        Ok(p) => p,
         Err(_) => match serde_json::from_slice::<Minimal<'_>>(trimmed) {
             // Valid JSON, but a known field has a shape we do not expect: keep the
             // discriminators, classify by type only.
@@ -276,7 +422,7 @@ fn classify_bare(type_: &str, subtype: &str) -> EventType {
     }
 }
 
-fn from_line(l: Line<'_>) -> Parsed {
+fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
     let type_ = own(l.type_);
     let subtype = own(l.subtype);
     let mut p = Parsed {
@@ -297,18 +443,7 @@ fn from_line(l: Line<'_>) -> Parsed {
                 p.model = m.model.map(Cow::into_owned);
                 p.usage = m.usage;
                 if let Some(content) = m.content {
-                    let text = content.get();
-                    if text.starts_with('[') {
-                        // Blocks of unexpected shape are skipped, not fatal.
-                        if let Ok(blocks) = serde_json::from_str::<Vec<Block<'_>>>(text) {
-                            for b in blocks {
-                                read_block(&mut p, b);
-                            }
-                        }
-                    } else if let Ok(t) = serde_json::from_str::<String>(text) {
-                        p.text_blocks += 1;
-                        p.text = Some(t);
-                    }
+                    content.read_into(&mut p);
                 }
             }
             if error.is_some() {
@@ -381,7 +516,7 @@ fn from_line(l: Line<'_>) -> Parsed {
         }
         "text" => {
             p.text_blocks += 1;
-            p.text = l.text.map(Cow::into_owned);
+            p.text = l.text.map(|t| t.0.into_owned());
             EventType::Text
         }
         "thinking" => {
@@ -401,7 +536,7 @@ fn read_block(p: &mut Parsed, b: Block<'_>) {
         "text" => {
             p.text_blocks += 1;
             if p.text.is_none() {
-                p.text = b.text.map(Cow::into_owned);
+                p.text = b.text.map(|t| t.0.into_owned());
             }
         }
         "thinking" | "redacted_thinking" => p.thinking_blocks += 1,
@@ -547,6 +682,53 @@ mod tests {
         );
         let p = parse(br#"{"type":"result","subtype":"success","num_turns":"many"}"#);
         assert_eq!(p.event_type(), EventType::Result);
+        // A content block of unexpected shape loses the blocks, not the message: its id
+        // and usage still count.
+        let p = parse(
+            br#"{"type":"assistant","message":{"id":"m9","usage":{"output_tokens":4},"content":[{"type":"text","text":"ok"},{"type":"text","text":5}]}}"#,
+        );
+        assert_eq!(
+            (p.event_type(), p.message_id.as_deref(), p.text_blocks),
+            (EventType::Text, Some("m9"), 0)
+        );
+        assert_eq!(p.usage.map(|u| u.output_tokens), Some(4));
+        // Content of other shapes (an object, a number, null) is read as no content.
+        for content in [r#"{"a":[1,{"b":2}]}"#, "7", "null", "true", "-1.5"] {
+            let line = format!(
+                r#"{{"type":"assistant","message":{{"id":"m","content":{content}}},"session_id":"s"}}"#
+            );
+            let p = parse(line.as_bytes());
+            assert_eq!(
+                (
+                    p.event_type(),
+                    p.message_id.as_deref(),
+                    p.session_id.as_str()
+                ),
+                (EventType::Text, Some("m"), "s"),
+                "{content}"
+            );
+        }
+        // Escaped text is unescaped; tool inputs stay exactly as sent.
+        let p = parse(
+            br#"{"type":"assistant","message":{"content":[{"type":"text","text":"a\"b\u00e9"},{"type":"tool_use","id":"t","name":"Bash","input":{"c":"x\ny"}}]}}"#,
+        );
+        assert_eq!(p.text.as_deref(), Some("a\"b\u{e9}"));
+        // A long answer keeps its first TEXT_KEEP bytes, cut between characters, escaped or
+        // not: enough for the snippet shown.
+        for escape in ["", "\\n"] {
+            let long = format!("{escape}{}", "é".repeat(5000));
+            let line = format!(
+                r#"{{"type":"assistant","message":{{"content":[{{"type":"text","text":"{long}"}}]}}}}"#
+            );
+            let text = parse(line.as_bytes()).text.unwrap_or_default();
+            assert!(
+                text.len() <= TEXT_KEEP && text.len() >= TEXT_KEEP - 3,
+                "{}",
+                text.len()
+            );
+            assert!(text.ends_with('é'));
+        }
+        assert_eq!(p.tool_uses[0].input, r#"{"c":"x\ny"}"#);
     }
 
     #[test]

@@ -15,7 +15,9 @@ pub trait Sink {
     /// The error a sink reports.
     type Error;
     /// Stores `records` (in order, all of one agent) and the agent's summary after them.
-    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), Self::Error>;
+    /// A sink that keeps the records past the call takes them out of `records` rather
+    /// than copy them; the caller clears whatever is left.
+    fn write(&mut self, records: &mut Vec<Record>, summary: &Summary) -> Result<(), Self::Error>;
 }
 
 /// Settings of a recorder.
@@ -91,7 +93,7 @@ impl<S: Sink> Recorder<S> {
     /// received at `now` (RFC 3339). Returns what the line said.
     pub fn push(&mut self, data: Vec<u8>, complete: bool, now: &str) -> Result<Parsed, S::Error> {
         let parsed = parse_chunk(&data, complete);
-        self.push_parsed(data, parsed.clone(), now)?;
+        self.push_parsed(data, &parsed, now)?;
         Ok(parsed)
     }
 
@@ -100,12 +102,12 @@ impl<S: Sink> Recorder<S> {
     pub fn push_parsed(
         &mut self,
         data: Vec<u8>,
-        parsed: Parsed,
+        parsed: &Parsed,
         now: &str,
     ) -> Result<(), S::Error> {
         if self.summary.is_none() {
             if parsed.session_id.is_empty() && self.held.len() < HOLD_LINES {
-                self.held.push((data, parsed, now.to_owned()));
+                self.held.push((data, parsed.clone(), now.to_owned()));
                 return Ok(());
             }
             let id = if parsed.session_id.is_empty() {
@@ -118,7 +120,7 @@ impl<S: Sink> Recorder<S> {
                 self.add(d, &p, &t);
             }
         }
-        self.add(data, &parsed, now);
+        self.add(data, parsed, now);
         // A failed write leaves the batch pending: nothing is dropped, the caller retries
         // with `flush`.
         if self.batch.len() >= self.config.batch_size.max(1) || self.batch_bytes >= BATCH_BYTES {
@@ -164,7 +166,7 @@ impl<S: Sink> Recorder<S> {
         let Some(summary) = &self.summary else {
             return Ok(());
         };
-        self.sink.write(&self.batch, summary)?;
+        self.sink.write(&mut self.batch, summary)?;
         self.batch.clear();
         self.batch_bytes = 0;
         Ok(())
@@ -178,7 +180,7 @@ impl<S: Sink> Recorder<S> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        self.sink.write(&self.batch, summary)?;
+        self.sink.write(&mut self.batch, summary)?;
         self.batch.clear();
         self.batch_bytes = 0;
         Ok(())
@@ -205,7 +207,7 @@ impl<S: Sink> Recorder<S> {
         self.flush()?;
         // The final summary must be stored even when the last batch was already flushed.
         if let Some(s) = &self.summary {
-            self.sink.write(&[], s)?;
+            self.sink.write(&mut Vec::new(), s)?;
         }
         let summary = self
             .summary
@@ -252,8 +254,12 @@ mod tests {
 
     impl Sink for Memory {
         type Error = std::convert::Infallible;
-        fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), Self::Error> {
-            self.records.extend_from_slice(records);
+        fn write(
+            &mut self,
+            records: &mut Vec<Record>,
+            summary: &Summary,
+        ) -> Result<(), Self::Error> {
+            self.records.append(records);
             self.summaries.push(summary.clone());
             Ok(())
         }

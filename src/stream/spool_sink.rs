@@ -49,7 +49,7 @@ impl SpoolSink {
 impl Sink for SpoolSink {
     type Error = SpoolError;
 
-    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), SpoolError> {
+    fn write(&mut self, records: &mut Vec<Record>, summary: &Summary) -> Result<(), SpoolError> {
         let writer = match &mut self.writer {
             Some(w) => w,
             None => self

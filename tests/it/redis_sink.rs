@@ -66,8 +66,8 @@ struct Batches(Vec<Batch>);
 
 impl Sink for Batches {
     type Error = Infallible;
-    fn write(&mut self, records: &[Record], summary: &Summary) -> Result<(), Infallible> {
-        self.0.push((records.to_vec(), summary.clone()));
+    fn write(&mut self, records: &mut Vec<Record>, summary: &Summary) -> Result<(), Infallible> {
+        self.0.push((std::mem::take(records), summary.clone()));
         Ok(())
     }
 }
@@ -358,6 +358,67 @@ fn interleaved_runs_of_one_agent_are_deduplicated_per_run() {
             .unwrap(),
         30
     );
+}
+
+/// Several deliverers of the same run at once (a `stream flush` racing the live process,
+/// two spools holding the same run) on separate connections, while another run of the same
+/// agent keeps writing: every transaction that loses a race is read again or handed to the
+/// script, and each line still lands once, in order.
+#[test]
+fn racing_deliverers_of_one_run_write_each_line_once() {
+    let redis = Redis::start();
+    let n = 1500;
+    let run = records("raced", "r1", 1, n);
+    let other = records("raced", "r2", 1, n);
+    std::thread::scope(|scope| {
+        for (i, batch) in [37usize, 100, 512, 7].into_iter().enumerate() {
+            let (run, url) = (&run, redis.url());
+            scope.spawn(move || {
+                let rt = rt();
+                let mut sink = connect(&rt, config(&url));
+                // Each starts at a different point, so their batches overlap unevenly.
+                let mut from = 0;
+                let mut step = batch;
+                while from < run.len() {
+                    let to = (from + step).min(run.len());
+                    deliver(&rt, &mut sink, &run[..to], &summary("raced", to));
+                    from = to;
+                    step = batch + i;
+                }
+            });
+        }
+        let (other, url) = (&other, redis.url());
+        scope.spawn(move || {
+            let rt = rt();
+            let mut sink = connect(&rt, config(&url));
+            for chunk in other.chunks(3) {
+                deliver(&rt, &mut sink, chunk, &summary("raced", n as usize));
+            }
+        });
+    });
+    let got = entries(redis.cmd(&["XRANGE", &events_key("raced"), "-", "+"]));
+    for (run_id, expected) in [("r1", &run), ("r2", &other)] {
+        let seqs: Vec<u64> = got
+            .iter()
+            .filter(|(_, fields)| {
+                fields
+                    .iter()
+                    .any(|(f, v)| f == "run_id" && v == run_id.as_bytes())
+            })
+            .filter_map(|(_, fields)| {
+                let (_, v) = fields.iter().find(|(f, _)| f == "seq")?;
+                String::from_utf8_lossy(v).parse().ok()
+            })
+            .collect();
+        let want: Vec<u64> = expected.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, want, "run {run_id}: every seq once, in order");
+    }
+    // The fast path is a transaction: EXEC ran (and lost races were retried, not lost).
+    let stats = redis
+        .cmd(&["INFO", "commandstats"])
+        .text()
+        .unwrap_or_default();
+    assert!(stats.contains("cmdstat_exec:"), "no EXEC ran: {stats}");
 }
 
 #[test]
