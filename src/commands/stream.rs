@@ -98,7 +98,12 @@ where
 fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> {
     let rt = runtime()?;
     let mut sink = RedisSink::new(cfg)?;
-    let delivered = rt.block_on(delivery::deliver_all(&mut sink, spool, None));
+    let delivered = rt.block_on(delivery::deliver_all(
+        &mut sink,
+        spool,
+        None,
+        crate::stream::forwarder::SPOOL_KEEP,
+    ));
     let left = delivery::pending(spool)?;
     match delivered {
         Ok(d) => Ok((d.written, left)),

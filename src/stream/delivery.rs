@@ -7,7 +7,11 @@
 //! reports holding less of a run than was acknowledged (Redis restarted empty), delivery
 //! rewinds to what it holds and sends the rest again. A run that has ended and is fully
 //! delivered is removed from the spool, which keeps the spool bounded by what is in
-//! flight.
+//! flight. A run still being written keeps only its newest delivered bytes (`keep` of
+//! [`deliver_all`], between one and two times that much): the blocks of the older
+//! delivered prefix are freed ([`super::spool::reclaim`]), so a session of any length needs
+//! bounded disk. A Redis that restarts empty then gets the run again from the oldest
+//! record still held.
 
 use std::fs;
 use std::future::Future;
@@ -16,7 +20,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::record::Record;
-use super::spool::{LogReader, RunFiles, Spool, SpoolError};
+use super::spool::{LogReader, Reclaimed, RunFiles, Spool, SpoolError};
 use super::summary::{AgentState, Summary};
 
 /// Records per delivered batch.
@@ -29,11 +33,14 @@ pub trait Target {
     /// Writes `records` (one agent, one run, ascending seq) and the summary; records the
     /// target already holds are skipped. Returns how many were written, or `None` when the
     /// target refused because it holds less of the run than the batch assumes (it lost
-    /// data): the caller then re-sends the run from its start.
+    /// data): the caller then re-sends the run from its start. The spool no longer holds
+    /// the run's records below seq `floor` (0: it holds them all), so a target holding less
+    /// than that must take the batch from `floor` on rather than refuse.
     fn deliver(
         &mut self,
         records: &[Record],
         summary: &Summary,
+        floor: u64,
     ) -> impl Future<Output = Result<Option<u64>, Self::Error>>;
     /// The highest seq of `run_id` the target holds for `agent_id` (0 if none).
     fn delivered_seq(
@@ -123,12 +130,24 @@ pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
     Ok(n)
 }
 
+/// What becomes of a run once delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Another process's run, or an ended one: removed once ended and fully delivered.
+    Not,
+    /// This process's run, still being written: kept, with its delivered prefix freed
+    /// beyond this many bytes.
+    Current {
+        /// Delivered bytes kept on disk (the most recent), for a Redis that restarts empty.
+        bytes: u64,
+    },
+}
+
 /// Delivers one run from its acknowledged position to the end of what is spooled now.
-/// `keep` prevents removal of a run that is still being written (the current one).
 pub async fn deliver_run<T: Target>(
     target: &mut T,
     run: &RunFiles,
-    keep: bool,
+    keep: Keep,
 ) -> Result<Delivered, DeliveryError<T::Error>> {
     let mut done = Delivered::default();
     let Some(summary) = run.summary() else {
@@ -146,11 +165,12 @@ pub async fn deliver_run<T: Target>(
 async fn deliver_from<T: Target>(
     target: &mut T,
     run: &RunFiles,
-    keep: bool,
+    keep: Keep,
     summary: Option<Summary>,
     done: &mut Delivered,
 ) -> Result<(), DeliveryError<T::Error>> {
     let mut ack = Ack::read(&run.acked);
+    let mut reclaimed = Reclaimed::read(&run.reclaimed);
     let mut reader = LogReader::open_at(&run.log, ack.offset)?;
     let mut batch: Vec<Record> = Vec::with_capacity(DELIVERY_BATCH);
     let mut checked_target = ack.seq == 0;
@@ -177,17 +197,16 @@ async fn deliver_from<T: Target>(
                     first.run_id,
                     ack.seq
                 );
-                ack = Ack::default();
-                reader = LogReader::open_at(&run.log, 0)?;
+                (ack, reader) = rewind(run, &reclaimed)?;
                 continue;
             }
         }
         let delivered = target
-            .deliver(&batch, &summary)
+            .deliver(&batch, &summary, reclaimed.seq)
             .await
             .map_err(DeliveryError::Target)?;
         let Some(written) = delivered else {
-            if ack.offset == 0 {
+            if ack.offset <= reclaimed.offset {
                 // Refused from the very start: nothing to rewind to; the records stay
                 // spooled rather than loop.
                 break;
@@ -196,8 +215,7 @@ async fn deliver_from<T: Target>(
                 "the target lost events of run {}; sending the run again from its start",
                 first.run_id
             );
-            ack = Ack::default();
-            reader = LogReader::open_at(&run.log, 0)?;
+            (ack, reader) = rewind(run, &reclaimed)?;
             continue;
         };
         done.written += written;
@@ -208,6 +226,9 @@ async fn deliver_from<T: Target>(
             meta: fingerprint(&summary),
         };
         ack.write(&run.acked)?;
+        if let Keep::Current { bytes } = keep {
+            reclaim(run, &ack, &mut reclaimed, bytes)?;
+        }
     }
     // A state change with no new record (stuck, recovered) must not wait for the next event:
     // a hung agent produces none.
@@ -218,7 +239,7 @@ async fn deliver_from<T: Target>(
         let meta = fingerprint(s);
         if meta != ack.meta {
             target
-                .deliver(&[], s)
+                .deliver(&[], s, reclaimed.seq)
                 .await
                 .map_err(DeliveryError::Target)?;
             ack.meta = meta;
@@ -228,18 +249,67 @@ async fn deliver_from<T: Target>(
     let ended = summary
         .as_ref()
         .is_some_and(|s| s.state == AgentState::Exited);
-    if !keep && ended && !reader.torn() {
+    if keep == Keep::Not && ended && !reader.torn() {
         // The summary of an ended run is final; deliver it even when no record was left.
         if let Some(s) = &summary {
             target
-                .deliver(&[], s)
+                .deliver(&[], s, reclaimed.seq)
                 .await
                 .map_err(DeliveryError::Target)?;
         }
-        for path in [&run.log, &run.meta, &run.acked] {
+        for path in [&run.log, &run.meta, &run.acked, &run.reclaimed] {
             let _ = fs::remove_file(path);
         }
         done.runs_completed += 1;
+    }
+    Ok(())
+}
+
+/// Back to the first record the spool still holds, with nothing acknowledged.
+fn rewind(run: &RunFiles, reclaimed: &Reclaimed) -> Result<(Ack, LogReader), SpoolError> {
+    let ack = Ack {
+        offset: reclaimed.offset,
+        ..Ack::default()
+    };
+    Ok((ack, LogReader::open_at(&run.log, reclaimed.offset)?))
+}
+
+/// Frees the delivered prefix of the current run beyond the newest `keep` bytes. A mark
+/// (a delivered record boundary) is set once `keep` bytes are delivered past the last
+/// reclaim; once `keep` more are delivered past the mark, everything before the mark is
+/// freed and the mark moves to the current position. So between `keep` and `2 * keep`
+/// delivered bytes stay on disk, and no record boundary ever has to be searched for.
+fn reclaim(
+    run: &RunFiles,
+    ack: &Ack,
+    reclaimed: &mut Reclaimed,
+    keep: u64,
+) -> Result<(), SpoolError> {
+    let here = (ack.offset, ack.seq + 1);
+    if reclaimed.mark == 0 {
+        if ack.offset.saturating_sub(reclaimed.offset) >= keep {
+            (reclaimed.mark, reclaimed.mark_seq) = here;
+            reclaimed.write(&run.reclaimed)?;
+        }
+        return Ok(());
+    }
+    if ack.offset.saturating_sub(reclaimed.mark) < keep {
+        return Ok(());
+    }
+    let end = reclaimed.mark;
+    *reclaimed = Reclaimed {
+        offset: end,
+        seq: reclaimed.mark_seq,
+        mark: here.0,
+        mark_seq: here.1,
+    };
+    // Readers must start past the freed part before it is freed.
+    reclaimed.write(&run.reclaimed)?;
+    if let Err(e) = super::spool::reclaim(&run.log, end) {
+        tracing::debug!(
+            "cannot free the delivered part of {}: {e}",
+            run.log.display()
+        );
     }
     Ok(())
 }
@@ -260,18 +330,24 @@ fn minimal_summary(r: &Record) -> Summary {
 }
 
 /// Delivers every run of the spool; `current` (the run still being written, if any) is
-/// delivered but never removed.
+/// delivered but never removed, and keeps only its newest `keep` delivered bytes (see
+/// [`Keep::Current`]).
 pub async fn deliver_all<T: Target>(
     target: &mut T,
     spool: &Spool,
     current: Option<&str>,
+    keep: u64,
 ) -> Result<Delivered, DeliveryError<T::Error>> {
     let mut total = Delivered::default();
     let mut runs = spool.runs()?;
     // Oldest first, so an agent's runs arrive in the order they happened.
     runs.sort_by_key(|r| fs::metadata(&r.log).and_then(|m| m.modified()).ok());
     for run in runs {
-        let keep = current.is_some_and(|id| run.is_run(id));
+        let keep = if current.is_some_and(|id| run.is_run(id)) {
+            Keep::Current { bytes: keep }
+        } else {
+            Keep::Not
+        };
         let d = deliver_run(target, &run, keep).await?;
         total.written += d.written;
         total.sent += d.sent;
@@ -288,8 +364,10 @@ impl Target for super::redis_sink::RedisSink {
         &mut self,
         records: &[Record],
         summary: &Summary,
+        floor: u64,
     ) -> Result<Option<u64>, Self::Error> {
-        match super::redis_sink::RedisSink::deliver(self, records, summary).await {
+        match super::redis_sink::RedisSink::deliver_from_floor(self, records, summary, floor).await
+        {
             Ok(d) => Ok(Some(d.written)),
             Err(super::redis_sink::RedisSinkError::Gap { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -328,6 +406,7 @@ mod tests {
             &mut self,
             records: &[Record],
             _summary: &Summary,
+            floor: u64,
         ) -> Result<Option<u64>, Down> {
             if self.fail_next > 0 {
                 self.fail_next -= 1;
@@ -343,7 +422,7 @@ mod tests {
                         .max()
                         .unwrap_or(0)
                 });
-                if first.seq > held + 1 {
+                if first.seq > held + 1 && first.seq > floor {
                     return Ok(None);
                 }
             }
@@ -398,6 +477,9 @@ mod tests {
         }
     }
 
+    /// The current run, keeping every delivered byte.
+    const ALL: Keep = Keep::Current { bytes: u64::MAX };
+
     fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -414,20 +496,93 @@ mod tests {
         let run = spool.runs().unwrap().remove(0);
         // The target is down at first: nothing is acknowledged, everything stays spooled.
         target.fail_next = 1;
-        assert!(block_on(deliver_run(&mut target, &run, true)).is_err());
+        assert!(block_on(deliver_run(&mut target, &run, ALL)).is_err());
         assert_eq!(pending(&spool).unwrap(), 1500);
-        let first = block_on(deliver_run(&mut target, &run, true)).unwrap();
+        let first = block_on(deliver_run(&mut target, &run, ALL)).unwrap();
         assert_eq!(first.written, 1500);
         // The target loses its data; more lines arrive; delivery notices and resends all.
         target.streams.clear();
         record_run_more(&spool, "r1");
         target.fail_next = 1;
-        assert!(block_on(deliver_run(&mut target, &run, true)).is_err());
-        let again = block_on(deliver_run(&mut target, &run, true)).unwrap();
+        assert!(block_on(deliver_run(&mut target, &run, ALL)).is_err());
+        let again = block_on(deliver_run(&mut target, &run, ALL)).unwrap();
         assert_eq!(again.written, 1500 + 3);
         let seqs: Vec<u64> = target.streams["a"].iter().map(|(_, s, _)| *s).collect();
         assert_eq!(seqs, (1..=1503).collect::<Vec<_>>());
         assert_eq!(pending(&spool).unwrap(), 0);
+    }
+
+    /// A long session with Redis keeping up: the delivered prefix is freed as it goes,
+    /// readers start at what is still held, and a target that loses everything gets the
+    /// run again from the oldest record still held, in order, nothing below it twice.
+    #[test]
+    fn a_long_run_frees_its_delivered_prefix_and_refills_from_what_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        let config = RecorderConfig {
+            agent_id: Some("a".into()),
+            command: "t".into(),
+            batch_size: 50,
+        };
+        let mut rec = Recorder::new(
+            config,
+            "long".into(),
+            "t0".into(),
+            SpoolSink::new(spool.clone(), "long"),
+        );
+        let keep = Keep::Current { bytes: 64 * 1024 };
+        let mut target = Memory::default();
+        let line = "x".repeat(1000);
+        for i in 0..3000 {
+            rec.push(format!("{i} {line}").into_bytes(), true, "t")
+                .unwrap();
+            if i % 100 == 99 {
+                rec.flush().unwrap();
+                let run = spool.runs().unwrap().remove(0);
+                block_on(deliver_run(&mut target, &run, keep)).unwrap();
+            }
+        }
+        let run = spool.runs().unwrap().remove(0);
+        let reclaimed = Reclaimed::read(&run.reclaimed);
+        let size = fs::metadata(&run.log).unwrap().len();
+        // Between keep and twice keep delivered bytes are still held.
+        assert!(reclaimed.offset > 0 && reclaimed.seq > 1, "{reclaimed:?}");
+        let held = size - reclaimed.offset;
+        assert!(
+            (64 * 1024..=2 * 64 * 1024 + 200 * 1100).contains(&held),
+            "{held}"
+        );
+        // The freed blocks are gone from the disk where the file system can punch holes.
+        {
+            use std::os::unix::fs::MetadataExt;
+            let on_disk = fs::metadata(&run.log).unwrap().blocks() * 512;
+            let probe = dir.path().join("probe");
+            fs::write(&probe, vec![1u8; 1 << 20]).unwrap();
+            let punches = crate::stream::spool::reclaim(&probe, 1 << 20).is_ok()
+                && fs::metadata(&probe).unwrap().blocks() * 512 < 1 << 19;
+            assert!(
+                on_disk < size / 2 || !punches,
+                "{on_disk} bytes on disk of {size}, held {held}"
+            );
+        }
+        // A reader of the spool starts at the first record held.
+        let mut reader = LogReader::open(&run.log).unwrap();
+        let first = reader.next_record().unwrap().unwrap();
+        assert_eq!(first.seq, reclaimed.seq);
+        // The target loses everything: the run comes again from the oldest record held.
+        target.streams.clear();
+        rec.push(b"last".to_vec(), true, "t").unwrap();
+        rec.flush().unwrap();
+        let d = block_on(deliver_run(&mut target, &run, keep)).unwrap();
+        let seqs: Vec<u64> = target.streams["a"].iter().map(|(_, s, _)| *s).collect();
+        assert_eq!(seqs, (reclaimed.seq..=3001).collect::<Vec<_>>());
+        assert_eq!(d.written, 3001 - reclaimed.seq + 1);
+        assert_eq!(pending(&spool).unwrap(), 0);
+        // Once the run ends and is delivered, all its files go, the reclaim state too.
+        rec.finish(Some(0)).unwrap();
+        block_on(deliver_all(&mut target, &spool, None, 64 * 1024)).unwrap();
+        assert!(spool.runs().unwrap().is_empty());
+        assert!(!run.reclaimed.exists());
     }
 
     fn record_run_more(spool: &Spool, run: &str) {
@@ -463,12 +618,12 @@ mod tests {
             .find(|r| r.log.ends_with("cur.log"))
             .unwrap();
         let mut target = Memory::default();
-        let d = block_on(deliver_all(&mut target, &spool, Some("cur"))).unwrap();
+        let d = block_on(deliver_all(&mut target, &spool, Some("cur"), u64::MAX)).unwrap();
         assert_eq!((d.written, d.runs_completed), (15, 1));
         let left: Vec<_> = spool.runs().unwrap().into_iter().map(|r| r.log).collect();
         assert_eq!(left, vec![current.log.clone()]);
         // Nothing new: a second pass sends nothing.
-        let d = block_on(deliver_all(&mut target, &spool, Some("cur"))).unwrap();
+        let d = block_on(deliver_all(&mut target, &spool, Some("cur"), u64::MAX)).unwrap();
         assert_eq!(d.sent, 0);
     }
 }

@@ -13,6 +13,10 @@ use super::monitor::ToMonitor;
 use super::redis_sink::RedisSink;
 use super::spool::Spool;
 
+/// Delivered bytes of the current run kept on disk (between this and twice this), so a
+/// Redis restarted without its data gets the recent part of the run again; the older
+/// delivered part is freed, so a session of any length needs bounded disk.
+pub const SPOOL_KEEP: u64 = 64 * 1024 * 1024;
 /// How often the spool is checked for new records while Redis keeps up.
 pub const INTERVAL: Duration = Duration::from_millis(20);
 /// Backoff after a failed delivery: doubling from here...
@@ -95,7 +99,7 @@ async fn pass(
     report: &mpsc::Sender<ToMonitor>,
 ) -> bool {
     let started = Instant::now();
-    let result = delivery::deliver_all(sink, spool, current).await;
+    let result = delivery::deliver_all(sink, spool, current, SPOOL_KEEP).await;
     let seconds = started.elapsed().as_secs_f64();
     let (ok, records) = match &result {
         Ok(d) => (true, d.sent),

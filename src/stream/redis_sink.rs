@@ -154,21 +154,24 @@ end
 ";
 
 /// The exactly-once write. KEYS: events stream, meta hash (one slot: the hash tag).
-/// ARGV: run_id, maxlen, ttl seconds (0 = none), scan limit, F (fields per record), F field
-/// names, last_event_at of the summary (guards the meta update), M (meta pairs), 2M meta
-/// args, then the records, F field/value pairs each. Returns {written, skipped, highest seq before}.
+/// ARGV: run_id, maxlen, ttl seconds (0 = none), scan limit, floor (the lowest seq the
+/// caller still holds; a stream holding less may start there), F (fields per record), F
+/// field names, last_event_at of the summary (guards the meta update), M (meta pairs), 2M
+/// meta args, then the records, F field/value pairs each. Returns {written, skipped,
+/// highest seq before}.
 const LUA_DELIVER_BODY: &str = r"
 local run_id = ARGV[1]
 local maxlen = ARGV[2]
 local ttl = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
-local nf = tonumber(ARGV[5])
+local floor = tonumber(ARGV[5]) or 0
+local nf = tonumber(ARGV[6])
 local names, seq_at = {}, nil
 for i = 1, nf do
-  names[i] = ARGV[5 + i]
+  names[i] = ARGV[6 + i]
   if names[i] == 'seq' then seq_at = i end
 end
-local at = 6 + nf
+local at = 7 + nf
 local last_event_at = ARGV[at]
 local nmeta = tonumber(ARGV[at + 1])
 local meta_at = at + 2
@@ -178,9 +181,10 @@ if at <= #ARGV then
   if not seq_at then return redis.error_reply('ERR ccmon deliver: no seq field') end
   before = highest_seq(KEYS[1], run_id, limit)
   -- A batch that would leave a hole (Redis lost the run's earlier entries) is refused:
-  -- the caller re-sends from the start of its spool, and the holes are filled in order.
+  -- the caller re-sends from the start of its spool, and the holes are filled in order;
+  -- only what the caller no longer holds (below floor) stays missing.
   local first = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
-  if first > before + 1 then return {0, 0, before} end
+  if first > before + 1 and first > floor then return {0, 0, before} end
   local highest = before
   -- Records come as field/value pairs, so each XADD takes a slice of ARGV as it is
   -- (no table built per record: this loop is the ingest's hot path in Redis).
@@ -228,6 +232,8 @@ struct Chunk<'a> {
     meta: Option<&'a Summary>,
     /// The chunk after this one, whose `XADD`s are built while this one is written.
     next: Option<&'a [Record]>,
+    /// The lowest seq the caller still holds (see [`RedisSink::deliver_from_floor`]).
+    floor: u64,
 }
 
 /// `XADD` commands of a chunk, built for a stream holding the run up to seq `after`.
@@ -646,6 +652,19 @@ impl RedisSink {
         records: &[Record],
         summary: &Summary,
     ) -> Result<Delivered, RedisSinkError> {
+        self.deliver_from_floor(records, summary, 0).await
+    }
+
+    /// [`RedisSink::deliver`] for a caller that no longer holds the run's records below
+    /// seq `floor` (a spool that reclaimed its delivered prefix): a stream holding less of
+    /// the run than `floor - 1` (Redis lost it) accepts the batch from `floor` on instead of
+    /// refusing the gap, which nobody could fill.
+    pub async fn deliver_from_floor(
+        &mut self,
+        records: &[Record],
+        summary: &Summary,
+        floor: u64,
+    ) -> Result<Delivered, RedisSinkError> {
         self.ctx.check_agent_id(&summary.agent_id)?;
         let run_id = records.first().map_or("", |r| r.run_id.as_str());
         if let Some(r) = records
@@ -673,7 +692,7 @@ impl RedisSink {
         }
         let chunks = chunks(records);
         with_conn!(self, "deliver", |ctx, conn| ctx
-            .deliver(conn, run_id, &chunks, summary))
+            .deliver(conn, run_id, &chunks, summary, floor))
     }
 
     /// The highest seq of `run_id` that the agent's stream holds (0 if none): lets the
@@ -901,6 +920,7 @@ impl Ctx {
         run_id: &str,
         chunks: &[&[Record]],
         summary: &Summary,
+        floor: u64,
     ) -> Result<Delivered, RedisSinkError> {
         let op = "deliver";
         let per_agent = async {
@@ -921,6 +941,7 @@ impl Ctx {
                             records: chunk,
                             meta,
                             next: chunks.get(i + 1).copied(),
+                            floor,
                         };
                         results.push(
                             self.deliver_single(conn.clone(), run_id, &chunk, &mut ahead)
@@ -935,7 +956,7 @@ impl Ctx {
                     // script refuses every later one as a gap rather than write around a hole.
                     let sends = chunks.iter().enumerate().map(|(i, chunk)| {
                         let meta = (i + 1 == chunks.len()).then_some(summary);
-                        self.deliver_chunk(conn.clone(), run_id, chunk, meta)
+                        self.deliver_chunk(conn.clone(), run_id, chunk, meta, floor)
                     });
                     futures_util::future::try_join_all(sends).await?
                 }
@@ -972,7 +993,7 @@ impl Ctx {
                 return Ok(d);
             }
         }
-        self.deliver_chunk(conn, run_id, chunk.records, chunk.meta)
+        self.deliver_chunk(conn, run_id, chunk.records, chunk.meta, chunk.floor)
             .await
     }
 
@@ -1016,6 +1037,7 @@ impl Ctx {
             .await?;
         if let Some(first) = records.first()
             && first.seq > held + 1
+            && first.seq > chunk.floor
         {
             // Nothing is written around a hole; the watch is let go (best effort: a
             // leftover watch only costs the next transaction a retry).
@@ -1114,6 +1136,7 @@ impl Ctx {
         run_id: &str,
         records: &[Record],
         meta: Option<&Summary>,
+        floor: u64,
     ) -> Result<Delivered, RedisSinkError> {
         let op = "deliver";
         let agent_id = meta
@@ -1133,6 +1156,7 @@ impl Ctx {
                 .arg(self.cfg.maxlen)
                 .arg(self.cfg.ttl_secs())
                 .arg(SCAN_LIMIT)
+                .arg(floor)
                 .arg(names.len())
                 .arg(&names)
                 .arg(last_event_at.as_deref().unwrap_or_default())

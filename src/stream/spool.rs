@@ -7,11 +7,19 @@
 //! ```text
 //! <agent>/<run_id>.log        records: a JSON header line, then `len` bytes of data, then \n
 //! <agent>/<run_id>.meta.json  the agent's summary as of the last batch (replaced atomically)
+//! <agent>/<run_id>.acked      how far the log was delivered to Redis (see `delivery`)
+//! <agent>/<run_id>.reclaimed  where the log's readable part starts (see below)
 //! ```
 //!
 //! The data is stored as raw bytes after a length-prefixed header, so any line (invalid
 //! UTF-8, megabytes long) round-trips exactly. A record torn by a crash mid-write is
 //! detected by its length and ignored; everything before it is intact.
+//!
+//! A run that lasts for days must not fill the disk with records Redis already holds, so
+//! the process writing a run frees the disk blocks of its delivered prefix as it goes
+//! ([`reclaim`]: `fallocate(PUNCH_HOLE)`, which keeps the file's size and every offset
+//! valid), keeping the newest delivered bytes for a Redis that restarts empty. The
+//! `.reclaimed` file says where the records still held start; readers begin there.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -134,6 +142,7 @@ impl Spool {
                 out.push(RunFiles {
                     meta: agent_dir.join(format!("{stem}.meta.json")),
                     acked: agent_dir.join(format!("{stem}.acked")),
+                    reclaimed: agent_dir.join(format!("{stem}.reclaimed")),
                     log,
                 });
             }
@@ -195,6 +204,8 @@ pub struct RunFiles {
     pub meta: PathBuf,
     /// How far the log was delivered to Redis.
     pub acked: PathBuf,
+    /// Where the records still held start (see [`Reclaimed`]).
+    pub reclaimed: PathBuf,
 }
 
 impl RunFiles {
@@ -277,6 +288,78 @@ fn write_summary_file(path: &Path, summary: &Summary) -> Result<(), SpoolError> 
         .map_err(|e| SpoolError::io(path, "write", e))
 }
 
+/// Where the readable part of a run log starts once its delivered prefix was reclaimed,
+/// and where the next reclaim will stop. Written only by the process writing the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reclaimed {
+    /// Byte offset of the first record still held (a record boundary; 0: all held).
+    pub offset: u64,
+    /// The seq of that record: the lowest the spool can still deliver (0: all).
+    pub seq: u64,
+    /// A later record boundary, already delivered, up to which the next reclaim frees.
+    #[serde(default)]
+    pub mark: u64,
+    /// The seq of the record at `mark`.
+    #[serde(default)]
+    pub mark_seq: u64,
+}
+
+impl Reclaimed {
+    /// Reads a run's reclaim state; missing or unreadable means nothing was reclaimed.
+    pub fn read(path: &Path) -> Reclaimed {
+        fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// The reclaim state of the run whose log is `log`.
+    pub fn of_log(log: &Path) -> Reclaimed {
+        Reclaimed::read(&log.with_extension("reclaimed"))
+    }
+
+    /// Replaces the file atomically.
+    pub fn write(&self, path: &Path) -> Result<(), SpoolError> {
+        let tmp = path.with_extension("reclaimed.tmp");
+        let text = serde_json::to_string(self)
+            .map_err(|e| SpoolError::io(path, "encode", io::Error::other(e)))?;
+        fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, path))
+            .map_err(|e| SpoolError::io(path, "write", e))
+    }
+}
+
+/// Frees the disk blocks of `log` before byte `end`, rounded down to whole 4 KiB blocks
+/// so no byte at or after `end` is touched, keeping the file's size and offsets. The
+/// caller must have moved the run's [`Reclaimed`] offset to `end` first, so no reader
+/// starts in the freed part. A file system without hole punching keeps the bytes: an
+/// error here loses nothing.
+pub fn reclaim(log: &Path, end: u64) -> io::Result<()> {
+    let end = end / 4096 * 4096;
+    if end == 0 {
+        return Ok(());
+    }
+    let file = OpenOptions::new().write(true).open(log)?;
+    punch_hole(&file, end)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn punch_hole(file: &File, len: u64) -> io::Result<()> {
+    use rustix::fs::FallocateFlags;
+    rustix::fs::fallocate(
+        file,
+        FallocateFlags::PUNCH_HOLE | FallocateFlags::KEEP_SIZE,
+        0,
+        len,
+    )
+    .map_err(io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn punch_hole(_file: &File, _len: u64) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// Reads the records of one run log in order.
 pub struct LogReader {
     path: PathBuf,
@@ -286,27 +369,29 @@ pub struct LogReader {
 }
 
 impl LogReader {
-    /// Opens a log.
+    /// Opens a log at its first record still held (see [`Reclaimed`]).
     pub fn open(path: &Path) -> Result<LogReader, SpoolError> {
-        let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
-        Ok(LogReader {
-            path: path.to_owned(),
-            reader: BufReader::with_capacity(256 * 1024, file),
-            offset: 0,
-            torn: false,
-        })
+        LogReader::open_at(path, 0)
     }
 
-    /// Opens a log and skips to `offset` (an offset returned by [`LogReader::offset`]).
+    /// Opens a log and skips to `offset` (an offset returned by [`LogReader::offset`]), or
+    /// to the first record still held if that is later.
     pub fn open_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
         use std::io::Seek;
-        let mut reader = LogReader::open(path)?;
-        reader
-            .reader
-            .seek(io::SeekFrom::Start(offset))
-            .map_err(|e| SpoolError::io(path, "seek", e))?;
-        reader.offset = offset;
-        Ok(reader)
+        let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
+        let offset = offset.max(Reclaimed::of_log(path).offset);
+        let mut reader = BufReader::with_capacity(256 * 1024, file);
+        if offset > 0 {
+            reader
+                .seek(io::SeekFrom::Start(offset))
+                .map_err(|e| SpoolError::io(path, "seek", e))?;
+        }
+        Ok(LogReader {
+            path: path.to_owned(),
+            reader,
+            offset,
+            torn: false,
+        })
     }
 
     /// Byte offset after the last complete record read.

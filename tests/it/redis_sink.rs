@@ -485,6 +485,26 @@ fn delivered_seq_is_zero_after_redis_restarts_empty() {
     );
     assert_eq!((resent.written, resent.skipped), (30, 0));
     assert_eq!(int(redis.cmd(&["XLEN", &events_key("lost")])), 30);
+
+    // A spool that freed its delivered prefix holds the run only from seq 21 (its floor):
+    // an emptied stream takes it from there, and still refuses a gap above the floor.
+    redis.restart_without_data();
+    let refused = rt.block_on(sink.deliver_from_floor(
+        &records("lost", "r", 26, 30),
+        &summary("lost", 30),
+        21,
+    ));
+    assert!(
+        matches!(refused, Err(RedisSinkError::Gap { .. })),
+        "{refused:?}"
+    );
+    let from_floor = rt
+        .block_on(sink.deliver_from_floor(&records("lost", "r", 21, 30), &summary("lost", 30), 21))
+        .unwrap_or_else(|e| panic!("deliver from the floor: {}", chain(&e)));
+    assert_eq!((from_floor.written, from_floor.previous_seq), (10, 0));
+    let got = rt.block_on(sink.events("lost", 100)).unwrap();
+    let seqs: Vec<u64> = got.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (21..=30).collect::<Vec<_>>());
 }
 
 #[test]
@@ -668,6 +688,22 @@ fn a_three_node_cluster_holds_every_line_exactly_once() {
         .unwrap();
     let stuck = entries(cluster.cmd_for_key(STUCK_KEY, &["XRANGE", STUCK_KEY, "-", "+"]));
     assert_eq!(stuck.len(), 1);
+
+    // The cluster's script keeps the same floor rule as a single server's transaction.
+    let gap = rt.block_on(sink.deliver_from_floor(
+        &records("floored", "r", 9, 12),
+        &summary("floored", 12),
+        5,
+    ));
+    assert!(matches!(gap, Err(RedisSinkError::Gap { .. })), "{gap:?}");
+    let d = rt
+        .block_on(sink.deliver_from_floor(
+            &records("floored", "r", 5, 12),
+            &summary("floored", 12),
+            5,
+        ))
+        .unwrap_or_else(|e| panic!("deliver from the floor: {}", chain(&e)));
+    assert_eq!(d.written, 8);
 }
 
 #[test]
