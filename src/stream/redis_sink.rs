@@ -236,6 +236,16 @@ struct Chunk<'a> {
     floor: u64,
 }
 
+/// What the previous transaction of a batch prepared for the next one.
+#[derive(Default)]
+struct Ahead {
+    /// The next chunk's `XADD`s, built while Redis ran this one.
+    appends: Option<Appends>,
+    /// The highest seq and stored `last_event_at`, read after this one's `EXEC` with the
+    /// agent's keys watched again.
+    read: Option<(u64, Option<String>)>,
+}
+
 /// `XADD` commands of a chunk, built for a stream holding the run up to seq `after`.
 struct Appends {
     after: u64,
@@ -934,7 +944,7 @@ impl Ctx {
             let results = match &conn {
                 Conn::Single(_) => {
                     let mut results = Vec::with_capacity(chunks.len());
-                    let mut ahead = None;
+                    let mut ahead = Ahead::default();
                     for (i, chunk) in chunks.iter().enumerate() {
                         let meta = (i + 1 == chunks.len()).then_some(summary);
                         let chunk = Chunk {
@@ -986,13 +996,14 @@ impl Ctx {
         conn: Conn,
         run_id: &str,
         chunk: &Chunk<'_>,
-        ahead: &mut Option<Appends>,
+        ahead: &mut Ahead,
     ) -> Result<Delivered, RedisSinkError> {
         for _ in 0..TX_ATTEMPTS {
             if let Some(d) = self.transaction(conn.clone(), run_id, chunk, ahead).await? {
                 return Ok(d);
             }
         }
+        ahead.read = None;
         self.deliver_chunk(conn, run_id, chunk.records, chunk.meta, chunk.floor)
             .await
     }
@@ -1018,7 +1029,7 @@ impl Ctx {
         conn: Conn,
         run_id: &str,
         chunk: &Chunk<'_>,
-        ahead: &mut Option<Appends>,
+        ahead: &mut Ahead,
     ) -> Result<Option<Delivered>, RedisSinkError> {
         let op = "deliver";
         let records = chunk.records;
@@ -1029,12 +1040,17 @@ impl Ctx {
             .unwrap_or_default();
         let keys = [events_key(agent_id), meta_key(agent_id)];
         let mut c = conn;
-        let (held, stored_at) = self
-            .bounded(
-                op,
-                watch_and_read(c.clone(), &self.delivered_script, &keys, run_id),
-            )
-            .await?;
+        let (held, stored_at) = match ahead.read.take() {
+            // Read (and watched) right after the previous transaction, in its round trip.
+            Some(read) => read,
+            None => {
+                self.bounded(
+                    op,
+                    watch_and_read(c.clone(), &self.delivered_script, &keys, run_id),
+                )
+                .await?
+            }
+        };
         if let Some(first) = records.first()
             && first.seq > held + 1
             && first.seq > chunk.floor
@@ -1051,13 +1067,21 @@ impl Ctx {
                 first: first.seq,
             });
         }
-        let appends = match ahead.take() {
+        let appends = match ahead.appends.take() {
             Some(a) if a.after == held => a,
             _ => self.appends(&keys[0], records, held),
         };
         let written = appends.cmds.len() as u64;
-        let mut tx = redis::Pipeline::with_capacity(appends.cmds.len() + 3);
-        tx.atomic();
+        // With a chunk to follow, the transaction is sent by hand (MULTI ... EXEC) and the
+        // next chunk's WATCH and read ride in the same round trip, after the EXEC: one
+        // round trip per chunk. The read is valid whether the EXEC ran or was aborted.
+        let read_after = chunk.next.is_some();
+        let mut tx = redis::Pipeline::with_capacity(appends.cmds.len() + 8);
+        if read_after {
+            tx.cmd("MULTI").ignore();
+        } else {
+            tx.atomic();
+        }
         for xadd in appends.cmds {
             tx.add_command(xadd).ignore();
         }
@@ -1078,6 +1102,10 @@ impl Ctx {
             tx.cmd("EXPIRE").arg(&keys[0]).arg(ttl).ignore();
             tx.cmd("EXPIRE").arg(&keys[1]).arg(ttl).ignore();
         }
+        if read_after {
+            tx.cmd("EXEC");
+            watch_and_read_into(&mut tx, &self.delivered_script.sha, &keys, run_id);
+        }
         let build_next = async {
             // Let the connection's task write the transaction out before building.
             tokio::task::yield_now().await;
@@ -1088,11 +1116,50 @@ impl Ctx {
         };
         // An empty MULTI/EXEC still ends the watch.
         let (reply, next) = tokio::join!(
-            self.bounded(op, tx.query_async::<Value>(&mut c)),
+            async {
+                let sent = tokio::time::timeout(self.cfg.timeout, tx.query_async::<Value>(&mut c));
+                let Ok(sent) = sent.await else {
+                    return Err(self.timeout_err(op));
+                };
+                match sent {
+                    // The read after the EXEC lost its script (flushed): whether the EXEC
+                    // ran is unknown, so this counts as a lost race and is read again.
+                    Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                        Ok(Value::Nil)
+                    }
+                    other => other.map_err(|e| classify(&self.url, op, &e, self.cfg.timeout)),
+                }
+            },
             build_next
         );
-        *ahead = next;
-        if reply? == Value::Nil {
+        ahead.appends = next;
+        let reply = reply?;
+        if reply == Value::Nil {
+            // Aborted, or the read after it lost its script: read again.
+            return Ok(None);
+        }
+        let exec = if read_after {
+            let Value::Array(mut items) = reply else {
+                return Err(self.reply_err(op, format!("expected three replies, got {reply:?}")));
+            };
+            let (Some(stored), Some(seq), Some(exec), None) =
+                (items.pop(), items.pop(), items.pop(), items.pop())
+            else {
+                return Err(self.reply_err(op, format!("expected three replies, got {items:?}")));
+            };
+            ahead.read = Some(read_reply(seq, stored).map_err(|d| self.reply_err(op, d))?);
+            // The EXEC's own replies, which a hand-made transaction must check itself.
+            if let Value::Array(results) = &exec
+                && let Some(Value::ServerError(e)) =
+                    results.iter().find(|v| matches!(v, Value::ServerError(_)))
+            {
+                return Err(self.reply_err(op, format!("{e:?}")));
+            }
+            exec
+        } else {
+            reply
+        };
+        if exec == Value::Nil {
             return Ok(None);
         }
         Ok(Some(Delivered {
@@ -1407,6 +1474,34 @@ async fn watch_and_read(
         }
         other => other,
     }
+}
+
+/// Appends the read of [`watch_and_read`] (by `EVALSHA` only) to a pipeline: `WATCH`,
+/// the highest seq, the stored `last_event_at`; two replies.
+fn watch_and_read_into(pipe: &mut redis::Pipeline, sha: &str, keys: &[String; 2], run_id: &str) {
+    pipe.cmd("WATCH").arg(&keys[0]).arg(&keys[1]).ignore();
+    pipe.cmd("EVALSHA")
+        .arg(sha)
+        .arg(1)
+        .arg(&keys[0])
+        .arg(run_id)
+        .arg(SCAN_LIMIT);
+    pipe.cmd("HGET").arg(&keys[1]).arg("last_event_at");
+}
+
+/// The two replies of a read: the highest seq and the stored `last_event_at`.
+fn read_reply(seq: Value, stored: Value) -> Result<(u64, Option<String>), String> {
+    let seq = match seq {
+        Value::Int(n) => u64::try_from(n).unwrap_or(0),
+        other => return Err(format!("expected the highest seq, got {other:?}")),
+    };
+    let stored = match stored {
+        Value::Nil => None,
+        Value::BulkString(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        Value::SimpleString(t) => Some(t),
+        other => return Err(format!("expected last_event_at, got {other:?}")),
+    };
+    Ok((seq, stored))
 }
 
 /// Whether a summary of `last_event_at` (canonical) may replace the stored meta hash: the

@@ -367,11 +367,16 @@ fn interleaved_runs_of_one_agent_are_deduplicated_per_run() {
 #[test]
 fn racing_deliverers_of_one_run_write_each_line_once() {
     let redis = Redis::start();
-    let n = 1500;
+    let n = 3000;
     let run = records("raced", "r1", 1, n);
     let other = records("raced", "r2", 1, n);
     std::thread::scope(|scope| {
-        for (i, batch) in [37usize, 100, 512, 7].into_iter().enumerate() {
+        // Small batches (one chunk each) and large ones (several chunks, whose reads ride
+        // along with the previous chunk's transaction) race each other.
+        for (i, batch) in [137usize, 1100, 512, 57, 1600, 1300]
+            .into_iter()
+            .enumerate()
+        {
             let (run, url) = (&run, redis.url());
             scope.spawn(move || {
                 let rt = rt();
@@ -393,6 +398,15 @@ fn racing_deliverers_of_one_run_write_each_line_once() {
             let mut sink = connect(&rt, config(&url));
             for chunk in other.chunks(3) {
                 deliver(&rt, &mut sink, chunk, &summary("raced", n as usize));
+            }
+        });
+        // And the scripts keep disappearing (a SCRIPT FLUSH, a failover to a fresh
+        // replica): every read falls back to EVAL or is read again.
+        let redis = &redis;
+        scope.spawn(move || {
+            for _ in 0..40 {
+                redis.cmd(&["SCRIPT", "FLUSH"]);
+                std::thread::sleep(Duration::from_millis(5));
             }
         });
     });
