@@ -4,7 +4,7 @@
 //! so that reading and parsing overlap with Redis's work; the first batch Redis cannot
 //! take, and every batch after it, goes to the spool, in order, for a later delivery.
 
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use super::record::Record;
@@ -59,6 +59,9 @@ impl Worker {
 /// Hands batches to the delivery thread.
 pub struct DirectSink {
     tx: Option<SyncSender<(Vec<Record>, Summary)>>,
+    /// Delivered batches coming back, to be freed and reused here: freeing thousands of
+    /// records on the delivery thread kept Redis waiting between batches.
+    done: Receiver<Vec<Record>>,
     thread: Option<JoinHandle<(Result<(), SpoolError>, Outcome)>>,
 }
 
@@ -70,6 +73,7 @@ impl DirectSink {
         spool: SpoolSink,
     ) -> std::io::Result<Self> {
         let (tx, rx) = sync_channel::<(Vec<Record>, Summary)>(IN_FLIGHT);
+        let (done_tx, done) = sync_channel::<Vec<Record>>(IN_FLIGHT + 1);
         let mut worker = Worker {
             redis: Some(redis),
             runtime,
@@ -87,6 +91,8 @@ impl DirectSink {
                         result = Err(e);
                         break;
                     }
+                    // Full (the recorder is not writing any more): free it here.
+                    let _ = done_tx.try_send(records);
                 }
                 let outcome = Outcome {
                     delivered: worker.delivered,
@@ -97,6 +103,7 @@ impl DirectSink {
             })?;
         Ok(DirectSink {
             tx: Some(tx),
+            done,
             thread: Some(thread),
         })
     }
@@ -124,7 +131,14 @@ impl Sink for DirectSink {
         // The records move to the thread (no copy of the lines); the recorder's next batch
         // starts with the same capacity.
         if let Some(tx) = &self.tx {
-            let batch = std::mem::replace(records, Vec::with_capacity(records.capacity()));
+            let next = match self.done.try_recv() {
+                Ok(mut old) => {
+                    old.clear();
+                    old
+                }
+                Err(_) => Vec::with_capacity(records.capacity()),
+            };
+            let batch = std::mem::replace(records, next);
             let _ = tx.send((batch, summary.clone()));
         }
         Ok(())
