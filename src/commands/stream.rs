@@ -104,7 +104,8 @@ fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> 
         &mut sink,
         spool,
         None,
-        crate::stream::forwarder::SPOOL_KEEP,
+        // No run of this process is current: nothing is kept, ended runs go whole.
+        u64::MAX,
     ));
     let left = delivery::pending(spool)?;
     match delivered {
@@ -291,6 +292,7 @@ pub fn watch(
         metrics_listen: args.metrics_listen.clone(),
         redis,
         final_delivery: Duration::from_secs(10),
+        spool_keep: parse_size("--spool-keep", &args.spool_keep)?,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

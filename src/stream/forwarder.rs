@@ -13,10 +13,6 @@ use super::monitor::ToMonitor;
 use super::redis_sink::RedisSink;
 use super::spool::Spool;
 
-/// Delivered bytes of the current run kept on disk (between this and twice this), so a
-/// Redis restarted without its data gets the recent part of the run again; the older
-/// delivered part is freed, so a session of any length needs bounded disk.
-pub const SPOOL_KEEP: u64 = 64 * 1024 * 1024;
 /// How often the spool is checked for new records while Redis keeps up.
 pub const INTERVAL: Duration = Duration::from_millis(20);
 /// Backoff after a failed delivery: doubling from here...
@@ -26,6 +22,15 @@ const BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// Stuck episodes waiting for Redis; beyond this the oldest are dropped (they are also in
 /// the meta hash and the metrics).
 const EPISODES: usize = 100;
+
+/// How the forwarder treats the spool.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Longest wait for Redis to take the rest once the run has ended.
+    pub final_deadline: Duration,
+    /// Delivered bytes of the current run kept in the spool (`--spool-keep`).
+    pub keep: u64,
+}
 
 /// A stuck episode for the `agents:stuck` stream.
 #[derive(Debug, Clone)]
@@ -45,8 +50,12 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
     mut episodes: mpsc::UnboundedReceiver<Episode>,
     report: mpsc::Sender<ToMonitor>,
-    final_deadline: Duration,
+    policy: Policy,
 ) -> u64 {
+    let Policy {
+        final_deadline,
+        keep,
+    } = policy;
     let mut backoff = Duration::ZERO;
     let mut queued: VecDeque<Episode> = VecDeque::new();
     loop {
@@ -66,7 +75,15 @@ pub async fn run(
                 continue;
             }
         }
-        let ok = pass(&mut sink, &spool, Some(&current_run), &mut queued, &report).await;
+        let ok = pass(
+            &mut sink,
+            &spool,
+            Some(&current_run),
+            keep,
+            &mut queued,
+            &report,
+        )
+        .await;
         backoff = if ok {
             Duration::ZERO
         } else {
@@ -79,7 +96,7 @@ pub async fn run(
     // The run has ended: deliver the rest and its final summary, then let it go.
     let finished = tokio::time::timeout(
         final_deadline,
-        pass(&mut sink, &spool, None, &mut queued, &report),
+        pass(&mut sink, &spool, None, keep, &mut queued, &report),
     )
     .await;
     if !matches!(finished, Ok(true)) {
@@ -95,11 +112,12 @@ async fn pass(
     sink: &mut RedisSink,
     spool: &Spool,
     current: Option<&str>,
+    keep: u64,
     episodes: &mut VecDeque<Episode>,
     report: &mpsc::Sender<ToMonitor>,
 ) -> bool {
     let started = Instant::now();
-    let result = delivery::deliver_all(sink, spool, current, SPOOL_KEEP).await;
+    let result = delivery::deliver_all(sink, spool, current, keep).await;
     let seconds = started.elapsed().as_secs_f64();
     let (ok, records) = match &result {
         Ok(d) => (true, d.sent),

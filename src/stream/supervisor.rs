@@ -53,6 +53,8 @@ pub struct WatchConfig {
     pub redis: Option<RedisConfig>,
     /// Longest wait for Redis to take the rest of the events at the end.
     pub final_delivery: Duration,
+    /// Delivered bytes of the run kept in the spool (see `--spool-keep`).
+    pub spool_keep: u64,
 }
 
 /// How the child ended, and what ccmon exits with.
@@ -145,7 +147,10 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 stop_rx,
                 episodes_rx,
                 to_recorder.clone(),
-                config.final_delivery,
+                forwarder::Policy {
+                    final_deadline: config.final_delivery,
+                    keep: config.spool_keep,
+                },
             )))
         }
         None => None,

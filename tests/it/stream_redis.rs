@@ -608,3 +608,67 @@ fn a_hung_agent_is_marked_stuck_in_redis_without_waiting_for_an_event() {
     running.wait();
     assert_eq!(field("state"), "exited");
 }
+
+/// A long session with Redis keeping up: the spool frees the blocks of what Redis already
+/// holds, beyond the newest `--spool-keep` bytes, while the agent still runs; nothing is
+/// lost, and the whole run goes once it ends.
+#[test]
+fn a_long_session_frees_the_delivered_part_of_its_spool() {
+    use std::os::unix::fs::MetadataExt;
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let one = lines_of(&std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap());
+    let lines = one.len() * 40;
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .repeat(40)
+        .hang_after(lines as u64);
+    let (running, _home) = start_watch(&redis.url(), spool.path(), &s, &["--spool-keep", "64KiB"]);
+    let _ = running.stdout.take(lines);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while stream_data(&redis, AGENT).len() < lines {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not every line arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Reclaiming follows the acknowledgement of the last batch: give it a moment.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = walk(spool.path())
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with(".log"))
+        .expect("the running session's log");
+    let size = std::fs::metadata(&log).unwrap().len();
+    let on_disk = std::fs::metadata(&log).unwrap().blocks() * 512;
+    let reclaimed = log.with_extension("reclaimed");
+    assert!(
+        reclaimed.exists(),
+        "no reclaim state next to {}",
+        log.display()
+    );
+    // Where the file system punches holes, most of the delivered log is gone from disk.
+    let probe = spool.path().join("probe");
+    std::fs::write(&probe, vec![1u8; 1 << 20]).unwrap();
+    let punches = std::process::Command::new("fallocate")
+        .args(["-p", "-o", "0", "-l", "1048576"])
+        .arg(&probe)
+        .status()
+        .is_ok_and(|s| s.success())
+        && std::fs::metadata(&probe).unwrap().blocks() * 512 < 1 << 19;
+    std::fs::remove_file(&probe).unwrap();
+    assert!(
+        !punches || on_disk < size / 4,
+        "{on_disk} bytes on disk for a {size}-byte log kept to 64KiB"
+    );
+    running.signal(libc::SIGTERM);
+    let out = running.finish();
+    assert_eq!(
+        out.status.code(),
+        Some(128 + libc::SIGTERM),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(stream_data(&redis, AGENT), vec![one; 40].concat());
+    assert!(spool_is_empty(spool.path()));
+    assert!(!reclaimed.exists());
+}
