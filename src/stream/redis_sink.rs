@@ -1104,7 +1104,8 @@ impl Ctx {
         }
         if read_after {
             tx.cmd("EXEC");
-            watch_and_read_into(&mut tx, &self.delivered_script.sha, &keys, run_id);
+            let sha = &self.delivered_script.sha;
+            watch_and_read_into(&mut tx, "EVALSHA", sha, &keys, run_id);
         }
         let build_next = async {
             // Let the connection's task write the transaction out before building.
@@ -1457,14 +1458,7 @@ async fn watch_and_read(
 ) -> Result<(u64, Option<String>), RedisError> {
     let read = |name: &str, body: &str| {
         let mut pipe = redis::pipe();
-        pipe.cmd("WATCH").arg(&keys[0]).arg(&keys[1]).ignore();
-        pipe.cmd(name)
-            .arg(body)
-            .arg(1)
-            .arg(&keys[0])
-            .arg(run_id)
-            .arg(SCAN_LIMIT);
-        pipe.cmd("HGET").arg(&keys[1]).arg("last_event_at");
+        watch_and_read_into(&mut pipe, name, body, keys, run_id);
         pipe
     };
     let mut c = conn;
@@ -1476,12 +1470,19 @@ async fn watch_and_read(
     }
 }
 
-/// Appends the read of [`watch_and_read`] (by `EVALSHA` only) to a pipeline: `WATCH`,
-/// the highest seq, the stored `last_event_at`; two replies.
-fn watch_and_read_into(pipe: &mut redis::Pipeline, sha: &str, keys: &[String; 2], run_id: &str) {
+/// Appends the read of [`watch_and_read`] to a pipeline: `WATCH`, the highest seq (the
+/// look-back script by `EVALSHA` with its SHA or `EVAL` with its code), the stored
+/// `last_event_at`; two replies.
+fn watch_and_read_into(
+    pipe: &mut redis::Pipeline,
+    name: &str,
+    body: &str,
+    keys: &[String; 2],
+    run_id: &str,
+) {
     pipe.cmd("WATCH").arg(&keys[0]).arg(&keys[1]).ignore();
-    pipe.cmd("EVALSHA")
-        .arg(sha)
+    pipe.cmd(name)
+        .arg(body)
         .arg(1)
         .arg(&keys[0])
         .arg(run_id)
