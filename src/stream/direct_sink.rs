@@ -85,7 +85,15 @@ impl DirectSink {
             .name("ccmon-deliver".into())
             .spawn(move || {
                 let mut result = Ok(());
-                for (mut records, summary) in rx {
+                while let Ok((mut records, mut summary)) = rx.recv() {
+                    // Batches that queued up while Redis took the last one go as one: the
+                    // per-call costs (the first read, the fleet update) are paid once, and
+                    // only the newest summary matters.
+                    while let Ok((mut more, newer)) = rx.try_recv() {
+                        records.append(&mut more);
+                        summary = newer;
+                        let _ = done_tx.try_send(more);
+                    }
                     if let Err(e) = worker.write(&mut records, &summary) {
                         // The spool failed too: stop taking batches, report at the end.
                         result = Err(e);
