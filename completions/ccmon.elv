@@ -167,7 +167,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
             cand --spool-max 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again'
-            cand --spool-keep 'With Redis, delivered bytes of the running session kept in the spool (between this and twice this), which a Redis restarted without its data gets again; the older delivered part is freed, so a session of any length needs bounded disk'
+            cand --spool-keep 'With Redis, delivered bytes of the running session kept in the spool (at least this, at most twice this plus one batch), which a Redis restarted without its data gets again; the older delivered part is freed, so a session of any length needs bounded disk'
             cand --display 'How to show the child''s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]'
             cand --metrics-listen 'Serve the live metrics of this agent on ADDR while it runs'
             cand --on-stuck 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD'

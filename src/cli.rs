@@ -362,9 +362,10 @@ pub struct StreamWatchArgs {
     #[command(flatten)]
     pub record: RecordArgs,
 
-    /// With Redis, delivered bytes of the running session kept in the spool (between this
-    /// and twice this), which a Redis restarted without its data gets again; the older
-    /// delivered part is freed, so a session of any length needs bounded disk
+    /// With Redis, delivered bytes of the running session kept in the spool (at least this,
+    /// at most twice this plus one batch), which a Redis restarted without its data gets
+    /// again; the older delivered part is freed, so a session of any length needs bounded
+    /// disk
     #[arg(long, value_name = "SIZE", default_value = "64MiB")]
     pub spool_keep: String,
 

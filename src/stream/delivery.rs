@@ -8,7 +8,7 @@
 //! rewinds to what it holds and sends the rest again. A run that has ended and is fully
 //! delivered is removed from the spool, which keeps the spool bounded by what is in
 //! flight. A run still being written keeps only its newest delivered bytes (`keep` of
-//! [`deliver_all`], between one and two times that much): the blocks of the older
+//! [`deliver_all`], at most twice that plus one batch): the blocks of the older
 //! delivered prefix are freed ([`super::spool::reclaim`]), so a session of any length needs
 //! bounded disk. A Redis that restarts empty then gets the run again from the oldest
 //! record still held.
@@ -66,21 +66,15 @@ pub struct Ack {
 impl Ack {
     /// Reads a run's ack file; a missing or unreadable one means nothing was delivered.
     pub fn read(path: &Path) -> Ack {
-        fs::read_to_string(path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
+        super::spool::read_state(path)
     }
 
     fn write(self, path: &Path) -> Result<(), SpoolError> {
-        let tmp = path.with_extension("acked.tmp");
         let text = format!(
             "{{\"offset\":{},\"seq\":{},\"meta\":{}}}",
             self.offset, self.seq, self.meta
         );
-        fs::write(&tmp, text)
-            .and_then(|()| fs::rename(&tmp, path))
-            .map_err(|e| SpoolError::io(path, "write", e))
+        super::spool::replace_file(path, text.as_bytes())
     }
 }
 
@@ -285,7 +279,7 @@ fn reclaim(
     reclaimed: &mut Reclaimed,
     keep: u64,
 ) -> Result<(), SpoolError> {
-    let here = (ack.offset, ack.seq + 1);
+    let here = (ack.offset, ack.seq.saturating_add(1));
     if reclaimed.mark == 0 {
         if ack.offset.saturating_sub(reclaimed.offset) >= keep {
             (reclaimed.mark, reclaimed.mark_seq) = here;

@@ -210,9 +210,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Content<'a> {
             fn visit_str<E>(self, v: &str) -> Result<Content<'a>, E> {
                 Ok(Content::Text(Snippet::copied(v)))
             }
-            fn visit_string<E>(self, v: String) -> Result<Content<'a>, E> {
-                Ok(Content::Text(Snippet::copied(&v)))
-            }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,

@@ -142,7 +142,7 @@ impl Spool {
                 out.push(RunFiles {
                     meta: agent_dir.join(format!("{stem}.meta.json")),
                     acked: agent_dir.join(format!("{stem}.acked")),
-                    reclaimed: agent_dir.join(format!("{stem}.reclaimed")),
+                    reclaimed: Reclaimed::path_for(&log),
                     log,
                 });
             }
@@ -278,14 +278,32 @@ impl RunWriter {
     }
 }
 
-/// Replaces a summary file atomically (write a temporary file, rename over).
+/// Replaces a summary file atomically.
 fn write_summary_file(path: &Path, summary: &Summary) -> Result<(), SpoolError> {
     let json = serde_json::to_vec_pretty(summary)
         .map_err(|e| SpoolError::io(path, "encode", io::Error::other(e)))?;
-    let tmp = path.with_extension("json.tmp");
-    fs::write(&tmp, json)
+    replace_file(path, &json)
+}
+
+/// Replaces a small file atomically: writes `<path>.tmp` and renames it over `path`, so a
+/// reader sees the old content or the new one, never half of either.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), SpoolError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    fs::write(&tmp, bytes)
         .and_then(|()| fs::rename(&tmp, path))
         .map_err(|e| SpoolError::io(path, "write", e))
+}
+
+/// Reads a small JSON state file of a run (its ack, its reclaim state); a missing or
+/// unreadable one reads as the default, "nothing done yet", which is always safe: at worst
+/// records are sent again and the target skips them.
+pub(crate) fn read_state<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
 }
 
 /// Where the readable part of a run log starts once its delivered prefix was reclaimed,
@@ -307,25 +325,19 @@ pub struct Reclaimed {
 impl Reclaimed {
     /// Reads a run's reclaim state; missing or unreadable means nothing was reclaimed.
     pub fn read(path: &Path) -> Reclaimed {
-        fs::read_to_string(path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
+        read_state(path)
     }
 
-    /// The reclaim state of the run whose log is `log`.
-    pub fn of_log(log: &Path) -> Reclaimed {
-        Reclaimed::read(&log.with_extension("reclaimed"))
+    /// The reclaim state file of the run whose log is `log` (`<run>.reclaimed`).
+    pub fn path_for(log: &Path) -> PathBuf {
+        log.with_extension("reclaimed")
     }
 
     /// Replaces the file atomically.
     pub fn write(&self, path: &Path) -> Result<(), SpoolError> {
-        let tmp = path.with_extension("reclaimed.tmp");
-        let text = serde_json::to_string(self)
+        let text = serde_json::to_vec(self)
             .map_err(|e| SpoolError::io(path, "encode", io::Error::other(e)))?;
-        fs::write(&tmp, text)
-            .and_then(|()| fs::rename(&tmp, path))
-            .map_err(|e| SpoolError::io(path, "write", e))
+        replace_file(path, &text)
     }
 }
 
@@ -379,7 +391,7 @@ impl LogReader {
     pub fn open_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
         use std::io::Seek;
         let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
-        let offset = offset.max(Reclaimed::of_log(path).offset);
+        let offset = offset.max(Reclaimed::read(&Reclaimed::path_for(path)).offset);
         let mut reader = BufReader::with_capacity(256 * 1024, file);
         if offset > 0 {
             reader
