@@ -106,6 +106,11 @@ pub const SCAN_LIMIT: u64 = 10_000;
 pub const CHUNK_RECORDS: usize = 512;
 /// Optimistic transactions tried for a chunk before it falls back to the script.
 const TX_ATTEMPTS: usize = 3;
+/// How long the read a delivery leaves watched on its connection (see [`Watched`]) may
+/// stand in for the next delivery's first round trip. Short, so that a key expiring in
+/// between (which Redis before 6.0.9 does not count as a change to a watched key) cannot
+/// matter: the TTL is hours at least.
+const WATCHED_FOR: Duration = Duration::from_secs(10);
 /// Most record bytes sent in one script call (a larger single record goes alone).
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 /// Most agents [`RedisSink::agents`] returns (the newest).
@@ -227,6 +232,22 @@ const LUA_DELIVERED_BODY: &str = r"
 return highest_seq(KEYS[1], ARGV[1], tonumber(ARGV[2]))
 ";
 
+/// The run's highest seq and the stored `last_event_at`, read with the agent's keys watched.
+type Read = (u64, Option<String>);
+
+/// What a delivery to a single server leaves on its connection: the agent's keys watched,
+/// and what was read right after its last `EXEC`. The next delivery of the same run starts
+/// its first transaction from this read instead of a round trip of its own, which is as
+/// safe as a fresh read: any change to the keys since the `WATCH` aborts that `EXEC`.
+/// Only deliveries send `EXEC`, so the watch holds until the next one. Tied to the
+/// connection: dropped whenever the connection is.
+struct Watched {
+    agent_id: String,
+    run_id: String,
+    read: Read,
+    at: std::time::Instant,
+}
+
 /// One chunk of a batch on its way to a single server.
 struct Chunk<'a> {
     records: &'a [Record],
@@ -245,7 +266,7 @@ struct Ahead {
     appends: Option<Appends>,
     /// The highest seq and stored `last_event_at`, read after this one's `EXEC` with the
     /// agent's keys watched again.
-    read: Option<(u64, Option<String>)>,
+    read: Option<Read>,
 }
 
 /// `XADD` commands of a chunk, built for a stream holding the run up to seq `after`.
@@ -527,6 +548,8 @@ pub struct RedisSink {
     ctx: Ctx,
     target: Target,
     conn: Option<Conn>,
+    /// What the last delivery left watched on `conn`.
+    watched: Option<Watched>,
 }
 
 impl std::fmt::Debug for RedisSink {
@@ -553,13 +576,13 @@ macro_rules! with_conn {
         let $ctx = &$sink.ctx;
         let mut result = $body.await;
         if cached && matches!(result, Err(RedisSinkError::Unreachable { .. })) {
-            $sink.conn = None;
+            $sink.forget_connection();
             let $conn = $sink.connection($op).await?;
             let $ctx = &$sink.ctx;
             result = $body.await;
         }
         if matches!(&result, Err(e) if e.is_unavailable()) {
-            $sink.conn = None;
+            $sink.forget_connection();
         }
         result
     }};
@@ -629,6 +652,7 @@ impl RedisSink {
             },
             target,
             conn: None,
+            watched: None,
         })
     }
 
@@ -703,8 +727,35 @@ impl RedisSink {
             });
         }
         let chunks = chunks(records);
-        with_conn!(self, "deliver", |ctx, conn| ctx
-            .deliver(conn, run_id, &chunks, summary, floor))
+        let mut watched = self
+            .watched
+            .take()
+            .filter(|w| {
+                w.agent_id == summary.agent_id && w.run_id == run_id && w.at.elapsed() < WATCHED_FOR
+            })
+            .map(|w| w.read);
+        // A retry on a new connection must read for itself: `take` leaves it `None`.
+        let result = with_conn!(self, "deliver", |ctx, conn| ctx.deliver(
+            conn,
+            run_id,
+            &chunks,
+            summary,
+            floor,
+            watched.take()
+        ));
+        if result.is_err() {
+            // A failed delivery may leave keys watched or a transaction open on the
+            // connection; a new one costs one connect.
+            self.forget_connection();
+        }
+        let (delivered, read) = result?;
+        self.watched = read.map(|read| Watched {
+            agent_id: summary.agent_id.clone(),
+            run_id: run_id.to_owned(),
+            read,
+            at: std::time::Instant::now(),
+        });
+        Ok(delivered)
     }
 
     /// The highest seq of `run_id` that the agent's stream holds (0 if none): lets the
@@ -878,11 +929,18 @@ impl RedisSink {
         })
     }
 
+    /// Drops the connection and what was watched on it; the next operation reconnects.
+    fn forget_connection(&mut self) {
+        self.conn = None;
+        self.watched = None;
+    }
+
     /// The open connection, or a new one (within the timeout).
     async fn connection(&mut self, op: &'static str) -> Result<Conn, RedisSinkError> {
         if let Some(conn) = &self.conn {
             return Ok(conn.clone());
         }
+        self.watched = None;
         let timeout = self.ctx.cfg.timeout;
         let connecting = async {
             match &self.target {
@@ -926,6 +984,10 @@ impl Ctx {
     /// a failure never leaves a gap), with the `agents` update sent concurrently: it lives
     /// in another slot. A single server takes each chunk as an optimistic transaction; a
     /// cluster takes the script (see [`Ctx::transaction`] for why both exist).
+    ///
+    /// On a single server, `read` is what the previous delivery of this run left watched
+    /// on `conn` (see [`Watched`]), and the read the last transaction leaves is returned
+    /// for the next delivery.
     async fn deliver(
         &self,
         conn: Conn,
@@ -933,7 +995,8 @@ impl Ctx {
         chunks: &[&[Record]],
         summary: &Summary,
         floor: u64,
-    ) -> Result<Delivered, RedisSinkError> {
+        read: Option<Read>,
+    ) -> Result<(Delivered, Option<Read>), RedisSinkError> {
         let op = "deliver";
         let per_agent = async {
             let empty: [&[Record]; 1] = [&[]];
@@ -943,10 +1006,13 @@ impl Ctx {
             } else {
                 chunks
             };
-            let results = match &conn {
+            let (results, left) = match &conn {
                 Conn::Single(_) => {
                     let mut results = Vec::with_capacity(chunks.len());
-                    let mut ahead = Ahead::default();
+                    let mut ahead = Ahead {
+                        appends: None,
+                        read,
+                    };
                     for (i, chunk) in chunks.iter().enumerate() {
                         let meta = (i + 1 == chunks.len()).then_some(summary);
                         let chunk = Chunk {
@@ -960,7 +1026,7 @@ impl Ctx {
                                 .await?,
                         );
                     }
-                    results
+                    (results, ahead.read)
                 }
                 Conn::Cluster(_) => {
                     // All chunks are sent at once, pipelined on the connection in order, so
@@ -970,7 +1036,7 @@ impl Ctx {
                         let meta = (i + 1 == chunks.len()).then_some(summary);
                         self.deliver_chunk(conn.clone(), run_id, chunk, meta, floor)
                     });
-                    futures_util::future::try_join_all(sends).await?
+                    (futures_util::future::try_join_all(sends).await?, None)
                 }
             };
             let mut total = Delivered::default();
@@ -981,7 +1047,7 @@ impl Ctx {
                 total.written += d.written;
                 total.skipped += d.skipped;
             }
-            Ok(total)
+            Ok((total, left))
         };
         let fleet = self.bounded(op, zset_update(conn.clone(), &self.cfg, summary));
         let (delivered, fleet) = tokio::join!(per_agent, fleet);
@@ -1046,11 +1112,24 @@ impl Ctx {
             // Read (and watched) right after the previous transaction, in its round trip.
             Some(read) => read,
             None => {
-                self.bounded(
+                // Most batches continue the run where the stream ends: their XADDs are
+                // built for that while the read is out.
+                let guess = async {
+                    tokio::task::yield_now().await;
+                    records
+                        .first()
+                        .filter(|_| ahead.appends.is_none())
+                        .map(|r| self.appends(&keys[0], records, r.seq.saturating_sub(1)))
+                };
+                let read = self.bounded(
                     op,
                     watch_and_read(c.clone(), &self.delivered_script, &keys, run_id),
-                )
-                .await?
+                );
+                let (read, guess) = tokio::join!(read, guess);
+                if guess.is_some() {
+                    ahead.appends = guess;
+                }
+                read?
             }
         };
         if let Some(first) = records.first()
@@ -1074,16 +1153,12 @@ impl Ctx {
             _ => self.appends(&keys[0], records, held),
         };
         let written = appends.cmds.len() as u64;
-        // With a chunk to follow, the transaction is sent by hand (MULTI ... EXEC) and the
-        // next chunk's WATCH and read ride in the same round trip, after the EXEC: one
-        // round trip per chunk. The read is valid whether the EXEC ran or was aborted.
-        let read_after = chunk.next.is_some();
+        // The transaction is sent by hand (MULTI ... EXEC) and the next chunk's WATCH and
+        // read ride in the same round trip, after the EXEC: one round trip per chunk. After
+        // the last chunk, the read is for the next delivery of the run (see [`Watched`]).
+        // The read is valid whether the EXEC ran or was aborted.
         let mut tx = redis::Pipeline::with_capacity(appends.cmds.len() + 8);
-        if read_after {
-            tx.cmd("MULTI").ignore();
-        } else {
-            tx.atomic();
-        }
+        tx.cmd("MULTI").ignore();
         for xadd in appends.cmds {
             tx.add_command(xadd).ignore();
         }
@@ -1104,11 +1179,9 @@ impl Ctx {
             tx.cmd("EXPIRE").arg(&keys[0]).arg(ttl).ignore();
             tx.cmd("EXPIRE").arg(&keys[1]).arg(ttl).ignore();
         }
-        if read_after {
-            tx.cmd("EXEC");
-            let sha = &self.delivered_script.sha;
-            watch_and_read_into(&mut tx, "EVALSHA", sha, &keys, run_id);
-        }
+        tx.cmd("EXEC");
+        let sha = &self.delivered_script.sha;
+        watch_and_read_into(&mut tx, "EVALSHA", sha, &keys, run_id);
         let build_next = async {
             // Let the connection's task write the transaction out before building.
             tokio::task::yield_now().await;
@@ -1141,27 +1214,22 @@ impl Ctx {
             // Aborted, or the read after it lost its script: read again.
             return Ok(None);
         }
-        let exec = if read_after {
-            let Value::Array(mut items) = reply else {
-                return Err(self.reply_err(op, format!("expected three replies, got {reply:?}")));
-            };
-            let (Some(stored), Some(seq), Some(exec), None) =
-                (items.pop(), items.pop(), items.pop(), items.pop())
-            else {
-                return Err(self.reply_err(op, format!("expected three replies, got {items:?}")));
-            };
-            ahead.read = Some(read_reply(seq, stored).map_err(|d| self.reply_err(op, d))?);
-            // The EXEC's own replies, which a hand-made transaction must check itself.
-            if let Value::Array(results) = &exec
-                && let Some(Value::ServerError(e)) =
-                    results.iter().find(|v| matches!(v, Value::ServerError(_)))
-            {
-                return Err(self.reply_err(op, format!("{e:?}")));
-            }
-            exec
-        } else {
-            reply
+        let Value::Array(mut items) = reply else {
+            return Err(self.reply_err(op, format!("expected three replies, got {reply:?}")));
         };
+        let (Some(stored), Some(seq), Some(exec), None) =
+            (items.pop(), items.pop(), items.pop(), items.pop())
+        else {
+            return Err(self.reply_err(op, format!("expected three replies, got {items:?}")));
+        };
+        ahead.read = Some(read_reply(seq, stored).map_err(|d| self.reply_err(op, d))?);
+        // The EXEC's own replies, which a hand-made transaction must check itself.
+        if let Value::Array(results) = &exec
+            && let Some(Value::ServerError(e)) =
+                results.iter().find(|v| matches!(v, Value::ServerError(_)))
+        {
+            return Err(self.reply_err(op, format!("{e:?}")));
+        }
         if exec == Value::Nil {
             return Ok(None);
         }
@@ -1483,12 +1551,14 @@ fn watch_and_read_into(
     run_id: &str,
 ) {
     pipe.cmd("WATCH").arg(&keys[0]).arg(&keys[1]).ignore();
+    // A summary without records (run "") needs no seq: no look-back through the stream.
+    let limit = if run_id.is_empty() { 0 } else { SCAN_LIMIT };
     pipe.cmd(name)
         .arg(body)
         .arg(1)
         .arg(&keys[0])
         .arg(run_id)
-        .arg(SCAN_LIMIT);
+        .arg(limit);
     pipe.cmd("HGET").arg(&keys[1]).arg("last_event_at");
 }
 
