@@ -15,15 +15,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-21277}
+# Where cargo builds (a shared CARGO_TARGET_DIR is honoured).
+target=${CARGO_TARGET_DIR:-target}
 rounds=${2:-3}
 cargo build --release --quiet --example agent_standin
 if [ -z "${CCMON_BIN:-}" ]; then
     cargo build --release --quiet
-    bin=target/release/ccmon
+    bin=$target/release/ccmon
 else
     bin=$CCMON_BIN
 fi
-standin=target/release/examples/agent_standin
+standin=$target/release/examples/agent_standin
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize yes --logfile "$work/redis.log"

@@ -253,8 +253,10 @@ struct Chunk<'a> {
     records: &'a [Record],
     /// The summary, with the batch's last chunk.
     meta: Option<&'a Summary>,
-    /// The chunk after this one, whose `XADD`s are built while this one is written.
+    /// The chunk after this one, whose `MULTI` and `XADD`s are sent behind this one.
     next: Option<&'a [Record]>,
+    /// The chunk after that, whose `XADD`s are built while this one is written.
+    after_next: Option<&'a [Record]>,
     /// The lowest seq the caller still holds (see [`RedisSink::deliver_from_floor`]).
     floor: u64,
 }
@@ -262,15 +264,76 @@ struct Chunk<'a> {
 /// What the previous transaction of a batch prepared for the next one.
 #[derive(Default)]
 struct Ahead {
-    /// The next chunk's `XADD`s, built while Redis ran this one.
+    /// The `XADD`s of the chunk after the next, built while Redis ran this one.
     appends: Option<Appends>,
+    /// The next chunk's `MULTI` and `XADD`s, sent behind this one's `EXEC`.
+    queued: Option<Queued>,
     /// The highest seq and stored `last_event_at`, read after this one's `EXEC` with the
     /// agent's keys watched again.
     read: Option<Read>,
 }
 
+/// A chunk's `MULTI` and `XADD`s, sent before its transaction's read came back: its
+/// `EXEC` goes only if the read shows the stream holding the run up to `after`.
+struct Queued {
+    /// The seq of the chunk's first record.
+    first: u64,
+    /// The seq the `XADD`s were built for.
+    after: u64,
+    /// How many records they write.
+    written: u64,
+    /// Their replies (`OK`, `QUEUED`...).
+    reply: Submitted,
+}
+
+/// A request already handed to the connection, whose reply is awaited later. Requests on
+/// one multiplexed connection go out in the order they are handed over, which is what
+/// lets a transaction span several of them.
+struct Submitted(
+    futures_util::future::MaybeDone<
+        futures_util::future::BoxFuture<
+            'static,
+            Result<Result<Value, RedisError>, tokio::time::error::Elapsed>,
+        >,
+    >,
+);
+
+impl Submitted {
+    /// Hands `pipe` to the connection (polling it once puts it in the connection's queue,
+    /// or in line for it) under `timeout`.
+    async fn send(conn: Conn, pipe: redis::Pipeline, timeout: Duration) -> Submitted {
+        use futures_util::FutureExt;
+        let request = async move {
+            let mut c = conn;
+            tokio::time::timeout(timeout, pipe.query_async::<Value>(&mut c)).await
+        };
+        let mut request = futures_util::future::maybe_done(request.boxed());
+        std::future::poll_fn(|cx| {
+            let _ = std::pin::Pin::new(&mut request).poll(cx);
+            std::task::Poll::Ready(())
+        })
+        .await;
+        Submitted(request)
+    }
+
+    /// Its reply.
+    async fn reply(mut self) -> Result<Result<Value, RedisError>, tokio::time::error::Elapsed> {
+        (&mut self.0).await;
+        match std::pin::Pin::new(&mut self.0).take_output() {
+            Some(reply) => reply,
+            // Only a second take could see nothing, and `self` is taken once.
+            None => Ok(Err(RedisError::from((
+                ErrorKind::Client,
+                "reply already taken",
+            )))),
+        }
+    }
+}
+
 /// `XADD` commands of a chunk, built for a stream holding the run up to seq `after`.
 struct Appends {
+    /// The seq of the chunk's first record (0 for none).
+    first: u64,
     after: u64,
     cmds: Vec<Cmd>,
 }
@@ -1011,6 +1074,7 @@ impl Ctx {
                     let mut results = Vec::with_capacity(chunks.len());
                     let mut ahead = Ahead {
                         appends: None,
+                        queued: None,
                         read,
                     };
                     for (i, chunk) in chunks.iter().enumerate() {
@@ -1019,6 +1083,7 @@ impl Ctx {
                             records: chunk,
                             meta,
                             next: chunks.get(i + 1).copied(),
+                            after_next: chunks.get(i + 2).copied(),
                             floor,
                         };
                         results.push(
@@ -1049,8 +1114,16 @@ impl Ctx {
             }
             Ok((total, left))
         };
-        let fleet = self.bounded(op, zset_update(conn.clone(), &self.cfg, summary));
-        let (delivered, fleet) = tokio::join!(per_agent, fleet);
+        // Sent first: on a single server a transaction spans several requests, and another
+        // request landing inside its MULTI would run (or be discarded) with it.
+        let fleet = Submitted::send(
+            conn.clone(),
+            zset_update(&self.cfg, summary),
+            self.cfg.timeout,
+        )
+        .await;
+        let delivered = per_agent.await;
+        let fleet = self.sent(op, fleet.reply().await);
         // The stream's error says more than the sorted set's, when both failed.
         let delivered = delivered?;
         fleet?;
@@ -1072,6 +1145,9 @@ impl Ctx {
             }
         }
         ahead.read = None;
+        if let Some(q) = ahead.queued.take() {
+            self.discard(conn.clone(), q).await?;
+        }
         self.deliver_chunk(conn, run_id, chunk.records, chunk.meta, chunk.floor)
             .await
     }
@@ -1107,28 +1183,43 @@ impl Ctx {
             .or_else(|| records.first().map(|r| r.agent_id.as_str()))
             .unwrap_or_default();
         let keys = [events_key(agent_id), meta_key(agent_id)];
-        let mut c = conn;
+        // This chunk's MULTI and XADDs, if the previous transaction sent them ahead; usable
+        // only if they are this chunk's, built for what the stream holds, and the keys are
+        // still watched from that read. Otherwise the open MULTI is discarded (which also
+        // lets go of the watch), and the read is made again.
+        let mut queued = None;
+        if let Some(q) = ahead.queued.take() {
+            let mine = records.first().map(|r| r.seq) == Some(q.first)
+                && ahead
+                    .read
+                    .as_ref()
+                    .is_some_and(|(held, _)| *held == q.after);
+            if mine {
+                queued = Some(q);
+            } else {
+                ahead.read = None;
+                self.discard(conn.clone(), q).await?;
+            }
+        }
+        let mut guess = None;
         let (held, stored_at) = match ahead.read.take() {
             // Read (and watched) right after the previous transaction, in its round trip.
             Some(read) => read,
             None => {
                 // Most batches continue the run where the stream ends: their XADDs are
                 // built for that while the read is out.
-                let guess = async {
+                let guessing = async {
                     tokio::task::yield_now().await;
                     records
                         .first()
-                        .filter(|_| ahead.appends.is_none())
                         .map(|r| self.appends(&keys[0], records, r.seq.saturating_sub(1)))
                 };
-                let read = self.bounded(
+                let reading = self.bounded(
                     op,
-                    watch_and_read(c.clone(), &self.delivered_script, &keys, run_id),
+                    watch_and_read(conn.clone(), &self.delivered_script, &keys, run_id),
                 );
-                let (read, guess) = tokio::join!(read, guess);
-                if guess.is_some() {
-                    ahead.appends = guess;
-                }
+                let read;
+                (read, guess) = tokio::join!(reading, guessing);
                 read?
             }
         };
@@ -1136,11 +1227,8 @@ impl Ctx {
             && first.seq > held + 1
             && first.seq > chunk.floor
         {
-            // Nothing is written around a hole; the watch is let go (best effort: a
-            // leftover watch only costs the next transaction a retry).
-            let _ = self
-                .bounded(op, redis::cmd("UNWATCH").query_async::<()>(&mut c))
-                .await;
+            // Nothing is written around a hole. The caller drops the connection, and the
+            // watch with it.
             return Err(RedisSinkError::Gap {
                 url: self.url.clone(),
                 run_id: run_id.to_owned(),
@@ -1148,20 +1236,27 @@ impl Ctx {
                 first: first.seq,
             });
         }
-        let appends = match ahead.appends.take() {
-            Some(a) if a.after == held => a,
-            _ => self.appends(&keys[0], records, held),
-        };
-        let written = appends.cmds.len() as u64;
         // The transaction is sent by hand (MULTI ... EXEC) and the next chunk's WATCH and
         // read ride in the same round trip, after the EXEC: one round trip per chunk. After
         // the last chunk, the read is for the next delivery of the run (see [`Watched`]).
         // The read is valid whether the EXEC ran or was aborted.
-        let mut tx = redis::Pipeline::with_capacity(appends.cmds.len() + 8);
-        tx.cmd("MULTI").ignore();
-        for xadd in appends.cmds {
-            tx.add_command(xadd).ignore();
-        }
+        let mut tx = redis::pipe();
+        let written = match &queued {
+            Some(q) => q.written,
+            None => {
+                let appends = match guess {
+                    Some(a) if a.after == held => a,
+                    _ => self.appends(&keys[0], records, held),
+                };
+                let written = appends.cmds.len() as u64;
+                tx = redis::Pipeline::with_capacity(appends.cmds.len() + 8);
+                tx.cmd("MULTI").ignore();
+                for xadd in appends.cmds {
+                    tx.add_command(xadd).ignore();
+                }
+                written
+            }
+        };
         if let Some(summary) = chunk.meta
             && meta_is_newer(
                 stored_at.as_deref(),
@@ -1182,33 +1277,60 @@ impl Ctx {
         tx.cmd("EXEC");
         let sha = &self.delivered_script.sha;
         watch_and_read_into(&mut tx, "EVALSHA", sha, &keys, run_id);
-        let build_next = async {
-            // Let the connection's task write the transaction out before building.
+        let sent = Submitted::send(conn.clone(), tx, self.cfg.timeout).await;
+        // The next chunk's MULTI and XADDs go right behind, built for the seq this EXEC
+        // leaves: Redis queues them while the client reads this reply and decides, so it
+        // never waits for the client between chunks. Only its EXEC waits for the read.
+        if let Some(next) = chunk.next
+            && let Some(first) = next.first()
+        {
+            let after = records.last().map_or(held, |r| r.seq.max(held));
+            let appends = match ahead.appends.take() {
+                Some(a) if a.first == first.seq && a.after == after => a,
+                _ => self.appends(&keys[0], next, after),
+            };
+            let written = appends.cmds.len() as u64;
+            let mut multi = redis::Pipeline::with_capacity(appends.cmds.len() + 1);
+            multi.cmd("MULTI").ignore();
+            for xadd in appends.cmds {
+                multi.add_command(xadd).ignore();
+            }
+            ahead.queued = Some(Queued {
+                first: first.seq,
+                after,
+                written,
+                reply: Submitted::send(conn.clone(), multi, self.cfg.timeout).await,
+            });
+        }
+        let build_after_next = async {
+            // Let the connection's task write the requests out before building.
             tokio::task::yield_now().await;
-            chunk.next.map(|next| {
-                let after = records.last().map_or(held, |r| r.seq.max(held));
-                self.appends(&keys[0], next, after)
-            })
-        };
-        // An empty MULTI/EXEC still ends the watch.
-        let (reply, next) = tokio::join!(
-            async {
-                let sent = tokio::time::timeout(self.cfg.timeout, tx.query_async::<Value>(&mut c));
-                let Ok(sent) = sent.await else {
-                    return Err(self.timeout_err(op));
-                };
-                match sent {
-                    // The read after the EXEC lost its script (flushed): whether the EXEC
-                    // ran is unknown, so this counts as a lost race and is read again.
-                    Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
-                        Ok(Value::Nil)
-                    }
-                    other => other.map_err(|e| classify(&self.url, op, &e, self.cfg.timeout)),
+            match (chunk.next, chunk.after_next) {
+                (Some(next), Some(after_next)) => {
+                    let after = records.last().map_or(held, |r| r.seq.max(held));
+                    let after = next.last().map_or(after, |r| r.seq.max(after));
+                    Some(self.appends(&keys[0], after_next, after))
                 }
-            },
-            build_next
-        );
-        ahead.appends = next;
+                _ => None,
+            }
+        };
+        let replies = async {
+            // This chunk's queued XADDs answer first (an XADD refused while queueing makes
+            // the EXEC fail too, with less detail).
+            if let Some(q) = queued {
+                self.sent(op, q.reply.reply().await)?;
+            }
+            match sent.reply().await {
+                // The read after the EXEC lost its script (flushed): whether the EXEC ran
+                // is unknown, so this counts as a lost race and is read again.
+                Ok(Err(e)) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                    Ok(Value::Nil)
+                }
+                other => self.sent(op, other),
+            }
+        };
+        let (reply, after_next) = tokio::join!(replies, build_after_next);
+        ahead.appends = after_next;
         let reply = reply?;
         if reply == Value::Nil {
             // Aborted, or the read after it lost its script: read again.
@@ -1240,6 +1362,29 @@ impl Ctx {
         }))
     }
 
+    /// Ends the `MULTI` that `queued` opened, unrun (and the watch with it).
+    async fn discard(&self, conn: Conn, queued: Queued) -> Result<(), RedisSinkError> {
+        let mut discard = redis::pipe();
+        discard.cmd("DISCARD").ignore();
+        let discard = Submitted::send(conn, discard, self.cfg.timeout).await;
+        // The queued replies say nothing once discarded; the DISCARD's does.
+        let _ = queued.reply.reply().await;
+        self.sent("deliver", discard.reply().await).map(drop)
+    }
+
+    /// The reply of a [`Submitted`] request, its errors mapped.
+    fn sent(
+        &self,
+        op: &'static str,
+        reply: Result<Result<Value, RedisError>, tokio::time::error::Elapsed>,
+    ) -> Result<Value, RedisSinkError> {
+        match reply {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(classify(&self.url, op, &e, self.cfg.timeout)),
+            Err(_) => Err(self.timeout_err(op)),
+        }
+    }
+
     /// The `XADD`s of the records of `records` above seq `after`.
     fn appends(&self, key: &str, records: &[Record], after: u64) -> Appends {
         let cmds = records
@@ -1264,7 +1409,11 @@ impl Ctx {
                 xadd
             })
             .collect();
-        Appends { after, cmds }
+        Appends {
+            first: records.first().map_or(0, |r| r.seq),
+            after,
+            cmds,
+        }
     }
 
     /// One script call: the exactly-once write of `records` and, with `meta`, the summary.
@@ -1605,7 +1754,7 @@ fn is_canonical_time(text: &str) -> bool {
 
 /// `ZADD agents GT score id`, the pruning of members older than the TTL, and the TTL of
 /// the set itself, as one pipeline (one slot).
-async fn zset_update(conn: Conn, cfg: &RedisConfig, summary: &Summary) -> Result<(), RedisError> {
+fn zset_update(cfg: &RedisConfig, summary: &Summary) -> redis::Pipeline {
     let now = jiff::Timestamp::now();
     let score = summary
         .last_event_at
@@ -1629,8 +1778,7 @@ async fn zset_update(conn: Conn, cfg: &RedisConfig, summary: &Summary) -> Result
             .ignore();
         pipe.cmd("EXPIRE").arg(AGENTS_KEY).arg(ttl).ignore();
     }
-    let mut c = conn;
-    pipe.query_async::<()>(&mut c).await
+    pipe
 }
 
 /// Maps a client error to what the caller must do about it.
