@@ -8,7 +8,9 @@ lines=${1:-20000}
 outage=${2:-60}
 cargo build --release --quiet --example agent_standin
 cargo build --release --quiet
-bin=$PWD/target/release/ccmon
+# Where cargo builds (a shared CARGO_TARGET_DIR is honoured).
+target=$(realpath "${CARGO_TARGET_DIR:-target}")
+bin=$target/release/ccmon
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -45,13 +47,13 @@ printf '%-36s %8s %8s   added: p50 %.1f us, p99 %.1f us\n' "through ccmon stream
 
 # Peak memory: a 1,000,000-line session (replayed fast) into the spool...
 rss_session=$( { /usr/bin/time -f '%M' env XDG_STATE_HOME="$work/s2" "$bin" stream watch --display raw -- \
-  target/release/examples/agent_standin --file tests/fixtures/stream-json/claude-clean-simple.jsonl --repeat 21277 \
+  "$target"/release/examples/agent_standin --file tests/fixtures/stream-json/claude-clean-simple.jsonl --repeat 21277 \
   >/dev/null; } 2>&1 | tail -1)
 # ...and a watch whose Redis is down for the whole run (OUTAGE_SECS, paced).
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 pace=$(( outage * 1000 / 2000 ))
 rss_outage=$( { /usr/bin/time -f '%M' env XDG_STATE_HOME="$work/s3" REDIS_URL="redis://127.0.0.1:$port" "$bin" stream watch \
-  --display raw --redis-timeout 200ms -- target/release/examples/agent_standin \
+  --display raw --redis-timeout 200ms -- "$target"/release/examples/agent_standin \
   --file tests/fixtures/stream-json/claude-clean-simple.jsonl --repeat 43 --pace "$pace" >/dev/null; } 2>&1 | tail -1)
 rss_true=$( { /usr/bin/time -f '%M' true; } 2>&1 | tail -1)
 printf 'peak memory (max RSS)\n'

@@ -14,6 +14,27 @@ pub fn rfc3339(ts: jiff::Timestamp) -> String {
     format!("{ts:.3}")
 }
 
+/// The current time as [`rfc3339`] text, formatted again only when the millisecond
+/// changes: a reader stamping every line of a fast input formats each millisecond once.
+#[derive(Debug, Default)]
+pub struct Stamps {
+    millis: Option<i64>,
+    text: String,
+}
+
+impl Stamps {
+    /// The current time.
+    pub fn now(&mut self) -> &str {
+        let now = now();
+        let millis = now.as_millisecond();
+        if self.millis != Some(millis) {
+            self.millis = Some(millis);
+            self.text = rfc3339(now);
+        }
+        &self.text
+    }
+}
+
 /// How long ago an RFC 3339 time was, for display: `42s`, `3m`, `5h`, `2d`; `-` when the
 /// text is not a time.
 pub fn age(text: &str, now: jiff::Timestamp) -> String {
@@ -76,6 +97,18 @@ pub fn parse_time(input: &str, now: jiff::Timestamp) -> Result<jiff::Timestamp, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_are_the_current_millisecond() {
+        let mut stamps = Stamps::default();
+        let before = now();
+        let text = stamps.now().to_owned();
+        let after = now();
+        let at: jiff::Timestamp = text.parse().unwrap();
+        assert!(before.as_millisecond() <= at.as_millisecond());
+        assert!(at.as_millisecond() <= after.as_millisecond());
+        assert_eq!(text.len(), "2026-11-28T01:45:55.123Z".len(), "{text}");
+    }
 
     #[test]
     fn formats_and_ages() {

@@ -91,8 +91,9 @@ where
 {
     let mut recorder = Recorder::new(config, run_id, started, sink);
     let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
+    let mut stamps = clock::Stamps::default();
     while let Some(chunk) = lines.next_chunk().with_context(&read_error)? {
-        recorder.push(chunk.data, chunk.complete, &clock::rfc3339(clock::now()))?;
+        recorder.push(chunk.data, chunk.complete, stamps.now())?;
     }
     Ok(recorder.finish(None)?)
 }

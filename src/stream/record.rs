@@ -1,8 +1,6 @@
 //! One recorded input line: the unit that the spool stores and the Redis sink writes as one
 //! stream entry. Field names are the Redis stream fields of DESIGN.md section 3.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 /// How a line is classified, the `event_type` field of a stream entry.
@@ -98,29 +96,51 @@ pub struct Record {
     pub data: Vec<u8>,
 }
 
+/// The value of one stream field: bytes, or a number that a writer formats itself (so a
+/// record's fields cost no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue<'a> {
+    /// Text or raw bytes, as written.
+    Bytes(&'a [u8]),
+    /// A decimal number.
+    Number(u64),
+}
+
+impl FieldValue<'_> {
+    /// The bytes as written to a stream entry.
+    pub fn to_vec(self) -> Vec<u8> {
+        match self {
+            FieldValue::Bytes(b) => b.to_vec(),
+            FieldValue::Number(n) => n.to_string().into_bytes(),
+        }
+    }
+
+    /// At most how many bytes the value takes.
+    pub fn max_len(self) -> usize {
+        match self {
+            FieldValue::Bytes(b) => b.len(),
+            FieldValue::Number(_) => 20,
+        }
+    }
+}
+
 impl Record {
     /// The stream entry's fields in a fixed order, as Redis `XADD` field/value pairs.
-    pub fn fields(&self) -> [(&'static str, Cow<'_, [u8]>); 10] {
-        fn text(s: &str) -> Cow<'_, [u8]> {
-            Cow::Borrowed(s.as_bytes())
+    pub fn fields(&self) -> [(&'static str, FieldValue<'_>); 10] {
+        fn text(s: &str) -> FieldValue<'_> {
+            FieldValue::Bytes(s.as_bytes())
         }
         [
-            (
-                "event_type",
-                Cow::Borrowed(self.event_type.as_str().as_bytes()),
-            ),
+            ("event_type", text(self.event_type.as_str())),
             ("type", text(&self.type_)),
             ("subtype", text(&self.subtype)),
             ("session_id", text(&self.session_id)),
             ("tool", text(&self.tool)),
-            (
-                "turn_number",
-                Cow::Owned(self.turn_number.to_string().into_bytes()),
-            ),
+            ("turn_number", FieldValue::Number(self.turn_number)),
             ("run_id", text(&self.run_id)),
-            ("seq", Cow::Owned(self.seq.to_string().into_bytes())),
+            ("seq", FieldValue::Number(self.seq)),
             ("timestamp", text(&self.timestamp)),
-            ("data", Cow::Borrowed(&self.data)),
+            ("data", FieldValue::Bytes(&self.data)),
         ]
     }
 }

@@ -175,7 +175,7 @@ fn assert_entries_are(entries: &[Entry], records: &[&Record]) {
         let expected: Vec<(String, Vec<u8>)> = record
             .fields()
             .into_iter()
-            .map(|(n, v)| (n.to_owned(), v.into_owned()))
+            .map(|(n, v)| (n.to_owned(), v.to_vec()))
             .collect();
         assert_eq!(fields, &expected, "entry {id} (seq {})", record.seq);
     }
