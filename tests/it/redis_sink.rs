@@ -360,6 +360,40 @@ fn interleaved_runs_of_one_agent_are_deduplicated_per_run() {
     );
 }
 
+/// The read a delivery leaves watched on its connection stands in for the next delivery's
+/// first read of the same run. A writer in between must still be noticed (its writes abort
+/// the next EXEC), or the next batch would be written on top of what it wrote.
+#[test]
+fn a_write_between_two_deliveries_of_a_run_is_noticed() {
+    let redis = Redis::start();
+    let rt = rt();
+    let run = records("between", "r1", 1, 1500);
+    let mut first = connect(&rt, config(&redis.url()));
+    let mut other = connect(&rt, config(&redis.url()));
+    assert_eq!(
+        deliver(&rt, &mut first, &run[..100], &summary("between", 100)).written,
+        100
+    );
+    // Another deliverer of the run (a `stream flush`, say) gets further meanwhile.
+    assert_eq!(
+        deliver(&rt, &mut other, &run[..700], &summary("between", 700)).written,
+        600
+    );
+    // The first goes on from where it stopped, in several chunks, the first of them sent
+    // for a stream it believes ends at 100.
+    assert_eq!(
+        deliver(&rt, &mut first, &run[100..], &summary("between", 1500)).written,
+        800
+    );
+    let got = entries(redis.cmd(&["XRANGE", &events_key("between"), "-", "+"]));
+    assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
+    // And a delivery of nothing new after that writes nothing.
+    assert_eq!(
+        deliver(&rt, &mut other, &run, &summary("between", 1500)).written,
+        0
+    );
+}
+
 /// Several deliverers of the same run at once (a `stream flush` racing the live process,
 /// two spools holding the same run) on separate connections, while another run of the same
 /// agent keeps writing: every transaction that loses a race is read again or handed to the
