@@ -348,6 +348,20 @@ struct Appends {
     cmds: Vec<Cmd>,
 }
 
+impl Appends {
+    /// A pipeline opening the transaction with these `XADD`s (the rest of it may follow
+    /// in the same pipeline or in a later one), and how many records they write.
+    fn into_multi(self) -> (redis::Pipeline, u64) {
+        let written = self.cmds.len() as u64;
+        let mut pipe = redis::Pipeline::with_capacity(self.cmds.len() + 8);
+        pipe.cmd("MULTI").ignore();
+        for xadd in self.cmds {
+            pipe.add_command(xadd).ignore();
+        }
+        (pipe, written)
+    }
+}
+
 /// Which end of a stream a read starts from.
 #[derive(Clone, Copy)]
 enum Direction {
@@ -1013,7 +1027,6 @@ impl RedisSink {
         if let Some(conn) = &self.conn {
             return Ok(conn.clone());
         }
-        self.watched = None;
         let timeout = self.ctx.cfg.timeout;
         let connecting = async {
             match &self.target {
@@ -1054,8 +1067,9 @@ impl Ctx {
     }
 
     /// The writes of a batch, in order (a later chunk only after the earlier one landed, so
-    /// a failure never leaves a gap), with the `agents` update sent concurrently: it lives
-    /// in another slot. A single server takes each chunk as an optimistic transaction; a
+    /// a failure never leaves a gap), with the `agents` update sent ahead of them and
+    /// awaited after: it lives in another slot, and on a single server it must not land
+    /// inside a transaction. A single server takes each chunk as an optimistic transaction; a
     /// cluster takes the script (see [`Ctx::transaction`] for why both exist).
     ///
     /// On a single server, `read` is what the previous delivery of this run left watched
@@ -1250,21 +1264,14 @@ impl Ctx {
         // read ride in the same round trip, after the EXEC: one round trip per chunk. After
         // the last chunk, the read is for the next delivery of the run (see [`Watched`]).
         // The read is valid whether the EXEC ran or was aborted.
-        let mut tx = redis::pipe();
-        let written = match &queued {
-            Some(q) => q.written,
+        let (mut tx, written) = match &queued {
+            Some(q) => (redis::pipe(), q.written),
             None => {
                 let appends = match guess {
                     Some(a) if a.after == held => a,
                     _ => self.appends(&keys[0], records, held),
                 };
-                let written = appends.cmds.len() as u64;
-                tx = redis::Pipeline::with_capacity(appends.cmds.len() + 8);
-                tx.cmd("MULTI").ignore();
-                for xadd in appends.cmds {
-                    tx.add_command(xadd).ignore();
-                }
-                written
+                appends.into_multi()
             }
         };
         if let Some(summary) = chunk.meta
@@ -1291,20 +1298,17 @@ impl Ctx {
         // The next chunk's MULTI and XADDs go right behind, built for the seq this EXEC
         // leaves: Redis queues them while the client reads this reply and decides, so it
         // never waits for the client between chunks. Only its EXEC waits for the read.
+        // What the stream holds once this EXEC ran.
+        let left = records.last().map_or(held, |r| r.seq.max(held));
         if let Some(next) = chunk.next
             && let Some(first) = next.first()
         {
-            let after = records.last().map_or(held, |r| r.seq.max(held));
+            let after = left;
             let appends = match ahead.appends.take() {
                 Some(a) if a.first == first.seq && a.after == after => a,
                 _ => self.appends(&keys[0], next, after),
             };
-            let written = appends.cmds.len() as u64;
-            let mut multi = redis::Pipeline::with_capacity(appends.cmds.len() + 1);
-            multi.cmd("MULTI").ignore();
-            for xadd in appends.cmds {
-                multi.add_command(xadd).ignore();
-            }
+            let (multi, written) = appends.into_multi();
             ahead.queued = Some(Queued {
                 first: first.seq,
                 after,
@@ -1317,8 +1321,7 @@ impl Ctx {
             tokio::task::yield_now().await;
             match (chunk.next, chunk.after_next) {
                 (Some(next), Some(after_next)) => {
-                    let after = records.last().map_or(held, |r| r.seq.max(held));
-                    let after = next.last().map_or(after, |r| r.seq.max(after));
+                    let after = next.last().map_or(left, |r| r.seq.max(left));
                     Some(self.appends(&keys[0], after_next, after))
                 }
                 _ => None,

@@ -500,4 +500,9 @@ fn bad_on_stuck_and_thresholds_are_usage_errors() {
         .run()
         .code(2)
         .stderr_has("--stuck-floor");
+    ccmon()
+        .args(["stream", "watch", "--spool-keep", "lots", "--", "true"])
+        .run()
+        .code(2)
+        .stderr_has("invalid value for --spool-keep");
 }
