@@ -13,6 +13,7 @@ pub mod parse;
 pub mod record;
 pub mod recorder;
 pub mod redis_sink;
+mod resp_conn;
 pub mod signal;
 pub mod spool;
 pub mod spool_sink;

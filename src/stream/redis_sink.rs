@@ -85,6 +85,7 @@ use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, ErrorKind, RedisError, RedisFuture, ServerErrorKind, Value};
 
 use super::record::{EventType, FieldValue, Record};
+use super::resp_conn::{self, RespConnection};
 use super::summary::{AgentState, Summary};
 use crate::redact::redact;
 
@@ -560,10 +561,14 @@ impl RedisSinkError {
     }
 }
 
-/// One connection to a server or a cluster; both are cheap handles to a multiplexed
-/// connection, so clones send concurrently over the same socket(s).
+/// One connection to a server or a cluster; all are cheap handles to a multiplexed
+/// connection, so clones send concurrently over the same socket(s), in order.
 #[derive(Clone)]
 enum Conn {
+    /// A single server over plain TCP or a Unix socket: our own connection, which
+    /// writes a request's bytes as they are (see [`super::resp_conn`]).
+    Plain(RespConnection),
+    /// A single server over TLS, or in RESP3.
     Single(MultiplexedConnection),
     Cluster(ClusterConnection),
 }
@@ -571,6 +576,7 @@ enum Conn {
 impl ConnectionLike for Conn {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
         match self {
+            Conn::Plain(c) => c.req_packed_command(cmd),
             Conn::Single(c) => c.req_packed_command(cmd),
             Conn::Cluster(c) => c.req_packed_command(cmd),
         }
@@ -583,6 +589,7 @@ impl ConnectionLike for Conn {
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
         match self {
+            Conn::Plain(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Single(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
         }
@@ -590,6 +597,7 @@ impl ConnectionLike for Conn {
 
     fn get_db(&self) -> i64 {
         match self {
+            Conn::Plain(c) => c.get_db(),
             Conn::Single(c) => c.get_db(),
             Conn::Cluster(c) => c.get_db(),
         }
@@ -602,6 +610,8 @@ impl ConnectionLike for Conn {
     reason = "one per sink, built once and never moved in a hot path"
 )]
 enum Target {
+    /// A server [`RespConnection`] can talk to.
+    Plain(redis::Client),
     Single(redis::Client),
     Cluster(redis::cluster::ClusterClient),
 }
@@ -712,7 +722,12 @@ impl RedisSink {
                     Some(certs) => redis::Client::build_with_tls(cfg.url.as_str(), certs),
                     None => redis::Client::open(cfg.url.as_str()),
                 };
-                Target::Single(client.map_err(client_err)?)
+                let client = client.map_err(client_err)?;
+                if resp_conn::supports(client.get_connection_info()) {
+                    Target::Plain(client)
+                } else {
+                    Target::Single(client)
+                }
             }
             "redis+cluster" | "rediss+cluster" => {
                 let seeds = cluster_seeds(&cfg.url, tls).map_err(config_err)?;
@@ -1030,6 +1045,9 @@ impl RedisSink {
         let timeout = self.ctx.cfg.timeout;
         let connecting = async {
             match &self.target {
+                Target::Plain(client) => RespConnection::connect(client.get_connection_info())
+                    .await
+                    .map(Conn::Plain),
                 Target::Single(client) => {
                     let config = redis::AsyncConnectionConfig::new()
                         .set_connection_timeout(Some(timeout))
@@ -1094,7 +1112,7 @@ impl Ctx {
                 chunks
             };
             let (results, left) = match &conn {
-                Conn::Single(_) => {
+                Conn::Plain(_) | Conn::Single(_) => {
                     let mut results = Vec::with_capacity(chunks.len());
                     let mut ahead = Ahead {
                         appends: None,

@@ -1,0 +1,543 @@
+//! A pipelined connection to one Redis server over plain TCP or a Unix socket, speaking
+//! RESP2 itself.
+//!
+//! Delivering a batch is one long run of `XADD`s. Through the client's multiplexed
+//! connection each of them was copied into a packed pipeline and again into a framed
+//! writer's buffer, and every reply went through a general parser combinator: at ingest
+//! speed, a large part of the delivery thread. Here a request's packed bytes go to the
+//! socket as they are, and the five RESP2 reply types are parsed by hand (an error reply
+//! by the client's own parser, so errors keep the client's kinds and codes).
+//!
+//! It is a [`ConnectionLike`], so commands, pipelines and scripts work on it unchanged.
+//! TLS and cluster connections stay with the client.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use redis::aio::ConnectionLike;
+use redis::{Cmd, ConnectionAddr, ConnectionInfo, Pipeline, RedisError, RedisFuture, Value};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+
+/// How much the reading side asks the socket for at a time.
+const READ_SIZE: usize = 64 * 1024;
+
+/// Deepest nesting of arrays a reply may have: the server's own replies nest three deep
+/// (an `EXEC` of `XRANGE`s); anything far deeper is a broken stream, not a reply.
+const MAX_DEPTH: usize = 32;
+
+/// Whether `info` is a server this connection can talk to: plain TCP or a Unix socket,
+/// in RESP2.
+pub fn supports(info: &ConnectionInfo) -> bool {
+    matches!(
+        info.addr(),
+        ConnectionAddr::Tcp(..) | ConnectionAddr::Unix(_)
+    ) && info.redis_settings().protocol() == redis::ProtocolVersion::RESP2
+}
+
+/// A handle to the connection; clones share it, and requests from all of them go out in
+/// the order they were made. The connection closes when the last handle is dropped.
+#[derive(Clone)]
+pub struct RespConnection {
+    requests: mpsc::UnboundedSender<Request>,
+    db: i64,
+    _driver: Arc<Driver>,
+}
+
+/// The task that owns the socket, stopped when the last handle goes: a server that never
+/// answers must not keep it (and the socket) alive.
+struct Driver(tokio::task::AbortHandle);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A request: its packed commands, and who waits for which of their replies.
+struct Request {
+    bytes: Vec<u8>,
+    waiter: Waiter,
+}
+
+struct Waiter {
+    /// Replies read and dropped before the kept ones (a transaction's `QUEUED`s); a server
+    /// error among them fails the request.
+    skip: usize,
+    /// Replies kept and handed back.
+    keep: usize,
+    replies: Vec<Value>,
+    /// The first server error among the skipped replies.
+    error: Option<RedisError>,
+    done: oneshot::Sender<Result<Vec<Value>, RedisError>>,
+}
+
+impl RespConnection {
+    /// Connects to the server of `info` (which [`supports`] must accept), authenticates
+    /// and selects its database. The caller bounds the time it takes.
+    pub async fn connect(info: &ConnectionInfo) -> Result<RespConnection, RedisError> {
+        let conn = match info.addr() {
+            ConnectionAddr::Tcp(host, port) => {
+                let socket = tokio::net::TcpStream::connect((host.as_str(), *port)).await?;
+                // Requests are whole pipelines: nothing is gained by waiting to fill packets.
+                socket.set_nodelay(true)?;
+                RespConnection::start(socket, info.redis_settings().db())
+            }
+            #[cfg(unix)]
+            ConnectionAddr::Unix(path) => {
+                let socket = tokio::net::UnixStream::connect(path).await?;
+                RespConnection::start(socket, info.redis_settings().db())
+            }
+            _ => {
+                return Err(RedisError::from((
+                    redis::ErrorKind::InvalidClientConfig,
+                    "not a plain TCP or Unix socket address",
+                )));
+            }
+        };
+        // One command at a time, so that a refusal comes back as the server's own error.
+        let settings = info.redis_settings();
+        let mut c = conn.clone();
+        if let Some(password) = settings.password() {
+            let mut auth = redis::cmd("AUTH");
+            if let Some(user) = settings.username() {
+                auth.arg(user);
+            }
+            auth.arg(password).query_async::<()>(&mut c).await?;
+        }
+        if settings.db() != 0 {
+            redis::cmd("SELECT")
+                .arg(settings.db())
+                .query_async::<()>(&mut c)
+                .await?;
+        }
+        Ok(conn)
+    }
+
+    fn start<S>(socket: S, db: i64) -> RespConnection
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (requests, incoming) = mpsc::unbounded_channel();
+        let task = tokio::spawn(drive(socket, incoming));
+        RespConnection {
+            requests,
+            db,
+            _driver: Arc::new(Driver(task.abort_handle())),
+        }
+    }
+
+    /// Hands `bytes` to the socket's task now, so requests go out in the order they are
+    /// made, and returns a future of the replies it keeps.
+    fn send(
+        &self,
+        bytes: Vec<u8>,
+        skip: usize,
+        keep: usize,
+    ) -> impl Future<Output = Result<Vec<Value>, RedisError>> + Send + 'static {
+        let (done, reply) = oneshot::channel();
+        // Nothing to send (an empty pipeline) has nothing to wait for.
+        let empty = skip + keep == 0;
+        let waiter = Waiter {
+            skip,
+            keep,
+            replies: Vec::with_capacity(keep),
+            error: None,
+            done,
+        };
+        let sent = if empty {
+            Ok(())
+        } else {
+            self.requests.send(Request { bytes, waiter })
+        };
+        async move {
+            if empty {
+                return Ok(Vec::new());
+            }
+            if sent.is_err() {
+                return Err(closed());
+            }
+            reply.await.unwrap_or_else(|_| Err(closed()))
+        }
+    }
+}
+
+impl ConnectionLike for RespConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        let reply = self.send(cmd.get_packed_command(), 0, 1);
+        Box::pin(async move {
+            let mut replies = reply.await?;
+            replies.pop().ok_or_else(closed)
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(self.send(pipeline.get_packed_pipeline(), offset, count))
+    }
+
+    fn get_db(&self) -> i64 {
+        self.db
+    }
+}
+
+/// The error of a request the connection can no longer answer.
+fn closed() -> RedisError {
+    RedisError::from(std::io::Error::new(
+        std::io::ErrorKind::ConnectionReset,
+        "the connection to Redis closed",
+    ))
+}
+
+/// Writes requests and reads replies until the socket fails or every handle is gone; then
+/// fails whatever is still waiting.
+async fn drive<S: AsyncRead + AsyncWrite>(
+    socket: S,
+    mut incoming: mpsc::UnboundedReceiver<Request>,
+) {
+    let (mut reader, mut writer) = tokio::io::split(socket);
+    let mut waiting: VecDeque<Waiter> = VecDeque::new();
+    // Requests' bytes not yet written, and how much of the first is.
+    let mut unwritten: VecDeque<Vec<u8>> = VecDeque::new();
+    let mut written = 0;
+    let mut read = Buffer::default();
+    let mut open = true;
+    let failure = loop {
+        tokio::select! {
+            request = incoming.recv(), if open => match request {
+                Some(Request { bytes, waiter }) => {
+                    unwritten.push_back(bytes);
+                    waiting.push_back(waiter);
+                }
+                // Every handle is gone: finish what is in flight, then stop.
+                None => open = false,
+            },
+            n = writer.write(unwritten.front().map_or(&[][..], |b| &b[written..])), if !unwritten.is_empty() => match n {
+                Ok(0) => break closed(),
+                Ok(n) => {
+                    written += n;
+                    if unwritten.front().is_some_and(|b| written == b.len()) {
+                        unwritten.pop_front();
+                        written = 0;
+                    }
+                }
+                Err(e) => break e.into(),
+            },
+            n = read.fill(&mut reader) => match n {
+                Ok(0) => break closed(),
+                Ok(_) => {
+                    if let Err(e) = read.dispatch(&mut waiting) {
+                        break e;
+                    }
+                }
+                Err(e) => break e.into(),
+            },
+        }
+        if !open && waiting.is_empty() {
+            return;
+        }
+    };
+    let _ = writer.shutdown().await;
+    let message = failure.to_string();
+    let fail = |w: Waiter| {
+        let _ = w.done.send(Err(RedisError::from(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            message.clone(),
+        ))));
+    };
+    if let Some(w) = waiting.pop_front() {
+        let _ = w.done.send(Err(failure));
+    }
+    waiting.into_iter().for_each(fail);
+    incoming.close();
+    while let Ok(r) = incoming.try_recv() {
+        fail(r.waiter);
+    }
+}
+
+/// Bytes read from the server and not yet parsed.
+#[derive(Default)]
+struct Buffer {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl Buffer {
+    async fn fill<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> std::io::Result<usize> {
+        if self.start == self.bytes.len() {
+            self.bytes.clear();
+            self.start = 0;
+        } else if self.start > self.bytes.len() / 2 {
+            self.bytes.drain(..self.start);
+            self.start = 0;
+        }
+        self.bytes.reserve(READ_SIZE);
+        reader.read_buf(&mut self.bytes).await
+    }
+
+    /// Hands every complete reply to the request waiting for it.
+    fn dispatch(&mut self, waiting: &mut VecDeque<Waiter>) -> Result<(), RedisError> {
+        loop {
+            let rest = &self.bytes[self.start..];
+            let Some(len) = frame_len(rest, 0).map_err(protocol_error)? else {
+                return Ok(());
+            };
+            let frame = &rest[..len];
+            let Some(waiter) = waiting.front_mut() else {
+                return Err(protocol_error("a reply nobody asked for".into()));
+            };
+            if waiter.skip > 0 {
+                waiter.skip -= 1;
+                if frame[0] == b'-' && waiter.error.is_none() {
+                    waiter.error = parse(frame)?.extract_error().err();
+                }
+            } else {
+                waiter.replies.push(parse(frame)?);
+            }
+            self.start += len;
+            if waiter.skip == 0
+                && waiter.replies.len() == waiter.keep
+                && let Some(w) = waiting.pop_front()
+            {
+                let result = match w.error {
+                    Some(e) => Err(e),
+                    None => Ok(w.replies),
+                };
+                let _ = w.done.send(result);
+            }
+        }
+    }
+}
+
+fn protocol_error(detail: String) -> RedisError {
+    RedisError::from(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("unexpected bytes from Redis: {detail}"),
+    ))
+}
+
+/// The length of the complete reply at the start of `buf`, or `None` while it has not all
+/// arrived; reads headers only, so a reply arriving in many reads costs little to re-check.
+fn frame_len(buf: &[u8], depth: usize) -> Result<Option<usize>, String> {
+    if depth > MAX_DEPTH {
+        return Err("replies nested too deep".into());
+    }
+    let Some((kind, n, header)) = header(buf)? else {
+        return Ok(None);
+    };
+    match kind {
+        b'+' | b'-' | b':' => Ok(Some(header)),
+        b'$' if n < 0 => Ok(Some(header)),
+        b'$' => {
+            let end = usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_add(header + 2))
+                .ok_or("a bulk string too long")?;
+            if buf.len() < end {
+                return Ok(None);
+            }
+            if &buf[end - 2..end] != b"\r\n" {
+                return Err("a bulk string not ended by CRLF".into());
+            }
+            Ok(Some(end))
+        }
+        b'*' if n < 0 => Ok(Some(header)),
+        b'*' => {
+            let mut at = header;
+            for _ in 0..n {
+                match frame_len(&buf[at..], depth + 1)? {
+                    Some(len) => at += len,
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(at))
+        }
+        other => Err(format!("reply type {:?}", other as char)),
+    }
+}
+
+/// A reply's type byte, its number (a length, or an integer's value; 0 for the others) and
+/// the length of its header line with the CRLF.
+fn header(buf: &[u8]) -> Result<Option<(u8, i64, usize)>, String> {
+    let Some(&kind) = buf.first() else {
+        return Ok(None);
+    };
+    let Some(cr) = memchr::memchr(b'\r', buf) else {
+        return Ok(None);
+    };
+    if buf.len() < cr + 2 {
+        return Ok(None);
+    }
+    if buf[cr + 1] != b'\n' {
+        return Err("a line not ended by CRLF".into());
+    }
+    let n = match kind {
+        b'$' | b'*' | b':' => std::str::from_utf8(&buf[1..cr])
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(|| format!("a bad number after {:?}", kind as char))?,
+        _ => 0,
+    };
+    Ok(Some((kind, n, cr + 2)))
+}
+
+/// The value of a complete reply (checked by [`frame_len`]).
+fn parse(frame: &[u8]) -> Result<Value, RedisError> {
+    let mut at = 0;
+    value(frame, &mut at)
+}
+
+fn value(buf: &[u8], at: &mut usize) -> Result<Value, RedisError> {
+    let rest = &buf[*at..];
+    let Some((kind, n, header)) = header(rest).map_err(protocol_error)? else {
+        return Err(protocol_error("a reply cut short".into()));
+    };
+    *at += header;
+    let line = &rest[1..header - 2];
+    Ok(match kind {
+        b'+' if line == b"OK" => Value::Okay,
+        b'+' => Value::SimpleString(String::from_utf8_lossy(line).into_owned()),
+        // The client's parser, for its error kinds and codes (rare, so its cost is not).
+        b'-' => redis::parse_redis_value(&rest[..header])?,
+        b':' => Value::Int(n),
+        b'$' | b'*' if n < 0 => Value::Nil,
+        b'$' => {
+            let len = n as usize;
+            let bytes = buf
+                .get(*at..*at + len)
+                .ok_or_else(|| protocol_error("a bulk string cut short".into()))?;
+            *at += len + 2;
+            Value::BulkString(bytes.to_vec())
+        }
+        b'*' => {
+            let mut items = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                items.push(value(buf, at)?);
+            }
+            Value::Array(items)
+        }
+        other => return Err(protocol_error(format!("reply type {:?}", other as char))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn parsed(bytes: &[u8]) -> Value {
+        let len = frame_len(bytes, 0).unwrap().unwrap();
+        assert_eq!(len, bytes.len());
+        parse(bytes).unwrap()
+    }
+
+    #[test]
+    fn parses_what_the_client_parses() {
+        let cases: [&[u8]; 9] = [
+            b"+OK\r\n",
+            b"+QUEUED\r\n",
+            b":-42\r\n",
+            b"$-1\r\n",
+            b"*-1\r\n",
+            b"$0\r\n\r\n",
+            b"$5\r\na\r\nbc\r\n",
+            b"*3\r\n+OK\r\n-LOADING server is loading\r\n*2\r\n$1\r\nx\r\n:7\r\n",
+            b"-NOSCRIPT No matching script. Please use EVAL.\r\n",
+        ];
+        for case in cases {
+            assert_eq!(
+                parsed(case),
+                redis::parse_redis_value(case).unwrap(),
+                "{}",
+                String::from_utf8_lossy(case)
+            );
+        }
+    }
+
+    #[test]
+    fn incomplete_replies_wait_for_more() {
+        let whole = b"*2\r\n$5\r\nhello\r\n:1\r\n";
+        for cut in 0..whole.len() {
+            assert_eq!(frame_len(&whole[..cut], 0), Ok(None), "cut at {cut}");
+        }
+        assert_eq!(frame_len(whole, 0), Ok(Some(whole.len())));
+    }
+
+    /// A connection to a listener that answers every request with `answer`, then closes.
+    async fn answered_by(answer: &'static [u8]) -> RespConnection {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(answer).await;
+        });
+        let info =
+            redis::IntoConnectionInfo::into_connection_info(format!("redis://{addr}")).unwrap();
+        RespConnection::connect(&info).await.unwrap()
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// A server that breaks off or talks nonsense fails the requests in flight and every
+    /// later one, with an I/O error the sink treats as Redis being unreachable, and no
+    /// request waits forever.
+    #[test]
+    fn a_broken_server_fails_requests_instead_of_hanging_them() {
+        runtime().block_on(async {
+            for (answer, expected) in [
+                (&b"+OK\r\n$10\r\nabc"[..], "closed"),
+                (b"?garbage\r\n", "unexpected bytes from Redis"),
+            ] {
+                let mut conn = answered_by(answer).await;
+                let mut pipe = redis::pipe();
+                pipe.cmd("SET").arg("a").arg(1).cmd("GET").arg("a");
+                let err = pipe.query_async::<Value>(&mut conn).await.unwrap_err();
+                assert_eq!(err.kind(), redis::ErrorKind::Io, "{err}");
+                assert!(err.to_string().contains(expected), "{err}");
+                let again = redis::cmd("PING").query_async::<Value>(&mut conn).await;
+                assert!(again.is_err());
+            }
+            // A reply too many: the request before it got its own, the connection is done.
+            let mut conn = answered_by(b"+OK\r\n+OK\r\n+OK\r\n").await;
+            let mut pipe = redis::pipe();
+            pipe.cmd("SET").arg("a").arg(1).cmd("GET").arg("a");
+            let ok = pipe.query_async::<Value>(&mut conn).await.unwrap();
+            assert_eq!(ok, Value::Array(vec![Value::Okay, Value::Okay]));
+            let err = redis::cmd("PING")
+                .query_async::<Value>(&mut conn)
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), redis::ErrorKind::Io, "{err}");
+        });
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for bad in [
+            &b"?what\r\n"[..],
+            b"$abc\r\n",
+            b"*x\r\n",
+            b":1\rX",
+            b"%1\r\n",
+        ] {
+            assert!(
+                frame_len(bad, 0).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        let deep = "*1\r\n".repeat(100);
+        assert!(frame_len(deep.as_bytes(), 0).is_err());
+    }
+}
