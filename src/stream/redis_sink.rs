@@ -80,7 +80,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use redis::aio::{ConnectionLike, MultiplexedConnection};
+use redis::aio::ConnectionLike;
 use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, ErrorKind, RedisError, RedisFuture, ServerErrorKind, Value};
 
@@ -561,22 +561,19 @@ impl RedisSinkError {
     }
 }
 
-/// One connection to a server or a cluster; all are cheap handles to a multiplexed
+/// One connection to a server or a cluster; both are cheap handles to a multiplexed
 /// connection, so clones send concurrently over the same socket(s), in order.
 #[derive(Clone)]
 enum Conn {
-    /// A single server over plain TCP or a Unix socket: our own connection, which
-    /// writes a request's bytes as they are (see [`super::resp_conn`]).
-    Plain(RespConnection),
-    /// A single server over TLS, or in RESP3.
-    Single(MultiplexedConnection),
+    /// Our own connection, which writes a request's bytes as they are (see
+    /// [`super::resp_conn`]).
+    Single(RespConnection),
     Cluster(ClusterConnection),
 }
 
 impl ConnectionLike for Conn {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
         match self {
-            Conn::Plain(c) => c.req_packed_command(cmd),
             Conn::Single(c) => c.req_packed_command(cmd),
             Conn::Cluster(c) => c.req_packed_command(cmd),
         }
@@ -589,7 +586,6 @@ impl ConnectionLike for Conn {
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
         match self {
-            Conn::Plain(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Single(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
         }
@@ -597,7 +593,6 @@ impl ConnectionLike for Conn {
 
     fn get_db(&self) -> i64 {
         match self {
-            Conn::Plain(c) => c.get_db(),
             Conn::Single(c) => c.get_db(),
             Conn::Cluster(c) => c.get_db(),
         }
@@ -610,9 +605,8 @@ impl ConnectionLike for Conn {
     reason = "one per sink, built once and never moved in a hot path"
 )]
 enum Target {
-    /// A server [`RespConnection`] can talk to.
-    Plain(redis::Client),
-    Single(redis::Client),
+    /// The server's address and credentials, and with TLS, whom to trust.
+    Single(redis::Client, Option<resp_conn::TlsConfig>),
     Cluster(redis::cluster::ClusterClient),
 }
 
@@ -706,36 +700,38 @@ impl RedisSink {
             ));
         }
         let tls = matches!(cfg.url.scheme(), "rediss" | "rediss+cluster");
-        let certs = match (&cfg.ca_file, tls) {
-            (Some(path), true) => Some(redis::TlsCertificates {
-                client_tls: None,
-                root_cert: Some(std::fs::read(path).map_err(|e| {
+        let ca =
+            match (&cfg.ca_file, tls) {
+                (Some(path), true) => Some(std::fs::read(path).map_err(|e| {
                     config_err(format!("cannot read ca_file {}: {e}", path.display()))
                 })?),
-            }),
-            _ => None,
-        };
+                _ => None,
+            };
         let client_err = |e: RedisError| config_err(redact(&e.to_string()).into_owned());
         let target = match cfg.url.scheme() {
             "redis" | "rediss" | "redis+unix" | "unix" => {
-                let client = match certs {
-                    Some(certs) => redis::Client::build_with_tls(cfg.url.as_str(), certs),
-                    None => redis::Client::open(cfg.url.as_str()),
+                let client = redis::Client::open(cfg.url.as_str()).map_err(client_err)?;
+                let tls = match tls {
+                    true => Some(resp_conn::tls_config(ca.as_deref()).map_err(|e| {
+                        config_err(match &cfg.ca_file {
+                            Some(path) => format!("ca_file {}: {e}", path.display()),
+                            None => e,
+                        })
+                    })?),
+                    false => None,
                 };
-                let client = client.map_err(client_err)?;
-                if resp_conn::supports(client.get_connection_info()) {
-                    Target::Plain(client)
-                } else {
-                    Target::Single(client)
-                }
+                Target::Single(client, tls)
             }
             "redis+cluster" | "rediss+cluster" => {
                 let seeds = cluster_seeds(&cfg.url, tls).map_err(config_err)?;
                 let mut builder = redis::cluster::ClusterClientBuilder::new(seeds)
                     .connection_timeout(cfg.timeout)
                     .response_timeout(cfg.timeout);
-                if let Some(certs) = certs {
-                    builder = builder.certs(certs);
+                if let Some(ca) = ca {
+                    builder = builder.certs(redis::TlsCertificates {
+                        client_tls: None,
+                        root_cert: Some(ca),
+                    });
                 }
                 Target::Cluster(builder.build().map_err(client_err)?)
             }
@@ -1045,15 +1041,8 @@ impl RedisSink {
         let timeout = self.ctx.cfg.timeout;
         let connecting = async {
             match &self.target {
-                Target::Plain(client) => RespConnection::connect(client.get_connection_info())
-                    .await
-                    .map(Conn::Plain),
-                Target::Single(client) => {
-                    let config = redis::AsyncConnectionConfig::new()
-                        .set_connection_timeout(Some(timeout))
-                        .set_response_timeout(Some(timeout));
-                    client
-                        .get_multiplexed_async_connection_with_config(&config)
+                Target::Single(client, tls) => {
+                    RespConnection::connect(client.get_connection_info(), tls.as_ref())
                         .await
                         .map(Conn::Single)
                 }
@@ -1112,7 +1101,7 @@ impl Ctx {
                 chunks
             };
             let (results, left) = match &conn {
-                Conn::Plain(_) | Conn::Single(_) => {
+                Conn::Single(_) => {
                     let mut results = Vec::with_capacity(chunks.len());
                     let mut ahead = Ahead {
                         appends: None,

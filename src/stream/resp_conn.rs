@@ -1,5 +1,5 @@
-//! A pipelined connection to one Redis server over plain TCP or a Unix socket, speaking
-//! RESP2 itself.
+//! A pipelined connection to one Redis server (TCP, TLS or a Unix socket), speaking RESP2
+//! itself.
 //!
 //! Delivering a batch is one long run of `XADD`s. Through the client's multiplexed
 //! connection each of them was copied into a packed pipeline and again into a framed
@@ -9,7 +9,8 @@
 //! by the client's own parser, so errors keep the client's kinds and codes).
 //!
 //! It is a [`ConnectionLike`], so commands, pipelines and scripts work on it unchanged.
-//! TLS and cluster connections stay with the client.
+//! TLS is rustls verified against the system's roots or a given CA, as the client does it.
+//! Cluster connections stay with the client.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -26,13 +27,43 @@ const READ_SIZE: usize = 64 * 1024;
 /// (an `EXEC` of `XRANGE`s); anything far deeper is a broken stream, not a reply.
 const MAX_DEPTH: usize = 32;
 
-/// Whether `info` is a server this connection can talk to: plain TCP or a Unix socket,
-/// in RESP2.
-pub fn supports(info: &ConnectionInfo) -> bool {
-    matches!(
-        info.addr(),
-        ConnectionAddr::Tcp(..) | ConnectionAddr::Unix(_)
-    ) && info.redis_settings().protocol() == redis::ProtocolVersion::RESP2
+/// How to verify a TLS server: the roots to trust, built once per sink.
+pub type TlsConfig = Arc<tokio_rustls::rustls::ClientConfig>;
+
+/// The TLS settings for servers whose certificates chain to the PEM certificates in `ca`,
+/// or, without it, to the system's roots.
+pub fn tls_config(ca: Option<&[u8]>) -> Result<TlsConfig, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    match ca {
+        Some(pem) => {
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| format!("not a PEM certificate: {e}"))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("an unusable certificate: {e}"))?;
+            }
+            if roots.is_empty() {
+                return Err("no certificate in it".into());
+            }
+        }
+        None => {
+            // Unreadable system certificates are skipped, as long as some are left.
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 && !found.errors.is_empty() {
+                return Err(format!(
+                    "cannot load the system's root certificates: {}",
+                    found.errors[0]
+                ));
+            }
+        }
+    }
+    let config = tokio_rustls::rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 /// A handle to the connection; clones share it, and requests from all of them go out in
@@ -75,23 +106,42 @@ struct Waiter {
 impl RespConnection {
     /// Connects to the server of `info` (which [`supports`] must accept), authenticates
     /// and selects its database. The caller bounds the time it takes.
-    pub async fn connect(info: &ConnectionInfo) -> Result<RespConnection, RedisError> {
+    pub async fn connect(
+        info: &ConnectionInfo,
+        tls: Option<&TlsConfig>,
+    ) -> Result<RespConnection, RedisError> {
+        let db = info.redis_settings().db();
         let conn = match info.addr() {
-            ConnectionAddr::Tcp(host, port) => {
-                let socket = tokio::net::TcpStream::connect((host.as_str(), *port)).await?;
-                // Requests are whole pipelines: nothing is gained by waiting to fill packets.
-                socket.set_nodelay(true)?;
-                RespConnection::start(socket, info.redis_settings().db())
+            ConnectionAddr::Tcp(host, port) => RespConnection::start(tcp(host, *port).await?, db),
+            ConnectionAddr::TcpTls { host, port, .. } => {
+                let Some(tls) = tls else {
+                    return Err(RedisError::from((
+                        redis::ErrorKind::InvalidClientConfig,
+                        "a TLS server without TLS settings",
+                    )));
+                };
+                let name = rustls_pki_types::ServerName::try_from(host.clone()).map_err(|e| {
+                    RedisError::from((
+                        redis::ErrorKind::InvalidClientConfig,
+                        "not a TLS server name",
+                        e.to_string(),
+                    ))
+                })?;
+                let socket = tcp(host, *port).await?;
+                let socket = tokio_rustls::TlsConnector::from(Arc::clone(tls))
+                    .connect(name, socket)
+                    .await?;
+                RespConnection::start(socket, db)
             }
             #[cfg(unix)]
             ConnectionAddr::Unix(path) => {
-                let socket = tokio::net::UnixStream::connect(path).await?;
-                RespConnection::start(socket, info.redis_settings().db())
+                RespConnection::start(tokio::net::UnixStream::connect(path).await?, db)
             }
+            #[allow(unreachable_patterns, reason = "the client's address kinds may grow")]
             _ => {
                 return Err(RedisError::from((
                     redis::ErrorKind::InvalidClientConfig,
-                    "not a plain TCP or Unix socket address",
+                    "an address kind ccmon cannot connect to",
                 )));
             }
         };
@@ -183,6 +233,14 @@ impl ConnectionLike for RespConnection {
     fn get_db(&self) -> i64 {
         self.db
     }
+}
+
+/// A TCP connection to `host:port` that sends each request at once: requests are whole
+/// pipelines, nothing is gained by waiting to fill packets.
+async fn tcp(host: &str, port: u16) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpStream::connect((host, port)).await?;
+    socket.set_nodelay(true)?;
+    Ok(socket)
 }
 
 /// The error of a request the connection can no longer answer.
@@ -313,11 +371,13 @@ impl Buffer {
     }
 }
 
+/// Not `InvalidData`, which is how TLS reports an untrusted server (a configuration
+/// error): a peer talking nonsense may be a server restarting behind the address, and is
+/// tried again like one that went away.
 fn protocol_error(detail: String) -> RedisError {
-    RedisError::from(std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("unexpected bytes from Redis: {detail}"),
-    ))
+    RedisError::from(std::io::Error::other(format!(
+        "unexpected bytes from Redis: {detail}"
+    )))
 }
 
 /// The length of the complete reply at the start of `buf`, or `None` while it has not all
@@ -479,7 +539,7 @@ mod tests {
         });
         let info =
             redis::IntoConnectionInfo::into_connection_info(format!("redis://{addr}")).unwrap();
-        RespConnection::connect(&info).await.unwrap()
+        RespConnection::connect(&info, None).await.unwrap()
     }
 
     fn runtime() -> tokio::runtime::Runtime {
@@ -520,6 +580,14 @@ mod tests {
                 .unwrap_err();
             assert_eq!(err.kind(), redis::ErrorKind::Io, "{err}");
         });
+    }
+
+    #[test]
+    fn a_ca_file_without_certificates_is_refused() {
+        let err = tls_config(Some(b"not a certificate\n")).unwrap_err();
+        assert!(err.contains("no certificate"), "{err}");
+        let truncated = b"-----BEGIN CERTIFICATE-----\nMIIB\n";
+        assert!(tls_config(Some(truncated)).is_err());
     }
 
     #[test]
