@@ -85,7 +85,7 @@ use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, ErrorKind, RedisError, RedisFuture, ServerErrorKind, Value};
 
 use super::record::{EventType, FieldValue, Record};
-use super::resp_conn::{self, RespConnection};
+use super::resp_conn::{self, Packed, RespConnection};
 use super::summary::{AgentState, Summary};
 use crate::redact::redact;
 
@@ -327,6 +327,21 @@ impl Submitted {
         Submitted(request)
     }
 
+    /// Hands `packed` to `conn` at once (see [`RespConnection::send_packed`]) under
+    /// `timeout`; its reply is an array of the replies of its last `keep` commands.
+    fn send_packed(
+        conn: &RespConnection,
+        packed: Packed,
+        keep: usize,
+        timeout: Duration,
+    ) -> Submitted {
+        use futures_util::FutureExt;
+        let reply = conn.send_packed(packed, keep);
+        let request =
+            async move { tokio::time::timeout(timeout, reply.map(|r| r.map(Value::Array))).await };
+        Submitted(futures_util::future::maybe_done(request.boxed()))
+    }
+
     /// Its reply.
     async fn reply(mut self) -> Result<Result<Value, RedisError>, tokio::time::error::Elapsed> {
         (&mut self.0).await;
@@ -341,26 +356,15 @@ impl Submitted {
     }
 }
 
-/// `XADD` commands of a chunk, built for a stream holding the run up to seq `after`.
+/// A chunk's transaction up to its last `XADD`: `MULTI` and the `XADD`s of its records
+/// above seq `after`, encoded for the wire.
 struct Appends {
     /// The seq of the chunk's first record (0 for none).
     first: u64,
     after: u64,
-    cmds: Vec<Cmd>,
-}
-
-impl Appends {
-    /// A pipeline opening the transaction with these `XADD`s (the rest of it may follow
-    /// in the same pipeline or in a later one), and how many records they write.
-    fn into_multi(self) -> (redis::Pipeline, u64) {
-        let written = self.cmds.len() as u64;
-        let mut pipe = redis::Pipeline::with_capacity(self.cmds.len() + 8);
-        pipe.cmd("MULTI").ignore();
-        for xadd in self.cmds {
-            pipe.add_command(xadd).ignore();
-        }
-        (pipe, written)
-    }
+    multi: Packed,
+    /// How many records it writes.
+    written: u64,
 }
 
 /// Which end of a stream a read starts from.
@@ -1101,7 +1105,7 @@ impl Ctx {
                 chunks
             };
             let (results, left) = match &conn {
-                Conn::Single(_) => {
+                Conn::Single(single) => {
                     let mut results = Vec::with_capacity(chunks.len());
                     let mut ahead = Ahead {
                         appends: None,
@@ -1118,7 +1122,7 @@ impl Ctx {
                             floor,
                         };
                         results.push(
-                            self.deliver_single(conn.clone(), run_id, &chunk, &mut ahead)
+                            self.deliver_single(single, run_id, &chunk, &mut ahead)
                                 .await?,
                         );
                     }
@@ -1165,17 +1169,18 @@ impl Ctx {
     /// writers keep changing the agent's keys, then the script, which cannot be raced.
     async fn deliver_single(
         &self,
-        conn: Conn,
+        single: &RespConnection,
         run_id: &str,
         chunk: &Chunk<'_>,
         ahead: &mut Ahead,
     ) -> Result<Delivered, RedisSinkError> {
         for _ in 0..TX_ATTEMPTS {
-            if let Some(d) = self.transaction(conn.clone(), run_id, chunk, ahead).await? {
+            if let Some(d) = self.transaction(single, run_id, chunk, ahead).await? {
                 return Ok(d);
             }
         }
         ahead.read = None;
+        let conn = Conn::Single(single.clone());
         if let Some(q) = ahead.queued.take() {
             self.discard(conn.clone(), q).await?;
         }
@@ -1201,7 +1206,7 @@ impl Ctx {
     /// between chunks; the next call uses them only if the stream really holds that seq.
     async fn transaction(
         &self,
-        conn: Conn,
+        single: &RespConnection,
         run_id: &str,
         chunk: &Chunk<'_>,
         ahead: &mut Ahead,
@@ -1214,6 +1219,7 @@ impl Ctx {
             .or_else(|| records.first().map(|r| r.agent_id.as_str()))
             .unwrap_or_default();
         let keys = [events_key(agent_id), meta_key(agent_id)];
+        let conn = Conn::Single(single.clone());
         // This chunk's MULTI and XADDs, if the previous transaction sent them ahead; usable
         // only if they are this chunk's, built for what the stream holds, and the keys are
         // still watched from that read. Otherwise the open MULTI is discarded (which also
@@ -1272,13 +1278,13 @@ impl Ctx {
         // the last chunk, the read is for the next delivery of the run (see [`Watched`]).
         // The read is valid whether the EXEC ran or was aborted.
         let (mut tx, written) = match &queued {
-            Some(q) => (redis::pipe(), q.written),
+            Some(q) => (Packed::default(), q.written),
             None => {
                 let appends = match guess {
                     Some(a) if a.after == held => a,
                     _ => self.appends(&keys[0], records, held),
                 };
-                appends.into_multi()
+                (appends.multi, appends.written)
             }
         };
         if let Some(summary) = chunk.meta
@@ -1287,21 +1293,25 @@ impl Ctx {
                 &canonical_time(&summary.last_event_at),
             )
         {
-            tx.cmd("HSET").arg(&keys[1]);
+            let mut hset = redis::cmd("HSET");
+            hset.arg(&keys[1]);
             for (name, value) in summary.fields() {
-                tx.arg(name).arg(value.as_str());
+                hset.arg(name).arg(value.as_str());
             }
-            tx.ignore();
+            tx.cmd(&hset);
         }
         let ttl = self.cfg.ttl_secs();
         if ttl > 0 {
-            tx.cmd("EXPIRE").arg(&keys[0]).arg(ttl).ignore();
-            tx.cmd("EXPIRE").arg(&keys[1]).arg(ttl).ignore();
+            tx.cmd(redis::cmd("EXPIRE").arg(&keys[0]).arg(ttl));
+            tx.cmd(redis::cmd("EXPIRE").arg(&keys[1]).arg(ttl));
         }
-        tx.cmd("EXEC");
+        tx.cmd(&redis::cmd("EXEC"));
         let sha = &self.delivered_script.sha;
-        watch_and_read_into(&mut tx, "EVALSHA", sha, &keys, run_id);
-        let sent = Submitted::send(conn.clone(), tx, self.cfg.timeout).await;
+        for cmd in watch_and_read_cmds("EVALSHA", sha, &keys, run_id) {
+            tx.cmd(&cmd);
+        }
+        // Replies kept: the EXEC's, the WATCH's, the read's two.
+        let sent = Submitted::send_packed(single, tx, 4, self.cfg.timeout);
         // The next chunk's MULTI and XADDs go right behind, built for the seq this EXEC
         // leaves: Redis queues them while the client reads this reply and decides, so it
         // never waits for the client between chunks. Only its EXEC waits for the read.
@@ -1315,12 +1325,11 @@ impl Ctx {
                 Some(a) if a.first == first.seq && a.after == after => a,
                 _ => self.appends(&keys[0], next, after),
             };
-            let (multi, written) = appends.into_multi();
             ahead.queued = Some(Queued {
                 first: first.seq,
                 after,
-                written,
-                reply: Submitted::send(conn.clone(), multi, self.cfg.timeout).await,
+                written: appends.written,
+                reply: Submitted::send_packed(single, appends.multi, 0, self.cfg.timeout),
             });
         }
         let build_after_next = async {
@@ -1357,12 +1366,16 @@ impl Ctx {
             return Ok(None);
         }
         let Value::Array(mut items) = reply else {
-            return Err(self.reply_err(op, format!("expected three replies, got {reply:?}")));
+            return Err(self.reply_err(op, format!("expected four replies, got {reply:?}")));
         };
-        let (Some(stored), Some(seq), Some(exec), None) =
-            (items.pop(), items.pop(), items.pop(), items.pop())
-        else {
-            return Err(self.reply_err(op, format!("expected three replies, got {items:?}")));
+        let (Some(stored), Some(seq), Some(_watched), Some(exec), None) = (
+            items.pop(),
+            items.pop(),
+            items.pop(),
+            items.pop(),
+            items.pop(),
+        ) else {
+            return Err(self.reply_err(op, format!("expected four replies, got {items:?}")));
         };
         ahead.read = Some(read_reply(seq, stored).map_err(|d| self.reply_err(op, d))?);
         // The EXEC's own replies, which a hand-made transaction must check itself.
@@ -1405,38 +1418,47 @@ impl Ctx {
         }
     }
 
-    /// The `XADD`s of the records of `records` above seq `after`.
+    /// `MULTI` and the `XADD`s of the records of `records` above seq `after`.
     fn appends(&self, key: &str, records: &[Record], after: u64) -> Appends {
-        let cmds = records
-            .iter()
-            .filter(|r| r.seq > after)
+        let above = || records.iter().filter(|r| r.seq > after);
+        // Sized up front: a megabyte grown by doubling is copied once more on the way.
+        let size = above()
             .map(|r| {
-                let fields = r.fields();
-                // Sized up front: a command grown argument by argument reallocates its
-                // buffer a dozen times per line, which showed in the ingest profile.
-                let size = key.len()
-                    + 32
-                    + fields
-                        .iter()
-                        .map(|(n, v)| n.len() + v.max_len())
-                        .sum::<usize>();
-                let mut xadd = redis::Cmd::with_capacity(6 + 2 * fields.len(), size);
-                xadd.arg("XADD")
-                    .arg(key)
-                    .arg("MAXLEN")
-                    .arg("~")
-                    .arg(self.cfg.maxlen)
-                    .arg("*");
-                for (name, value) in fields {
-                    xadd.arg(name).arg(value);
-                }
-                xadd
+                r.fields()
+                    .iter()
+                    .map(|(n, v)| n.len() + v.max_len() + 16)
+                    .sum::<usize>()
             })
-            .collect();
+            .sum::<usize>()
+            + above().count() * (key.len() + 64)
+            + 16;
+        let mut multi = Packed::with_capacity(size);
+        multi.command(1).arg(b"MULTI");
+        let mut written = 0;
+        for r in above() {
+            let fields = r.fields();
+            multi
+                .command(6 + 2 * fields.len())
+                .arg(b"XADD")
+                .arg(key.as_bytes())
+                .arg(b"MAXLEN")
+                .arg(b"~")
+                .number(self.cfg.maxlen)
+                .arg(b"*");
+            for (name, value) in fields {
+                multi.arg(name.as_bytes());
+                match value {
+                    FieldValue::Bytes(b) => multi.arg(b),
+                    FieldValue::Number(n) => multi.number(n),
+                };
+            }
+            written += 1;
+        }
         Appends {
             first: records.first().map_or(0, |r| r.seq),
             after,
-            cmds,
+            multi,
+            written,
         }
     }
 
@@ -1700,8 +1722,12 @@ async fn watch_and_read(
     run_id: &str,
 ) -> Result<(u64, Option<String>), RedisError> {
     let read = |name: &str, body: &str| {
+        let [watch, seq, stored] = watch_and_read_cmds(name, body, keys, run_id);
         let mut pipe = redis::pipe();
-        watch_and_read_into(&mut pipe, name, body, keys, run_id);
+        pipe.add_command(watch)
+            .ignore()
+            .add_command(seq)
+            .add_command(stored);
         pipe
     };
     let mut c = conn;
@@ -1713,26 +1739,18 @@ async fn watch_and_read(
     }
 }
 
-/// Appends the read of [`watch_and_read`] to a pipeline: `WATCH`, the highest seq (the
-/// look-back script by `EVALSHA` with its SHA or `EVAL` with its code), the stored
-/// `last_event_at`; two replies.
-fn watch_and_read_into(
-    pipe: &mut redis::Pipeline,
-    name: &str,
-    body: &str,
-    keys: &[String; 2],
-    run_id: &str,
-) {
-    pipe.cmd("WATCH").arg(&keys[0]).arg(&keys[1]).ignore();
+/// The commands of [`watch_and_read`]: `WATCH`, the highest seq (the look-back script by
+/// `EVALSHA` with its SHA or `EVAL` with its code), the stored `last_event_at`.
+fn watch_and_read_cmds(name: &str, body: &str, keys: &[String; 2], run_id: &str) -> [Cmd; 3] {
+    let mut watch = redis::cmd("WATCH");
+    watch.arg(&keys[0]).arg(&keys[1]);
     // A summary without records (run "") needs no seq: no look-back through the stream.
     let limit = if run_id.is_empty() { 0 } else { SCAN_LIMIT };
-    pipe.cmd(name)
-        .arg(body)
-        .arg(1)
-        .arg(&keys[0])
-        .arg(run_id)
-        .arg(limit);
-    pipe.cmd("HGET").arg(&keys[1]).arg("last_event_at");
+    let mut seq = redis::cmd(name);
+    seq.arg(body).arg(1).arg(&keys[0]).arg(run_id).arg(limit);
+    let mut stored = redis::cmd("HGET");
+    stored.arg(&keys[1]).arg("last_event_at");
+    [watch, seq, stored]
 }
 
 /// The two replies of a read: the highest seq and the stored `last_event_at`.

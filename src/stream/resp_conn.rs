@@ -66,6 +66,78 @@ pub fn tls_config(ca: Option<&[u8]>) -> Result<TlsConfig, String> {
     Ok(Arc::new(config))
 }
 
+/// Commands encoded for the wire as they are built, for [`RespConnection::send_packed`]:
+/// a record's bytes are copied once, straight into the request, with no command object
+/// in between.
+#[derive(Default)]
+pub struct Packed {
+    bytes: Vec<u8>,
+    commands: usize,
+}
+
+impl Packed {
+    /// Room for about `bytes` bytes of commands.
+    pub fn with_capacity(bytes: usize) -> Packed {
+        Packed {
+            bytes: Vec::with_capacity(bytes),
+            commands: 0,
+        }
+    }
+
+    /// Starts a command of `args` arguments (including its name), which the next calls to
+    /// [`Packed::arg`] and [`Packed::number`] must supply.
+    pub fn command(&mut self, args: usize) -> &mut Packed {
+        self.commands += 1;
+        self.bytes.push(b'*');
+        self.digits(args as u64);
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// An argument.
+    pub fn arg(&mut self, arg: &[u8]) -> &mut Packed {
+        self.bytes.push(b'$');
+        self.digits(arg.len() as u64);
+        self.bytes.extend_from_slice(b"\r\n");
+        self.bytes.extend_from_slice(arg);
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// A number argument, in decimal.
+    pub fn number(&mut self, n: u64) -> &mut Packed {
+        let mut buf = [0u8; 20];
+        let start = decimal(n, &mut buf);
+        self.arg(&buf[start..])
+    }
+
+    /// A whole command built by the client.
+    pub fn cmd(&mut self, cmd: &Cmd) -> &mut Packed {
+        self.commands += 1;
+        cmd.write_packed_command(&mut self.bytes);
+        self
+    }
+
+    fn digits(&mut self, n: u64) {
+        let mut buf = [0u8; 20];
+        let start = decimal(n, &mut buf);
+        self.bytes.extend_from_slice(&buf[start..]);
+    }
+}
+
+/// Writes `n` in decimal at the end of `buf`; returns where it starts.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> usize {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
 /// A handle to the connection; clones share it, and requests from all of them go out in
 /// the order they were made. The connection closes when the last handle is dropped.
 #[derive(Clone)]
@@ -208,6 +280,27 @@ impl RespConnection {
                 return Err(closed());
             }
             reply.await.unwrap_or_else(|_| Err(closed()))
+        }
+    }
+}
+
+impl RespConnection {
+    /// Hands `packed` to the socket's task now (requests go out in the order they are
+    /// made) and returns a future of the replies of its last `keep` commands. A server
+    /// error in any reply fails the request with that error, as a pipeline's does.
+    pub fn send_packed(
+        &self,
+        packed: Packed,
+        keep: usize,
+    ) -> impl Future<Output = Result<Vec<Value>, RedisError>> + Send + 'static {
+        let skip = packed.commands.saturating_sub(keep);
+        let reply = self.send(packed.bytes, skip, packed.commands - skip);
+        async move {
+            let replies = reply.await?;
+            match replies.iter().find(|v| matches!(v, Value::ServerError(_))) {
+                Some(e) => Err(e.clone().extract_error().err().unwrap_or_else(closed)),
+                None => Ok(replies),
+            }
         }
     }
 }
@@ -516,6 +609,32 @@ mod tests {
                 String::from_utf8_lossy(case)
             );
         }
+    }
+
+    #[test]
+    fn packed_commands_are_what_the_client_packs() {
+        let mut packed = Packed::default();
+        packed
+            .command(6)
+            .arg(b"XADD")
+            .arg(b"s")
+            .arg(b"*")
+            .arg(b"a\r\n\x00")
+            .number(1234567890)
+            .number(0);
+        let mut set = redis::cmd("SET");
+        set.arg("k").arg(u64::MAX);
+        packed.cmd(&set);
+        let mut expected = redis::cmd("XADD")
+            .arg("s")
+            .arg("*")
+            .arg(b"a\r\n\x00")
+            .arg(1234567890u64)
+            .arg(0)
+            .get_packed_command();
+        expected.extend(set.get_packed_command());
+        assert_eq!(packed.bytes, expected);
+        assert_eq!(packed.commands, 2);
     }
 
     #[test]
