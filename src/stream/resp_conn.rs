@@ -415,6 +415,8 @@ async fn drive<S: AsyncRead + AsyncWrite>(
 struct Buffer {
     bytes: Vec<u8>,
     start: usize,
+    /// How far the reply at `start` has been checked.
+    scan: Scan,
 }
 
 impl Buffer {
@@ -434,7 +436,7 @@ impl Buffer {
     fn dispatch(&mut self, waiting: &mut VecDeque<Waiter>) -> Result<(), RedisError> {
         loop {
             let rest = &self.bytes[self.start..];
-            let Some(len) = frame_len(rest, 0).map_err(protocol_error)? else {
+            let Some(len) = self.scan.advance(rest).map_err(protocol_error)? else {
                 return Ok(());
             };
             let frame = &rest[..len];
@@ -473,44 +475,78 @@ fn protocol_error(detail: String) -> RedisError {
     )))
 }
 
-/// The length of the complete reply at the start of `buf`, or `None` while it has not all
-/// arrived; reads headers only, so a reply arriving in many reads costs little to re-check.
-fn frame_len(buf: &[u8], depth: usize) -> Result<Option<usize>, String> {
-    if depth > MAX_DEPTH {
-        return Err("replies nested too deep".into());
-    }
-    let Some((kind, n, header)) = header(buf)? else {
-        return Ok(None);
-    };
-    match kind {
-        b'+' | b'-' | b':' => Ok(Some(header)),
-        b'$' if n < 0 => Ok(Some(header)),
-        b'$' => {
-            let end = usize::try_from(n)
-                .ok()
-                .and_then(|n| n.checked_add(header + 2))
-                .ok_or("a bulk string too long")?;
-            if buf.len() < end {
+/// Progress through the reply at the front of the buffer, kept between reads, so that a
+/// long reply arriving in many reads has each of its headers read once.
+#[derive(Default)]
+struct Scan {
+    /// Where the next header starts, from the front of the reply.
+    at: usize,
+    /// Elements still to come in each array the scan is inside, outermost first.
+    open: Vec<u64>,
+}
+
+impl Scan {
+    /// The length of the reply at the front of `buf` once all of it is there (and the scan
+    /// is reset for the next), or `None` while some of it is still to arrive.
+    fn advance(&mut self, buf: &[u8]) -> Result<Option<usize>, String> {
+        loop {
+            let Some((kind, n, header)) = header(&buf[self.at..])? else {
                 return Ok(None);
-            }
-            if &buf[end - 2..end] != b"\r\n" {
-                return Err("a bulk string not ended by CRLF".into());
-            }
-            Ok(Some(end))
-        }
-        b'*' if n < 0 => Ok(Some(header)),
-        b'*' => {
-            let mut at = header;
-            for _ in 0..n {
-                match frame_len(&buf[at..], depth + 1)? {
-                    Some(len) => at += len,
-                    None => return Ok(None),
+            };
+            let len = match kind {
+                b'+' | b'-' | b':' => header,
+                b'$' | b'*' if n < 0 => header,
+                b'$' => {
+                    let end = usize::try_from(n)
+                        .ok()
+                        .and_then(|n| n.checked_add(header + 2))
+                        .ok_or("a bulk string too long")?;
+                    let Some(element) = buf[self.at..].get(..end) else {
+                        return Ok(None);
+                    };
+                    if !element.ends_with(b"\r\n") {
+                        return Err("a bulk string not ended by CRLF".into());
+                    }
+                    end
+                }
+                b'*' if n > 0 => {
+                    if self.open.len() >= MAX_DEPTH {
+                        return Err("replies nested too deep".into());
+                    }
+                    self.at += header;
+                    self.open.push(n as u64);
+                    continue;
+                }
+                b'*' => header,
+                other => return Err(format!("reply type {:?}", other as char)),
+            };
+            self.at += len;
+            // An element is complete: so is every array it was the last element of.
+            loop {
+                match self.open.last_mut() {
+                    None => {
+                        let total = self.at;
+                        *self = Scan::default();
+                        return Ok(Some(total));
+                    }
+                    Some(left) if *left > 1 => {
+                        *left -= 1;
+                        break;
+                    }
+                    Some(_) => {
+                        self.open.pop();
+                    }
                 }
             }
-            Ok(Some(at))
         }
-        other => Err(format!("reply type {:?}", other as char)),
     }
+}
+
+/// The length of the complete reply at the start of `buf`, or `None` while it has not all
+/// arrived (a scan from scratch).
+#[cfg(test)]
+fn frame_len(buf: &[u8]) -> Result<Option<usize>, String> {
+    Scan::default().advance(buf)
 }
 
 /// A reply's type byte, its number (a length, or an integer's value; 0 for the others) and
@@ -538,7 +574,7 @@ fn header(buf: &[u8]) -> Result<Option<(u8, i64, usize)>, String> {
     Ok(Some((kind, n, cr + 2)))
 }
 
-/// The value of a complete reply (checked by [`frame_len`]).
+/// The value of a complete reply (checked by [`Scan`]).
 fn parse(frame: &[u8]) -> Result<Value, RedisError> {
     let mut at = 0;
     value(frame, &mut at)
@@ -583,7 +619,7 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     fn parsed(bytes: &[u8]) -> Value {
-        let len = frame_len(bytes, 0).unwrap().unwrap();
+        let len = frame_len(bytes).unwrap().unwrap();
         assert_eq!(len, bytes.len());
         parse(bytes).unwrap()
     }
@@ -641,9 +677,21 @@ mod tests {
     fn incomplete_replies_wait_for_more() {
         let whole = b"*2\r\n$5\r\nhello\r\n:1\r\n";
         for cut in 0..whole.len() {
-            assert_eq!(frame_len(&whole[..cut], 0), Ok(None), "cut at {cut}");
+            assert_eq!(frame_len(&whole[..cut]), Ok(None), "cut at {cut}");
         }
-        assert_eq!(frame_len(whole, 0), Ok(Some(whole.len())));
+        assert_eq!(frame_len(whole), Ok(Some(whole.len())));
+        // The same bytes arriving one at a time, scanned where the last scan stopped.
+        let two = [&whole[..], b"+OK\r\n"].concat();
+        let mut scan = Scan::default();
+        let mut found = Vec::new();
+        let mut start = 0;
+        for end in 1..=two.len() {
+            if let Some(len) = scan.advance(&two[start..end]).unwrap() {
+                found.push(len);
+                start += len;
+            }
+        }
+        assert_eq!(found, [whole.len(), 5]);
     }
 
     /// A connection to a listener that answers every request with `answer`, then closes.
@@ -718,13 +766,52 @@ mod tests {
             b":1\rX",
             b"%1\r\n",
         ] {
-            assert!(
-                frame_len(bad, 0).is_err(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
+            assert!(frame_len(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
         let deep = "*1\r\n".repeat(100);
-        assert!(frame_len(deep.as_bytes(), 0).is_err());
+        assert!(frame_len(deep.as_bytes()).is_err());
+    }
+
+    /// Random sequences of RESP pieces, whole or cut anywhere: the scan and the parse
+    /// never panic, and whatever the scan calls complete parses as the client parses it.
+    #[test]
+    fn random_replies_never_panic_and_agree_with_the_client() {
+        let pieces: [&[u8]; 14] = [
+            b"*2\r\n",
+            b"*-1\r\n",
+            b"*0\r\n",
+            b"$3\r\nabc\r\n",
+            b"$-1\r\n",
+            b"$2\r\n",
+            b"+OK\r\n",
+            b"-ERR x\r\n",
+            b":12\r\n",
+            b"\r\n",
+            b"*99999999999\r\n",
+            b"$99999999999999999999\r\n",
+            b"x",
+            b"*1\r\n",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut buf = Vec::new();
+            for _ in 0..(next() % 8) {
+                buf.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            let cut = (next() as usize) % (buf.len() + 1);
+            for bytes in [&buf[..], &buf[..cut]] {
+                if let Ok(Some(len)) = frame_len(bytes) {
+                    let ours = parse(&bytes[..len]).unwrap();
+                    let theirs = redis::parse_redis_value(&bytes[..len]).unwrap();
+                    assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(bytes));
+                }
+            }
+        }
     }
 }
