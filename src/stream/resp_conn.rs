@@ -23,6 +23,9 @@ use tokio::sync::{mpsc, oneshot};
 /// How much the reading side asks the socket for at a time.
 const READ_SIZE: usize = 64 * 1024;
 
+/// The largest read buffer kept once empty.
+const KEEP_READ_BUFFER: usize = 1024 * 1024;
+
 /// Deepest nesting of arrays a reply may have: the server's own replies nest three deep
 /// (an `EXEC` of `XRANGE`s); anything far deeper is a broken stream, not a reply.
 const MAX_DEPTH: usize = 32;
@@ -392,7 +395,8 @@ async fn drive<S: AsyncRead + AsyncWrite>(
             return;
         }
     };
-    let _ = writer.shutdown().await;
+    // No shutdown: a TLS close would wait for room in a send buffer that a hung server
+    // never drains. Dropping the socket closes it.
     let message = failure.to_string();
     let fail = |w: Waiter| {
         let _ = w.done.send(Err(RedisError::from(std::io::Error::new(
@@ -422,6 +426,11 @@ struct Buffer {
 impl Buffer {
     async fn fill<R: AsyncRead + Unpin>(&mut self, reader: &mut R) -> std::io::Result<usize> {
         if self.start == self.bytes.len() {
+            // A large reply read back leaves a large buffer: not kept for the connection's
+            // life (a watch lasts as long as its agent).
+            if self.bytes.capacity() > KEEP_READ_BUFFER {
+                self.bytes = Vec::new();
+            }
             self.bytes.clear();
             self.start = 0;
         } else if self.start > self.bytes.len() / 2 {
