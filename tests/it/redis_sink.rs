@@ -683,6 +683,38 @@ fn tls_with_a_private_ca_works_and_an_untrusted_server_is_refused() {
     assert!(shown.to_lowercase().contains("certificate"), "{shown}");
 }
 
+/// A Unix socket URL, an ACL user and a database number all reach the same place as a
+/// plain TCP URL naming that database, and no other.
+#[test]
+fn a_unix_socket_an_acl_user_and_a_database_number_are_honoured() {
+    let redis = Redis::start_with_socket_and_user("deliverer", "s3cret");
+    let rt = rt();
+    let unix = format!("redis+unix://{}?db=3", redis.socket().display());
+    let mut sink = connect(&rt, config(&unix));
+    let batch = records("unix", "r", 1, 300);
+    assert_eq!(
+        deliver(&rt, &mut sink, &batch, &summary("unix", 300)).written,
+        300
+    );
+    let user = format!("redis://deliverer:s3cret@{}/3", redis.addr());
+    let mut db3 = connect(&rt, config(&user));
+    assert_eq!(rt.block_on(db3.events("unix", 1000)).unwrap(), batch);
+    // Retried over the other connection: written once.
+    assert_eq!(
+        deliver(&rt, &mut db3, &batch, &summary("unix", 300)).written,
+        0
+    );
+    let mut db0 = connect(&rt, config(&redis.url()));
+    assert_eq!(rt.block_on(db0.stream_len("unix")).unwrap(), 0);
+    // A wrong password for the user is an authentication error, without the password.
+    let wrong = format!("redis://deliverer:wrong-pw@{}/3", redis.addr());
+    let err = rt
+        .block_on(RedisSink::connect(config(&wrong)))
+        .expect_err("a wrong password was accepted");
+    assert!(matches!(err, RedisSinkError::Auth { .. }), "{err:?}");
+    assert!(!chain(&err).contains("wrong-pw"), "{}", chain(&err));
+}
+
 #[test]
 fn a_three_node_cluster_holds_every_line_exactly_once() {
     let cluster = RedisCluster::start();

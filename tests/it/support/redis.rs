@@ -266,6 +266,44 @@ impl Redis {
         )
     }
 
+    /// Starts `redis-server` also listening on a Unix socket ([`Redis::socket`]), with an
+    /// ACL user `user` (password `password`) besides the default user.
+    pub fn start_with_socket_and_user(user: &str, password: &str) -> Redis {
+        Redis::start_with(
+            "ccmon-it-redis-unix-",
+            |_, dir| {
+                vec![
+                    "--unixsocket".into(),
+                    dir.join("redis.sock").display().to_string(),
+                    "--unixsocketperm".into(),
+                    "700".into(),
+                    // One argument per word: redis-server joins them into the directive.
+                    "--user".into(),
+                    user.into(),
+                    "on".into(),
+                    format!(">{password}"),
+                    "~*".into(),
+                    "&*".into(),
+                    "+@all".into(),
+                ]
+            },
+            |port, _| {
+                let pong = resp::command(
+                    super::process::loopback(port),
+                    &["PING"],
+                    Duration::from_secs(1),
+                );
+                matches!(pong, Ok(Resp::Simple(s)) if s == "PONG")
+            },
+            |_| {},
+        )
+    }
+
+    /// The Unix socket of a [`Redis::start_with_socket_and_user`] server.
+    pub fn socket(&self) -> std::path::PathBuf {
+        self.dir().join("redis.sock")
+    }
+
     /// `redis://:PASSWORD@127.0.0.1:PORT`.
     pub fn url_with_password(&self, password: &str) -> String {
         format!("redis://:{password}@{}", self.addr())
