@@ -179,8 +179,10 @@ struct Waiter {
 }
 
 impl RespConnection {
-    /// Connects to the server of `info` (which [`supports`] must accept), authenticates
-    /// and selects its database. The caller bounds the time it takes.
+    /// Connects to the server of `info` (over TLS with `tls`, which a `rediss://` server
+    /// needs), authenticates and selects its database. Always RESP2: a `protocol` in the
+    /// URL is not followed, since nothing here needs RESP3. The caller bounds the time it
+    /// takes.
     pub async fn connect(
         info: &ConnectionInfo,
         tls: Option<&TlsConfig>,
