@@ -46,7 +46,7 @@ pub mod env_vars {
     pub const TIMEOUT: &str = "CCMON_TIMEOUT";
     /// Log filter (tracing-subscriber syntax), overrides -v/-q.
     pub const LOG: &str = "CCMON_LOG";
-    /// Disables colour (https://no-color.org).
+    /// Disables colour (<https://no-color.org>).
     pub const NO_COLOR: &str = "NO_COLOR";
     /// Home directory.
     pub const HOME: &str = "HOME";

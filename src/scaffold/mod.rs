@@ -3,7 +3,7 @@
 //! what the tests validate with promtool, amtool and real servers is what users get. Options
 //! are applied by small text transformations ([`transform`]); with the default options the
 //! output is byte for byte the repository's files. [`plan`] compares the output with what is
-//! on disk, [`write`] writes only what changed and never overwrites without `force`.
+//! on disk, [`write()`] writes only what changed and never overwrites without `force`.
 
 pub mod diff;
 pub mod transform;
