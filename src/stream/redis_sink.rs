@@ -716,15 +716,15 @@ impl RedisSink {
         let target = match cfg.url.scheme() {
             "redis" | "rediss" | "redis+unix" | "unix" => {
                 let client = redis::Client::open(cfg.url.as_str()).map_err(client_err)?;
-                let tls = match tls {
-                    true => Some(resp_conn::tls_config(ca.as_deref()).map_err(|e| {
+                let tls = tls
+                    .then(|| resp_conn::tls_config(ca.as_deref()))
+                    .transpose()
+                    .map_err(|e| {
                         config_err(match &cfg.ca_file {
                             Some(path) => format!("ca_file {}: {e}", path.display()),
                             None => e,
                         })
-                    })?),
-                    false => None,
-                };
+                    })?;
                 Target::Single(client, tls)
             }
             "redis+cluster" | "rediss+cluster" => {
@@ -1423,16 +1423,18 @@ impl Ctx {
     fn appends(&self, key: &str, records: &[Record], after: u64) -> Appends {
         let above = || records.iter().filter(|r| r.seq > after);
         // Sized up front: a megabyte grown by doubling is copied once more on the way.
-        let size = above()
-            .map(|r| {
-                r.fields()
-                    .iter()
-                    .map(|(n, v)| n.len() + v.max_len() + 16)
-                    .sum::<usize>()
-            })
-            .sum::<usize>()
-            + above().count() * (key.len() + 64)
-            + 16;
+        // Per record: its fields with their headers, and the command's own arguments.
+        let size = 16
+            + above()
+                .map(|r| {
+                    key.len()
+                        + 64
+                        + r.fields()
+                            .iter()
+                            .map(|(n, v)| n.len() + v.max_len() + 16)
+                            .sum::<usize>()
+                })
+                .sum::<usize>();
         let mut multi = Packed::with_capacity(size);
         multi.command(1).arg(b"MULTI");
         let mut written = 0;

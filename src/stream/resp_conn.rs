@@ -277,7 +277,11 @@ impl RespConnection {
         } else {
             self.requests.send(Request { bytes, waiter })
         };
+        // A request in flight keeps the connection open until it is answered, even when
+        // every handle is gone by then; dropping the future lets go of it.
+        let driver = Arc::clone(&self._driver);
         async move {
+            let _driver = driver;
             if empty {
                 return Ok(Vec::new());
             }
@@ -597,7 +601,8 @@ fn value(buf: &[u8], at: &mut usize) -> Result<Value, RedisError> {
         return Err(protocol_error("a reply cut short".into()));
     };
     *at += header;
-    let line = &rest[1..header - 2];
+    // Empty for a malformed header, which the scan has already refused.
+    let line = rest.get(1..header - 2).unwrap_or_default();
     Ok(match kind {
         b'+' if line == b"OK" => Value::Okay,
         b'+' => Value::SimpleString(String::from_utf8_lossy(line).into_owned()),
@@ -757,6 +762,21 @@ mod tests {
                 .await
                 .unwrap_err();
             assert_eq!(err.kind(), redis::ErrorKind::Io, "{err}");
+        });
+    }
+
+    /// A request already made is answered even when the last handle goes before the reply
+    /// comes; the connection closes after it.
+    #[test]
+    fn a_request_in_flight_outlives_the_handles() {
+        runtime().block_on(async {
+            let conn = answered_by(b"+PONG\r\n").await;
+            let mut ping = Packed::default();
+            ping.command(1).arg(b"PING");
+            let reply = conn.send_packed(ping, 1);
+            drop(conn);
+            let replies = reply.await.unwrap();
+            assert_eq!(replies, [Value::SimpleString("PONG".into())]);
         });
     }
 
