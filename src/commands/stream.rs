@@ -50,6 +50,25 @@ fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     }
 }
 
+/// Records what the intakes of ccmon processes that died hold beyond their logs (lines
+/// they had passed through but not recorded), so every reader and deliverer sees them.
+fn recover_intakes(spool: &Spool) -> anyhow::Result<()> {
+    let done = crate::stream::intake::recover(spool)?;
+    if done.lines > 0 {
+        write_stderr_line(&format!(
+            "ccmon: recorded {} lines that a ccmon which died had passed through but not yet recorded ({} runs)",
+            done.lines, done.runs
+        ));
+    }
+    for path in &done.damaged {
+        write_stderr_line(&format!(
+            "ccmon: a damaged intake was moved aside to {}; it is no longer read",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
 /// The Redis settings, when Redis is configured.
 fn redis(
     settings: &Settings,
@@ -230,6 +249,10 @@ pub fn watch(
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
+    // Runs of a ccmon that died are completed first, so the forwarder delivers them whole.
+    if let Err(e) = recover_intakes(&spool) {
+        write_stderr_line(&format!("ccmon: {e:#}"));
+    }
     let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let kill_grace = flag_duration("--kill-grace", &args.kill_grace)?;
     let display = match args.display {
@@ -301,6 +324,20 @@ pub fn watch(
         .build()
         .context("cannot start the async runtime")?;
     let outcome = runtime.block_on(watch(config, run_id))?;
+    if let Some(lost) = &outcome.unrecorded {
+        write_stderr_line(&match &lost.intake {
+            Some(path) => format!(
+                "ccmon: stopped while the spool could not be written: {} lines passed through are not in the spool log; the intake {} holds them and `ccmon stream flush` (or `stream ls`) records them",
+                lost.lines,
+                path.display()
+            ),
+            None => format!(
+                "ccmon: stopped while the spool could not be written: {} lines passed through were NOT recorded",
+                lost.lines
+            ),
+        });
+        return Ok(Outcome::Code(outcome.exit_code));
+    }
     let s = &outcome.summary;
     tracing::info!(
         agent = %s.agent_id,
@@ -455,7 +492,11 @@ pub fn ls(
             let mut sink = RedisSink::new(cfg)?;
             runtime()?.block_on(sink.agents())?
         }
-        None => spool(args.spool_dir.as_deref(), settings)?.agents()?,
+        None => {
+            let spool = spool(args.spool_dir.as_deref(), settings)?;
+            recover_intakes(&spool)?;
+            spool.agents()?
+        }
     };
     if let Some(state) = args.state {
         let want = match state {
@@ -484,6 +525,7 @@ pub fn tail(
         return tail_redis(args, cfg, printer);
     }
     let spool = spool(args.spool_dir.as_deref(), settings)?;
+    recover_intakes(&spool)?;
     let agent = match &args.agent {
         Some(a) => a.clone(),
         None => match spool.agents()?.into_iter().next() {
@@ -599,6 +641,7 @@ pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outc
         }
         .into());
     };
+    recover_intakes(&spool)?;
     for run in spool.runs()? {
         if let Some(mut s) = run.summary()
             && s.state != AgentState::Exited

@@ -594,6 +594,7 @@ mod tests {
                 tool: String::new(),
                 turn_number: 0,
                 data: b"more".to_vec(),
+                pos: 0,
             })
             .collect();
         w.append(&extra).unwrap();

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod direct_sink;
 pub mod fleet;
 pub mod forwarder;
+pub mod intake;
 pub mod lines;
 pub mod metrics;
 pub mod monitor;

@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::describe::describe_parsed;
 use super::forwarder::Episode;
+use super::intake::Reclaimer;
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};
@@ -39,6 +40,8 @@ pub struct Line {
     pub at: String,
     /// Receive instant, for durations.
     pub instant: Instant,
+    /// The agent's stdout byte count after this line (see [`super::record::Record::pos`]).
+    pub pos: u64,
 }
 
 /// Messages to the monitor.
@@ -146,12 +149,28 @@ pub struct Monitor {
     pub thread: std::thread::JoinHandle<()>,
     /// Requests to the supervisor.
     pub requests: mpsc::UnboundedReceiver<FromMonitor>,
+    /// How the recording goes, for a supervisor that must decide whether to wait for it.
+    pub progress: Arc<Progress>,
+}
+
+/// What the monitor has recorded, readable while it is blocked on a failing disk.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Records written to the spool log (fsynced).
+    pub recorded: std::sync::atomic::AtomicU64,
+    /// Whether the last attempt to write the spool failed (a full or failing disk).
+    pub failing: AtomicBool,
 }
 
 /// Starts the monitor thread for one run.
 /// With `pretty`, the monitor also prints one line per event (the `--display pretty`
 /// view), because it is the one that knows turns, tokens and cost.
-pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> {
+/// `intake` frees the part of the run's intake that the log holds (see [`super::intake`]).
+pub fn start(
+    config: MonitorConfig,
+    run_id: String,
+    intake: Option<Reclaimer>,
+) -> std::io::Result<Monitor> {
     let MonitorConfig {
         recorder,
         spool,
@@ -171,7 +190,10 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         sink = sink.with_max_pending(max);
     }
     let recorder = Recorder::new(recorder, run_id, clock::rfc3339(clock::now()), sink);
+    let progress = Arc::new(Progress::default());
     let mut state = State {
+        intake,
+        progress: progress.clone(),
         recorder,
         metrics,
         metrics_tx,
@@ -232,11 +254,14 @@ pub fn start(config: MonitorConfig, run_id: String) -> std::io::Result<Monitor> 
         metrics: metrics_rx,
         thread,
         requests: requests_rx,
+        progress,
     })
 }
 
 struct State {
     recorder: Recorder<SpoolSink>,
+    intake: Option<Reclaimer>,
+    progress: Arc<Progress>,
     metrics: StreamMetrics,
     metrics_tx: watch::Sender<String>,
     pid: Option<u32>,
@@ -258,14 +283,16 @@ impl State {
             parsed,
             at,
             instant,
+            pos,
         } = line;
         let transitions = self.detector.observe(&parsed, instant);
         let shown = self
             .pretty
             .map(|start| (start, describe_parsed(&parsed, &data)));
-        if self.recorder.push_parsed(data, &parsed, &at).is_err() {
+        match self.recorder.push_parsed(data, &parsed, &at, pos) {
+            Ok(()) => self.recorded(),
             // The line is in the pending batch; only writing it failed.
-            self.flush_until_written(0);
+            Err(_) => self.flush_until_written(0),
         }
         self.stamp_pid();
         if let Some((start, text)) = shown {
@@ -425,7 +452,22 @@ impl State {
                 self.recorder.sink_mut().lift_bound();
                 continue;
             }
+            self.progress
+                .failing
+                .store(matches!(e, SpoolError::Io { .. }), Ordering::Release);
             retry_pause(&e, &mut attempt);
+        }
+        self.progress.failing.store(false, Ordering::Release);
+        self.recorded();
+    }
+
+    /// After a successful write: publish the count, free the intake below it.
+    fn recorded(&mut self) {
+        self.progress
+            .recorded
+            .store(self.recorder.sink_mut().written(), Ordering::Release);
+        if let Some(intake) = &mut self.intake {
+            intake.recorded(self.recorder.recorded_pos());
         }
     }
 
@@ -441,7 +483,14 @@ impl State {
 
 fn retry_pause(e: &SpoolError, attempt: &mut u32) {
     *attempt += 1;
-    tracing::error!("cannot write the spool (attempt {attempt}, retrying): {e}");
+    // The first failure and then every tenth: a full disk must be seen, not flood the log.
+    if *attempt == 1 || attempt.is_multiple_of(10) {
+        crate::output::write_stderr_line(&format!(
+            "ccmon: cannot write the spool (attempt {attempt}, retrying; the agent waits until \
+             it can be recorded, SIGTERM or Ctrl-C stops it): {}",
+            super::forwarder::error_chain(e)
+        ));
+    }
     std::thread::sleep(Duration::from_millis(
         100u64.saturating_mul(1 << (*attempt).min(5)),
     ));

@@ -94,6 +94,11 @@ pub struct Record {
     /// The line exactly as received, without its newline. Not necessarily UTF-8.
     #[serde(with = "bytes_as_string")]
     pub data: Vec<u8>,
+    /// For `stream watch`: the agent's stdout byte count after this line (0: not known).
+    /// The spool keeps it so that recovery knows which part of the intake is recorded;
+    /// it is not an event field.
+    #[serde(skip)]
+    pub pos: u64,
 }
 
 /// The value of one stream field: bytes, or a number that a writer formats itself (so a

@@ -41,8 +41,10 @@ pub struct Recorder<S: Sink> {
     run_id: String,
     seq: u64,
     summary: Option<Summary>,
-    held: Vec<(Vec<u8>, Parsed, String)>,
+    held: Vec<(Vec<u8>, Parsed, String, u64)>,
     batch: Vec<Record>,
+    /// Stdout position after the last record the sink has taken (see [`Record::pos`]).
+    recorded_pos: u64,
     batch_bytes: usize,
     sink: S,
     started_at: String,
@@ -58,6 +60,7 @@ impl<S: Sink> Recorder<S> {
             summary: None,
             held: Vec::new(),
             batch: Vec::new(),
+            recorded_pos: 0,
             batch_bytes: 0,
             sink,
             started_at,
@@ -66,6 +69,29 @@ impl<S: Sink> Recorder<S> {
             r.summary = Some(r.new_summary(&id));
         }
         r
+    }
+
+    /// A recorder that continues a run whose log already holds records up to `seq`, with
+    /// the summary last stored for it (recovery of a run whose ccmon died).
+    pub fn resume(
+        config: RecorderConfig,
+        run_id: String,
+        started_at: String,
+        sink: S,
+        seq: u64,
+        summary: Option<Summary>,
+    ) -> Self {
+        let mut r = Recorder::new(config, run_id, started_at, sink);
+        r.seq = seq;
+        if summary.is_some() {
+            r.summary = summary;
+        }
+        r
+    }
+
+    /// Stdout position after the last record handed to the sink (0 when none carries one).
+    pub fn recorded_pos(&self) -> u64 {
+        self.recorded_pos
     }
 
     fn new_summary(&self, agent_id: &str) -> Summary {
@@ -92,8 +118,19 @@ impl<S: Sink> Recorder<S> {
     /// Records one line (or chunk of a long line, which is then recorded as `raw`)
     /// received at `now` (RFC 3339). Returns what the line said.
     pub fn push(&mut self, data: Vec<u8>, complete: bool, now: &str) -> Result<Parsed, S::Error> {
+        self.push_at(data, complete, now, 0)
+    }
+
+    /// [`Recorder::push`] of a line that ends at stdout position `pos` (see [`Record::pos`]).
+    pub fn push_at(
+        &mut self,
+        data: Vec<u8>,
+        complete: bool,
+        now: &str,
+        pos: u64,
+    ) -> Result<Parsed, S::Error> {
         let parsed = parse_chunk(&data, complete);
-        self.push_parsed(data, &parsed, now)?;
+        self.push_parsed(data, &parsed, now, pos)?;
         Ok(parsed)
     }
 
@@ -104,10 +141,11 @@ impl<S: Sink> Recorder<S> {
         data: Vec<u8>,
         parsed: &Parsed,
         now: &str,
+        pos: u64,
     ) -> Result<(), S::Error> {
         if self.summary.is_none() {
             if parsed.session_id.is_empty() && self.held.len() < HOLD_LINES {
-                self.held.push((data, parsed.clone(), now.to_owned()));
+                self.held.push((data, parsed.clone(), now.to_owned(), pos));
                 return Ok(());
             }
             let id = if parsed.session_id.is_empty() {
@@ -116,11 +154,11 @@ impl<S: Sink> Recorder<S> {
                 parsed.session_id.clone()
             };
             self.summary = Some(self.new_summary(&id));
-            for (d, p, t) in std::mem::take(&mut self.held) {
-                self.add(d, &p, &t);
+            for (d, p, t, pos) in std::mem::take(&mut self.held) {
+                self.add(d, &p, &t, pos);
             }
         }
-        self.add(data, parsed, now);
+        self.add(data, parsed, now, pos);
         // A failed write leaves the batch pending: nothing is dropped, the caller retries
         // with `flush`.
         if self.batch.len() >= self.config.batch_size.max(1) || self.batch_bytes >= BATCH_BYTES {
@@ -134,7 +172,7 @@ impl<S: Sink> Recorder<S> {
         self.summary.as_mut()
     }
 
-    fn add(&mut self, data: Vec<u8>, p: &Parsed, now: &str) {
+    fn add(&mut self, data: Vec<u8>, p: &Parsed, now: &str, pos: u64) {
         let Some(summary) = self.summary.as_mut() else {
             return;
         };
@@ -158,6 +196,7 @@ impl<S: Sink> Recorder<S> {
                 .join(","),
             turn_number: turn,
             data,
+            pos,
         });
     }
 
@@ -166,9 +205,13 @@ impl<S: Sink> Recorder<S> {
         let Some(summary) = &self.summary else {
             return Ok(());
         };
+        let pos = self.batch.last().map(|r| r.pos);
         self.sink.write(&mut self.batch, summary)?;
         self.batch.clear();
         self.batch_bytes = 0;
+        if let Some(pos) = pos {
+            self.recorded_pos = self.recorded_pos.max(pos);
+        }
         Ok(())
     }
 
@@ -180,9 +223,13 @@ impl<S: Sink> Recorder<S> {
         if self.batch.is_empty() {
             return Ok(());
         }
+        let pos = self.batch.last().map(|r| r.pos);
         self.sink.write(&mut self.batch, summary)?;
         self.batch.clear();
         self.batch_bytes = 0;
+        if let Some(pos) = pos {
+            self.recorded_pos = self.recorded_pos.max(pos);
+        }
         Ok(())
     }
 
@@ -195,8 +242,8 @@ impl<S: Sink> Recorder<S> {
                 .clone()
                 .unwrap_or_else(|| generated_agent_id(&self.run_id));
             self.summary = Some(self.new_summary(&id));
-            for (d, p, t) in std::mem::take(&mut self.held) {
-                self.add(d, &p, &t);
+            for (d, p, t, pos) in std::mem::take(&mut self.held) {
+                self.add(d, &p, &t, pos);
             }
         }
         if let Some(s) = self.summary.as_mut() {

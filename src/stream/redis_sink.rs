@@ -2020,6 +2020,7 @@ fn record_from_entry(agent_id: &str, fields: Vec<(Vec<u8>, Vec<u8>)>) -> Record 
         tool: String::new(),
         turn_number: 0,
         data: Vec::new(),
+        pos: 0,
     };
     for (name, value) in fields {
         let text = || String::from_utf8_lossy(&value).into_owned();
@@ -2098,6 +2099,7 @@ mod tests {
             tool: String::new(),
             turn_number: 0,
             data: vec![b'x'; len],
+            pos: 0,
         }
     }
 

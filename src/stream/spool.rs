@@ -54,6 +54,14 @@ struct Header {
     tool: String,
     turn_number: u64,
     len: usize,
+    /// The record's [`Record::pos`]; absent when 0 (ingest, older spools).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pos: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if takes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Spool {
@@ -152,8 +160,11 @@ impl Spool {
 
     fn agent_dirs(&self) -> Result<Vec<PathBuf>, SpoolError> {
         match fs::read_dir(&self.dir) {
+            // Agent names escape `.`, so a dot-directory (the intakes, a run moved
+            // aside) is never an agent's.
             Ok(rd) => Ok(rd
                 .filter_map(Result::ok)
+                .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
                 .map(|e| e.path())
                 .filter(|p| p.is_dir())
                 .collect()),
@@ -178,10 +189,18 @@ fn files_with_suffix(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, SpoolErro
     Ok(files)
 }
 
-/// Agent and run ids come from streams and users; keep them from escaping the directory
-/// or clashing with the file suffixes.
-fn file_safe(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
+/// Longest file-name component [`file_safe`] makes: below every common file system's 255-byte
+/// limit with room for the suffixes (`.meta.json.tmp`) and the `.corrupt-N` of a run moved
+/// aside.
+const MAX_NAME: usize = 180;
+
+/// Agent and run ids come from streams and users; keep them from escaping the directory,
+/// clashing with the file suffixes, or exceeding the file system's name limit (an id is
+/// whatever the agent printed as its `session_id`). Short ids stay readable (`%XX` for any
+/// other byte); a long one keeps a readable prefix and ends with a 128-bit hash of the whole
+/// id, so distinct ids get distinct names. The id itself is kept inside the files.
+pub(crate) fn file_safe(id: &str) -> String {
+    let mut out = String::with_capacity(id.len().min(MAX_NAME));
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             out.push(char::from(b));
@@ -192,7 +211,27 @@ fn file_safe(id: &str) -> String {
     if out.is_empty() {
         out.push_str("%00");
     }
+    if out.len() > MAX_NAME {
+        // `~` is escaped in every short name, so a hashed name never equals a short one.
+        let hash = fnv1a_128(id.as_bytes());
+        let mut cut = MAX_NAME - 33;
+        // Never cut inside a `%XX` escape (all ASCII, so any index is a char boundary).
+        while out.as_bytes()[..cut].ends_with(b"%") || out.as_bytes()[..cut - 1].ends_with(b"%") {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push_str(&format!("~{hash:032x}"));
+    }
     out
+}
+
+/// FNV-1a, 128 bits: stable across versions and machines, which a file name must be.
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME))
 }
 
 /// The files of one run.
@@ -253,6 +292,7 @@ impl RunWriter {
                 tool: r.tool.clone(),
                 turn_number: r.turn_number,
                 len: r.data.len(),
+                pos: r.pos,
             };
             // Serializing plain strings and numbers cannot fail.
             serde_json::to_writer(&mut self.buf, &header)
@@ -276,6 +316,25 @@ impl RunWriter {
     pub fn path(&self) -> &Path {
         &self.log
     }
+}
+
+/// Renames a damaged file out of the way (`<name>.corrupt-N`, the first N free), so it is
+/// kept for a person to look at and never read again as spool data. Returns where it went
+/// (or its own path if even the rename failed: then it stays, and is reported again).
+pub(crate) fn move_aside(path: &Path) -> PathBuf {
+    for n in 1..1000 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".corrupt-{n}"));
+        let to = PathBuf::from(name);
+        if to.exists() {
+            continue;
+        }
+        return match fs::rename(path, &to) {
+            Ok(()) => to,
+            Err(_) => path.to_owned(),
+        };
+    }
+    path.to_owned()
 }
 
 /// Replaces a summary file atomically.
@@ -355,20 +414,29 @@ pub fn reclaim(log: &Path, end: u64) -> io::Result<()> {
     punch_hole(&file, end)
 }
 
+/// Frees the blocks of `file` before byte `len` (see [`punch_range`]).
+pub(crate) fn punch_hole(file: &File, len: u64) -> io::Result<()> {
+    punch_range(file, 0, len)
+}
+
+/// Frees the blocks of `file` in `start..end`, keeping its size and every offset.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn punch_hole(file: &File, len: u64) -> io::Result<()> {
+pub(crate) fn punch_range(file: &File, start: u64, end: u64) -> io::Result<()> {
     use rustix::fs::FallocateFlags;
+    if end <= start {
+        return Ok(());
+    }
     rustix::fs::fallocate(
         file,
         FallocateFlags::PUNCH_HOLE | FallocateFlags::KEEP_SIZE,
-        0,
-        len,
+        start,
+        end - start,
     )
     .map_err(io::Error::from)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn punch_hole(_file: &File, _len: u64) -> io::Result<()> {
+pub(crate) fn punch_range(_file: &File, _start: u64, _end: u64) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
@@ -472,6 +540,7 @@ impl LogReader {
             tool: header.tool,
             turn_number: header.turn_number,
             data,
+            pos: header.pos,
         }))
     }
 
@@ -550,6 +619,7 @@ mod tests {
             tool: String::new(),
             turn_number: 0,
             data: data.to_vec(),
+            pos: 0,
         }
     }
 
@@ -586,5 +656,43 @@ mod tests {
         assert_eq!(file_safe("6170607e-7232"), "6170607e-7232");
         assert_eq!(file_safe("../x"), "%2E%2E%2Fx");
         assert_eq!(file_safe(""), "%00");
+    }
+
+    #[test]
+    fn long_ids_get_bounded_distinct_names_that_still_work() {
+        let slashes = "/".repeat(90);
+        let long = "a".repeat(5000);
+        let mut long2 = long.clone();
+        long2.push('b');
+        let names: Vec<String> = [&slashes, &long, &long2, &format!("{slashes}x")]
+            .iter()
+            .map(|id| file_safe(id))
+            .collect();
+        for n in &names {
+            assert!(n.len() <= MAX_NAME, "{} bytes: {n}", n.len());
+            assert!(!n.contains('/') && !n.contains('.'), "{n}");
+        }
+        let distinct: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+        // A hashed name ends on its hash and is cut between escapes, never inside one.
+        let cut = names[0].rsplit_once('~').unwrap().0;
+        assert!(cut.ends_with("%2F"), "{cut}");
+        // The whole spool works with such ids: written, listed, read back with the id inside.
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path());
+        for id in [&slashes, &long] {
+            let mut r = record(1, b"x");
+            r.agent_id = id.clone();
+            let mut w = spool.writer(id, &long).unwrap();
+            w.append(&[r]).unwrap();
+            let logs = spool.run_logs(id).unwrap();
+            assert_eq!(logs.len(), 1);
+            let back = LogReader::open(&logs[0])
+                .unwrap()
+                .next_record()
+                .unwrap()
+                .unwrap();
+            assert_eq!(&back.agent_id, id);
+        }
     }
 }

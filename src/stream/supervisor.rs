@@ -14,6 +14,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::forwarder;
+use super::intake::{Intake, IntakeHeader};
 use super::lines::{Chunk, LineSplitter};
 use super::monitor::{self, FromMonitor, Line, MonitorConfig, ToMonitor};
 use super::recorder::parse_chunk;
@@ -69,6 +70,19 @@ pub struct WatchOutcome {
     /// Records left in the spool for a later delivery to Redis (0 without Redis: the
     /// spool is then the store).
     pub spooled: u64,
+    /// When ccmon was told to stop while the spool could not be written: the lines read
+    /// from the agent that are not in the spool log, and whether the intake holds them
+    /// (then `stream flush` records them).
+    pub unrecorded: Option<Unrecorded>,
+}
+
+/// Lines that were passed through but not recorded when ccmon gave up waiting for the disk.
+#[derive(Debug, Clone)]
+pub struct Unrecorded {
+    /// How many.
+    pub lines: u64,
+    /// The intake that holds them, if it is complete.
+    pub intake: Option<std::path::PathBuf>,
 }
 
 /// Supervision failed before or around the child (not the child's own failure).
@@ -130,12 +144,41 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     }
     let spool = monitor_config.spool.clone();
     let release = monitor_config.release.clone();
+    // Every byte of the agent's stdout goes here before it is passed through. Without it
+    // (a full disk already) the run still goes on, recorded by the monitor alone.
+    let mut intake = match Intake::create(
+        &spool,
+        &IntakeHeader {
+            run_id: run_id.clone(),
+            agent_id: config.monitor.recorder.agent_id.clone(),
+            command: config.monitor.recorder.command.clone(),
+            started_at: clock::rfc3339(clock::now()),
+            max_line: config.max_line,
+            batch_size: config.monitor.recorder.batch_size,
+        },
+    ) {
+        Ok(intake) => Some(intake),
+        Err(e) => {
+            crate::output::write_stderr_line(&format!(
+                "ccmon: {}; lines are recorded by the monitor alone, so a SIGKILL of ccmon \
+                 could lose the newest of them",
+                super::forwarder::error_chain(&e)
+            ));
+            None
+        }
+    };
     let monitor::Monitor {
         sender: to_recorder,
         metrics,
         thread: recorder_thread,
         mut requests,
-    } = monitor::start(monitor_config, run_id.clone()).map_err(WatchError::Thread)?;
+        progress,
+    } = monitor::start(
+        monitor_config,
+        run_id.clone(),
+        intake.as_ref().and_then(Intake::reclaimer),
+    )
+    .map_err(WatchError::Thread)?;
     let (stop_forwarder, stop_rx) = watch::channel(false);
     let forwarder = match &config.redis {
         Some(redis) => {
@@ -198,12 +241,18 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     let mut flush = tokio::time::interval(config.flush_interval);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
-    let mut splitter = LineSplitter::new(config.max_line);
+    let mut splitter = Splitter {
+        lines: LineSplitter::new(config.max_line),
+        pos: 0,
+        read: 0,
+    };
     // Lines read but not yet taken by the monitor (at most one read's worth).
     let mut queue: std::collections::VecDeque<ToMonitor> = std::collections::VecDeque::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut stdout_open = true;
     let mut interrupts = 0u32;
+    // Whether an operator (or `--on-stuck kill`) asked ccmon to stop.
+    let mut stopping = false;
     let mut kill_at: Option<tokio::time::Instant> = None;
     let mut status = None;
     let mut out = std::io::stdout();
@@ -228,8 +277,12 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 match read {
                     Ok(0) => stdout_open = false,
                     Ok(n) => {
+                        // Recorded (a write(2): it survives ccmon's death) before it is shown.
+                        if let Some(intake) = &mut intake {
+                            intake.write(&buf[..n]);
+                        }
                         pass_through(&mut out, config.display, &buf[..n]);
-                        queue.extend(split(&mut splitter, &buf[..n]).into_iter().map(line_message));
+                        queue.extend(splitter.split(&buf[..n]).into_iter().map(line_message));
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(source) => return Err(WatchError::Child { command: shown.clone(), source }),
@@ -250,11 +303,13 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
             }
             _ = sigint.recv() => {
                 interrupts += 1;
+                stopping = true;
                 // A second Ctrl-C means "now".
                 let sig = if interrupts > 1 { Signal::Kill } else { Signal::Int };
                 forward(group, sig);
             }
             _ = sigterm.recv() => {
+                stopping = true;
                 forward(group, Signal::Term);
                 kill_at.get_or_insert(tokio::time::Instant::now() + config.kill_grace);
             }
@@ -274,18 +329,16 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     // open must not keep ccmon alive, so the group is ended after a short grace.
     // The agent is gone: its last lines may exceed the spool's bound.
     release.store(true, std::sync::atomic::Ordering::Release);
-    for msg in queue.drain(..) {
-        send(&to_recorder, msg).await?;
-    }
     let drain_until = tokio::time::Instant::now() + Duration::from_millis(500);
     while stdout_open {
         match tokio::time::timeout_at(drain_until, stdout.read(&mut buf)).await {
             Ok(Ok(0)) | Err(_) => stdout_open = false,
             Ok(Ok(n)) => {
-                pass_through(&mut out, config.display, &buf[..n]);
-                for chunk in split(&mut splitter, &buf[..n]) {
-                    send(&to_recorder, line_message(chunk)).await?;
+                if let Some(intake) = &mut intake {
+                    intake.write(&buf[..n]);
                 }
+                pass_through(&mut out, config.display, &buf[..n]);
+                queue.extend(splitter.split(&buf[..n]).into_iter().map(line_message));
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Ok(Err(_)) => stdout_open = false,
@@ -293,20 +346,58 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     }
     forward(group, Signal::Kill);
     if let Some(chunk) = splitter.finish() {
-        send(&to_recorder, line_message(chunk)).await?;
+        queue.push_back(line_message(chunk));
     }
-
     let status = status.ok_or(WatchError::Recording)?;
     let (code, exit_code) = exit_codes(status);
+
+    // Hand the rest to the monitor and wait for the final summary. A monitor that cannot
+    // write (a full or failing disk, Redis down) must not keep ccmon from ending when it
+    // is told to: a signal now (or one received before, while the disk is failing) gives
+    // up, and says what is not recorded.
+    let mut stop = Stop {
+        sigint,
+        sigterm,
+        asked: stopping,
+    };
     let (reply, result) = oneshot::channel();
-    to_recorder
-        .send(ToMonitor::Finish(code, reply))
-        .await
-        .map_err(|_| WatchError::Recording)?;
-    let (summary, recorded) = result
-        .await
-        .map_err(|_| WatchError::Recording)?
-        .map_err(WatchError::Spool)?;
+    queue.push_back(ToMonitor::Finish(code, reply));
+    let handed = async {
+        for msg in queue.drain(..) {
+            send(&to_recorder, msg).await?;
+        }
+        result.await.map_err(|_| WatchError::Recording)
+    };
+    let finished = tokio::select! {
+        done = handed => Some(done?),
+        () = stop.wanted(&progress) => None,
+    };
+    let Some(finished) = finished else {
+        let recorded = progress.recorded.load(std::sync::atomic::Ordering::Acquire);
+        let intake_path = intake
+            .as_ref()
+            .filter(|i| i.complete())
+            .map(|i| i.path().to_owned());
+        return Ok(WatchOutcome {
+            exit_code,
+            summary: Summary::new(
+                config.monitor.recorder.agent_id.as_deref().unwrap_or(""),
+                &config.monitor.recorder.command,
+                "",
+            ),
+            recorded,
+            spooled: 0,
+            unrecorded: Some(Unrecorded {
+                lines: splitter.read.saturating_sub(recorded),
+                intake: intake_path,
+            }),
+        });
+    };
+    let (summary, recorded) = finished.map_err(WatchError::Spool)?;
+    // Every line is in the log now: the intake has done its job.
+    if let Some(intake) = intake {
+        intake.remove();
+    }
     drop(to_recorder);
     let _ = recorder_thread.join();
     let _ = stop_forwarder.send(true);
@@ -319,7 +410,66 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         summary,
         recorded,
         spooled,
+        unrecorded: None,
     })
+}
+
+/// The signals that end the wait for a blocked monitor.
+struct Stop {
+    sigint: tokio::signal::unix::Signal,
+    sigterm: tokio::signal::unix::Signal,
+    /// A stop was asked for while the agent ran.
+    asked: bool,
+}
+
+impl Stop {
+    /// Resolves when ccmon should stop waiting for the monitor: a new SIGINT or SIGTERM, or
+    /// (once asked to stop earlier) the monitor failing to write.
+    async fn wanted(&mut self, progress: &monitor::Progress) {
+        let failing = async {
+            if !self.asked {
+                return std::future::pending().await;
+            }
+            while !progress.failing.load(std::sync::atomic::Ordering::Acquire) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::select! {
+            () = failing => {}
+            _ = self.sigint.recv() => {}
+            _ = self.sigterm.recv() => {}
+        }
+    }
+}
+
+/// The child's stdout cut into lines, with the stdout position of each.
+struct Splitter {
+    lines: LineSplitter,
+    /// Stdout bytes consumed by the lines cut so far.
+    pos: u64,
+    /// Lines (chunks) cut so far.
+    read: u64,
+}
+
+impl Splitter {
+    fn split(&mut self, bytes: &[u8]) -> Vec<(Chunk, u64)> {
+        let mut chunks = Vec::new();
+        let (pos, read) = (&mut self.pos, &mut self.read);
+        self.lines.push(bytes, |c| {
+            // A complete chunk consumed its newline too.
+            *pos += c.data.len() as u64 + u64::from(c.complete);
+            *read += 1;
+            chunks.push((c, *pos));
+        });
+        chunks
+    }
+
+    fn finish(&mut self) -> Option<(Chunk, u64)> {
+        let c = self.lines.finish()?;
+        self.pos += c.data.len() as u64;
+        self.read += 1;
+        Some((c, self.pos))
+    }
 }
 
 /// The exit code to record (None after a signal) and the one ccmon exits with.
@@ -332,20 +482,15 @@ fn exit_codes(status: std::process::ExitStatus) -> (Option<i32>, u8) {
     }
 }
 
-fn split(splitter: &mut LineSplitter, bytes: &[u8]) -> Vec<Chunk> {
-    let mut chunks = Vec::new();
-    splitter.push(bytes, |c| chunks.push(c));
-    chunks
-}
-
 /// A line for the monitor, parsed and stamped with its receive time now.
-fn line_message(chunk: Chunk) -> ToMonitor {
+fn line_message((chunk, pos): (Chunk, u64)) -> ToMonitor {
     let parsed = parse_chunk(&chunk.data, chunk.complete);
     ToMonitor::Line(Box::new(Line {
         at: clock::rfc3339(clock::now()),
         instant: std::time::Instant::now(),
         data: chunk.data,
         parsed,
+        pos,
     }))
 }
 

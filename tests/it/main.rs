@@ -19,6 +19,7 @@ mod rules_lint;
 mod scaffold;
 mod standin;
 mod stream;
+mod stream_faults;
 mod stream_redis;
 mod support;
 mod util;

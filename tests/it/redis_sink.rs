@@ -117,6 +117,7 @@ fn records(agent: &str, run: &str, from: u64, to: u64) -> Vec<Record> {
             tool: String::new(),
             turn_number: 0,
             data: format!("line {seq} of {run}").into_bytes(),
+            pos: 0,
         })
         .collect()
 }

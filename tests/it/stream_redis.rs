@@ -37,7 +37,7 @@ fn spool_is_empty(spool: &Path) -> bool {
         .all(|p| !p.to_string_lossy().ends_with(".log"))
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
