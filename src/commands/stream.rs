@@ -69,6 +69,20 @@ fn recover_intakes(spool: &Spool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Says where damaged spool files were put, so a person can look at them.
+fn report_damaged(spool: &Spool) -> anyhow::Result<()> {
+    let damaged = spool.damaged()?;
+    if !damaged.is_empty() {
+        let list: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+        write_stderr_line(&format!(
+            "ccmon: {} damaged spool files were moved aside (their readable records were delivered; nothing else reads them): {}",
+            damaged.len(),
+            list.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 /// The Redis settings, when Redis is configured.
 fn redis(
     settings: &Settings,
@@ -495,6 +509,7 @@ pub fn ls(
         None => {
             let spool = spool(args.spool_dir.as_deref(), settings)?;
             recover_intakes(&spool)?;
+            report_damaged(&spool)?;
             spool.agents()?
         }
     };
@@ -551,7 +566,7 @@ pub fn tail(
     let mut follow = None;
     for (i, path) in logs.iter().enumerate() {
         let mut reader = LogReader::open(path)?;
-        while let Some(record) = reader.next_record()? {
+        while let Some(record) = next_readable(&mut reader)? {
             if last.len() == args.lines {
                 last.pop_front();
             }
@@ -572,7 +587,7 @@ pub fn tail(
         // Polling keeps this independent of the writer (another process, maybe killed);
         // a fifth of a second is quick for a person and nothing for the disk.
         loop {
-            while let Some(record) = reader.next_record()? {
+            while let Some(record) = next_readable(&mut reader)? {
                 print_event(&record, printer.format())?;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -654,13 +669,28 @@ pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outc
         }
     }
     let before = delivery::pending(&spool)?;
-    let (written, left) = deliver_spool(cfg, &spool)?;
+    let delivered = deliver_spool(cfg, &spool);
+    report_damaged(&spool)?;
+    let (written, left) = delivered?;
     write_stderr_line(&format!(
         "delivered {} spooled events ({written} new to redis); {left} left in {}",
         before.saturating_sub(left),
         spool.dir().display()
     ));
     Ok(ExitStatus::Success.into())
+}
+
+/// The next record of a log, or `None` at its end or at damage (reported: one damaged run
+/// must not hide the others).
+fn next_readable(reader: &mut LogReader) -> anyhow::Result<Option<Record>> {
+    match reader.next_record() {
+        Ok(r) => Ok(r),
+        Err(e @ crate::stream::spool::SpoolError::Corrupt { .. }) => {
+            write_stderr_line(&format!("ccmon: {e}; the records after it are not shown"));
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One event per line: readable text, or one JSON object per line (NDJSON) with `-o json`.

@@ -79,7 +79,7 @@ impl Ack {
 }
 
 /// What a delivery pass did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delivered {
     /// Records newly written to the target.
     pub written: u64,
@@ -87,6 +87,9 @@ pub struct Delivered {
     pub sent: u64,
     /// Runs completed and removed from the spool.
     pub runs_completed: u64,
+    /// Damaged logs: their valid prefix was delivered, and they were moved aside to these
+    /// paths (or, for a run still being written, left where they are).
+    pub damaged: Vec<std::path::PathBuf>,
 }
 
 /// Why a delivery pass stopped.
@@ -117,8 +120,14 @@ pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
     for run in spool.runs()? {
         let ack = Ack::read(&run.acked);
         let mut reader = LogReader::open_at(&run.log, ack.offset)?;
-        while reader.next_record()?.is_some() {
-            n += 1;
+        loop {
+            match reader.next_record() {
+                Ok(Some(_)) => n += 1,
+                Ok(None) => break,
+                // A damaged log counts up to its damage (what delivery can still send).
+                Err(SpoolError::Corrupt { .. }) => break,
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(n)
@@ -163,17 +172,20 @@ async fn deliver_from<T: Target>(
     summary: Option<Summary>,
     done: &mut Delivered,
 ) -> Result<(), DeliveryError<T::Error>> {
-    let mut ack = Ack::read(&run.acked);
-    let mut reclaimed = Reclaimed::read(&run.reclaimed);
+    let (mut ack, mut reclaimed) = trusted_state(run)?;
     let mut reader = LogReader::open_at(&run.log, ack.offset)?;
     let mut batch: Vec<Record> = Vec::with_capacity(DELIVERY_BATCH);
     let mut checked_target = ack.seq == 0;
+    // Where the log stops making sense: its valid prefix is delivered, the rest is not.
+    let mut damage: Option<SpoolError> = None;
     loop {
         batch.clear();
-        while batch.len() < DELIVERY_BATCH {
-            match reader.next_record()? {
-                Some(r) => batch.push(r),
-                None => break,
+        while batch.len() < DELIVERY_BATCH && damage.is_none() {
+            match reader.next_record() {
+                Ok(Some(r)) => batch.push(r),
+                Ok(None) => break,
+                Err(e @ SpoolError::Corrupt { .. }) => damage = Some(e),
+                Err(e) => return Err(e.into()),
             }
         }
         let Some(first) = batch.first() else { break };
@@ -240,6 +252,29 @@ async fn deliver_from<T: Target>(
             ack.write(&run.acked)?;
         }
     }
+    if let Some(e) = damage {
+        // Delivered as far as it is readable; never read again, never deleted: moved aside
+        // for a person to look at, unless this process is still writing it.
+        let aside = match keep {
+            Keep::Not => {
+                let aside = super::spool::move_aside(&run.log);
+                for path in [&run.meta, &run.acked, &run.reclaimed] {
+                    if path.exists() {
+                        super::spool::move_aside(path);
+                    }
+                }
+                aside
+            }
+            Keep::Current { .. } => run.log.clone(),
+        };
+        tracing::warn!(
+            "{e}; its readable part (up to seq {}) was delivered, the rest is kept in {}",
+            ack.seq,
+            aside.display()
+        );
+        done.damaged.push(aside);
+        return Ok(());
+    }
     let ended = summary
         .as_ref()
         .is_some_and(|s| s.state == AgentState::Exited);
@@ -257,6 +292,65 @@ async fn deliver_from<T: Target>(
         done.runs_completed += 1;
     }
     Ok(())
+}
+
+/// The run's ack and reclaim state, each checked against the log: a state file that points
+/// past the log's end, or at something that is not the record it promises, is ignored with a
+/// warning (everything is sent again from the oldest record held, and the target skips what
+/// it has) — never trusted into skipping or deleting undelivered records.
+fn trusted_state(run: &RunFiles) -> Result<(Ack, Reclaimed), SpoolError> {
+    let len = fs::metadata(&run.log)
+        .map_err(|e| SpoolError::io(&run.log, "read", e))?
+        .len();
+    let mut reclaimed = Reclaimed::read(&run.reclaimed);
+    if reclaimed.offset > len
+        || reclaimed.mark > len
+        || !starts_record(&run.log, reclaimed.offset, None)
+    {
+        tracing::warn!(
+            "ignoring {}: it does not match the log {} ({len} bytes)",
+            run.reclaimed.display(),
+            run.log.display()
+        );
+        reclaimed = Reclaimed::default();
+    }
+    let ack = Ack::read(&run.acked);
+    let fits = ack.offset >= reclaimed.offset
+        && ack.offset <= len
+        && (ack.offset == len
+            || starts_record(&run.log, ack.offset, Some(ack.seq.saturating_add(1))));
+    if fits {
+        return Ok((ack, reclaimed));
+    }
+    tracing::warn!(
+        "ignoring {}: it says the log was delivered up to byte {} (seq {}), which does not match the log {} ({len} bytes); delivering it again from its start",
+        run.acked.display(),
+        ack.offset,
+        ack.seq,
+        run.log.display()
+    );
+    let ack = Ack {
+        offset: reclaimed.offset,
+        ..Ack::default()
+    };
+    Ok((ack, reclaimed))
+}
+
+/// Whether a readable record (with seq `seq`, if given) starts at `offset` of `log`. The
+/// start of the log and its end are always boundaries.
+fn starts_record(log: &Path, offset: u64, seq: Option<u64>) -> bool {
+    if offset == 0 && seq.is_none() {
+        return true;
+    }
+    let Ok(mut reader) = LogReader::open_exactly_at(log, offset) else {
+        return false;
+    };
+    match reader.next_record() {
+        Ok(Some(r)) => seq.is_none_or(|s| r.seq == s),
+        // The end of what is written: a torn tail starts here, or nothing yet.
+        Ok(None) => true,
+        Err(_) => false,
+    }
 }
 
 /// Back to the first record the spool still holds, with nothing acknowledged.
@@ -342,10 +436,19 @@ pub async fn deliver_all<T: Target>(
         } else {
             Keep::Not
         };
-        let d = deliver_run(target, &run, keep).await?;
+        let d = match deliver_run(target, &run, keep).await {
+            Ok(d) => d,
+            // One unreadable run must not keep every other agent from being delivered.
+            Err(DeliveryError::Spool(e)) => {
+                tracing::warn!("skipping {}: {e}", run.log.display());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         total.written += d.written;
         total.sent += d.sent;
         total.runs_completed += d.runs_completed;
+        total.damaged.extend(d.damaged);
     }
     Ok(total)
 }

@@ -57,6 +57,10 @@ struct Header {
     /// The record's [`Record::pos`]; absent when 0 (ingest, older spools).
     #[serde(default, skip_serializing_if = "is_zero")]
     pos: u64,
+    /// CRC-32 of the data, so damage inside a line is caught rather than delivered
+    /// (absent in spools of older versions).
+    #[serde(default)]
+    crc: Option<u32>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if takes a reference
@@ -102,9 +106,16 @@ impl Spool {
         let mut out = Vec::new();
         for agent_dir in self.agent_dirs()? {
             for path in files_with_suffix(&agent_dir, ".meta.json")? {
-                let text =
-                    fs::read_to_string(&path).map_err(|e| SpoolError::io(&path, "read", e))?;
-                match serde_json::from_str::<Summary>(&text) {
+                // One unreadable summary (not UTF-8, truncated, not ours) must not hide
+                // every other agent.
+                let bytes = match fs::read(&path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        tracing::warn!("skipping unreadable summary {}: {e}", path.display());
+                        continue;
+                    }
+                };
+                match serde_json::from_slice::<Summary>(&bytes) {
                     Ok(s) => out.push(s),
                     Err(e) => tracing::warn!("skipping unreadable summary {}: {e}", path.display()),
                 }
@@ -155,6 +166,22 @@ impl Spool {
                 });
             }
         }
+        Ok(out)
+    }
+
+    /// Files moved aside as damaged (`*.corrupt-N`), for a person to look at.
+    pub fn damaged(&self) -> Result<Vec<PathBuf>, SpoolError> {
+        let mut out = Vec::new();
+        let intakes = self.dir.join(super::intake::DIR);
+        for dir in self.agent_dirs()?.into_iter().chain([intakes]) {
+            let Ok(rd) = fs::read_dir(&dir) else { continue };
+            out.extend(
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.to_string_lossy().contains(".corrupt-")),
+            );
+        }
+        out.sort();
         Ok(out)
     }
 
@@ -293,6 +320,7 @@ impl RunWriter {
                 turn_number: r.turn_number,
                 len: r.data.len(),
                 pos: r.pos,
+                crc: Some(crc32fast::hash(&r.data)),
             };
             // Serializing plain strings and numbers cannot fail.
             serde_json::to_writer(&mut self.buf, &header)
@@ -474,6 +502,23 @@ impl LogReader {
         })
     }
 
+    /// Opens a log at `offset` exactly, even inside its reclaimed part (to check a state
+    /// file against the log).
+    pub fn open_exactly_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
+        use std::io::Seek;
+        let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
+        let mut reader = BufReader::with_capacity(64 * 1024, file);
+        reader
+            .seek(io::SeekFrom::Start(offset))
+            .map_err(|e| SpoolError::io(path, "seek", e))?;
+        Ok(LogReader {
+            path: path.to_owned(),
+            reader,
+            offset,
+            torn: false,
+        })
+    }
+
     /// Byte offset after the last complete record read.
     pub fn offset(&self) -> u64 {
         self.offset
@@ -526,6 +571,15 @@ impl LogReader {
                 });
             }
             Err(e) => return Err(SpoolError::io(&self.path, "read", e)),
+        }
+        if let Some(crc) = header.crc
+            && crc != crc32fast::hash(&data)
+        {
+            return Err(SpoolError::Corrupt {
+                path: self.path.clone(),
+                offset: self.offset,
+                message: format!("record {} does not match its checksum", header.seq),
+            });
         }
         self.offset += (n + got + 1) as u64;
         Ok(Some(Record {

@@ -136,3 +136,150 @@ fn an_agent_id_too_long_for_a_file_name_is_recorded_under_a_bounded_name() {
         }
     }
 }
+
+/// Spools `lines` raw lines for `agent` with Redis down; returns the run's log.
+fn spooled_run(
+    redis_url: &str,
+    spool: &std::path::Path,
+    agent: &str,
+    lines: usize,
+) -> std::path::PathBuf {
+    let input: String = (1..=lines).map(|i| format!("{agent} line {i}\n")).collect();
+    ccmon()
+        .env("REDIS_URL", redis_url)
+        .args([
+            "stream",
+            "ingest",
+            "-",
+            "--agent-id",
+            agent,
+            "--redis-timeout",
+            "300ms",
+            "--spool-dir",
+        ])
+        .args([spool])
+        .stdin(input)
+        .ok();
+    let dir = spool.join(agent);
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "log"))
+        .unwrap_or_else(|| panic!("no log in {}", dir.display()))
+}
+
+fn lines_for(agent: &str, n: usize) -> Vec<Vec<u8>> {
+    (1..=n)
+        .map(|i| format!("{agent} line {i}").into_bytes())
+        .collect()
+}
+
+/// A corrupt log, a stray file, an ack that lies and a summary that is not UTF-8 next to
+/// a healthy agent: each damaged run delivers what is readable and is moved aside with a
+/// report; nothing is deleted undelivered; the healthy agent never notices.
+#[test]
+fn damaged_spool_files_harm_no_other_agent() {
+    let mut redis = Redis::start();
+    redis.kill();
+    let spool = tempfile::tempdir().unwrap();
+    let sp = spool.path();
+    spooled_run(&redis.url(), sp, "healthy", 2000);
+    let corrupt = spooled_run(&redis.url(), sp, "corrupt", 2000);
+    let lying = spooled_run(&redis.url(), sp, "lying", 5000);
+    // 4,000 random bytes in the middle of one log.
+    let mut bytes = std::fs::read(&corrupt).unwrap();
+    let middle = bytes.len() / 2;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for b in &mut bytes[middle..middle + 4000] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        *b = (seed >> 24) as u8;
+    }
+    std::fs::write(&corrupt, &bytes).unwrap();
+    // An ack far past the end of its log.
+    std::fs::write(
+        lying.with_extension("acked"),
+        br#"{"offset":999999999,"seq":99999,"meta":1}"#,
+    )
+    .unwrap();
+    // Stray and unreadable files.
+    std::fs::write(sp.join("healthy").join("x.log"), b"not a spool log\n").unwrap();
+    std::fs::write(sp.join("stray.txt"), b"hello").unwrap();
+    std::fs::create_dir_all(sp.join("weird")).unwrap();
+    std::fs::write(sp.join("weird").join("r.meta.json"), b"\xff\xfe{").unwrap();
+
+    // Without Redis the spool is read as it is: every readable agent is listed.
+    let ls = ccmon()
+        .args(["stream", "ls", "-o", "json", "--spool-dir"])
+        .args([sp])
+        .ok();
+    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    let ids: Vec<&str> = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["agent_id"].as_str())
+        .collect();
+    for id in ["healthy", "corrupt", "lying"] {
+        assert!(ids.contains(&id), "{id} missing from {ls}");
+    }
+
+    redis.restart();
+    let flush = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([sp])
+        .ok();
+    assert_eq!(
+        stream_data(&redis, "healthy"),
+        lines_for("healthy", 2000),
+        "{flush}"
+    );
+    assert_eq!(
+        stream_data(&redis, "lying"),
+        lines_for("lying", 5000),
+        "{flush}"
+    );
+    // The corrupt run: a prefix, exactly as spooled, up to the damage.
+    let got = stream_data(&redis, "corrupt");
+    assert!(
+        got.len() > 500 && got.len() < 2000,
+        "{} records\n{flush}",
+        got.len()
+    );
+    assert_eq!(got, lines_for("corrupt", got.len()));
+    assert!(
+        flush.stderr.contains(".corrupt-1"),
+        "flush says where the damaged log went\n{flush}"
+    );
+    let aside = std::fs::read_dir(sp.join("corrupt"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains(".log.corrupt-"));
+    assert!(aside, "the damaged log is kept aside");
+    // stream ls says it too, and a second flush delivers nothing twice.
+    ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([sp])
+        .ok()
+        .stderr_has("moved aside");
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([sp])
+        .ok();
+    assert_eq!(stream_data(&redis, "healthy").len(), 2000);
+    assert_eq!(stream_data(&redis, "lying").len(), 5000);
+
+    // A damaged log in the spool does not keep a new watch from delivering its agent.
+    std::fs::create_dir_all(sp.join("other")).unwrap();
+    std::fs::write(sp.join("other").join("x.log"), vec![0xAB; 4000]).unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
+    let (running, _home) = start_watch(&redis.url(), sp, &s, &["--agent-id", "fresh"]);
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    assert_eq!(stream_data(&redis, "fresh"), lines_of(&input));
+}
