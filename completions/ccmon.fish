@@ -143,7 +143,8 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l max-line -d 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
@@ -179,7 +180,8 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l max-line -d 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l ttl -d 'Expiry of an agent\'s keys, refreshed on every write; 0 keeps them forever' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r

@@ -19,7 +19,7 @@ use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 use crate::stream::delivery::{self, DeliveryError};
 use crate::stream::describe::describe;
 use crate::stream::direct_sink::DirectSink;
-use crate::stream::lines::{DEFAULT_MAX_LINE, LineReader};
+use crate::stream::lines::LineReader;
 use crate::stream::record::Record;
 use crate::stream::recorder::{Recorder, RecorderConfig, Sink, new_run_id};
 use crate::stream::redis_sink::{RedisConfig, RedisSink};
@@ -96,7 +96,12 @@ fn redis(
     cfg.timeout = flag_duration("--redis-timeout", timeout)?;
     cfg.ca_file = settings.tls.value.ca_file.clone();
     if let Some(r) = record {
-        cfg.maxlen = r.maxlen.max(1);
+        // 0 is "keep everything": a threshold no stream reaches (Redis takes up to i64::MAX).
+        cfg.maxlen = if r.maxlen == 0 {
+            i64::MAX.unsigned_abs()
+        } else {
+            r.maxlen
+        };
         let ttl = flag_duration("--ttl", &r.ttl)?;
         cfg.ttl = (!ttl.is_zero()).then_some(ttl);
     }
@@ -117,13 +122,14 @@ fn record<S: Sink>(
     run_id: String,
     started: String,
     sink: S,
+    max_line: usize,
     read_error: impl Fn() -> String,
 ) -> anyhow::Result<(Summary, S)>
 where
     S::Error: std::error::Error + Send + Sync + 'static,
 {
     let mut recorder = Recorder::new(config, run_id, started, sink);
-    let mut lines = LineReader::new(reader, DEFAULT_MAX_LINE);
+    let mut lines = LineReader::new(reader, max_line);
     let mut stamps = clock::Stamps::default();
     while let Some(chunk) = lines.next_chunk().with_context(&read_error)? {
         recorder.push(chunk.data, chunk.complete, stamps.now())?;
@@ -198,9 +204,12 @@ pub fn ingest(
     let spool_sink = SpoolSink::new(spool.clone(), &run_id);
     let started = clock::rfc3339(now);
     let read_error = || format!("cannot read {source}");
+    let max_line = max_line(&args.record)?;
     let summary = match redis {
         None => {
-            let (summary, sink) = record(reader, config, run_id, started, spool_sink, read_error)?;
+            let (summary, sink) = record(
+                reader, config, run_id, started, spool_sink, max_line, read_error,
+            )?;
             write_stderr_line(&format!(
                 "recorded {} events of agent {} in {}",
                 sink.written(),
@@ -217,7 +226,8 @@ pub fn ingest(
                 spool_sink.with_max_pending(parse_size("--spool-max", &args.record.spool_max)?);
             let sink = DirectSink::new(RedisSink::new(cfg.clone())?, runtime()?, spool_sink)
                 .context("cannot start the delivery thread")?;
-            let (summary, sink) = record(reader, config, run_id, started, sink, read_error)?;
+            let (summary, sink) =
+                record(reader, config, run_id, started, sink, max_line, read_error)?;
             let sink = sink.finish()?;
             // Whatever is spooled (this run's rest, or runs of earlier processes) goes now
             // if Redis is back; otherwise it waits for the next run or `stream flush`.
@@ -327,7 +337,7 @@ pub fn watch(
             },
         },
         flush_interval: Duration::from_millis(20),
-        max_line: DEFAULT_MAX_LINE,
+        max_line: max_line(&args.record)?,
         metrics_listen: args.metrics_listen.clone(),
         redis,
         final_delivery: Duration::from_secs(10),
@@ -378,6 +388,19 @@ pub fn watch(
         ));
     }
     Ok(Outcome::Code(outcome.exit_code))
+}
+
+/// `--max-line`, at least 1 KiB (a line bound below that would cut ordinary events).
+fn max_line(record: &RecordArgs) -> anyhow::Result<usize> {
+    let n = parse_size("--max-line", &record.max_line)?;
+    if n < 1024 {
+        return Err(crate::config::ConfigError::BadFlag {
+            flag: "--max-line",
+            message: format!("{:?} is below the least line bound, 1KiB", record.max_line),
+        }
+        .into());
+    }
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Parses a size: a number of bytes with an optional binary suffix (`KiB`, `MiB`, `GiB`,

@@ -25,6 +25,9 @@ use super::summary::{AgentState, Summary};
 
 /// Records per delivered batch.
 pub const DELIVERY_BATCH: usize = 512;
+/// A batch also ends once it holds this many bytes of data, so huge lines (chunks of
+/// `--max-line`) do not make a batch of gigabytes.
+pub const DELIVERY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where spooled records go.
 pub trait Target {
@@ -180,9 +183,13 @@ async fn deliver_from<T: Target>(
     let mut damage: Option<SpoolError> = None;
     loop {
         batch.clear();
-        while batch.len() < DELIVERY_BATCH && damage.is_none() {
+        let mut bytes = 0;
+        while batch.len() < DELIVERY_BATCH && bytes < DELIVERY_BYTES && damage.is_none() {
             match reader.next_record() {
-                Ok(Some(r)) => batch.push(r),
+                Ok(Some(r)) => {
+                    bytes += r.data.len();
+                    batch.push(r);
+                }
                 Ok(None) => break,
                 Err(e @ SpoolError::Corrupt { .. }) => damage = Some(e),
                 Err(e) => return Err(e.into()),

@@ -18,6 +18,13 @@ use super::summary::Summary;
 /// and bound memory.
 const IN_FLIGHT: usize = 2;
 
+/// Queued batches are merged into one delivery up to this many bytes of data.
+const MERGE_BYTES: usize = 8 * 1024 * 1024;
+
+fn data_bytes(records: &[Record]) -> usize {
+    records.iter().map(|r| r.data.len()).sum()
+}
+
 /// What the delivery thread did.
 pub struct Outcome {
     /// Records delivered straight to Redis.
@@ -88,8 +95,13 @@ impl DirectSink {
                 while let Ok((mut records, mut summary)) = rx.recv() {
                     // Batches that queued up while Redis took the last one go as one: the
                     // per-call costs (the first read, the fleet update) are paid once, and
-                    // only the newest summary matters.
-                    while let Ok((mut more, newer)) = rx.try_recv() {
+                    // only the newest summary matters. Up to a bound in bytes: huge lines
+                    // must not make one request of the whole queue.
+                    let mut bytes = data_bytes(&records);
+                    while bytes < MERGE_BYTES
+                        && let Ok((mut more, newer)) = rx.try_recv()
+                    {
+                        bytes += data_bytes(&more);
                         records.append(&mut more);
                         summary = newer;
                         let _ = done_tx.try_send(more);
@@ -99,8 +111,13 @@ impl DirectSink {
                         result = Err(e);
                         break;
                     }
-                    // Full (the recorder is not writing any more): free it here.
-                    let _ = done_tx.try_send(records);
+                    // Large records are freed here at once rather than held until the
+                    // reading thread gets to them; many small ones are freed there, off
+                    // the delivery thread. Full (the recorder is not writing any more):
+                    // freed here too.
+                    if bytes < MERGE_BYTES {
+                        let _ = done_tx.try_send(records);
+                    }
                 }
                 let outcome = Outcome {
                     delivered: worker.delivered,

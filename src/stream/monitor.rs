@@ -160,7 +160,13 @@ pub struct Progress {
     pub recorded: std::sync::atomic::AtomicU64,
     /// Whether the last attempt to write the spool failed (a full or failing disk).
     pub failing: AtomicBool,
+    /// Bytes of lines sent to the monitor and not taken yet: the supervisor stops handing
+    /// over lines past [`IN_FLIGHT_BYTES`], so huge lines cannot pile up in the channel.
+    pub in_flight: std::sync::atomic::AtomicUsize,
 }
+
+/// Bound on the bytes of lines on their way to the monitor (one line may exceed it alone).
+pub const IN_FLIGHT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Starts the monitor thread for one run.
 /// With `pretty`, the monitor also prints one line per event (the `--display pretty`
@@ -212,7 +218,13 @@ pub fn start(
         .spawn(move || {
             while let Some(msg) = rx.blocking_recv() {
                 match msg {
-                    ToMonitor::Line(line) => state.line(*line),
+                    ToMonitor::Line(line) => {
+                        state
+                            .progress
+                            .in_flight
+                            .fetch_sub(line.data.len(), Ordering::AcqRel);
+                        state.line(*line);
+                    }
                     ToMonitor::Tick => state.tick(),
                     ToMonitor::Published {
                         ok,

@@ -30,6 +30,9 @@ use serde::{Deserialize, Serialize};
 use super::record::{EventType, Record};
 use super::summary::Summary;
 
+/// Records with more data than this are written straight from the record.
+const DIRECT_WRITE: usize = 256 * 1024;
+
 /// Longest header line accepted when reading; anything longer is corruption.
 const MAX_HEADER: usize = 64 * 1024;
 
@@ -93,11 +96,16 @@ impl Spool {
             .append(true)
             .open(&log)
             .map_err(|e| SpoolError::io(&log, "open", e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| SpoolError::io(&log, "open", e))?
+            .len();
         Ok(RunWriter {
             meta: dir.join(format!("{}.meta.json", file_safe(run_id))),
             log,
             file,
             buf: Vec::new(),
+            len,
         })
     }
 
@@ -299,12 +307,26 @@ pub struct RunWriter {
     meta: PathBuf,
     file: File,
     buf: Vec<u8>,
+    /// The log's length after the last complete append.
+    len: u64,
 }
 
 impl RunWriter {
     /// Appends a batch of records and fsyncs it: after this returns, the batch survives a
     /// crash of ccmon or of the machine.
     pub fn append(&mut self, records: &[Record]) -> Result<(), SpoolError> {
+        let result = self.append_unchecked(records);
+        if result.is_err() {
+            // A write cut short (a full disk) must not leave a torn record in the middle of
+            // the log once the batch is written again: back to the last complete batch.
+            let _ = self.file.set_len(self.len);
+        } else if let Ok(m) = self.file.metadata() {
+            self.len = m.len();
+        }
+        result
+    }
+
+    fn append_unchecked(&mut self, records: &[Record]) -> Result<(), SpoolError> {
         self.buf.clear();
         for r in records {
             let header = Header {
@@ -326,13 +348,27 @@ impl RunWriter {
             serde_json::to_writer(&mut self.buf, &header)
                 .map_err(|e| SpoolError::io(&self.log, "encode", io::Error::other(e)))?;
             self.buf.push(b'\n');
-            self.buf.extend_from_slice(&r.data);
+            if r.data.len() > DIRECT_WRITE {
+                // A huge line is written from where it is, not copied into the buffer.
+                self.file
+                    .write_all(&self.buf)
+                    .and_then(|()| self.file.write_all(&r.data))
+                    .map_err(|e| SpoolError::io(&self.log, "write", e))?;
+                self.buf.clear();
+            } else {
+                self.buf.extend_from_slice(&r.data);
+            }
             self.buf.push(b'\n');
         }
         self.file
             .write_all(&self.buf)
             .and_then(|()| self.file.sync_data())
-            .map_err(|e| SpoolError::io(&self.log, "write", e))
+            .map_err(|e| SpoolError::io(&self.log, "write", e))?;
+        // A buffer grown for a burst is not kept for the rest of the run.
+        if self.buf.capacity() > 4 * DIRECT_WRITE {
+            self.buf = Vec::new();
+        }
+        Ok(())
     }
 
     /// Replaces the run's summary atomically.

@@ -288,9 +288,15 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                     Err(source) => return Err(WatchError::Child { command: shown.clone(), source }),
                 }
             }
-            permit = to_recorder.reserve(), if !queue.is_empty() => {
+            // Lines go over while the bytes on their way stay bounded (checked again on
+            // every tick): a 600 MB line then streams through in chunks instead of piling up.
+            permit = to_recorder.reserve(), if !queue.is_empty()
+                && progress.in_flight.load(std::sync::atomic::Ordering::Acquire) < monitor::IN_FLIGHT_BYTES => {
                 let permit = permit.map_err(|_| WatchError::Recording)?;
                 if let Some(msg) = queue.pop_front() {
+                    if let ToMonitor::Line(line) = &msg {
+                        progress.in_flight.fetch_add(line.data.len(), std::sync::atomic::Ordering::AcqRel);
+                    }
                     permit.send(msg);
                 }
             }
@@ -364,6 +370,11 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     queue.push_back(ToMonitor::Finish(code, reply));
     let handed = async {
         for msg in queue.drain(..) {
+            if let ToMonitor::Line(line) = &msg {
+                progress
+                    .in_flight
+                    .fetch_add(line.data.len(), std::sync::atomic::Ordering::AcqRel);
+            }
             send(&to_recorder, msg).await?;
         }
         result.await.map_err(|_| WatchError::Recording)

@@ -283,3 +283,97 @@ fn damaged_spool_files_harm_no_other_agent() {
     let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
     assert_eq!(stream_data(&redis, "fresh"), lines_of(&input));
 }
+
+/// Runs `cmd` to its end with stdout into `out`, sampling its peak resident memory
+/// (VmHWM) from /proc while it runs; returns the exit status and the peak in MiB.
+fn run_measuring_memory(
+    mut cmd: std::process::Command,
+    out: &std::path::Path,
+) -> (std::process::ExitStatus, u64) {
+    cmd.stdout(std::fs::File::create(out).unwrap())
+        .stdin(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak_kib / 1024);
+        }
+        assert!(Instant::now() < deadline, "still running after 300 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A 600 MB line streams through `watch` (into Redis) and `ingest` in chunks of
+/// `--max-line`: memory stays under 100 MB, and every byte arrives, in order.
+#[test]
+fn a_600_mb_line_streams_through_in_bounded_memory() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let out = spool.path().join("out.jsonl");
+    let s = Standin::new(standin::fixture(standin::GLEAM_BASIC))
+        .big_line_at(1, 600)
+        .pace(Pace::Fast);
+    let (cmd, _home) = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream",
+            "watch",
+            "--display",
+            "raw",
+            "--agent-id",
+            "huge",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .args(["--".as_ref(), standin::standin_path().as_os_str()])
+        .args(s.args())
+        .into_command();
+    let (status, peak) = run_measuring_memory(cmd, &out);
+    assert!(status.success(), "{status}");
+    assert!(peak < 100, "watch peaked at {peak} MiB");
+    let passed = std::fs::metadata(&out).unwrap().len();
+    assert!(passed > 600 << 20, "{passed} bytes passed through");
+    let recorded: u64 = stream_data(&redis, "huge")
+        .iter()
+        .map(|d| d.len() as u64 + 1)
+        .sum();
+    // Every byte, chunks included (a chunk has no newline of its own: at most one per entry).
+    let entries = stream_data(&redis, "huge").len() as u64;
+    assert!(
+        recorded <= passed + entries && recorded + entries >= passed,
+        "{recorded} bytes recorded of {passed}"
+    );
+    assert!(
+        entries > 70,
+        "{entries} entries: the line went in chunks of --max-line"
+    );
+
+    // The same output, ingested from a file.
+    let (mut cmd, _home) = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream",
+            "ingest",
+            "--agent-id",
+            "huge-ingest",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .args([&out])
+        .into_command();
+    cmd.stderr(std::process::Stdio::null());
+    let (status, peak) = run_measuring_memory(cmd, &spool.path().join("ingest.out"));
+    assert!(status.success(), "{status}");
+    assert!(peak < 100, "ingest peaked at {peak} MiB");
+    assert_eq!(stream_data(&redis, "huge-ingest").len() as u64, entries);
+}
