@@ -656,6 +656,74 @@ mod tests {
             bad(|o| o.runbook_url = "ftp://x".into()),
             ScaffoldError::InvalidRunbookUrl(_)
         ));
+        let invalid = |f: fn(&mut Options)| match bad(f) {
+            ScaffoldError::InvalidOption { flag, .. } => flag,
+            other => panic!("{other}"),
+        };
+        assert_eq!(
+            invalid(|o| o.basic_auth = Some("a b".into())),
+            "--basic-auth"
+        );
+        assert_eq!(invalid(|o| o.tls_hosts = vec!["a'b".into()]), "--tls-hosts");
+        assert_eq!(
+            invalid(|o| o.remote_write = vec!["https://u:secret@mimir/push".into()]),
+            "--remote-write"
+        );
+        assert_eq!(
+            invalid(|o| {
+                o.remote_write = vec!["https://mimir/push".into()];
+                o.remote_write_auth = Some(RemoteWriteAuth::Basic(String::new()));
+            }),
+            "--remote-write-user"
+        );
+        for labels in [
+            vec![("cluster".to_owned(), String::new())],
+            vec![("__x".to_owned(), "a".to_owned())],
+            vec![("1a".to_owned(), "a".to_owned())],
+            vec![
+                ("a".to_owned(), "1".to_owned()),
+                ("a".to_owned(), "2".to_owned()),
+            ],
+        ] {
+            let o = Options {
+                external_labels: labels,
+                ..Options::default()
+            };
+            assert!(
+                matches!(
+                    render(&o, &secrets::Secrets::default()),
+                    Err(ScaffoldError::InvalidOption {
+                        flag: "--external-labels",
+                        ..
+                    })
+                ),
+                "{:?}",
+                o.external_labels
+            );
+        }
+    }
+
+    #[test]
+    fn the_redacted_url_never_shows_the_password() {
+        let o = Options {
+            remote_write: vec!["https://u:s3cr3t@mimir/push".into()],
+            ..Options::default()
+        };
+        let err = render(&o, &secrets::Secrets::default()).unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    }
+
+    #[test]
+    fn a_local_ca_signs_a_pem_certificate_and_key() {
+        let hosts = vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "mon.example.com".to_owned(),
+        ];
+        let (ca, cert, key) = secrets::certificates(&hosts, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+        assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"), "{cert}");
+        assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
     }
 
     #[test]

@@ -27,15 +27,23 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
-/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir.
+/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir; what it prints names the
+/// password file, never the password.
 fn scaffold(args: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    ccmon()
+    let out = ccmon()
         .args(["scaffold"])
         .args([dir.path()])
         .args(args)
         .ok()
         .stderr_has("next steps");
+    if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
+        assert!(
+            !out.stdout.contains(&password) && !out.stderr.contains(&password),
+            "{out}"
+        );
+        out.stderr_has("docker/secrets/web_password");
+    }
     dir
 }
 
