@@ -6,8 +6,9 @@
 //! to the scaffold's own `docker/secrets/` and service names to loopback ports: a request
 //! without credentials gets 401, ccmon works through the written `ccmon-context.yaml`, an
 //! alert crosses TLS and basic auth to both Alertmanagers, a silence made on one is listed
-//! by the other, and a second Prometheus receives the remote-written samples with their
-//! external labels.
+//! by the other, the compose health checks and the blackbox modules get through (and fail
+//! without the password), and a second Prometheus receives the remote-written samples with
+//! their external labels.
 
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -621,9 +622,61 @@ fn the_secured_stack_works_end_to_end() {
         );
     }
 
+    // The blackbox modules for the stack's own endpoints get through TLS and basic auth;
+    // the plain module of the other probes does not.
+    let blackbox = blackbox_exporter(d);
+    for (module, target, success) in [
+        ("http_2xx_stack", prom.addr(), "probe_success 1"),
+        ("http_2xx_stack", ams[1], "probe_success 1"),
+        ("http_2xx", prom.addr(), "probe_success 0"),
+        ("http_2xx_stack_tls", prom.addr(), "probe_success 0"),
+    ] {
+        let path = format!("/probe?module={module}&target=https://{target}/-/ready");
+        let body = crate::support::http::get(blackbox.addr(), &path, Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", blackbox.log_tail()))
+            .body;
+        assert!(
+            body.lines().any(|l| l == success),
+            "{module} -> {target}: expected {success}\n{body}"
+        );
+    }
+
     // The samples reach the receiver with the external labels.
     remote_written(&receiver, "eu1", "a");
     drop(prom);
+}
+
+/// blackbox_exporter (Debian package prometheus-blackbox-exporter) with the scaffold's
+/// modules, the secret paths pointed at the scaffold's files.
+fn blackbox_exporter(d: &Path) -> ServerProcess {
+    let tmp = tempfile::Builder::new()
+        .prefix("ccmon-it-blackbox-")
+        .tempdir()
+        .expect("temp dir");
+    let config = tmp.path().join("blackbox.yml");
+    write(
+        &config,
+        &local_secrets(&read(&d.join("monitoring/blackbox/blackbox.yml")), d),
+    );
+    let program = find_program(&["prometheus-blackbox-exporter", "blackbox_exporter"]);
+    ServerProcess::start(
+        "blackbox_exporter",
+        "prometheus-blackbox-exporter",
+        tmp,
+        |port, _| Launch {
+            program: program.clone(),
+            args: vec![
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                format!("--config.file={}", config.display()),
+            ],
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                crate::support::http::get(loopback(port), "/metrics", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        },
+    )
 }
 
 /// Adds a silence on the first Alertmanager and waits until the second lists it.
