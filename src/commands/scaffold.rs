@@ -57,6 +57,9 @@ pub fn run(args: &ScaffoldArgs, printer: &Printer) -> anyhow::Result<Outcome> {
     let options = args.options();
     scaffold::validate(&options)?;
     let secrets = scaffold::secrets::prepare(&args.dir, &options)?;
+    for warning in &secrets.warnings {
+        write_stderr_line(&format!("warning: {warning}"));
+    }
     let files = scaffold::render(&options, &secrets)?;
     let mut plan = scaffold::plan(&args.dir, files)?;
     plan.extend(scaffold::plan_secrets(&args.dir, &secrets));

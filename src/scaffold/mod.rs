@@ -724,6 +724,20 @@ mod tests {
         assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
         assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"), "{cert}");
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
+        // Valid, now, for the names it was made for; not for another.
+        let now = jiff::Timestamp::now();
+        let (ca, cert, _) = secrets::certificates(&hosts, now).unwrap();
+        assert!(secrets::check_certificate(&ca, &cert, &hosts).is_empty());
+        let other = vec!["alertmanager-2".to_owned()];
+        let problems = secrets::check_certificate(&ca, &cert, &other);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("alertmanager-2"), "{problems:?}");
+        // Signed by another CA: not trusted.
+        let (other_ca, _, _) = secrets::certificates(&hosts, now).unwrap();
+        assert_eq!(
+            secrets::check_certificate(&other_ca, &cert, &hosts).len(),
+            hosts.len()
+        );
     }
 
     #[test]

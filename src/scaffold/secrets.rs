@@ -39,6 +39,10 @@ pub struct Secrets {
     pub password_hash: Option<String>,
     /// Files that do not exist yet.
     pub create: Vec<SecretFile>,
+    /// What is wrong with secrets that exist and are used as they are (a certificate
+    /// that does not name a host the stack needs); said, not refused, since real
+    /// certificates may be issued differently.
+    pub warnings: Vec<String>,
 }
 
 /// Reads the secrets under `dir`, generating what is missing.
@@ -83,7 +87,15 @@ pub fn prepare(dir: &Path, options: &Options) -> Result<Secrets, ScaffoldError> 
             for (path, contents) in [(TLS_CA, ca), (TLS_CERT, cert), (TLS_KEY, key)] {
                 secrets.create.push(SecretFile { path, contents });
             }
-        } else if !present.iter().all(|p| *p) {
+        } else if present.iter().all(|p| *p) {
+            let ca = read_optional(&dir.join(TLS_CA))?.unwrap_or_default();
+            let cert = read_optional(&dir.join(TLS_CERT))?.unwrap_or_default();
+            secrets.warnings.extend(
+                check_certificate(&ca, &cert, &secure::certificate_hosts(options))
+                    .into_iter()
+                    .map(|problem| format!("{}: {problem}", dir.join(TLS_CERT).display())),
+            );
+        } else {
             let missing = files
                 .iter()
                 .zip(&present)
@@ -167,4 +179,43 @@ pub fn certificates(
         .signed_by(&key, &issuer)
         .map_err(err("server certificate"))?;
     Ok((ca_cert.pem(), cert.pem(), key.serialize_pem()))
+}
+
+/// Whether `cert` (PEM, the server certificate first, then intermediates) is valid now for
+/// each of `hosts` when `ca` is the trust anchor, as a client of the stack will check it;
+/// one message per failing host.
+pub fn check_certificate(ca: &str, cert: &str, hosts: &[String]) -> Vec<String> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::client::danger::ServerCertVerifier as _;
+
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(ca.as_bytes()).flatten() {
+        let _ = roots.add(c);
+    }
+    if roots.is_empty() {
+        return vec!["ca.crt holds no PEM certificate".into()];
+    }
+    let chain: Vec<CertificateDer<'_>> = CertificateDer::pem_slice_iter(cert.as_bytes())
+        .flatten()
+        .collect();
+    let Some((leaf, intermediates)) = chain.split_first() else {
+        return vec!["server.crt holds no PEM certificate".into()];
+    };
+    let verifier = match rustls::client::WebPkiServerVerifier::builder(roots.into()).build() {
+        Ok(v) => v,
+        Err(e) => return vec![format!("cannot check it: {e}")],
+    };
+    let now = UnixTime::now();
+    hosts
+        .iter()
+        .filter_map(|host| {
+            let name = ServerName::try_from(host.as_str()).ok()?.to_owned();
+            verifier
+                .verify_server_cert(leaf, intermediates, &name, &[], now)
+                .err()
+                .map(|e| format!("not valid for {host} ({e})"))
+        })
+        .collect()
 }

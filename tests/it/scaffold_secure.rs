@@ -830,3 +830,32 @@ fn ha_alertmanagers_share_a_silence() {
     );
     silence_crosses_the_pair(&context, ams);
 }
+
+/// Existing certificates are used as they are, and said so when they lack a name the
+/// options need (`--ha` after a first `--tls`); an incomplete set is refused (exit 2).
+#[test]
+fn existing_certificates_are_kept_and_checked() {
+    let dir = scaffold(&["--tls"]);
+    let d = dir.path();
+    let cert = read(&d.join("docker/secrets/tls/server.crt"));
+    let out = ccmon()
+        .args(["scaffold"])
+        .args([d])
+        .args(["--tls", "--ha", "--force"])
+        .ok()
+        .stderr_has("warning:")
+        .stderr_has("not valid for alertmanager-2");
+    assert_eq!(
+        read(&d.join("docker/secrets/tls/server.crt")),
+        cert,
+        "{out}"
+    );
+    std::fs::remove_file(d.join("docker/secrets/tls/server.key")).expect("rm");
+    ccmon()
+        .args(["scaffold"])
+        .args([d])
+        .args(["--tls", "--force"])
+        .run()
+        .code(2)
+        .stderr_has("server.key");
+}
