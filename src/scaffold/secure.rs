@@ -245,9 +245,9 @@ fn stack_probes(grafana_line: &str, options: &Options) -> String {
 /// The `remote_write` section: one entry per URL, the same credential for each.
 fn remote_write(options: &Options) -> String {
     let mut s = String::from(
-        "\n# Long-term storage (Thanos Receive, Cortex, Mimir). The queue sends up to 2000 samples\n\
-         # per request on at most 50 shards and buffers 10000 samples per shard, so a remote\n\
-         # outage of minutes is absorbed; the WAL keeps about two hours beyond that.\n\
+        "\n# Long-term storage (Thanos Receive, Cortex, Mimir). Up to 2000 samples per request on\n\
+         # at most 50 shards, 10000 buffered per shard. While an endpoint is down, samples wait\n\
+         # in the WAL, which keeps about two hours: a longer outage loses the oldest.\n\
          remote_write:\n",
     );
     for url in &options.remote_write {
