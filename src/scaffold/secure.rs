@@ -322,6 +322,55 @@ fn server_secrets(options: &Options) -> Vec<&'static str> {
 
 fn compose(mut text: String, options: &Options) -> Result<String, TransformError> {
     let web = has_web_config(options);
+    if web || options.ha || options.remote_write_auth.is_some() {
+        text = anchored(
+            text,
+            "#   docker/secrets/smtp_password, slack_webhook_url, pagerduty_routing_key, webhook_token\n",
+            |a| {
+                let mut s = a.to_owned();
+                let mut created = Vec::new();
+                if options.basic_auth.is_some() {
+                    created.push("web_password");
+                }
+                if options.tls {
+                    created.push("tls/{ca.crt,server.crt,server.key}");
+                }
+                if !created.is_empty() {
+                    s.push_str(&format!(
+                        "#   docker/secrets/{}   (created by ccmon scaffold when absent)\n",
+                        created.join(", ")
+                    ));
+                }
+                match &options.remote_write_auth {
+                    Some(RemoteWriteAuth::Bearer) => {
+                        s.push_str("#   docker/secrets/remote_write_token\n");
+                    }
+                    Some(RemoteWriteAuth::Basic(_)) => {
+                        s.push_str("#   docker/secrets/remote_write_password\n");
+                    }
+                    None => {}
+                }
+                s
+            },
+        )?;
+        text = anchored(
+            text,
+            "#   Prometheus http://127.0.0.1:9090, Alertmanager :9093, Grafana :3000\n",
+            |_| {
+                let scheme = if options.tls { "https" } else { "http" };
+                let second = if options.ha { " and :9095" } else { "" };
+                let mut s = format!(
+                    "#   Prometheus {scheme}://127.0.0.1:9090, Alertmanager :9093{second}, Grafana :3000\n"
+                );
+                if needs_context(options) {
+                    s.push_str(
+                        "#   ccmon --config ccmon-context.yaml targets   (in the directory above docker/)\n",
+                    );
+                }
+                s
+            },
+        )?;
+    }
     // Prometheus.
     let mut prom_secrets = server_secrets(options);
     match &options.remote_write_auth {
