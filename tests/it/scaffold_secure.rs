@@ -528,28 +528,39 @@ fn the_secured_stack_works_end_to_end() {
     );
 
     // With the written context: query, targets, alerts, all over TLS with basic auth.
+    // `up` is 1 for Prometheus itself and both Alertmanagers: the scrapes cross TLS and
+    // basic auth too.
     wait_json(
         &context,
-        &["query", "up{job=\"prometheus\"}"],
-        "Prometheus scraping itself over TLS",
-        |v| v.to_string().contains("\"prometheus\""),
-    );
-    let targets = wait_json(
-        &context,
-        &["targets"],
-        "both Alertmanagers up as targets",
+        &["query", "up"],
+        "Prometheus and both Alertmanagers scraped over TLS",
         |v| {
-            v.as_array().is_some_and(|t| {
-                t.iter()
-                    .filter(|t| {
-                        t.to_string().contains("alertmanager") && t.to_string().contains("\"up\"")
-                    })
+            let up = |job: &str| {
+                v["result"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| s["metric"]["job"] == job && s["value"][1] == "1")
                     .count()
-                    >= 2
-            })
+            };
+            up("prometheus") == 1 && up("alertmanager") == 2
         },
     );
-    assert!(targets.to_string().contains("prometheus"), "{targets}");
+    let targets = wait_json(&context, &["targets", "--health", "up"], "targets", |v| {
+        v.as_array().is_some_and(|t| t.len() == 3)
+    });
+    let jobs: Vec<&str> = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["labels"]["job"].as_str())
+        .collect();
+    assert_eq!(
+        jobs.iter().filter(|j| **j == "alertmanager").count(),
+        2,
+        "{targets}"
+    );
+    assert!(jobs.contains(&"prometheus"), "{targets}");
 
     // A rule fires (ccmon's health server is down) and reaches both Alertmanagers.
     for am in ams {
