@@ -2596,7 +2596,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__scaffold)
-            opts="-o -v -q -h -V --force --dry-run --diff --exporters --receivers --ccmon-host --retention --runbook-url --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --force --dry-run --diff --exporters --receivers --ccmon-host --retention --runbook-url --tls --tls-hosts --basic-auth --remote-write --remote-write-auth --remote-write-user --external-labels --ha --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2619,6 +2619,30 @@ _ccmon() {
                     return 0
                     ;;
                 --runbook-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-auth)
+                    COMPREPLY=($(compgen -W "bearer basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-labels)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -479,6 +479,13 @@ webhook\t'Generic webhook'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l ccmon-host -d 'Address where Prometheus reaches `ccmon health serve`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l retention -d 'Prometheus retention (Prometheus duration)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l runbook-url -d 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l tls-hosts -d 'Names (DNS or IP) the created server certificate carries besides the service names, localhost and 127.0.0.1 (comma-separated)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l basic-auth -d 'Require HTTP basic auth as USER on Prometheus and Alertmanager; the password is read from DIR/docker/secrets/web_password (generated when absent), only its bcrypt hash is written, and every client of the stack carries it' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l remote-write -d 'Send every sample to this remote-write endpoint too (Thanos Receive, Cortex, Mimir; repeatable)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l remote-write-auth -d 'Credentials for --remote-write: bearer (docker/secrets/remote_write_token) or basic (--remote-write-user, docker/secrets/remote_write_password)' -r -f -a "bearer\t'Authorization: Bearer, token from docker/secrets/remote_write_token'
+basic\t'Basic auth, password from docker/secrets/remote_write_password'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l remote-write-user -d 'User name for --remote-write-auth basic' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l external-labels -d 'Labels Prometheus adds to everything it sends out (NAME=VALUE, comma-separated), e.g. cluster=eu1,replica=a as Thanos, Cortex and Mimir expect; a `replica` label is dropped from alerts so a Prometheus pair\'s alerts deduplicate' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -494,6 +501,8 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l timeout -d 'Per
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l force -d 'Overwrite files that exist and differ (without it, nothing is written and the command exits 1 when any file would be overwritten)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l dry-run -d 'Only list what would be created, updated or left unchanged; write nothing'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l diff -d 'Show a unified diff of what would change (implies --dry-run)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l tls -d 'Serve Prometheus, Alertmanager and Grafana over HTTPS; the certificate, its key and CA are read from DIR/docker/secrets/tls/ (ca.crt, server.crt, server.key) and created there with a local CA when none exists'
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l ha -d 'Two Alertmanagers peering as a cluster (the second published on 127.0.0.1:9095); Prometheus sends to both'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'

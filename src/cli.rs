@@ -906,6 +906,57 @@ pub struct ScaffoldArgs {
         default_value = "https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md"
     )]
     pub runbook_url: String,
+
+    /// Serve Prometheus, Alertmanager and Grafana over HTTPS; the certificate, its key and
+    /// CA are read from DIR/docker/secrets/tls/ (ca.crt, server.crt, server.key) and created
+    /// there with a local CA when none exists
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Names (DNS or IP) the created server certificate carries besides the service names,
+    /// localhost and 127.0.0.1 (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', requires = "tls")]
+    pub tls_hosts: Vec<String>,
+
+    /// Require HTTP basic auth as USER on Prometheus and Alertmanager; the password is read
+    /// from DIR/docker/secrets/web_password (generated when absent), only its bcrypt hash
+    /// is written, and every client of the stack carries it
+    #[arg(long, value_name = "USER")]
+    pub basic_auth: Option<String>,
+
+    /// Send every sample to this remote-write endpoint too (Thanos Receive, Cortex, Mimir;
+    /// repeatable)
+    #[arg(long, value_name = "URL")]
+    pub remote_write: Vec<String>,
+
+    /// Credentials for --remote-write: bearer (docker/secrets/remote_write_token) or basic
+    /// (--remote-write-user, docker/secrets/remote_write_password)
+    #[arg(long, value_name = "KIND", value_enum, requires = "remote_write")]
+    pub remote_write_auth: Option<RemoteWriteAuthArg>,
+
+    /// User name for --remote-write-auth basic
+    #[arg(long, value_name = "USER", requires = "remote_write_auth")]
+    pub remote_write_user: Option<String>,
+
+    /// Labels Prometheus adds to everything it sends out (NAME=VALUE, comma-separated),
+    /// e.g. cluster=eu1,replica=a as Thanos, Cortex and Mimir expect; a `replica` label is
+    /// dropped from alerts so a Prometheus pair's alerts deduplicate
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub external_labels: Vec<String>,
+
+    /// Two Alertmanagers peering as a cluster (the second published on 127.0.0.1:9095);
+    /// Prometheus sends to both
+    #[arg(long)]
+    pub ha: bool,
+}
+
+/// `scaffold --remote-write-auth` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RemoteWriteAuthArg {
+    /// Authorization: Bearer, token from docker/secrets/remote_write_token
+    Bearer,
+    /// Basic auth, password from docker/secrets/remote_write_password
+    Basic,
 }
 
 /// `scaffold --exporters` values.
@@ -959,6 +1010,26 @@ impl ScaffoldArgs {
             ccmon_host: self.ccmon_host.clone(),
             retention: self.retention.clone(),
             runbook_url: self.runbook_url.clone(),
+            tls: self.tls,
+            tls_hosts: self.tls_hosts.clone(),
+            basic_auth: self.basic_auth.clone(),
+            remote_write: self.remote_write.clone(),
+            remote_write_auth: self.remote_write_auth.map(|a| match a {
+                RemoteWriteAuthArg::Bearer => crate::scaffold::RemoteWriteAuth::Bearer,
+                RemoteWriteAuthArg::Basic => crate::scaffold::RemoteWriteAuth::Basic(
+                    self.remote_write_user.clone().unwrap_or_default(),
+                ),
+            }),
+            external_labels: self
+                .external_labels
+                .iter()
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, v)) => (k.trim().to_owned(), v.trim().to_owned()),
+                    // Rejected by validation with the pair as given.
+                    None => (kv.clone(), String::new()),
+                })
+                .collect(),
+            ha: self.ha,
         }
     }
 }

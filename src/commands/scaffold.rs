@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::cli::ScaffoldArgs;
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Printer, Tabular, write_stderr_line, write_stdout};
-use crate::scaffold::{self, Change, Exporter, Options, PlannedFile, diff};
+use crate::scaffold::secure::{self, REMOTE_WRITE_PASSWORD, REMOTE_WRITE_TOKEN, WEB_PASSWORD};
+use crate::scaffold::{self, Change, Exporter, Options, PlannedFile, RemoteWriteAuth, diff};
 
 /// One file of the plan, as shown.
 #[derive(Debug, Serialize)]
@@ -54,12 +55,21 @@ fn rows(plan: &[PlannedFile], action: impl Fn(&PlannedFile) -> &'static str) -> 
 /// Runs `ccmon scaffold`.
 pub fn run(args: &ScaffoldArgs, printer: &Printer) -> anyhow::Result<Outcome> {
     let options = args.options();
-    let files = scaffold::render(&options)?;
-    let plan = scaffold::plan(&args.dir, files)?;
+    scaffold::validate(&options)?;
+    let secrets = scaffold::secrets::prepare(&args.dir, &options)?;
+    for warning in &secrets.warnings {
+        write_stderr_line(&format!("warning: {warning}"));
+    }
+    let files = scaffold::render(&options, &secrets)?;
+    let mut plan = scaffold::plan(&args.dir, files)?;
+    plan.extend(scaffold::plan_secrets(&args.dir, &secrets));
     if args.diff {
         let mut text = String::new();
         for f in plan.iter().filter(|f| f.change != Change::Unchanged) {
             match (&f.current, f.change) {
+                _ if f.secret => {
+                    let _ = writeln!(text, "Secret file {} would be created", f.target.display());
+                }
                 (None, Change::Update) => {
                     let _ = writeln!(text, "Binary file {} differs", f.target.display());
                 }
@@ -92,7 +102,7 @@ pub fn run(args: &ScaffoldArgs, printer: &Printer) -> anyhow::Result<Outcome> {
                 Change::Update => "updated",
                 Change::Unchanged => "unchanged",
             }))?;
-            write_stderr_line(&next_steps(&args.dir, &options));
+            write_stderr_line(&next_steps(&args.dir, &options, &plan));
             Ok(ExitStatus::Success.into())
         }
         Err(err) if err.is_conflict() => {
@@ -123,7 +133,7 @@ fn summary(plan: &[PlannedFile]) {
 }
 
 /// What to do after the files are written: secrets, edits, start, check.
-fn next_steps(dir: &Path, options: &Options) -> String {
+fn next_steps(dir: &Path, options: &Options, plan: &[PlannedFile]) -> String {
     let d = dir.display();
     let mut s = String::from("next steps:\n");
     let _ = writeln!(
@@ -151,6 +161,53 @@ fn next_steps(dir: &Path, options: &Options) -> String {
             r.secret_file()
         );
     }
+    if !options.remote_write.is_empty() {
+        match &options.remote_write_auth {
+            Some(RemoteWriteAuth::Bearer) => {
+                let _ = writeln!(
+                    s,
+                    "       printf '%s' 'TOKEN' > {d}/{REMOTE_WRITE_TOKEN}      # the remote-write bearer token"
+                );
+            }
+            Some(RemoteWriteAuth::Basic(user)) => {
+                let _ = writeln!(
+                    s,
+                    "       printf '%s' 'PASSWORD' > {d}/{REMOTE_WRITE_PASSWORD}   # remote-write password of {user}"
+                );
+            }
+            None => {}
+        }
+    }
+    let created = |path: &str| plan.iter().any(|f| f.secret && f.path == path);
+    if let Some(user) = &options.basic_auth {
+        let how = if created(WEB_PASSWORD) {
+            "generated"
+        } else {
+            "read"
+        };
+        let _ = writeln!(
+            s,
+            "     the web password of {user} was {how}: {d}/{WEB_PASSWORD} (to change it, edit the file and run this command again with --force)"
+        );
+    }
+    if options.tls {
+        if created(secure::TLS_CERT) {
+            let _ = writeln!(
+                s,
+                "     TLS: a local CA signed a certificate for {} in {d}/docker/secrets/tls/ (the CA key was not kept).",
+                secure::certificate_hosts(options).join(", ")
+            );
+            let _ = writeln!(
+                s,
+                "     To use real ones, replace ca.crt (the CA that signed it), server.crt and server.key (PEM) there, keeping those names, and restart the stack."
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "     TLS: the certificate, key and CA in {d}/docker/secrets/tls/ are used as they are"
+            );
+        }
+    }
     let _ = writeln!(
         s,
         "  2. edit the lines marked EDIT in {d}/monitoring/alertmanager.yml (SMTP host, addresses, channels, webhook URL)"
@@ -164,9 +221,19 @@ fn next_steps(dir: &Path, options: &Options) -> String {
         s,
         "  4. docker compose -f {d}/docker/monitoring-compose.yml up -d"
     );
-    let _ = write!(
-        s,
-        "  5. check: ccmon targets; ccmon alerts status; Grafana on http://127.0.0.1:3000 (folder ccmon)"
-    );
+    let scheme = if options.tls { "https" } else { "http" };
+    if secure::needs_context(options) {
+        let _ = write!(
+            s,
+            "  5. check: ccmon --config {d}/{} targets; ccmon --config {d}/{} alerts status; Grafana on {scheme}://127.0.0.1:3000 (folder ccmon)",
+            secure::CONTEXT,
+            secure::CONTEXT
+        );
+    } else {
+        let _ = write!(
+            s,
+            "  5. check: ccmon targets; ccmon alerts status; Grafana on http://127.0.0.1:3000 (folder ccmon)"
+        );
+    }
     s
 }

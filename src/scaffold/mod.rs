@@ -6,6 +6,8 @@
 //! on disk, [`write()`] writes only what changed and never overwrites without `force`.
 
 pub mod diff;
+pub mod secrets;
+pub mod secure;
 pub mod transform;
 
 use std::collections::BTreeSet;
@@ -106,6 +108,15 @@ pub mod defaults {
     pub const RUNBOOK_URL: &str = "https://github.com/ccmon/ccmon/blob/main/docs/runbooks.md";
 }
 
+/// How Prometheus authenticates to the remote-write endpoints (`--remote-write-auth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteWriteAuth {
+    /// `Authorization: Bearer` from `docker/secrets/remote_write_token`.
+    Bearer,
+    /// Basic auth as this user, password from `docker/secrets/remote_write_password`.
+    Basic(String),
+}
+
 /// What to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -119,6 +130,20 @@ pub struct Options {
     pub retention: String,
     /// Base URL of the runbooks (`docs/runbooks.md` of the repository).
     pub runbook_url: String,
+    /// HTTPS on Prometheus, Alertmanager and Grafana.
+    pub tls: bool,
+    /// Names the server certificate carries besides the stack's own.
+    pub tls_hosts: Vec<String>,
+    /// Basic auth on Prometheus and Alertmanager as this user.
+    pub basic_auth: Option<String>,
+    /// Remote-write endpoints.
+    pub remote_write: Vec<String>,
+    /// Credentials for the remote-write endpoints.
+    pub remote_write_auth: Option<RemoteWriteAuth>,
+    /// External labels added to `monitor: ccmon`, in order.
+    pub external_labels: Vec<(String, String)>,
+    /// Two Alertmanagers in a cluster.
+    pub ha: bool,
 }
 
 impl Default for Options {
@@ -129,6 +154,13 @@ impl Default for Options {
             ccmon_host: defaults::CCMON_HOST.to_owned(),
             retention: defaults::RETENTION.to_owned(),
             runbook_url: defaults::RUNBOOK_URL.to_owned(),
+            tls: false,
+            tls_hosts: Vec::new(),
+            basic_auth: None,
+            remote_write: Vec::new(),
+            remote_write_auth: None,
+            external_labels: Vec::new(),
+            ha: false,
         }
     }
 }
@@ -175,9 +207,14 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
-/// Renders every file for `options`. Files that only serve a deselected exporter are left
-/// out (the blackbox config without blackbox).
-pub fn render(options: &Options) -> Result<Vec<RenderedFile>, ScaffoldError> {
+/// Renders every file for `options` (with the password hash of `secrets` for
+/// `--basic-auth`). Files that only serve a deselected exporter are left out (the blackbox
+/// config without blackbox); the web config and the ccmon context come with the options
+/// that need them.
+pub fn render(
+    options: &Options,
+    secrets: &secrets::Secrets,
+) -> Result<Vec<RenderedFile>, ScaffoldError> {
     validate(options)?;
     let mut files = Vec::with_capacity(TEMPLATES.len());
     for t in TEMPLATES {
@@ -186,15 +223,27 @@ pub fn render(options: &Options) -> Result<Vec<RenderedFile>, ScaffoldError> {
         {
             continue;
         }
-        let contents = transform::apply(t.path, t.text, options).map_err(|source| {
-            ScaffoldError::Template {
+        let contents = transform::apply(t.path, t.text, options)
+            .and_then(|text| secure::apply(t.path, text, options))
+            .map_err(|source| ScaffoldError::Template {
                 path: t.path,
                 source,
-            }
-        })?;
+            })?;
         files.push(RenderedFile {
             path: t.path,
             contents,
+        });
+        if t.path == "monitoring/prometheus.yml" && secure::has_web_config(options) {
+            files.push(RenderedFile {
+                path: secure::WEB_CONFIG,
+                contents: secure::web_config(options, secrets.password_hash.as_deref()),
+            });
+        }
+    }
+    if secure::needs_context(options) {
+        files.push(RenderedFile {
+            path: secure::CONTEXT,
+            contents: secure::context(options),
         });
     }
     Ok(files)
@@ -227,6 +276,84 @@ pub fn validate(options: &Options) -> Result<(), ScaffoldError> {
         && !url.contains(['\'', '"', ' ', '#', '{', '}']);
     if !valid_url {
         return Err(ScaffoldError::InvalidRunbookUrl(url.clone()));
+    }
+    validate_production(options)
+}
+
+/// The production options: every value is written into YAML or a shell command.
+fn validate_production(options: &Options) -> Result<(), ScaffoldError> {
+    let plain_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    };
+    if let Some(user) = &options.basic_auth
+        && !plain_name(user)
+    {
+        return Err(ScaffoldError::InvalidOption {
+            flag: "--basic-auth",
+            value: user.clone(),
+            expected: "a user name of letters, digits, '.', '_' and '-'",
+        });
+    }
+    for host in &options.tls_hosts {
+        let ok = host.parse::<std::net::IpAddr>().is_ok()
+            || (plain_name(host.trim_start_matches("*.")) && !host.contains('_'));
+        if !ok {
+            return Err(ScaffoldError::InvalidOption {
+                flag: "--tls-hosts",
+                value: host.clone(),
+                expected: "a DNS name or an IP address",
+            });
+        }
+    }
+    for url in &options.remote_write {
+        let parsed = url::Url::parse(url).ok();
+        let ok = parsed.as_ref().is_some_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.password().is_none()
+        }) && !url.contains(['\'', '"', ' ', '#', '{', '}']);
+        if !ok {
+            return Err(ScaffoldError::InvalidOption {
+                flag: "--remote-write",
+                value: crate::redact::redact(url).into_owned(),
+                expected: "an http(s) URL without a password (put it in docker/secrets/ with --remote-write-auth)",
+            });
+        }
+    }
+    match &options.remote_write_auth {
+        Some(_) if options.remote_write.is_empty() => {
+            return Err(ScaffoldError::InvalidOption {
+                flag: "--remote-write-auth",
+                value: String::new(),
+                expected: "--remote-write URL too",
+            });
+        }
+        Some(RemoteWriteAuth::Basic(user)) if !plain_name(user) => {
+            return Err(ScaffoldError::InvalidOption {
+                flag: "--remote-write-user",
+                value: user.clone(),
+                expected: "a user name (needed by --remote-write-auth basic) of letters, digits, '.', '_' and '-'",
+            });
+        }
+        _ => {}
+    }
+    let mut seen = BTreeSet::new();
+    for (name, value) in &options.external_labels {
+        let valid_name = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with("__");
+        if !valid_name || value.is_empty() || value.contains(['\n', '\r']) || !seen.insert(name) {
+            return Err(ScaffoldError::InvalidOption {
+                flag: "--external-labels",
+                value: format!("{name}={value}"),
+                expected: "NAME=VALUE pairs with distinct Prometheus label names and non-empty values",
+            });
+        }
     }
     Ok(())
 }
@@ -266,6 +393,8 @@ pub struct PlannedFile {
     pub contents: String,
     /// The contents on disk, when the file exists and is text.
     pub current: Option<String>,
+    /// A secret under `docker/secrets/` (never shown in a diff; its directory is private).
+    pub secret: bool,
 }
 
 /// Compares the rendered files with what is under `dir`.
@@ -290,9 +419,27 @@ pub fn plan(dir: &Path, files: Vec<RenderedFile>) -> Result<Vec<PlannedFile>, Sc
             change,
             contents: f.contents,
             current,
+            secret: false,
         });
     }
     Ok(planned)
+}
+
+/// The secret files to create, as plan entries (they never exist: existing secrets are
+/// used as they are).
+pub fn plan_secrets(dir: &Path, secrets: &secrets::Secrets) -> Vec<PlannedFile> {
+    secrets
+        .create
+        .iter()
+        .map(|f| PlannedFile {
+            path: f.path,
+            target: dir.join(f.path),
+            change: Change::Create,
+            contents: f.contents.clone(),
+            current: None,
+            secret: true,
+        })
+        .collect()
 }
 
 /// Writes the files that change. Without `force`, a file that exists and differs stops
@@ -308,10 +455,36 @@ pub fn write(plan: &[PlannedFile], force: bool) -> Result<usize, ScaffoldError> 
     }
     let mut written = 0;
     for f in plan.iter().filter(|f| f.change != Change::Unchanged) {
+        if f.secret {
+            private_secrets_dir(&f.target)?;
+        }
         write_file(&f.target, &f.contents)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// Creates `docker/secrets/` (above `target`) readable by its owner only. The files in it
+/// keep the default mode: Compose bind-mounts each one into containers whose processes
+/// run as other users (nobody for Prometheus, 472 for Grafana), so the directory is what
+/// keeps other host users out.
+fn private_secrets_dir(target: &Path) -> Result<(), ScaffoldError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Some(dir) = target
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "secrets"))
+    else {
+        return Ok(());
+    };
+    if dir.exists() {
+        return Ok(());
+    }
+    let err = |source| ScaffoldError::Write {
+        path: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)
 }
 
 /// Writes through a temporary file in the same directory and renames it, so a crash never
@@ -357,6 +530,28 @@ pub enum ScaffoldError {
     /// `--runbook-url` is not a plain http(s) URL.
     #[error("invalid --runbook-url {0:?}: expected an http(s) URL without quotes, spaces or '#'")]
     InvalidRunbookUrl(String),
+    /// A production option has a value that cannot be written.
+    #[error("invalid {flag} {value:?}: expected {expected}")]
+    InvalidOption {
+        /// The flag.
+        flag: &'static str,
+        /// The value given (redacted).
+        value: String,
+        /// What would do.
+        expected: &'static str,
+    },
+    /// The web password file is empty.
+    #[error("{} is empty", .0.display())]
+    EmptyPassword(PathBuf),
+    /// Some but not all of the TLS files exist.
+    #[error(
+        "TLS files missing: {} (the others exist; ccmon creates the set only when none exists)",
+        .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    TlsIncomplete(Vec<PathBuf>),
+    /// A key, certificate, hash or random value could not be made.
+    #[error("cannot create the secrets: {0}")]
+    Crypto(String),
     /// An embedded template could not be transformed (a bug in the template).
     #[error("embedded template {path} is malformed")]
     Template {
@@ -393,6 +588,11 @@ impl ScaffoldError {
             ScaffoldError::Conflicts(_) => Some(
                 "see the changes with `ccmon scaffold --diff`, then overwrite with --force".into(),
             ),
+            ScaffoldError::TlsIncomplete(_) => Some(
+                "put your CA, certificate and key in place (ca.crt, server.crt, server.key), \
+                 or remove all three to have new ones created"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -410,7 +610,7 @@ mod tests {
 
     #[test]
     fn default_output_is_the_repository_files() {
-        let files = render(&Options::default()).unwrap();
+        let files = render(&Options::default(), &secrets::Secrets::default()).unwrap();
         assert_eq!(files.len(), TEMPLATES.len());
         for (f, t) in files.iter().zip(TEMPLATES) {
             assert_eq!(
@@ -426,7 +626,7 @@ mod tests {
         let bad = |f: fn(&mut Options)| {
             let mut o = Options::default();
             f(&mut o);
-            render(&o).unwrap_err()
+            render(&o, &secrets::Secrets::default()).unwrap_err()
         };
         assert!(matches!(
             bad(|o| o.receivers.clear()),
@@ -456,12 +656,94 @@ mod tests {
             bad(|o| o.runbook_url = "ftp://x".into()),
             ScaffoldError::InvalidRunbookUrl(_)
         ));
+        let invalid = |f: fn(&mut Options)| match bad(f) {
+            ScaffoldError::InvalidOption { flag, .. } => flag,
+            other => panic!("{other}"),
+        };
+        assert_eq!(
+            invalid(|o| o.basic_auth = Some("a b".into())),
+            "--basic-auth"
+        );
+        assert_eq!(invalid(|o| o.tls_hosts = vec!["a'b".into()]), "--tls-hosts");
+        assert_eq!(
+            invalid(|o| o.remote_write = vec!["https://u:secret@mimir/push".into()]),
+            "--remote-write"
+        );
+        assert_eq!(
+            invalid(|o| {
+                o.remote_write = vec!["https://mimir/push".into()];
+                o.remote_write_auth = Some(RemoteWriteAuth::Basic(String::new()));
+            }),
+            "--remote-write-user"
+        );
+        for labels in [
+            vec![("cluster".to_owned(), String::new())],
+            vec![("__x".to_owned(), "a".to_owned())],
+            vec![("1a".to_owned(), "a".to_owned())],
+            vec![
+                ("a".to_owned(), "1".to_owned()),
+                ("a".to_owned(), "2".to_owned()),
+            ],
+        ] {
+            let o = Options {
+                external_labels: labels,
+                ..Options::default()
+            };
+            assert!(
+                matches!(
+                    render(&o, &secrets::Secrets::default()),
+                    Err(ScaffoldError::InvalidOption {
+                        flag: "--external-labels",
+                        ..
+                    })
+                ),
+                "{:?}",
+                o.external_labels
+            );
+        }
+    }
+
+    #[test]
+    fn the_redacted_url_never_shows_the_password() {
+        let o = Options {
+            remote_write: vec!["https://u:s3cr3t@mimir/push".into()],
+            ..Options::default()
+        };
+        let err = render(&o, &secrets::Secrets::default()).unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    }
+
+    #[test]
+    fn a_local_ca_signs_a_pem_certificate_and_key() {
+        let hosts = vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "mon.example.com".to_owned(),
+        ];
+        let (ca, cert, key) = secrets::certificates(&hosts, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+        assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"), "{cert}");
+        assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
+        // Valid, now, for the names it was made for; not for another.
+        let now = jiff::Timestamp::now();
+        let (ca, cert, _) = secrets::certificates(&hosts, now).unwrap();
+        assert!(secrets::check_certificate(&ca, &cert, &hosts).is_empty());
+        let other = vec!["alertmanager-2".to_owned()];
+        let problems = secrets::check_certificate(&ca, &cert, &other);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("alertmanager-2"), "{problems:?}");
+        // Signed by another CA: not trusted.
+        let (other_ca, _, _) = secrets::certificates(&hosts, now).unwrap();
+        assert_eq!(
+            secrets::check_certificate(&other_ca, &cert, &hosts).len(),
+            hosts.len()
+        );
     }
 
     #[test]
     fn write_refuses_to_overwrite_without_force() {
         let dir = tempfile::tempdir().unwrap();
-        let files = render(&Options::default()).unwrap();
+        let files = render(&Options::default(), &secrets::Secrets::default()).unwrap();
         let p = plan(dir.path(), files.clone()).unwrap();
         assert!(p.iter().all(|f| f.change == Change::Create));
         assert_eq!(write(&p, false).unwrap(), TEMPLATES.len());

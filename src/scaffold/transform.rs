@@ -33,6 +33,14 @@ pub enum TransformError {
         /// The marker text.
         marker: String,
     },
+    /// The text a production option edits is not in the template exactly once.
+    #[error("anchor `{anchor}` found {count} times, expected once")]
+    Anchor {
+        /// The text looked for (trimmed).
+        anchor: String,
+        /// How often it was found.
+        count: usize,
+    },
     /// A dashboard is not valid JSON.
     #[error("dashboard is not valid JSON")]
     Json(#[source] serde_json::Error),

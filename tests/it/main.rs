@@ -17,6 +17,7 @@ mod query;
 mod redis_sink;
 mod rules_lint;
 mod scaffold;
+mod scaffold_secure;
 mod standin;
 mod stream;
 mod stream_faults;
