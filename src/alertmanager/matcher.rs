@@ -122,7 +122,7 @@ impl Matcher {
         }
         let regex = match op {
             Op::Regex | Op::NotRegex => Some(
-                Regex::new(&format!("^(?:{value})$"))
+                Regex::new(&format!("^(?:{})$", go_classes(value)))
                     .map_err(|e| format!("invalid regex {value:?}: {}", first_line(&e)))?,
             ),
             Op::Equal | Op::NotEqual => None,
@@ -167,6 +167,77 @@ impl Matcher {
     pub fn matches_labels(&self, labels: &BTreeMap<String, String>) -> bool {
         self.matches(labels.get(&self.name).map_or("", String::as_str))
     }
+}
+
+/// Rewrites the Perl classes whose meaning differs between Go's RE2 (which Alertmanager
+/// uses) and Rust's regex: in Go `\d`, `\w`, `\s` and `\b` are ASCII-only, in Rust they
+/// are Unicode. Without this, `\d+` would match "٣" here and not in Alertmanager, and a
+/// preview would list an alert the silence then does not mute. Escapes are copied as they
+/// are otherwise; a pattern the engine rejects still fails to compile afterwards.
+fn go_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut in_class = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let replacement = match (in_class, e) {
+                    (false, 'd') => Some("[0-9]"),
+                    (false, 'D') => Some("[^0-9]"),
+                    (false, 'w') => Some("[0-9A-Za-z_]"),
+                    (false, 'W') => Some("[^0-9A-Za-z_]"),
+                    (false, 's') => Some("[\\t\\n\\x0C\\r ]"),
+                    (false, 'S') => Some("[^\\t\\n\\x0C\\r ]"),
+                    (false, 'b') => Some("(?-u:\\b)"),
+                    (false, 'B') => Some("(?-u:\\B)"),
+                    (true, 'd') => Some("0-9"),
+                    (true, 'w') => Some("0-9A-Za-z_"),
+                    (true, 's') => Some("\\t\\n\\x0C\\r "),
+                    _ => None,
+                };
+                match replacement {
+                    Some(r) => out.push_str(r),
+                    None => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A `]` or `^]` right after the opening bracket is a literal, not the end.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            '[' if in_class && chars.peek() == Some(&':') => {
+                // `[[:alpha:]]`: copy the POSIX class whole so its `]` does not end ours.
+                out.push('[');
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn first_line(e: &regex::Error) -> String {
@@ -490,6 +561,24 @@ mod tests {
         assert!(!m.matches("api-2"));
         assert!(ok("job!~a.*").matches("bcd"));
         assert!(ok("x=\"\"").matches(""));
+    }
+
+    #[test]
+    fn perl_classes_are_ascii_as_in_go() {
+        assert!(ok(r"x=~\d+").matches("42"));
+        assert!(!ok(r"x=~\d+").matches("٣"), "Go's \\d is ASCII");
+        assert!(ok(r"x=~\D").matches("٣"));
+        assert!(!ok(r"x=~\w+").matches("café"));
+        assert!(ok(r"x=~[\w.]+").matches("db_1.x"));
+        assert!(!ok(r"x=~[\w]+").matches("é"));
+        assert!(ok(r"x=~a\sb").matches("a b"));
+        assert!(!ok(r"x=~a\sb").matches("a\u{a0}b"));
+        assert!(ok(r"x=~[]a]+").matches("]a"));
+        assert!(ok(r"x=~[^]a]+").matches("bc"));
+        assert!(ok(r"x=~[[:alpha:]\d]+").matches("ab12"));
+        assert!(ok(r"x=~a\.b").matches("a.b") && !ok(r"x=~a\.b").matches("axb"));
+        assert!(ok(r"x=~\bab\b").matches("ab"));
+        assert_eq!(go_classes(r"a\"), r"a\");
     }
 
     #[test]
