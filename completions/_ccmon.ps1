@@ -508,7 +508,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
@@ -536,6 +536,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow a silence that matches every alert')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the alerts the silence would mute now (as `alerts ls`) and create nothing')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -645,7 +646,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;alerts;silence;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
@@ -704,7 +705,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;alerts;help;silence' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
@@ -1047,7 +1048,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;help;alerts;silence' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')

@@ -694,7 +694,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__silence__subcmd__add)
-            opts="-d -c -a -o -v -q -h -V --duration --end --start --comment --author --force --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-d -c -a -o -v -q -h -V --duration --end --start --comment --author --force --dry-run --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

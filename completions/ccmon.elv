@@ -476,7 +476,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Add a silence and print its ID'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
             cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
@@ -503,6 +503,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --force 'Allow a silence that matches every alert'
+            cand --dry-run 'Print the alerts the silence would mute now (as `alerts ls`) and create nothing'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -607,7 +608,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;help'= {
-            cand add 'Add a silence and print its ID'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
             cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
@@ -656,7 +657,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;help;ls'= {
         }
         &'ccmon;alerts;help;silence'= {
-            cand add 'Add a silence and print its ID'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
             cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
@@ -959,7 +960,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;help;alerts;ls'= {
         }
         &'ccmon;help;alerts;silence'= {
-            cand add 'Add a silence and print its ID'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
             cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'

@@ -393,7 +393,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired); with -q, only their IDs'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "expire" -d 'Expire silences by ID or by matchers'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "extend" -d 'Extend silences by a duration from their current end'

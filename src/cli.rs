@@ -636,9 +636,9 @@ pub struct AlertsLsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SilenceCommand {
-    /// Add a silence and print its ID
+    /// Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)
     #[command(
-        after_long_help = "Examples:\n  ccmon alerts silence add InstanceDown instance=db-1 --duration 2h --comment 'maintenance'\n  ccmon alerts silence add 'severity=~\"P2|P3\"' --end 2026-12-01T08:00:00Z --comment 'weekend'"
+        after_long_help = "Examples:\n  ccmon alerts silence add InstanceDown instance=db-1 --dry-run\n  ccmon alerts silence add InstanceDown instance=db-1 --duration 2h --comment 'maintenance'\n  ccmon alerts silence add 'severity=~\"P2|P3\"' --end 2026-12-01T08:00:00Z --comment 'weekend'"
     )]
     Add(SilenceAddArgs),
 
@@ -672,7 +672,7 @@ pub struct SilenceAddArgs {
         short,
         long,
         value_name = "DURATION",
-        required_unless_present = "end",
+        required_unless_present_any = ["end", "dry_run"],
         conflicts_with = "end"
     )]
     pub duration: Option<String>,
@@ -686,8 +686,8 @@ pub struct SilenceAddArgs {
     pub start: Option<String>,
 
     /// Why the silence exists
-    #[arg(short, long, value_name = "TEXT", required = true)]
-    pub comment: String,
+    #[arg(short, long, value_name = "TEXT", required_unless_present = "dry_run")]
+    pub comment: Option<String>,
 
     /// Who creates it [default: the current user]
     #[arg(short = 'a', long, value_name = "NAME")]
@@ -696,6 +696,10 @@ pub struct SilenceAddArgs {
     /// Allow a silence that matches every alert
     #[arg(long)]
     pub force: bool,
+
+    /// Print the alerts the silence would mute now (as `alerts ls`) and create nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 
 pub mod import;
 pub mod matcher;
+pub mod mute;
 pub mod silence;
 pub mod status;
 
@@ -300,6 +301,19 @@ pub struct AlertQuery {
     pub receiver: Option<String>,
 }
 
+impl AlertQuery {
+    /// Every alert, whatever its state: what a silence may mute.
+    pub fn all() -> AlertQuery {
+        AlertQuery {
+            active: true,
+            silenced: true,
+            inhibited: true,
+            unprocessed: true,
+            ..AlertQuery::default()
+        }
+    }
+}
+
 /// The client: one HTTP client and the peers of the cluster in the order given.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -496,6 +510,12 @@ impl PeerClient {
             }
         }
         self.get(&url).await
+    }
+
+    /// `GET /api/v2/alerts` on this peer.
+    pub async fn alerts(&self, query: &AlertQuery) -> Result<Vec<Alert>, HttpError> {
+        self.get(&alert_url(&self.base, "/api/v2/alerts", query))
+            .await
     }
 
     /// `GET /api/v2/silence/{id}`.

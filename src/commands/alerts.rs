@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::alertmanager::import::{self, Plan};
 use crate::alertmanager::matcher::{self, Matcher};
+use crate::alertmanager::mute;
 use crate::alertmanager::silence::{self, ListFilter, NewSilence};
 use crate::alertmanager::status::{self as am_status, ConfigSummary};
 use crate::alertmanager::{
@@ -446,7 +447,8 @@ impl Tabular for StatusView {
 // silence add
 
 async fn silence_add(ctx: &Ctx, args: &SilenceAddArgs) -> anyhow::Result<Outcome> {
-    let new = NewSilence {
+    let comment = args.comment.clone().unwrap_or_default();
+    let mut new = NewSilence {
         matchers: matchers(&args.matchers)?,
         start: args
             .start
@@ -463,15 +465,90 @@ async fn silence_add(ctx: &Ctx, args: &SilenceAddArgs) -> anyhow::Result<Outcome
             .as_deref()
             .map(|d| duration_arg("--duration", d))
             .transpose()?,
-        comment: args.comment.clone(),
+        comment,
         author: args.author.clone().unwrap_or_else(os_user),
         force: args.force,
     };
+    if args.dry_run {
+        return silence_preview(ctx, new).await;
+    }
     let postable = silence::build(&new, ctx.now)?;
     let peer = ctx.client.writer().await?;
+    // Counted on the peer written to, before the write, by Alertmanager's own rules; a
+    // failure to count must not stop a silence someone needs at 3 a.m.
+    let alerts = peer.alerts(&AlertQuery::all()).await;
     let id = peer.post_silence(&postable).await?;
     write_stdout(&format!("{id}\n")).context("cannot write output")?;
+    new.force = true;
+    match alerts {
+        Ok(alerts) => report_muted(&new, &alerts, ctx.now, false),
+        Err(e) => write_stderr_line(&format!(
+            "warning: cannot count the alerts the silence mutes: {e}"
+        )),
+    }
     Ok(ExitStatus::Success.into())
+}
+
+/// `silence add --dry-run`: the alerts the silence would mute now, as `alerts ls` prints
+/// them; nothing is created.
+async fn silence_preview(ctx: &Ctx, mut new: NewSilence) -> anyhow::Result<Outcome> {
+    if new.comment.trim().is_empty() {
+        // A preview needs no reason; the real `add` still asks for one.
+        new.comment = "dry run".into();
+    }
+    // Every check `add` makes, so a preview that passes means the add will pass; the
+    // match-all refusal is reported but does not hide the preview of what it would hit.
+    let refused = match silence::build(&new, ctx.now) {
+        Ok(_) => None,
+        Err(e @ silence::SilenceError::MatchesEverything { .. }) => Some(e),
+        Err(e) => return Err(e.into()),
+    };
+    let all = ctx.client.alerts(&AlertQuery::all()).await?;
+    let mut alerts: Vec<Alert> = mute::muted(&new.matchers, &all)
+        .into_iter()
+        .cloned()
+        .collect();
+    sort_alerts(&mut alerts);
+    if ctx.ids_only {
+        print_ids(alerts.iter().map(|a| a.fingerprint.as_str()))?;
+    } else {
+        ctx.printer.print(&AlertList {
+            alerts,
+            now: ctx.now,
+        })?;
+    }
+    report_muted(&new, &all, ctx.now, true);
+    if let Some(e) = refused {
+        write_stderr_line(&format!("warning: without --dry-run: {e}"));
+    }
+    Ok(ExitStatus::Success.into())
+}
+
+/// Says on stderr how many alerts the silence mutes, and why it might mute none.
+fn report_muted(new: &NewSilence, alerts: &[Alert], now: Timestamp, dry_run: bool) {
+    let count = mute::muted(&new.matchers, alerts).len();
+    let noun = if count == 1 { "alert" } else { "alerts" };
+    let verb = if dry_run {
+        "dry run: the silence would mute"
+    } else {
+        "the silence mutes"
+    };
+    let tail = if dry_run { "; nothing was created" } else { "" };
+    let when = match new.start {
+        Some(start) if start > now => format!(" once it starts at {}", rfc3339(start)),
+        _ => " now".to_owned(),
+    };
+    if count > 0 {
+        write_stderr_line(&format!("{verb} {count} {noun}{when}{tail}"));
+        return;
+    }
+    write_stderr_line(&format!(
+        "warning: {verb} no alert{when} (of {} alerts){tail}",
+        alerts.len()
+    ));
+    for hint in mute::hints(&new.matchers, alerts) {
+        write_stderr_line(&format!("hint: {hint}"));
+    }
 }
 
 /// The name of the user running ccmon, from the user database (as amtool), so a silence

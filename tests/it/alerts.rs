@@ -1207,3 +1207,195 @@ fn client_certificates_and_basic_auth_against_the_servers_own_web_config() {
     assert!(out.stderr.contains("401"), "{out}");
     assert!(!out.stderr.contains("not-the-pass"), "{out}");
 }
+
+/// Fingerprints of the alerts the server reports as silenced by `id`.
+fn silenced_by(server: &Alertmanager, id: &str) -> std::collections::BTreeSet<String> {
+    let all = json(&server.get("/api/v2/alerts").body);
+    all.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| {
+            a["status"]["silencedBy"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|s| s == id))
+        })
+        .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Fires alerts whose labels exercise each matcher form: anchoring, absent and empty
+/// labels, quoting, case, and a non-ASCII digit that Go's `\d` does not match.
+fn fire_matcher_corpus(server: &Alertmanager) {
+    fire(
+        server,
+        &[
+            ("alertname", "Disk"),
+            ("instance", "db-1:9100"),
+            ("severity", "P1"),
+            ("team", "db"),
+        ],
+        "disk on db-1",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "Disk"),
+            ("instance", "db-10:9100"),
+            ("severity", "P2"),
+        ],
+        "disk on db-10",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "CPU"),
+            ("instance", "web-1"),
+            ("severity", "p1"),
+            ("team", "web"),
+            ("code", "٣"),
+        ],
+        "cpu on web-1",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "Watchdog"),
+            ("severity", "none"),
+            ("msg", "say \"hi\", a b {c}"),
+            ("code", "7"),
+        ],
+        "always firing",
+    );
+    eventually("four alerts", || {
+        json(&server.get("/api/v2/alerts").body)
+            .as_array()
+            .map(Vec::len)
+            == Some(4)
+    });
+}
+
+#[test]
+fn the_preview_lists_exactly_what_the_silence_then_mutes() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let forms: &[&[&str]] = &[
+        &["Disk"],
+        &["instance=db-1:9100"],
+        &["Disk", "severity!=P1"],
+        &["instance=~db-1.*"],
+        &["instance=~db-1"],
+        &["instance=~\"db-1:9100|web-1\""],
+        &["alertname=~.+", "instance!~\"db-.*\""],
+        &["alertname=~.+", "team=\"\""],
+        &["alertname=~.+", "team!=\"\""],
+        &["alertname=~\"Disk|CPU\"", "team=~\".*\""],
+        &["alertname=~.+", "team=~\"db|\""],
+        &["code=~\"\\d\""],
+        &["code=~\"[^0-9]\""],
+        &["msg=\"say \\\"hi\\\", a b {c}\""],
+        &["severity=~p1"],
+        &["severity=~\"(?i)p1\""],
+        &["alertname=~Dis"],
+        &["alertname=~\"Dis.*|W.*g\"", "severity!~\"P.\""],
+    ];
+    for form in forms {
+        let mut preview_args = vec!["-o", "json", "alerts", "silence", "add"];
+        preview_args.extend_from_slice(form);
+        preview_args.push("--dry-run");
+        let preview = am(&url, &preview_args).code(0);
+        let previewed: std::collections::BTreeSet<String> = json(&preview.stdout)
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            preview.stderr.contains("nothing was created"),
+            "{form:?}: {preview}"
+        );
+        let mut add_args = vec!["alerts", "silence", "add"];
+        add_args.extend_from_slice(form);
+        add_args.extend(["-d", "1h", "-c", "cross-check"]);
+        let added = am(&url, &add_args).code(0);
+        let id = added.stdout.trim();
+        let muted = silenced_by(&server, id);
+        assert_eq!(
+            previewed, muted,
+            "{form:?}: preview vs Alertmanager\n{preview}"
+        );
+        let n = muted.len();
+        if n == 0 {
+            assert!(
+                added.stderr.contains("warning: the silence mutes no alert"),
+                "{form:?}: {added}"
+            );
+        } else {
+            let noun = if n == 1 { "alert" } else { "alerts" };
+            assert!(
+                added
+                    .stderr
+                    .contains(&format!("the silence mutes {n} {noun} now")),
+                "{form:?}: {added}"
+            );
+        }
+    }
+    // The forms above are not all trivial: together they hit every alert, and some none.
+    assert_eq!(api_silences(&server).len(), forms.len());
+}
+
+#[test]
+fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let preview = am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "instance=db-1:910",
+            "--dry-run",
+        ],
+    )
+    .code(0)
+    .stderr_has("no alerts match")
+    .stderr_has("would mute no alert now (of 4 alerts)")
+    .stderr_has(
+        "hint: no alert matches instance=\"db-1:910\"; did you mean instance=\"db-1:9100\"?",
+    );
+    assert!(api_silences(&server).is_empty(), "{preview}");
+    am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "instanse=db-1:9100",
+            "-d",
+            "1h",
+            "-c",
+            "typo",
+        ],
+    )
+    .code(0)
+    .stderr_has("warning: the silence mutes no alert")
+    .stderr_has("did you mean \"instance\"?");
+    // The table is `alerts ls`'s; a match-all preview still shows, with the refusal.
+    am(&url, &["alerts", "silence", "add", "Disk", "--dry-run"])
+        .code(0)
+        .stdout_has("ALERTNAME")
+        .stdout_has("disk on db-10")
+        .stderr_has("would mute 2 alerts now");
+    am(
+        &url,
+        &["alerts", "silence", "add", "alertname=~.+", "--dry-run"],
+    )
+    .code(0)
+    .stdout_has("Watchdog")
+    .stderr_has("would mute 4 alerts")
+    .stderr_has("warning: without --dry-run: refusing");
+}
