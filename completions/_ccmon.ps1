@@ -459,6 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
             [CompletionResult]::new('--receiver', '--receiver', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
+            [CompletionResult]::new('--silenced-by', '--silenced-by', [CompletionResultType]::ParameterName, 'Only the alerts this silence mutes now (implies --silenced)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
@@ -509,7 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -647,7 +648,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         }
         'ccmon;alerts;silence;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -706,7 +707,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         }
         'ccmon;alerts;help;silence' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -1049,7 +1050,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         }
         'ccmon;help;alerts;silence' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')

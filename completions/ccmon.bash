@@ -574,7 +574,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__ls)
-            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --silenced-by --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,6 +589,10 @@ _ccmon() {
                     return 0
                     ;;
                 -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --silenced-by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

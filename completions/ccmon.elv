@@ -428,6 +428,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --group 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)'
             cand -r 'Only alerts routed to receivers matching this regex'
             cand --receiver 'Only alerts routed to receivers matching this regex'
+            cand --silenced-by 'Only the alerts this silence mutes now (implies --silenced)'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -477,7 +478,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -609,7 +610,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;alerts;silence;help'= {
             cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -658,7 +659,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;alerts;help;silence'= {
             cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -961,7 +962,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;help;alerts;silence'= {
             cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'

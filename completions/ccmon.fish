@@ -355,6 +355,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l group -d 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s r -l receiver -d 'Only alerts routed to receivers matching this regex' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l silenced-by -d 'Only the alerts this silence mutes now (implies --silenced)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -394,7 +395,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired); with -q, only their IDs'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "expire" -d 'Expire silences by ID or by matchers'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "extend" -d 'Extend silences by a duration from their current end'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "import" -d 'Import silences from amtool\'s JSON or the YAML list form'

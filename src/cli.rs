@@ -632,6 +632,10 @@ pub struct AlertsLsArgs {
     /// Only alerts routed to receivers matching this regex
     #[arg(short, long, value_name = "REGEX")]
     pub receiver: Option<String>,
+
+    /// Only the alerts this silence mutes now (implies --silenced)
+    #[arg(long, value_name = "ID")]
+    pub silenced_by: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -642,7 +646,8 @@ pub enum SilenceCommand {
     )]
     Add(SilenceAddArgs),
 
-    /// List silences (active and pending unless --expired); with -q, only their IDs
+    /// List silences (active and pending unless --expired) and how many alerts each mutes;
+    /// with -q, only their IDs
     #[command(
         after_long_help = "Examples:\n  ccmon alerts silence ls\n  ccmon alerts silence ls --within 2h\n  ccmon alerts silence expire $(ccmon alerts silence ls -q alertname=Foo)"
     )]

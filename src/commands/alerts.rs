@@ -2,7 +2,7 @@
 //! between the command line, the Alertmanager client and the printer. Each command builds
 //! its own current-thread tokio runtime; none of them needs more than one thread.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
@@ -104,8 +104,8 @@ async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
     let any_state = args.active || args.silenced || args.inhibited || args.unprocessed;
     let query = AlertQuery {
         // As amtool: no state flag means active only; any flag selects exactly those.
-        active: args.active || !any_state,
-        silenced: args.silenced,
+        active: args.active || !any_state && args.silenced_by.is_none(),
+        silenced: args.silenced || args.silenced_by.is_some(),
         inhibited: args.inhibited,
         unprocessed: args.unprocessed,
         filter: matchers(&args.matchers)?,
@@ -115,9 +115,16 @@ async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
         regex::Regex::new(receiver)
             .with_context(|| format!("invalid --receiver regex {receiver:?}"))?;
     }
+    // The API cannot filter by silence; the server's own `silencedBy` decides here.
+    let keep = |a: &Alert| {
+        args.silenced_by
+            .as_ref()
+            .is_none_or(|id| a.status.silenced_by.iter().any(|s| s == id))
+    };
     match args.group.as_deref() {
         None => {
             let mut alerts = ctx.client.alerts(&query).await?;
+            alerts.retain(keep);
             sort_alerts(&mut alerts);
             if ctx.ids_only {
                 return print_ids(alerts.iter().map(|a| a.fingerprint.as_str()));
@@ -132,6 +139,10 @@ async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
             let groups = ctx.client.alert_groups(&query).await?;
             let groups = groups
                 .into_iter()
+                .map(|mut g| {
+                    g.alerts.retain(keep);
+                    g
+                })
                 .filter(|g| !g.alerts.is_empty())
                 .map(|g| GroupOut {
                     labels: g.labels,
@@ -142,7 +153,8 @@ async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
             print_groups(ctx, groups)
         }
         Some(label) => {
-            let alerts = ctx.client.alerts(&query).await?;
+            let mut alerts = ctx.client.alerts(&query).await?;
+            alerts.retain(keep);
             print_groups(ctx, group_by_label(alerts, label))
         }
     }
@@ -590,8 +602,28 @@ async fn silence_ls(ctx: &Ctx, args: &SilenceLsArgs) -> anyhow::Result<Outcome> 
     if ctx.ids_only {
         return print_ids(silences.iter().map(|s| s.id.as_str()));
     }
+    // Tables only: the JSON stays the API's array, which imports back unchanged.
+    let mutes = if matches!(ctx.printer.format(), Format::Table | Format::Wide) {
+        match ctx.client.alerts(&AlertQuery::all()).await {
+            Ok(alerts) => Some(
+                mute::counts_by_silence(&alerts)
+                    .into_iter()
+                    .map(|(id, n)| (id.to_owned(), n))
+                    .collect(),
+            ),
+            Err(e) => {
+                write_stderr_line(&format!(
+                    "warning: cannot count the alerts each silence mutes: {e}"
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
     ctx.printer.print(&SilenceList {
         silences,
+        mutes,
         now: ctx.now,
     })?;
     Ok(ExitStatus::Success.into())
@@ -601,6 +633,8 @@ async fn silence_ls(ctx: &Ctx, args: &SilenceLsArgs) -> anyhow::Result<Outcome> 
 /// `amtool silence import`) read back.
 struct SilenceList {
     silences: Vec<Silence>,
+    /// Alerts muted now per silence ID, as the server reports them; `None` when unknown.
+    mutes: Option<HashMap<String, usize>>,
     now: Timestamp,
 }
 
@@ -624,7 +658,7 @@ fn relative(text: &str, now: Timestamp) -> String {
 
 impl Tabular for SilenceList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
-        let mut h = vec!["ID", "MATCHERS", "ENDS", "CREATED BY", "COMMENT"];
+        let mut h = vec!["ID", "MATCHERS", "MUTES", "ENDS", "CREATED BY", "COMMENT"];
         if wide {
             h.extend(["STATE", "STARTS AT", "ENDS AT", "UPDATED AT"]);
         }
@@ -637,6 +671,10 @@ impl Tabular for SilenceList {
                 let mut row = vec![
                     s.id.clone(),
                     s.matchers_text(),
+                    match &self.mutes {
+                        Some(counts) => counts.get(&s.id).copied().unwrap_or(0).to_string(),
+                        None => "?".into(),
+                    },
                     relative(&s.ends_at, self.now),
                     s.created_by.clone(),
                     if wide {
@@ -682,6 +720,12 @@ async fn silence_expire(ctx: &Ctx, args: &SilenceExpireArgs) -> anyhow::Result<O
         if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
             let table = Printer::plain(Format::Table).render(&SilenceList {
                 silences: found,
+                mutes: peer.alerts(&AlertQuery::all()).await.ok().map(|alerts| {
+                    mute::counts_by_silence(&alerts)
+                        .into_iter()
+                        .map(|(id, n)| (id.to_owned(), n))
+                        .collect()
+                }),
                 now: ctx.now,
             })?;
             write_stderr_line(table.trim_end());

@@ -1399,3 +1399,66 @@ fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
     .stderr_has("would mute 4 alerts")
     .stderr_has("warning: without --dry-run: refusing");
 }
+
+#[test]
+fn silence_ls_counts_what_each_silence_mutes_and_alerts_ls_lists_them() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let add = |args: &[&str]| {
+        let mut all = vec!["alerts", "silence", "add"];
+        all.extend_from_slice(args);
+        all.extend(["-d", "1h", "-c", "count me"]);
+        am(&url, &all).code(0).stdout.trim().to_owned()
+    };
+    let disk = add(&["Disk"]);
+    let db1 = add(&["instance=db-1:9100"]);
+    let none = add(&["NoSuchAlert"]);
+    let table = am(&url, &["alerts", "silence", "ls"]).code(0);
+    let row = |id: &str| -> Vec<String> {
+        table
+            .stdout
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{table}"))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(table.stdout.contains("MUTES"), "{table}");
+    // ID, MATCHERS (one word each here), MUTES.
+    assert_eq!(row(&disk)[2], "2", "{table}");
+    assert_eq!(row(&db1)[2], "1", "{table}");
+    assert_eq!(row(&none)[2], "0", "{table}");
+    // JSON stays the API's array, importable as is.
+    let listed = json(
+        &am(&url, &["-o", "json", "alerts", "silence", "ls"])
+            .code(0)
+            .stdout,
+    );
+    assert!(listed[0].get("mutes").is_none(), "{listed}");
+
+    let by_disk = json(
+        &am(
+            &url,
+            &["-o", "json", "alerts", "ls", "--silenced-by", &disk],
+        )
+        .code(0)
+        .stdout,
+    );
+    let fingerprints: std::collections::BTreeSet<String> = by_disk
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(fingerprints, silenced_by(&server, &disk));
+    assert_eq!(fingerprints.len(), 2);
+    am(&url, &["alerts", "ls", "--silenced-by", &db1])
+        .code(0)
+        .stdout_has("disk on db-1")
+        .nowhere("disk on db-10");
+    am(&url, &["alerts", "ls", "--silenced-by", &none, "--group"])
+        .code(0)
+        .stderr_has("no alerts match");
+}
