@@ -422,6 +422,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;ls'= {
@@ -649,10 +650,66 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ccmon;alerts;routes'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;routes;test'= {
+            cand --config-file 'Read the routing tree from this Alertmanager config file instead of the live Alertmanager'
+            cand --verify-receivers 'Exit 1 unless the receivers are exactly these, in order (as amtool''s --verify.receivers)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --tree 'Also show the routing tree, each route marked receives, matches, no match or not tried'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;routes;help'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;routes;help;test'= {
+        }
+        &'ccmon;alerts;routes;help;help'= {
+        }
         &'ccmon;alerts;help'= {
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;help;ls'= {
@@ -675,6 +732,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;help;silence;import'= {
         }
         &'ccmon;alerts;help;status'= {
+        }
+        &'ccmon;alerts;help;routes'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+        }
+        &'ccmon;alerts;help;routes;test'= {
         }
         &'ccmon;alerts;help;help'= {
         }
@@ -957,6 +1019,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
         }
         &'ccmon;help;alerts;ls'= {
         }
@@ -978,6 +1041,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;help;alerts;silence;import'= {
         }
         &'ccmon;help;alerts;status'= {
+        }
+        &'ccmon;help;alerts;routes'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+        }
+        &'ccmon;help;alerts;routes;test'= {
         }
         &'ccmon;help;rules'= {
             cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'

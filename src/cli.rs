@@ -594,6 +594,46 @@ pub enum AlertsCommand {
 
     /// Alertmanager version, cluster peers and a config summary
     Status,
+
+    /// Test the routing tree: which receivers an alert with given labels reaches
+    #[command(subcommand)]
+    Routes(RoutesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// Receivers an alert with these labels reaches, on the live Alertmanager's routing tree
+    /// (from its status API) or a config file's
+    #[command(
+        after_long_help = "Evaluates `continue`, `matchers`, the legacy `match`/`match_re` and \
+        inheritance as Alertmanager's dispatcher does; the receivers are listed in tree order \
+        (as amtool's `config routes test`), with each route's group labels.\n\nExamples:\n  \
+        ccmon alerts routes test severity=P0 category=agents\n  ccmon alerts routes test --tree \
+        AgentStuck severity=P2\n  ccmon alerts routes test --config-file monitoring/alertmanager.yml \
+        severity=P3 --verify-receivers webhook,default"
+    )]
+    Test(RoutesTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesTestArgs {
+    /// Labels of the alert; a bare first word is the alert name
+    #[arg(value_name = "LABEL=VALUE")]
+    pub labels: Vec<String>,
+
+    /// Also show the routing tree, each route marked receives, matches, no match or not tried
+    #[arg(long)]
+    pub tree: bool,
+
+    /// Read the routing tree from this Alertmanager config file instead of the live
+    /// Alertmanager
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+
+    /// Exit 1 unless the receivers are exactly these, in order (as amtool's
+    /// --verify.receivers)
+    #[arg(long, value_name = "A,B,...")]
+    pub verify_receivers: Option<String>,
 }
 
 #[derive(Debug, Args)]

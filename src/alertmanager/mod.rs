@@ -6,6 +6,7 @@
 pub mod import;
 pub mod matcher;
 pub mod mute;
+pub mod route;
 pub mod silence;
 pub mod status;
 

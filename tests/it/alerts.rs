@@ -1462,3 +1462,220 @@ fn silence_ls_counts_what_each_silence_mutes_and_alerts_ls_lists_them() {
         .code(0)
         .stderr_has("no alerts match");
 }
+
+/// Reference routing cases beyond the scaffold's: legacy `match`/`match_re`, several
+/// matchers in one string and in braces, nested `continue`, inherited receivers, an
+/// anchored regex, an empty-value matcher and `group_by: ['...']`.
+const ROUTING_REFERENCE: &str = "\
+route:
+  receiver: fallback
+  group_by: [alertname]
+  routes:
+    - receiver: db
+      match: {team: db}
+      continue: true
+      group_by: ['...']
+      routes:
+        - receiver: db-page
+          match_re: {severity: 'P[01]'}
+        - match: {env: staging}
+        - receiver: db-quiet
+          matchers: ['{severity=\"P3\", env!=\"\"}']
+    - receiver: platform
+      matchers: ['team=~\"d.*|platform\"', 'region!~\"eu-.*\"']
+      continue: true
+    - receiver: eu
+      matchers: ['region=~\"eu-.*\"', 'x=\"a,b\"']
+    - receiver: unowned
+      matchers: ['team=\"\"']
+receivers:
+  - name: fallback
+  - name: db
+  - name: db-page
+  - name: db-quiet
+  - name: platform
+  - name: eu
+  - name: unowned
+";
+
+fn scaffold_alertmanager_yml() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("monitoring/alertmanager.yml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Label sets for both configs: every route of each reached at least once.
+const ROUTING_CASES: &[&str] = &[
+    "severity=P0 category=agents",
+    "severity=P1 category=datastore",
+    "severity=P2 category=agents",
+    "severity=P2 category=host",
+    "severity=P3 category=health",
+    "severity=P3 category=agents",
+    "alertname=Unlabelled",
+    "severity=P9",
+    "team=db severity=P0",
+    "team=db severity=P00",
+    "team=db env=staging",
+    "team=db severity=P3 env=prod",
+    "team=db severity=P3",
+    "team=db region=eu-west x=a,b",
+    "team=platform region=us-east",
+    "team=dba region=eu-1 x=a,b",
+    "region=eu-west x=a,b",
+    "region=eu-west",
+    "",
+];
+
+/// What `ccmon alerts routes test` resolves, comma-joined like amtool.
+fn ccmon_receivers(url: &str, config: Option<&Path>, labels: &str) -> String {
+    let mut args = vec![
+        "-o".to_owned(),
+        "json".to_owned(),
+        "alerts".into(),
+        "routes".into(),
+        "test".into(),
+    ];
+    if let Some(path) = config {
+        args.push(format!("--config-file={}", path.display()));
+    }
+    args.extend(labels.split_whitespace().map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = am(url, &args).code(0);
+    let v = json(&out.stdout);
+    v["receivers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no receivers: {out}"))
+        .iter()
+        .map(|r| r.as_str().unwrap_or("?").to_owned())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn routes_test_agrees_with_amtool_from_a_file_and_from_the_live_alertmanager() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, config) in [
+        ("scaffold", scaffold_alertmanager_yml()),
+        ("reference", ROUTING_REFERENCE.to_owned()),
+    ] {
+        let file = dir.path().join(format!("{name}.yml"));
+        std::fs::write(&file, &config).expect("writing the config");
+        let server = Alertmanager::builder().config(config.clone()).start();
+        let url = server.url();
+        for labels in ROUTING_CASES {
+            let label_args: Vec<&str> = labels.split_whitespace().collect();
+            let mut from_file = vec!["config", "routes", "test"];
+            let flag = format!("--config.file={}", file.display());
+            from_file.push(&flag);
+            from_file.extend(&label_args);
+            let (code, want_file, err) = amtool(&url, &from_file, None);
+            assert_eq!(code, 0, "{name} {labels}: amtool: {err}");
+            let mut live = vec!["config", "routes", "test"];
+            live.extend(&label_args);
+            let (code, want_live, err) = amtool(&url, &live, None);
+            assert_eq!(code, 0, "{name} {labels}: amtool (live): {err}");
+            assert_eq!(want_file, want_live, "{name} {labels}: amtool file vs live");
+            let got_file = ccmon_receivers(&url, Some(&file), labels);
+            let got_live = ccmon_receivers(&url, None, labels);
+            assert_eq!(got_file, want_file.trim(), "{name} {labels}: from the file");
+            assert_eq!(
+                got_live,
+                want_file.trim(),
+                "{name} {labels}: from the live server"
+            );
+        }
+    }
+}
+
+#[test]
+fn routes_test_tree_group_and_verify() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("reference.yml");
+    std::fs::write(&file, ROUTING_REFERENCE).expect("writing the config");
+    let file_arg = format!("--config-file={}", file.display());
+    // Nothing listens there: a file needs no Alertmanager.
+    let nowhere = "http://127.0.0.1:9";
+    let out = am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &file_arg,
+            "--tree",
+            "Disk",
+            "team=db",
+            "severity=P1",
+        ],
+    )
+    .code(0);
+    assert!(
+        out.stdout
+            .contains("├── {team=\"db\"}  continue: true  receiver: db  [matches]"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("{severity=~\"P[01]\"}  receiver: db-page  [<- receives]"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("receiver: eu  [no match]"), "{out}");
+    assert!(out.stdout.contains("receiver: db  [not tried]"), "{out}");
+    // group_by ['...'] groups by every label; the root groups by alertname.
+    assert!(
+        out.stdout
+            .contains("{alertname=\"Disk\", severity=\"P1\", team=\"db\"}"),
+        "{out}"
+    );
+    let json_out = json(
+        &am(
+            nowhere,
+            &[
+                "-o", "json", "alerts", "routes", "test", &file_arg, "--tree", "x=y",
+            ],
+        )
+        .code(0)
+        .stdout,
+    );
+    assert_eq!(json_out["receivers"], serde_json::json!(["unowned"]));
+    assert_eq!(json_out["routes"][0]["group"], serde_json::json!({}));
+    assert_eq!(json_out["routes"][0]["route"], "root.routes[3]");
+    assert_eq!(json_out["tree"]["outcome"], "matches");
+    am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &file_arg,
+            "team=db",
+            "--verify-receivers",
+            "db",
+        ],
+    )
+    .code(1)
+    .stderr_has("the receivers are db,platform, not the expected db");
+    am(
+        nowhere,
+        &["alerts", "routes", "test", &file_arg, "team=~db"],
+    )
+    .code(2)
+    .stderr_has("LABEL=VALUE");
+    let broken = dir.path().join("broken.yml");
+    std::fs::write(&broken, "route:\n  routes: [{matchers: ['a=~(']}]\n").expect("write");
+    am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &format!("--config-file={}", broken.display()),
+        ],
+    )
+    .code(2)
+    .stderr_has("route root.routes[0]");
+    // Live, but nobody answers: exit 3 naming the URL.
+    am(nowhere, &["alerts", "routes", "test", "x=y"])
+        .code(3)
+        .stderr_has("127.0.0.1:9");
+}
