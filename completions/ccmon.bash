@@ -629,7 +629,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__ls)
-            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --silenced-by --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --silenced-by --all-contexts --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,7 +1269,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__silence__subcmd__ls)
-            opts="-o -v -q -h -V --expired --within --created-by --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --expired --within --created-by --all-contexts --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

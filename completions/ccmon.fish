@@ -373,6 +373,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s s -l silenced -d 'Show silenced alerts'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s i -l inhibited -d 'Show inhibited alerts'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s u -l unprocessed -d 'Show alerts Alertmanager has not processed yet'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l all-contexts -d 'Merge the alerts of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'

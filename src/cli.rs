@@ -676,6 +676,11 @@ pub struct AlertsLsArgs {
     /// Only the alerts this silence mutes now (implies --silenced)
     #[arg(long, value_name = "ID")]
     pub silenced_by: Option<String>,
+
+    /// Merge the alerts of every context of the config file (a CONTEXT column shows
+    /// where each comes from); `--context a,b` merges the contexts named
+    #[arg(long)]
+    pub all_contexts: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -764,6 +769,11 @@ pub struct SilenceLsArgs {
     /// Only silences created by this author
     #[arg(long, value_name = "AUTHOR")]
     pub created_by: Option<String>,
+
+    /// Merge the silences of every context of the config file (a CONTEXT column shows
+    /// where each comes from); `--context a,b` merges the contexts named
+    #[arg(long)]
+    pub all_contexts: bool,
 }
 
 #[derive(Debug, Args)]

@@ -85,6 +85,9 @@ pub struct Silence {
     /// Why.
     #[serde(default)]
     pub comment: String,
+    /// The context it was read from, set by ccmon when merging several (not an API field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Fields of newer servers (e.g. `annotations`), passed through.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -179,6 +182,9 @@ pub struct Alert {
     pub receivers: Vec<Receiver>,
     /// State and what silences or inhibits it.
     pub status: AlertStatus,
+    /// The context it was read from, set by ccmon when merging several (not an API field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Fields of newer servers, passed through.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,

@@ -304,6 +304,7 @@ mod tests {
             ends_at: ends.into(),
             created_by: by.into(),
             comment: String::new(),
+            context: None,
             extra: Default::default(),
         }
     }

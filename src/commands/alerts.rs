@@ -43,9 +43,19 @@ pub fn run(
     env: &Environment,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
-    let settings = config::load(global, env)?.settings;
+    let targets = match merged_contexts(command, global, env)? {
+        Some(names) => context_targets(&names, global, env)?,
+        None => {
+            let settings = config::load(global, env)?.settings;
+            vec![Target {
+                context: None,
+                client: client(&settings)?,
+            }]
+        }
+    };
     let ctx = Ctx {
-        client: client(&settings)?,
+        client: targets[0].client.clone(),
+        targets,
         printer: *printer,
         ids_only: global.verbosity < 0,
         now: clock::now(),
@@ -75,10 +85,160 @@ pub fn run(
 }
 
 struct Ctx {
+    /// The one cluster of commands that talk to one (the first of `targets`).
     client: Client,
+    /// The clusters `alerts ls` and `silence ls` read: one, or one per merged context.
+    targets: Vec<Target>,
     printer: Printer,
     ids_only: bool,
     now: Timestamp,
+}
+
+/// One Alertmanager cluster to read, named by its context when several are merged.
+struct Target {
+    context: Option<String>,
+    client: Client,
+}
+
+impl Ctx {
+    /// Whether several contexts are merged (then rows carry a CONTEXT).
+    fn merging(&self) -> bool {
+        self.targets.iter().any(|t| t.context.is_some())
+    }
+}
+
+/// The contexts to merge, when `--all-contexts` or a comma-separated `--context` asks for
+/// several; `None` for the usual single cluster.
+fn merged_contexts(
+    command: &AlertsCommand,
+    global: &GlobalSettings,
+    env: &Environment,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let all = match command {
+        AlertsCommand::Ls(args) => args.all_contexts,
+        AlertsCommand::Silence(SilenceCommand::Ls(args)) => args.all_contexts,
+        _ => false,
+    };
+    let listed = global.context.as_deref().filter(|c| c.contains(','));
+    if !all && listed.is_none() {
+        return Ok(None);
+    }
+    let merges = matches!(
+        command,
+        AlertsCommand::Ls(_) | AlertsCommand::Silence(SilenceCommand::Ls(_))
+    );
+    if !merges {
+        bail!(
+            "several contexts can be merged only by `alerts ls` and `alerts silence ls`; name one with --context NAME"
+        );
+    }
+    if all {
+        if global.context.is_some() && !global.context_from_env {
+            bail!("--all-contexts and --context exclude each other");
+        }
+        let mut one = global.clone();
+        one.context = None;
+        let names: Vec<String> = config::load(&one, env)?
+            .file
+            .map(|f| f.context_names().map(str::to_owned).collect())
+            .unwrap_or_default();
+        if names.is_empty() {
+            bail!("--all-contexts: the config file defines no contexts (see `ccmon context ls`)");
+        }
+        return Ok(Some(names));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for name in listed.unwrap_or("").split(',').map(str::trim) {
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    Ok(Some(names))
+}
+
+/// A client per context, each with that context's URLs, auth and TLS. A context that
+/// sets no Alertmanager is left out (said on stderr); URL flags and variables, which
+/// would override every context alike, are refused.
+fn context_targets(
+    names: &[String],
+    global: &GlobalSettings,
+    env: &Environment,
+) -> anyhow::Result<Vec<Target>> {
+    let mut targets = Vec::new();
+    for name in names {
+        let mut one = global.clone();
+        one.context = Some(name.clone());
+        one.context_from_env = false;
+        let settings = config::load(&one, env)?.settings;
+        match &settings.alertmanager.source {
+            config::Source::Context { .. } => {}
+            config::Source::Default => {
+                write_stderr_line(&format!(
+                    "note: context {name} sets no alertmanager; left out"
+                ));
+                continue;
+            }
+            source => bail!(
+                "{source} sets the Alertmanager of every context alike; unset it to merge contexts"
+            ),
+        }
+        targets.push(Target {
+            context: Some(name.clone()),
+            client: client(&settings)?,
+        });
+    }
+    if targets.is_empty() {
+        bail!(
+            "none of the contexts {} sets an alertmanager",
+            names.join(", ")
+        );
+    }
+    Ok(targets)
+}
+
+/// Runs `fetch` on every target at once; a target that fails is reported on stderr
+/// (naming its context) and left out, so one cluster down does not hide the others.
+/// Returns the results of those that answered, and whether any failed.
+/// With a single cluster, its error is the command's, as always.
+async fn on_all_targets<'a, T, F, Fut>(
+    ctx: &'a Ctx,
+    fetch: F,
+) -> anyhow::Result<(Vec<(&'a Target, T)>, bool)>
+where
+    F: Fn(&'a Target) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    if !ctx.merging() {
+        let target = &ctx.targets[0];
+        return Ok((vec![(target, fetch(target).await?)], false));
+    }
+    let results = futures_util::future::join_all(ctx.targets.iter().map(|t| {
+        let fut = fetch(t);
+        async move { (t, fut.await) }
+    }))
+    .await;
+    let mut ok = Vec::new();
+    let mut failed = false;
+    for (target, result) in results {
+        match result {
+            Ok(v) => ok.push((target, v)),
+            Err(e) => {
+                failed = true;
+                let name = target.context.as_deref().unwrap_or("");
+                crate::exit::report(&e.context(format!("context {name}")));
+            }
+        }
+    }
+    Ok((ok, failed))
+}
+
+/// The exit status of a merged read: 3 when a context failed, whatever the others did.
+fn merged_status(failed: bool) -> Outcome {
+    if failed {
+        ExitStatus::Unreachable.into()
+    } else {
+        ExitStatus::Success.into()
+    }
 }
 
 fn client(settings: &Settings) -> anyhow::Result<Client> {
@@ -123,43 +283,84 @@ async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome> {
             .as_ref()
             .is_none_or(|id| a.status.silenced_by.iter().any(|s| s == id))
     };
+    let query = &query;
     match args.group.as_deref() {
         None => {
-            let mut alerts = ctx.client.alerts(&query).await?;
+            let (fetched, failed) = on_all_targets(ctx, |t| async move {
+                Ok(tag_alerts(t, t.client.alerts(query).await?))
+            })
+            .await?;
+            if fetched.is_empty() {
+                // Every context failed and said so; an empty table would only mislead.
+                return Ok(merged_status(failed));
+            }
+            let mut alerts: Vec<Alert> = fetched.into_iter().flat_map(|(_, a)| a).collect();
             alerts.retain(keep);
             sort_alerts(&mut alerts);
             if ctx.ids_only {
-                return print_ids(alerts.iter().map(|a| a.fingerprint.as_str()));
+                print_ids(alerts.iter().map(|a| a.fingerprint.as_str()))?;
+            } else {
+                ctx.printer.print(&AlertList {
+                    alerts,
+                    merged: ctx.merging(),
+                    now: ctx.now,
+                })?;
             }
-            ctx.printer.print(&AlertList {
-                alerts,
-                now: ctx.now,
-            })?;
-            Ok(ExitStatus::Success.into())
+            Ok(merged_status(failed))
         }
         Some("") => {
-            let groups = ctx.client.alert_groups(&query).await?;
-            let groups = groups
+            let (fetched, failed) = on_all_targets(ctx, |t| async move {
+                Ok((t.context.clone(), t.client.alert_groups(query).await?))
+            })
+            .await?;
+            if fetched.is_empty() {
+                return Ok(merged_status(failed));
+            }
+            let groups = fetched
                 .into_iter()
-                .map(|mut g| {
-                    g.alerts.retain(keep);
-                    g
+                .flat_map(|(_, (context, groups))| {
+                    groups.into_iter().map(move |g| (context.clone(), g))
                 })
-                .filter(|g| !g.alerts.is_empty())
-                .map(|g| GroupOut {
+                .map(|(context, mut g)| {
+                    g.alerts.retain(keep);
+                    for a in &mut g.alerts {
+                        a.context.clone_from(&context);
+                    }
+                    (context, g)
+                })
+                .filter(|(_, g)| !g.alerts.is_empty())
+                .map(|(context, g)| GroupOut {
+                    context,
                     labels: g.labels,
                     receiver: Some(g.receiver.name),
                     alerts: g.alerts,
                 })
                 .collect();
-            print_groups(ctx, groups)
+            print_groups(ctx, groups)?;
+            Ok(merged_status(failed))
         }
         Some(label) => {
-            let mut alerts = ctx.client.alerts(&query).await?;
+            let (fetched, failed) = on_all_targets(ctx, |t| async move {
+                Ok(tag_alerts(t, t.client.alerts(query).await?))
+            })
+            .await?;
+            if fetched.is_empty() {
+                return Ok(merged_status(failed));
+            }
+            let mut alerts: Vec<Alert> = fetched.into_iter().flat_map(|(_, a)| a).collect();
             alerts.retain(keep);
-            print_groups(ctx, group_by_label(alerts, label))
+            print_groups(ctx, group_by_label(alerts, label))?;
+            Ok(merged_status(failed))
         }
     }
+}
+
+/// Marks alerts with the context they came from, when contexts are merged.
+fn tag_alerts(target: &Target, mut alerts: Vec<Alert>) -> Vec<Alert> {
+    for a in &mut alerts {
+        a.context.clone_from(&target.context);
+    }
+    alerts
 }
 
 fn sort_alerts(alerts: &mut [Alert]) {
@@ -171,6 +372,7 @@ fn sort_alerts(alerts: &mut [Alert]) {
             .cmp(&b.starts_at.parse::<Timestamp>().ok())
             .then_with(|| a.labels.get("alertname").cmp(&b.labels.get("alertname")))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+            .then_with(|| a.context.cmp(&b.context))
     });
 }
 
@@ -183,6 +385,7 @@ fn group_by_label(alerts: Vec<Alert>, label: &str) -> Vec<GroupOut> {
     groups
         .into_iter()
         .map(|(value, alerts)| GroupOut {
+            context: None,
             labels: BTreeMap::from([(label.to_owned(), value)]),
             receiver: None,
             alerts,
@@ -203,6 +406,7 @@ fn print_groups(ctx: &Ctx, mut groups: Vec<GroupOut>) -> anyhow::Result<Outcome>
     }
     ctx.printer.print(&GroupList {
         groups,
+        merged: ctx.merging(),
         now: ctx.now,
     })?;
     Ok(ExitStatus::Success.into())
@@ -217,6 +421,8 @@ fn print_ids<'a>(ids: impl Iterator<Item = &'a str>) -> anyhow::Result<Outcome> 
 /// Alerts for the printer: JSON is the API's array, as amtool prints it.
 struct AlertList {
     alerts: Vec<Alert>,
+    /// Several contexts merged: a CONTEXT column leads.
+    merged: bool,
     now: Timestamp,
 }
 
@@ -299,7 +505,8 @@ fn truncate(text: &str, max: usize) -> String {
 
 impl Tabular for AlertList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
-        let mut h = ALERT_HEADERS.to_vec();
+        let mut h = if self.merged { vec!["CONTEXT"] } else { vec![] };
+        h.extend(ALERT_HEADERS);
         if wide {
             h.extend(ALERT_WIDE_HEADERS);
         }
@@ -308,7 +515,15 @@ impl Tabular for AlertList {
     fn rows(&self, wide: bool) -> Vec<Vec<String>> {
         self.alerts
             .iter()
-            .map(|a| alert_row(a, self.now, wide))
+            .map(|a| {
+                let mut row = if self.merged {
+                    vec![a.context.clone().unwrap_or_default()]
+                } else {
+                    vec![]
+                };
+                row.extend(alert_row(a, self.now, wide));
+                row
+            })
             .collect()
     }
     fn empty_message(&self) -> Option<&'static str> {
@@ -320,6 +535,9 @@ impl Tabular for AlertList {
 /// sharing one value of a label.
 #[derive(Serialize)]
 struct GroupOut {
+    /// The context of a route group, when contexts are merged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<String>,
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     receiver: Option<String>,
@@ -328,6 +546,7 @@ struct GroupOut {
 
 struct GroupList {
     groups: Vec<GroupOut>,
+    merged: bool,
     now: Timestamp,
 }
 
@@ -340,6 +559,9 @@ impl Serialize for GroupList {
 impl Tabular for GroupList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
         let mut h = vec!["GROUP"];
+        if self.merged {
+            h.push("CONTEXT");
+        }
         h.extend(ALERT_HEADERS);
         if wide {
             h.extend(ALERT_WIDE_HEADERS);
@@ -361,6 +583,9 @@ impl Tabular for GroupList {
             for (i, a) in g.alerts.iter().enumerate() {
                 // The group is named on its first row only, so the groups stand out.
                 let mut row = vec![if i == 0 { title.clone() } else { String::new() }];
+                if self.merged {
+                    row.push(a.context.clone().unwrap_or_default());
+                }
                 row.extend(alert_row(a, self.now, wide));
                 rows.push(row);
             }
@@ -704,6 +929,7 @@ async fn silence_preview(ctx: &Ctx, mut new: NewSilence) -> anyhow::Result<Outco
     } else {
         ctx.printer.print(&AlertList {
             alerts,
+            merged: false,
             now: ctx.now,
         })?;
     }
@@ -775,44 +1001,84 @@ async fn silence_ls(ctx: &Ctx, args: &SilenceLsArgs) -> anyhow::Result<Outcome> 
             .transpose()?,
         created_by: args.created_by.clone(),
     };
-    let all = ctx.client.silences(&matchers(&args.matchers)?).await?;
+    let filter_matchers = matchers(&args.matchers)?;
+    let filter_matchers = &filter_matchers;
+    // Tables only: the JSON stays the API's array, which imports back unchanged.
+    let count = !ctx.ids_only && matches!(ctx.printer.format(), Format::Table | Format::Wide);
+    let (fetched, failed) = on_all_targets(ctx, |t| async move {
+        let mut silences = t.client.silences(filter_matchers).await?;
+        for s in &mut silences {
+            s.context.clone_from(&t.context);
+        }
+        let mutes = if count {
+            count_mutes(&t.client, &silences, t.context.as_deref()).await
+        } else {
+            HashMap::new()
+        };
+        Ok((silences, mutes))
+    })
+    .await?;
+    if fetched.is_empty() {
+        return Ok(merged_status(failed));
+    }
+    let mut all = Vec::new();
+    let mut mutes = HashMap::new();
+    for (_, (silences, counts)) in fetched {
+        all.extend(silences);
+        mutes.extend(counts);
+    }
     let silences = silence::select(all, &filter, ctx.now);
     if ctx.ids_only {
-        return print_ids(silences.iter().map(|s| s.id.as_str()));
+        print_ids(silences.iter().map(|s| s.id.as_str()))?;
+        return Ok(merged_status(failed));
     }
-    // Tables only: the JSON stays the API's array, which imports back unchanged.
-    let mutes = if matches!(ctx.printer.format(), Format::Table | Format::Wide) {
-        match ctx.client.alerts(&AlertQuery::all()).await {
-            Ok(alerts) => Some(
-                mute::counts_by_silence(&alerts)
-                    .into_iter()
-                    .map(|(id, n)| (id.to_owned(), n))
-                    .collect(),
-            ),
-            Err(e) => {
-                write_stderr_line(&format!(
-                    "warning: cannot count the alerts each silence mutes: {e}"
-                ));
-                None
-            }
-        }
-    } else {
-        None
-    };
     ctx.printer.print(&SilenceList {
         silences,
         mutes,
+        merged: ctx.merging(),
         now: ctx.now,
     })?;
-    Ok(ExitStatus::Success.into())
+    Ok(merged_status(failed))
+}
+
+/// How many alerts each of `silences` mutes now, by the server's `silencedBy`; empty (the
+/// column then shows `?`) with a warning when the alerts cannot be read.
+async fn count_mutes(
+    client: &Client,
+    silences: &[Silence],
+    context: Option<&str>,
+) -> HashMap<String, usize> {
+    match client.alerts(&AlertQuery::all()).await {
+        Ok(alerts) => {
+            let counts = mute::counts_by_silence(&alerts);
+            silences
+                .iter()
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        counts.get(s.id.as_str()).copied().unwrap_or(0),
+                    )
+                })
+                .collect()
+        }
+        Err(e) => {
+            let whose = context.map_or(String::new(), |c| format!(" of context {c}"));
+            write_stderr_line(&format!(
+                "warning: cannot count the alerts each silence{whose} mutes: {e}"
+            ));
+            HashMap::new()
+        }
+    }
 }
 
 /// Silences for the printer: JSON is the API's array, which `silence import` (and
 /// `amtool silence import`) read back.
 struct SilenceList {
     silences: Vec<Silence>,
-    /// Alerts muted now per silence ID, as the server reports them; `None` when unknown.
-    mutes: Option<HashMap<String, usize>>,
+    /// Alerts muted now per silence ID, as the server reports them; `?` for those absent.
+    mutes: HashMap<String, usize>,
+    /// Several contexts merged: a CONTEXT column leads.
+    merged: bool,
     now: Timestamp,
 }
 
@@ -836,7 +1102,8 @@ fn relative(text: &str, now: Timestamp) -> String {
 
 impl Tabular for SilenceList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
-        let mut h = vec!["ID", "MATCHERS", "MUTES", "ENDS", "CREATED BY", "COMMENT"];
+        let mut h = if self.merged { vec!["CONTEXT"] } else { vec![] };
+        h.extend(["ID", "MATCHERS", "MUTES", "ENDS", "CREATED BY", "COMMENT"]);
         if wide {
             h.extend(["STATE", "STARTS AT", "ENDS AT", "UPDATED AT"]);
         }
@@ -846,13 +1113,17 @@ impl Tabular for SilenceList {
         self.silences
             .iter()
             .map(|s| {
-                let mut row = vec![
+                let mut row = if self.merged {
+                    vec![s.context.clone().unwrap_or_default()]
+                } else {
+                    vec![]
+                };
+                row.extend([
                     s.id.clone(),
                     s.matchers_text(),
-                    match &self.mutes {
-                        Some(counts) => counts.get(&s.id).copied().unwrap_or(0).to_string(),
-                        None => "?".into(),
-                    },
+                    self.mutes
+                        .get(&s.id)
+                        .map_or_else(|| "?".to_owned(), ToString::to_string),
                     relative(&s.ends_at, self.now),
                     s.created_by.clone(),
                     if wide {
@@ -860,7 +1131,7 @@ impl Tabular for SilenceList {
                     } else {
                         truncate(&s.comment, SUMMARY_WIDTH)
                     },
-                ];
+                ]);
                 if wide {
                     row.extend([
                         s.status.state.clone(),
@@ -896,14 +1167,11 @@ async fn silence_expire(ctx: &Ctx, args: &SilenceExpireArgs) -> anyhow::Result<O
         let ids = found.iter().map(|s| s.id.clone()).collect();
         let found_count = found.len();
         if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+            let mutes = count_mutes(&ctx.client, &found, None).await;
             let table = Printer::plain(Format::Table).render(&SilenceList {
                 silences: found,
-                mutes: peer.alerts(&AlertQuery::all()).await.ok().map(|alerts| {
-                    mute::counts_by_silence(&alerts)
-                        .into_iter()
-                        .map(|(id, n)| (id.to_owned(), n))
-                        .collect()
-                }),
+                mutes,
+                merged: false,
                 now: ctx.now,
             })?;
             write_stderr_line(table.trim_end());

@@ -1679,3 +1679,235 @@ fn routes_test_tree_group_and_verify() {
         .code(3)
         .stderr_has("127.0.0.1:9");
 }
+
+/// `ccmon --config FILE ARGS...`.
+fn with_config(config: &Path, args: &[&str]) -> Output {
+    ccmon()
+        .args(["--config".to_owned(), config.display().to_string()])
+        .args(args)
+        .run()
+}
+
+fn alert_contexts(out: &Output) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = json(&out.stdout)
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["context"].as_str().unwrap_or("-").to_owned(),
+                a["labels"]["alertname"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
+    // prod: an HA pair, each member fed the same alerts as Prometheus feeds both.
+    let prod_a = Alertmanager::builder().cluster().start();
+    let prod_b = Alertmanager::builder()
+        .peer(prod_a.cluster_addr().expect("gossip address"))
+        .start();
+    let staging = Alertmanager::start();
+    for member in [&prod_a, &prod_b] {
+        fire(
+            member,
+            &[("alertname", "DiskFull"), ("severity", "P1")],
+            "prod disk",
+        );
+        fire(
+            member,
+            &[("alertname", "Latency"), ("severity", "P2")],
+            "prod latency",
+        );
+    }
+    fire(
+        &staging,
+        &[("alertname", "DiskFull"), ("severity", "P3")],
+        "staging disk",
+    );
+    let down = format!("http://127.0.0.1:{}", crate::support::process::free_port());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "current_context: prod\ncontexts:\n  prod:\n    alertmanager: [{}, {}]\n  staging:\n    alertmanager: {}\n  dr:\n    alertmanager: {down}\n  db-only:\n    redis: redis://127.0.0.1:1\n",
+            prod_a.url(),
+            prod_b.url(),
+            staging.url()
+        ),
+    )
+    .expect("writing the config");
+    eventually("every alert is in", || {
+        json(&prod_b.get("/api/v2/alerts").body)
+            .as_array()
+            .map(Vec::len)
+            == Some(2)
+            && json(&staging.get("/api/v2/alerts").body)
+                .as_array()
+                .map(Vec::len)
+                == Some(1)
+    });
+
+    let merged = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    assert_eq!(
+        alert_contexts(&merged),
+        [
+            ("prod".to_owned(), "DiskFull".to_owned()),
+            ("prod".to_owned(), "Latency".to_owned()),
+            ("staging".to_owned(), "DiskFull".to_owned()),
+        ],
+        "{merged}"
+    );
+    let table = with_config(&config, &["alerts", "ls", "--context", "staging,prod"]).code(0);
+    assert!(table.stdout.starts_with("CONTEXT"), "{table}");
+    assert!(table.stdout.contains("staging disk"), "{table}");
+
+    // Every context: dr does not answer, is named on stderr, and the rest still shows;
+    // db-only has no Alertmanager and is left out.
+    let all = with_config(&config, &["-o", "json", "alerts", "ls", "--all-contexts"]).code(3);
+    assert_eq!(alert_contexts(&all).len(), 3, "{all}");
+    assert!(all.stderr.contains("error: context dr"), "{all}");
+    assert!(all.stderr.contains(&down), "{all}");
+    assert!(
+        all.stderr.contains("context db-only sets no alertmanager"),
+        "{all}"
+    );
+    let grouped = with_config(&config, &["alerts", "ls", "--all-contexts", "--group"]).code(3);
+    assert!(grouped.stdout.contains("prod"), "{grouped}");
+    assert!(grouped.stdout.contains("staging"), "{grouped}");
+    let by_label = with_config(
+        &config,
+        &[
+            "-o",
+            "json",
+            "alerts",
+            "ls",
+            "--all-contexts",
+            "--group=alertname",
+        ],
+    )
+    .code(3);
+    let groups = json(&by_label.stdout);
+    assert_eq!(groups[0]["labels"]["alertname"], "DiskFull");
+    assert_eq!(
+        groups[0]["alerts"].as_array().map(Vec::len),
+        Some(2),
+        "{by_label}"
+    );
+
+    // Silences: one per cluster, the pair's replicated one counted once.
+    let add = |context: &str, name: &str| {
+        with_config(
+            &config,
+            &[
+                "--context",
+                context,
+                "alerts",
+                "silence",
+                "add",
+                name,
+                "-d",
+                "1h",
+                "-c",
+                "merge",
+            ],
+        )
+        .code(0)
+        .stdout
+        .trim()
+        .to_owned()
+    };
+    let prod_id = add("prod", "DiskFull");
+    let staging_id = add("staging", "DiskFull");
+    eventually("the prod silence replicated", || {
+        api_silences(&prod_b)
+            .iter()
+            .any(|s| s["id"] == prod_id.as_str())
+    });
+    let silences = with_config(
+        &config,
+        &["alerts", "silence", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    assert!(silences.stdout.starts_with("CONTEXT"), "{silences}");
+    assert_eq!(silences.stdout.matches(&prod_id).count(), 1, "{silences}");
+    assert_eq!(
+        silences.stdout.matches(&staging_id).count(),
+        1,
+        "{silences}"
+    );
+    let row = |id: &str| -> Vec<String> {
+        silences
+            .stdout
+            .lines()
+            .find(|l| l.contains(id))
+            .map(|l| l.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(row(&prod_id)[0], "prod");
+    assert_eq!(row(&prod_id)[3], "1", "mutes one prod alert: {silences}");
+    assert_eq!(row(&staging_id)[0], "staging");
+    let listed = with_config(
+        &config,
+        &["-o", "json", "alerts", "silence", "ls", "--all-contexts"],
+    )
+    .code(3);
+    assert_eq!(listed.stdout.matches("\"context\"").count(), 2, "{listed}");
+
+    // With the first member of the pair gone, prod still answers through the other.
+    drop(prod_a);
+    let after = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    // (Both DiskFull alerts are silenced by now, so only the active one is listed.)
+    assert_eq!(
+        alert_contexts(&after),
+        [("prod".to_owned(), "Latency".to_owned())],
+        "{after}"
+    );
+
+    // Only reads merge; a URL flag would override every context alike.
+    with_config(
+        &config,
+        &[
+            "--context",
+            "prod,staging",
+            "alerts",
+            "silence",
+            "add",
+            "X",
+            "-d",
+            "1h",
+            "-c",
+            "x",
+        ],
+    )
+    .code(2)
+    .stderr_has("only by `alerts ls` and `alerts silence ls`");
+    with_config(
+        &config,
+        &[
+            "--alertmanager-url",
+            &staging.url(),
+            "alerts",
+            "ls",
+            "--all-contexts",
+        ],
+    )
+    .code(2)
+    .stderr_has("--alertmanager-url");
+    with_config(&config, &["alerts", "ls", "--context", "prod,nope"])
+        .code(2)
+        .stderr_has("no context named \"nope\"");
+}
