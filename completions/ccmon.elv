@@ -600,7 +600,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --force 'Create new silences even if the IDs exist'
+            cand --force 'Create new silences even if the IDs exist, and import silences that match every alert (refused otherwise, as by `silence add`); entries identical to an active or pending silence are skipped either way'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'

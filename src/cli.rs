@@ -813,7 +813,9 @@ pub struct SilenceImportArgs {
     #[arg(value_name = "FILE|-")]
     pub input: PathBuf,
 
-    /// Create new silences even if the IDs exist
+    /// Create new silences even if the IDs exist, and import silences that match every
+    /// alert (refused otherwise, as by `silence add`); entries identical to an active or
+    /// pending silence are skipped either way
     #[arg(long)]
     pub force: bool,
 }

@@ -1296,22 +1296,35 @@ async fn silence_import(ctx: &Ctx, args: &SilenceImportArgs) -> anyhow::Result<O
     }
     let entries = import::parse(&text, &name)?;
     let author = os_user();
+    // The silences already there, from the peer the import writes to, so that entries
+    // identical to one of them are skipped rather than duplicated.
+    let (peer, existing) = if entries.is_empty() {
+        (None, Vec::new())
+    } else {
+        let peer = ctx.client.writer().await?;
+        let existing = peer.silences(&[]).await.map_err(AmError::Http)?;
+        (Some(peer), existing)
+    };
     let Plan {
         posts,
         skipped,
         invalid,
         warnings,
-    } = import::plan(entries, ctx.now, args.force, &author);
+    } = import::plan(entries, &existing, ctx.now, args.force, &author);
     for w in &warnings {
         write_stderr_line(&format!("warning: {name}: {w}"));
     }
     for (n, why) in &invalid {
         write_stderr_line(&format!("error: {name}: entry {n}: {why}"));
     }
+    for (n, why) in &skipped {
+        if *why != import::Skip::Expired {
+            write_stderr_line(&format!("skipped: {name}: entry {n}: {why}"));
+        }
+    }
     let mut imported = 0usize;
     let mut failed = invalid.len();
-    if !posts.is_empty() {
-        let peer = ctx.client.writer().await?;
+    if let Some(peer) = peer.filter(|_| !posts.is_empty()) {
         let bar = progress_bar(posts.len());
         let mut results = stream::iter(posts)
             .map(|(n, s)| {
@@ -1352,9 +1365,14 @@ async fn silence_import(ctx: &Ctx, args: &SilenceImportArgs) -> anyhow::Result<O
             bar.finish_and_clear();
         }
     }
+    let expired = skipped
+        .iter()
+        .filter(|(_, why)| *why == import::Skip::Expired)
+        .count();
     write_stderr_line(&format!(
-        "imported {imported}, skipped {} (already expired), failed {failed}",
-        skipped.len()
+        "imported {imported}, skipped {} ({expired} already expired, {} identical to a silence), failed {failed}",
+        skipped.len(),
+        skipped.len() - expired
     ));
     Ok(if failed > 0 {
         ExitStatus::Failure.into()

@@ -455,7 +455,16 @@ fn silences_round_trip_through_json_between_ccmon_and_amtool() {
     // ccmon's JSON into ccmon on another cluster: IDs unknown there, so new silences.
     am_stdin(&dst, &["alerts", "silence", "import", "-"], &exported)
         .code(0)
-        .stderr_has("imported 2, skipped 0 (already expired), failed 0");
+        .stderr_has(
+            "imported 2, skipped 0 (0 already expired, 0 identical to a silence), failed 0",
+        );
+    // Again: the IDs are still unknown there, but the silences are the same ones.
+    am_stdin(&dst, &["alerts", "silence", "import", "-"], &exported)
+        .code(0)
+        .stderr_has(
+            "imported 0, skipped 2 (0 already expired, 2 identical to a silence), failed 0",
+        );
+    assert_eq!(api_silences(&target).len(), 2);
     let copied = am(&dst, &["-o", "json", "alerts", "silence", "ls"])
         .code(0)
         .stdout;
@@ -535,7 +544,9 @@ fn import_yaml_warns_skips_and_fails_per_entry() {
         .code(1)
         .stderr_has("entry 1: instance=\"db-.*\" looks like a regex")
         .stderr_has("entry 3")
-        .stderr_has("imported 1, skipped 1 (already expired), failed 1");
+        .stderr_has(
+            "imported 1, skipped 1 (1 already expired, 0 identical to a silence), failed 1",
+        );
     drop(out);
     let silences = api_silences(&server);
     assert_eq!(silences.len(), 1);
@@ -1910,4 +1921,52 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
     with_config(&config, &["alerts", "ls", "--context", "prod,nope"])
         .code(2)
         .stderr_has("no context named \"nope\"");
+}
+
+#[test]
+fn import_refuses_match_all_entries_and_skips_identical_ones() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    let file = "\
+- comment: maintenance
+  createdBy: ops
+  endsAt: 2099-01-01T00:00:00Z
+  matchers: [{name: alertname, value: Disk}]
+- comment: everything
+  createdBy: ops
+  endsAt: 2099-01-01T00:00:00Z
+  matchers: [{name: alertname, value: '.+', isRegex: true}]
+";
+    am_stdin(&url, &["alerts", "silence", "import", "-"], file)
+        .code(1)
+        .stderr_has("entry 2: refusing a silence that matches every alert")
+        .stderr_has("--force")
+        .stderr_has(
+            "imported 1, skipped 0 (0 already expired, 0 identical to a silence), failed 1",
+        );
+    assert_eq!(api_silences(&server).len(), 1);
+    // Re-importing the id-less file: the first entry is already there.
+    let again = am_stdin(&url, &["alerts", "silence", "import", "--force", "-"], file)
+        .code(0)
+        .stderr_has(
+            "imported 1, skipped 1 (0 already expired, 1 identical to a silence), failed 0",
+        );
+    let first = api_silences(&server)
+        .iter()
+        .find(|s| s["comment"] == "maintenance")
+        .and_then(|s| s["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(
+        again.stderr.contains(&format!(
+            "skipped: stdin: entry 1: identical to silence {first}"
+        )),
+        "{again}"
+    );
+    assert_eq!(api_silences(&server).len(), 2);
+    // Once expired, the same entry is imported again.
+    am(&url, &["alerts", "silence", "expire", &first]).code(0);
+    am_stdin(&url, &["alerts", "silence", "import", "--force", "-"], file)
+        .code(0)
+        .stderr_has("imported 1, skipped 1 (0 already expired, 1 identical to a silence)");
+    assert_eq!(api_silences(&server).len(), 3);
 }
