@@ -60,7 +60,8 @@ pub struct Cli {
 /// Flags accepted by every command.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Use this context of the config file instead of its `current_context`
+    /// Use this context of the config file instead of its `current_context` (`alerts ls`
+    /// and `alerts silence ls` merge several: a,b)
     #[arg(
         long,
         global = true,
