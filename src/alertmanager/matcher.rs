@@ -169,11 +169,12 @@ impl Matcher {
     }
 }
 
-/// Rewrites the Perl classes whose meaning differs between Go's RE2 (which Alertmanager
-/// uses) and Rust's regex: in Go `\d`, `\w`, `\s` and `\b` are ASCII-only, in Rust they
-/// are Unicode. Without this, `\d+` would match "٣" here and not in Alertmanager, and a
-/// preview would list an alert the silence then does not mute. Escapes are copied as they
-/// are otherwise; a pattern the engine rejects still fails to compile afterwards.
+/// Rewrites what Go's RE2 (which Alertmanager uses) reads differently from Rust's regex:
+/// in Go `\d`, `\w`, `\s` and `\b` are ASCII-only, in Rust they are Unicode (without this,
+/// `\d+` would match "٣" here and not in Alertmanager, and a preview would list an alert
+/// the silence then does not mute); a `{` that starts no repetition (`a{`, `{x}`, `a{,3}`)
+/// is a literal in Go and an error in Rust; `\Q...\E` quotes text in Go only. Other
+/// escapes are copied; a pattern the engine rejects still fails to compile afterwards.
 fn go_classes(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut in_class = false;
@@ -185,6 +186,18 @@ fn go_classes(pattern: &str) -> String {
                     out.push('\\');
                     break;
                 };
+                if e == 'Q' && !in_class {
+                    let mut literal = String::new();
+                    while let Some(c) = chars.next() {
+                        if c == '\\' && chars.peek() == Some(&'E') {
+                            chars.next();
+                            break;
+                        }
+                        literal.push(c);
+                    }
+                    out.push_str(&regex::escape(&literal));
+                    continue;
+                }
                 let replacement = match (in_class, e) {
                     (false, 'd') => Some("[0-9]"),
                     (false, 'D') => Some("[^0-9]"),
@@ -233,6 +246,17 @@ fn go_classes(pattern: &str) -> String {
             ']' if in_class => {
                 in_class = false;
                 out.push(']');
+            }
+            '{' if !in_class => {
+                let rest: String = chars.clone().take_while(|&c| c != '}').collect();
+                let closed = chars.clone().nth(rest.chars().count()) == Some('}');
+                let (min, max) = rest.split_once(',').unwrap_or((&rest, "0"));
+                let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+                if closed && !min.is_empty() && digits(min) && digits(max) {
+                    out.push('{');
+                } else {
+                    out.push_str("\\{");
+                }
             }
             c => out.push(c),
         }
@@ -579,6 +603,16 @@ mod tests {
         assert!(ok(r"x=~a\.b").matches("a.b") && !ok(r"x=~a\.b").matches("axb"));
         assert!(ok(r"x=~\bab\b").matches("ab"));
         assert_eq!(go_classes(r"a\"), r"a\");
+        // Braces that start no repetition are literals, as in Go.
+        assert!(ok(r"x=~a{").matches("a{"));
+        assert!(ok(r"x=~.*{.*").matches("x{y"));
+        assert!(ok(r"x=~{a}").matches("{a}"));
+        assert!(ok(r"x=~a{,3}").matches("a{,3}"));
+        assert!(ok(r"x=~a{2}").matches("aa"));
+        assert!(ok(r"x=~a{1,}b").matches("aaab"));
+        assert!(ok(r"x=~a{1,2}").matches("aa") && !ok(r"x=~a{1,2}").matches("aaa"));
+        assert!(ok(r"x=~\Qa.b\E").matches("a.b") && !ok(r"x=~\Qa.b\E").matches("axb"));
+        assert!(ok(r"x=~\Qa.b").matches("a.b"));
     }
 
     #[test]

@@ -944,15 +944,15 @@ async fn silence_preview(ctx: &Ctx, mut new: NewSilence) -> anyhow::Result<Outco
 fn report_muted(new: &NewSilence, alerts: &[Alert], now: Timestamp, dry_run: bool) {
     let count = mute::muted(&new.matchers, alerts).len();
     let noun = if count == 1 { "alert" } else { "alerts" };
-    let verb = if dry_run {
-        "dry run: the silence would mute"
-    } else {
-        "the silence mutes"
-    };
     let tail = if dry_run { "; nothing was created" } else { "" };
-    let when = match new.start {
-        Some(start) if start > now => format!(" once it starts at {}", rfc3339(start)),
-        _ => " now".to_owned(),
+    // A silence that starts later mutes nothing yet; say what it would mute of today's.
+    let (verb, when) = match (new.start, dry_run) {
+        (Some(start), _) if start > now => (
+            format!("the silence starts at {}; it would mute", rfc3339(start)),
+            " of those firing now",
+        ),
+        (_, true) => ("dry run: the silence would mute".to_owned(), " now"),
+        (_, false) => ("the silence mutes".to_owned(), " now"),
     };
     if count > 0 {
         write_stderr_line(&format!("{verb} {count} {noun}{when}{tail}"));

@@ -1309,6 +1309,9 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
         &["severity=~\"(?i)p1\""],
         &["alertname=~Dis"],
         &["alertname=~\"Dis.*|W.*g\"", "severity!~\"P.\""],
+        &["msg=~\".*{c}\""],
+        &["alertname=~\\QDisk\\E"],
+        &["instance=~\"[\\w-]+:\\d{4}\""],
     ];
     for form in forms {
         let mut preview_args = vec!["-o", "json", "alerts", "silence", "add"];
@@ -1401,6 +1404,21 @@ fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
         .stdout_has("ALERTNAME")
         .stdout_has("disk on db-10")
         .stderr_has("would mute 2 alerts now");
+    am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "--start",
+            "+1h",
+            "--dry-run",
+        ],
+    )
+    .code(0)
+    .stderr_has("the silence starts at ")
+    .stderr_has("; it would mute 2 alerts of those firing now; nothing was created");
     am(
         &url,
         &["alerts", "silence", "add", "alertname=~.+", "--dry-run"],
