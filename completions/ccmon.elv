@@ -18,7 +18,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
     }
     var completions = [
         &'ccmon'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -50,7 +50,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;health'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -80,7 +80,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --drain-timeout 'Longest time to finish in-flight requests after SIGTERM'
             cand --shutdown-delay 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)'
             cand --max-connections 'Most concurrent connections; more are refused so probes cannot be starved'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;health;check'= {
             cand --fail-on 'Lowest status that makes the command fail'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -134,7 +134,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;health;help;help'= {
         }
         &'ccmon;stream'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -179,7 +179,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --consecutive-thinking 'This many thinking blocks with no text or tool call is a loop'
             cand --api-retry-storm 'This many API retries with no answer in between is a retry storm (0 turns it off)'
             cand --kill-grace 'Grace period between SIGTERM and SIGKILL when stopping the child'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -206,7 +206,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
             cand --spool-max 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -230,7 +230,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -n 'Number of recent events to show first'
             cand --lines 'Number of recent events to show first'
             cand --spool-dir 'Spool directory to read when no Redis is configured'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -255,7 +255,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;ls'= {
             cand --state 'Only agents in this state'
             cand --spool-dir 'Spool directory to read when no Redis is configured'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -278,7 +278,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;flush'= {
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -320,7 +320,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;query'= {
             cand --time 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -348,7 +348,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --since 'Shorthand for --start -DURATION'
             cand --step 'Resolution step [default: chosen to fit the chart width]'
             cand --width 'Chart width in columns, 40 to 400 [default: the terminal''s width, else $COLUMNS, else 80]'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -379,7 +379,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;targets'= {
             cand --job 'Only targets of this job'
             cand --health 'Only targets in this health state'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -400,7 +400,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -430,7 +430,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -r 'Only alerts routed to receivers matching this regex'
             cand --receiver 'Only alerts routed to receivers matching this regex'
             cand --silenced-by 'Only the alerts this silence mutes now (implies --silenced)'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -460,7 +460,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -495,7 +495,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --comment 'Why the silence exists'
             cand -a 'Who creates it [default: the current user]'
             cand --author 'Who creates it [default: the current user]'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -520,7 +520,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence;ls'= {
             cand --within 'Only silences ending within D (or, with --expired, that ended within the last D)'
             cand --created-by 'Only silences created by this author'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -544,7 +544,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;alerts;silence;expire'= {
             cand --matching 'Expire every active or pending silence that has these matchers (as `silence ls` selects them); shows them and asks first on a terminal'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -569,7 +569,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence;extend'= {
             cand -d 'How much longer each silence lasts'
             cand --duration 'How much longer each silence lasts'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -590,7 +590,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;import'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -632,7 +632,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence;help;help'= {
         }
         &'ccmon;alerts;status'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -653,7 +653,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;routes'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -678,7 +678,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;routes;test'= {
             cand --config-file 'Read the routing tree from this Alertmanager config file instead of the live Alertmanager'
             cand --verify-receivers 'Exit 1 unless the receivers are exactly these, in order (as amtool''s --verify.receivers)'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -743,7 +743,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;help;help'= {
         }
         &'ccmon;rules'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -770,7 +770,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --fail-on 'Lowest severity that makes the command exit 1'
             cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
             cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -805,7 +805,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --ccmon-host 'Address where Prometheus reaches `ccmon health serve`'
             cand --retention 'Prometheus retention (Prometheus duration)'
             cand --runbook-url 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)'
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -829,7 +829,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;context'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -854,7 +854,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;context;ls'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -875,7 +875,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;context;use'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -896,7 +896,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;context;show'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -931,7 +931,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;context;help;help'= {
         }
         &'ccmon;completions'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -952,7 +952,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;man'= {
-            cand --context 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'

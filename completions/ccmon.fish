@@ -24,7 +24,7 @@ function __fish_ccmon_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ccmon -n "__fish_ccmon_needs_command" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_needs_command" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_needs_command" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_needs_command" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -52,7 +52,7 @@ complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "context" -d 'Show and s
 complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "man" -d 'Write man pages (ccmon.1 and one page per subcommand)'
 complete -c ccmon -n "__fish_ccmon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and not __fish_seen_subcommand_from serve check help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -80,7 +80,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l drain-timeout -d 'Longest time to finish in-flight requests after SIGTERM' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l shutdown-delay -d 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l max-connections -d 'Most concurrent connections; more are refused so probes cannot be starved' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -99,7 +99,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l fail-on -d 'Lowest status that makes the command fail' -r -f -a "degraded\t'Treat degraded as unhealthy: exit 2 when degraded or worse'
 unhealthy\t'Exit 2 only when unhealthy (or not checked); degraded exits 1'"
-complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -119,7 +119,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the health server for Kubernetes probes and Prometheus (long-running)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "check" -d 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -161,7 +161,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-thinking -d 'This many thinking blocks with no text or tool call is a loop' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l api-retry-storm -d 'This many API retries with no answer in between is a retry storm (0 turns it off)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l kill-grace -d 'Grace period between SIGTERM and SIGKILL when stopping the child' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -184,7 +184,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l redis-timeout -d 'Longest wait for one Redis round trip before events go to the spool' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l spool-max -d 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -203,7 +203,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s n -l lines -d 'Number of recent events to show first' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -225,7 +225,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 stuck\t'Running, but stuck or looping'
 exited\t'Finished'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -244,7 +244,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l spool-dir -d 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l redis-timeout -d 'Longest wait for one Redis round trip' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -268,7 +268,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l time -d 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -292,7 +292,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l since -d 'Shorthand for --start -DURATION' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l step -d 'Resolution step [default: chosen to fit the chart width]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l width -d 'Chart width in columns, 40 to 400 [default: the terminal\'s width, else $COLUMNS, else 80]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and __fish_seen_subcommand_from range" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -315,7 +315,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l job -d 'Only tar
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l health -d 'Only targets in this health state' -r -f -a "up\t'Last scrape succeeded'
 down\t'Last scrape failed'
 unknown\t'Not scraped yet'"
-complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -332,7 +332,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s v -l verbose -d 
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -357,7 +357,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l group -d 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s r -l receiver -d 'Only alerts routed to receivers matching this regex' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l silenced-by -d 'Only the alerts this silence mutes now (implies --silenced)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -379,7 +379,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -402,7 +402,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "extend" -d 'Extend silences by a duration from their current end'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "import" -d 'Import silences from amtool\'s JSON or the YAML list form'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -419,7 +419,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -443,7 +443,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -470,7 +470,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subco
 warning\t'Fail on warnings and errors'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l enable-feature -d 'Enable experimental PromQL as promtool\'s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -500,7 +500,7 @@ webhook\t'Generic webhook'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l ccmon-host -d 'Address where Prometheus reaches `ccmon health serve`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l retention -d 'Prometheus retention (Prometheus duration)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l runbook-url -d 'Base URL of the runbooks the alerts link to (anchors are the alert names, lowercased)' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -520,7 +520,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s v -l verbose -d
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -541,7 +541,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and not __fish_seen_subcommand_from ls use show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -558,7 +558,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_sub
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -575,7 +575,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_sub
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -596,7 +596,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_sub
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
@@ -613,7 +613,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s v -l verbose
 complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l context -d 'Use this context of the config file instead of its `current_context` (`alerts ls` and `alerts silence ls` merge several: a,b)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand man" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand man" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'

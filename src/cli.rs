@@ -60,8 +60,7 @@ pub struct Cli {
 /// Flags accepted by every command.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Use this context of the config file instead of its `current_context` (`alerts ls`
-    /// and `alerts silence ls` merge several: a,b)
+    /// Use this context of the config file instead of its `current_context`
     #[arg(
         long,
         global = true,
