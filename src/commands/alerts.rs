@@ -2,7 +2,7 @@
 //! between the command line, the Alertmanager client and the printer. Each command builds
 //! its own current-thread tokio runtime; none of them needs more than one thread.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
@@ -43,43 +43,49 @@ pub fn run(
     env: &Environment,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
-    let targets = match merged_contexts(command, global, env)? {
-        Some(names) => context_targets(&names, global, env)?,
+    let (targets, merging) = match merged_contexts(command, global, env)? {
+        Some(names) => (context_targets(&names, global, env)?, true),
         None => {
             let settings = config::load(global, env)?.settings;
-            vec![Target {
+            let target = Target {
                 context: None,
                 client: client(&settings)?,
-            }]
+            };
+            (vec![target], false)
         }
-    };
-    let ctx = Ctx {
-        client: targets[0].client.clone(),
-        targets,
-        printer: *printer,
-        ids_only: global.verbosity < 0,
-        now: clock::now(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        let (targets, failed_early) = if merging {
+            one_per_cluster(targets).await
+        } else {
+            (targets, false)
+        };
+        let Some(first) = targets.first() else {
+            // Every context failed, each already named on stderr.
+            return Ok(ExitStatus::Unreachable.into());
+        };
+        let ctx = Ctx {
+            client: first.client.clone(),
+            targets,
+            failed_early,
+            printer: *printer,
+            ids_only: global.verbosity < 0,
+            now: clock::now(),
+        };
+        let ctx = &ctx;
         match command {
-            AlertsCommand::Ls(args) => ls(&ctx, args).await,
-            AlertsCommand::Status => status(&ctx).await,
-            AlertsCommand::Routes(RoutesCommand::Test(args)) => routes_test(&ctx, args).await,
-            AlertsCommand::Silence(SilenceCommand::Add(args)) => silence_add(&ctx, args).await,
-            AlertsCommand::Silence(SilenceCommand::Ls(args)) => silence_ls(&ctx, args).await,
-            AlertsCommand::Silence(SilenceCommand::Expire(args)) => {
-                silence_expire(&ctx, args).await
-            }
-            AlertsCommand::Silence(SilenceCommand::Extend(args)) => {
-                silence_extend(&ctx, args).await
-            }
-            AlertsCommand::Silence(SilenceCommand::Import(args)) => {
-                silence_import(&ctx, args).await
-            }
+            AlertsCommand::Ls(args) => ls(ctx, args).await,
+            AlertsCommand::Status => status(ctx).await,
+            AlertsCommand::Routes(RoutesCommand::Test(args)) => routes_test(ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Add(args)) => silence_add(ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Ls(args)) => silence_ls(ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Expire(args)) => silence_expire(ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Extend(args)) => silence_extend(ctx, args).await,
+            AlertsCommand::Silence(SilenceCommand::Import(args)) => silence_import(ctx, args).await,
         }
     })
 }
@@ -89,6 +95,8 @@ struct Ctx {
     client: Client,
     /// The clusters `alerts ls` and `silence ls` read: one, or one per merged context.
     targets: Vec<Target>,
+    /// A merged context failed before the reading started (and was left out).
+    failed_early: bool,
     printer: Printer,
     ids_only: bool,
     now: Timestamp,
@@ -156,6 +164,56 @@ fn merged_contexts(
     Ok(Some(names))
 }
 
+/// Leaves out a context that reaches the same cluster as an earlier one: a URL in common,
+/// or a cluster peer both report in `/api/v2/status` (two members of one HA pair named by
+/// two contexts). Its alerts would otherwise be listed twice. A context whose status cannot
+/// be read is reported here and left out, so a hung cluster costs one timeout, not two.
+async fn one_per_cluster(targets: Vec<Target>) -> (Vec<Target>, bool) {
+    let statuses = futures_util::future::join_all(targets.iter().map(|t| t.client.status())).await;
+    let mut kept: Vec<(Target, BTreeSet<String>, BTreeSet<String>)> = Vec::new();
+    let mut failed = false;
+    for (target, status) in targets.into_iter().zip(statuses) {
+        let name = target.context.clone().unwrap_or_default();
+        let status = match status {
+            Ok(status) => status,
+            Err(e) => {
+                failed = true;
+                crate::exit::report(&anyhow::Error::new(e).context(format!("context {name}")));
+                continue;
+            }
+        };
+        let urls: BTreeSet<String> = target
+            .client
+            .peers()
+            .iter()
+            .map(|u| u.as_str().trim_end_matches('/').to_owned())
+            .collect();
+        let peers: BTreeSet<String> = if status.cluster.status == "disabled" {
+            BTreeSet::new()
+        } else {
+            status
+                .cluster
+                .peers
+                .iter()
+                .map(|p| p.name.clone())
+                .collect()
+        };
+        let same = kept
+            .iter()
+            .find(|(_, u, p)| !u.is_disjoint(&urls) || !p.is_disjoint(&peers));
+        if let Some((first, _, _)) = same {
+            write_stderr_line(&format!(
+                "note: context {name} reaches the same Alertmanager cluster as context {}; listed once, under {}",
+                first.context.as_deref().unwrap_or(""),
+                first.context.as_deref().unwrap_or("")
+            ));
+            continue;
+        }
+        kept.push((target, urls, peers));
+    }
+    (kept.into_iter().map(|(t, _, _)| t).collect(), failed)
+}
+
 /// A client per context, each with that context's URLs, auth and TLS. A context that
 /// sets no Alertmanager is left out (said on stderr); URL flags and variables, which
 /// would override every context alike, are refused.
@@ -218,7 +276,7 @@ where
     }))
     .await;
     let mut ok = Vec::new();
-    let mut failed = false;
+    let mut failed = ctx.failed_early;
     for (target, result) in results {
         match result {
             Ok(v) => ok.push((target, v)),

@@ -1764,13 +1764,22 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
     std::fs::write(
         &config,
         format!(
-            "current_context: prod\ncontexts:\n  prod:\n    alertmanager: [{}, {}]\n  staging:\n    alertmanager: {}\n  dr:\n    alertmanager: {down}\n  db-only:\n    redis: redis://127.0.0.1:1\n",
+            "current_context: prod\ncontexts:\n  prod:\n    alertmanager: [{}, {}]\n  prod-b:\n    alertmanager: {}\n  staging:\n    alertmanager: {}\n  dr:\n    alertmanager: {down}\n  db-only:\n    redis: redis://127.0.0.1:1\n",
             prod_a.url(),
+            prod_b.url(),
             prod_b.url(),
             staging.url()
         ),
     )
     .expect("writing the config");
+    eventually("the pair has formed", || {
+        prod_a
+            .get("/api/v2/status")
+            .body
+            .matches("\"address\"")
+            .count()
+            >= 2
+    });
     eventually("every alert is in", || {
         json(&prod_b.get("/api/v2/alerts").body)
             .as_array()
@@ -1810,6 +1819,21 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
         all.stderr.contains("context db-only sets no alertmanager"),
         "{all}"
     );
+    // prod-b names the second member of prod's pair: listed once, under prod.
+    assert!(
+        all.stderr.contains(
+            "note: context prod-b reaches the same Alertmanager cluster as context prod; listed once, under prod"
+        ),
+        "{all}"
+    );
+    // Named first, the lone member is the one kept; the pair is still counted once.
+    let swapped = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod-b,prod"],
+    )
+    .code(0)
+    .stderr_has("context prod reaches the same Alertmanager cluster as context prod-b");
+    assert_eq!(alert_contexts(&swapped).len(), 2, "{swapped}");
     let grouped = with_config(&config, &["alerts", "ls", "--all-contexts", "--group"]).code(3);
     assert!(grouped.stdout.contains("prod"), "{grouped}");
     assert!(grouped.stdout.contains("staging"), "{grouped}");
