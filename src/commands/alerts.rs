@@ -155,8 +155,18 @@ fn merged_contexts(
         }
         return Ok(Some(names));
     }
+    let listed = listed.unwrap_or("");
+    let mut one = global.clone();
+    one.context = None;
+    let exists = config::load(&one, env)?
+        .file
+        .is_some_and(|f| f.context_names().any(|n| n == listed));
+    if exists {
+        // A context whose own name has a comma is one context.
+        return Ok(None);
+    }
     let mut names: Vec<String> = Vec::new();
-    for name in listed.unwrap_or("").split(',').map(str::trim) {
+    for name in listed.split(',').map(str::trim) {
         if !name.is_empty() && !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
         }

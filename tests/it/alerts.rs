@@ -1960,6 +1960,25 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
     )
     .code(2)
     .stderr_has("--alertmanager-url");
+    // A context whose own name has a comma is one context, not two.
+    let comma = dir.path().join("comma.yaml");
+    std::fs::write(
+        &comma,
+        format!(
+            "contexts:\n  \"eu,west\":\n    alertmanager: {}\n",
+            staging.url()
+        ),
+    )
+    .expect("writing the config");
+    let single = with_config(
+        &comma,
+        &["alerts", "ls", "--context", "eu,west", "--silenced"],
+    )
+    .code(0);
+    assert!(
+        single.stdout.starts_with("ALERTNAME") && single.stdout.contains("staging disk"),
+        "{single}"
+    );
     with_config(&config, &["alerts", "ls", "--context", "prod,nope"])
         .code(2)
         .stderr_has("no context named \"nope\"");
