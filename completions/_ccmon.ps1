@@ -454,6 +454,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'Test the routing tree: which receivers an alert with given labels reaches')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -461,6 +462,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
             [CompletionResult]::new('--receiver', '--receiver', [CompletionResultType]::ParameterName, 'Only alerts routed to receivers matching this regex')
+            [CompletionResult]::new('--silenced-by', '--silenced-by', [CompletionResultType]::ParameterName, 'Only the alerts this silence mutes now (implies --silenced)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
@@ -479,6 +481,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--inhibited', '--inhibited', [CompletionResultType]::ParameterName, 'Show inhibited alerts')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Show alerts Alertmanager has not processed yet')
             [CompletionResult]::new('--unprocessed', '--unprocessed', [CompletionResultType]::ParameterName, 'Show alerts Alertmanager has not processed yet')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Merge the alerts of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -510,8 +513,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -538,6 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow a silence that matches every alert')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the alerts the silence would mute now (as `alerts ls`) and create nothing')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -563,6 +567,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
             [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Show expired silences instead of active and pending ones')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Merge the silences of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -634,7 +639,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Create new silences even if the IDs exist')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Create new silences even if the IDs exist, and import silences that match every alert (refused otherwise, as by `silence add`); entries identical to an active or pending silence are skipped either way')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -647,8 +652,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;alerts;silence;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -695,10 +700,71 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ccmon;alerts;routes' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;routes;test' {
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'Read the routing tree from this Alertmanager config file instead of the live Alertmanager')
+            [CompletionResult]::new('--verify-receivers', '--verify-receivers', [CompletionResultType]::ParameterName, 'Exit 1 unless the receivers are exactly these, in order (as amtool''s --verify.receivers)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Also show the routing tree, each route marked receives, matches, no match or not tried')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ccmon;alerts;routes;help' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ccmon;alerts;routes;help;test' {
+            break
+        }
+        'ccmon;alerts;routes;help;help' {
+            break
+        }
         'ccmon;alerts;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'Test the routing tree: which receivers an alert with given labels reaches')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -706,8 +772,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;alerts;help;silence' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -729,6 +795,13 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;alerts;help;status' {
+            break
+        }
+        'ccmon;alerts;help;routes' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s')
+            break
+        }
+        'ccmon;alerts;help;routes;test' {
             break
         }
         'ccmon;alerts;help;help' {
@@ -1051,14 +1124,15 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List alerts (active only unless a state flag is given)')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Create, list, expire, extend and import silences')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Alertmanager version, cluster peers and a config summary')
+            [CompletionResult]::new('routes', 'routes', [CompletionResultType]::ParameterValue, 'Test the routing tree: which receivers an alert with given labels reaches')
             break
         }
         'ccmon;help;alerts;ls' {
             break
         }
         'ccmon;help;alerts;silence' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID')
-            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired); with -q, only their IDs')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Expire silences by ID or by matchers')
             [CompletionResult]::new('extend', 'extend', [CompletionResultType]::ParameterValue, 'Extend silences by a duration from their current end')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import silences from amtool''s JSON or the YAML list form')
@@ -1080,6 +1154,13 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;help;alerts;status' {
+            break
+        }
+        'ccmon;help;alerts;routes' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s')
+            break
+        }
+        'ccmon;help;alerts;routes;test' {
             break
         }
         'ccmon;help;rules' {

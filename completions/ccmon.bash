@@ -55,6 +55,9 @@ _ccmon() {
             ccmon__subcmd__alerts,ls)
                 cmd="ccmon__subcmd__alerts__subcmd__ls"
                 ;;
+            ccmon__subcmd__alerts,routes)
+                cmd="ccmon__subcmd__alerts__subcmd__routes"
+                ;;
             ccmon__subcmd__alerts,silence)
                 cmd="ccmon__subcmd__alerts__subcmd__silence"
                 ;;
@@ -67,11 +70,17 @@ _ccmon() {
             ccmon__subcmd__alerts__subcmd__help,ls)
                 cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__ls"
                 ;;
+            ccmon__subcmd__alerts__subcmd__help,routes)
+                cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__routes"
+                ;;
             ccmon__subcmd__alerts__subcmd__help,silence)
                 cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__silence"
                 ;;
             ccmon__subcmd__alerts__subcmd__help,status)
                 cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__status"
+                ;;
+            ccmon__subcmd__alerts__subcmd__help__subcmd__routes,test)
+                cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__routes__subcmd__test"
                 ;;
             ccmon__subcmd__alerts__subcmd__help__subcmd__silence,add)
                 cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__silence__subcmd__add"
@@ -87,6 +96,18 @@ _ccmon() {
                 ;;
             ccmon__subcmd__alerts__subcmd__help__subcmd__silence,ls)
                 cmd="ccmon__subcmd__alerts__subcmd__help__subcmd__silence__subcmd__ls"
+                ;;
+            ccmon__subcmd__alerts__subcmd__routes,help)
+                cmd="ccmon__subcmd__alerts__subcmd__routes__subcmd__help"
+                ;;
+            ccmon__subcmd__alerts__subcmd__routes,test)
+                cmd="ccmon__subcmd__alerts__subcmd__routes__subcmd__test"
+                ;;
+            ccmon__subcmd__alerts__subcmd__routes__subcmd__help,help)
+                cmd="ccmon__subcmd__alerts__subcmd__routes__subcmd__help__subcmd__help"
+                ;;
+            ccmon__subcmd__alerts__subcmd__routes__subcmd__help,test)
+                cmd="ccmon__subcmd__alerts__subcmd__routes__subcmd__help__subcmd__test"
                 ;;
             ccmon__subcmd__alerts__subcmd__silence,add)
                 cmd="ccmon__subcmd__alerts__subcmd__silence__subcmd__add"
@@ -202,11 +223,17 @@ _ccmon() {
             ccmon__subcmd__help__subcmd__alerts,ls)
                 cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__ls"
                 ;;
+            ccmon__subcmd__help__subcmd__alerts,routes)
+                cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__routes"
+                ;;
             ccmon__subcmd__help__subcmd__alerts,silence)
                 cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__silence"
                 ;;
             ccmon__subcmd__help__subcmd__alerts,status)
                 cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__status"
+                ;;
+            ccmon__subcmd__help__subcmd__alerts__subcmd__routes,test)
+                cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__routes__subcmd__test"
                 ;;
             ccmon__subcmd__help__subcmd__alerts__subcmd__silence,add)
                 cmd="ccmon__subcmd__help__subcmd__alerts__subcmd__silence__subcmd__add"
@@ -380,7 +407,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts)
-            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version ls silence status help"
+            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version ls silence status routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,7 +461,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__help)
-            opts="ls silence status help"
+            opts="ls silence status routes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +491,34 @@ _ccmon() {
         ccmon__subcmd__alerts__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__help__subcmd__routes)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__help__subcmd__routes__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -574,7 +629,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__ls)
-            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-a -s -i -u -r -o -v -q -h -V --active --silenced --inhibited --unprocessed --group --receiver --silenced-by --all-contexts --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,6 +644,168 @@ _ccmon() {
                     return 0
                     ;;
                 -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --silenced-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__routes)
+            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__routes__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__routes__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__routes__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__alerts__subcmd__routes__subcmd__test)
+            opts="-o -v -q -h -V --tree --config-file --verify-receivers --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-receivers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -694,7 +911,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__silence__subcmd__add)
-            opts="-d -c -a -o -v -q -h -V --duration --end --start --comment --author --force --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-d -c -a -o -v -q -h -V --duration --end --start --comment --author --force --dry-run --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,7 +1269,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__alerts__subcmd__silence__subcmd__ls)
-            opts="-o -v -q -h -V --expired --within --created-by --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --expired --within --created-by --all-contexts --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1768,7 +1985,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__help__subcmd__alerts)
-            opts="ls silence status"
+            opts="ls silence status routes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1784,6 +2001,34 @@ _ccmon() {
         ccmon__subcmd__help__subcmd__alerts__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__help__subcmd__alerts__subcmd__routes)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__help__subcmd__alerts__subcmd__routes__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

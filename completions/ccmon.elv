@@ -424,12 +424,14 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;ls'= {
             cand --group 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)'
             cand -r 'Only alerts routed to receivers matching this regex'
             cand --receiver 'Only alerts routed to receivers matching this regex'
+            cand --silenced-by 'Only the alerts this silence mutes now (implies --silenced)'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -448,6 +450,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --inhibited 'Show inhibited alerts'
             cand -u 'Show alerts Alertmanager has not processed yet'
             cand --unprocessed 'Show alerts Alertmanager has not processed yet'
+            cand --all-contexts 'Merge the alerts of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -478,8 +481,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Add a silence and print its ID'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -505,6 +508,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --force 'Allow a silence that matches every alert'
+            cand --dry-run 'Print the alerts the silence would mute now (as `alerts ls`) and create nothing'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -529,6 +533,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --expired 'Show expired silences instead of active and pending ones'
+            cand --all-contexts 'Merge the silences of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -597,7 +602,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --force 'Create new silences even if the IDs exist'
+            cand --force 'Create new silences even if the IDs exist, and import silences that match every alert (refused otherwise, as by `silence add`); entries identical to an active or pending silence are skipped either way'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -609,8 +614,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;help'= {
-            cand add 'Add a silence and print its ID'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -649,17 +654,73 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ccmon;alerts;routes'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;routes;test'= {
+            cand --config-file 'Read the routing tree from this Alertmanager config file instead of the live Alertmanager'
+            cand --verify-receivers 'Exit 1 unless the receivers are exactly these, in order (as amtool''s --verify.receivers)'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --tree 'Also show the routing tree, each route marked receives, matches, no match or not tried'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;alerts;routes;help'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;alerts;routes;help;test'= {
+        }
+        &'ccmon;alerts;routes;help;help'= {
+        }
         &'ccmon;alerts;help'= {
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;help;ls'= {
         }
         &'ccmon;alerts;help;silence'= {
-            cand add 'Add a silence and print its ID'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -675,6 +736,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;help;silence;import'= {
         }
         &'ccmon;alerts;help;status'= {
+        }
+        &'ccmon;alerts;help;routes'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+        }
+        &'ccmon;alerts;help;routes;test'= {
         }
         &'ccmon;alerts;help;help'= {
         }
@@ -965,12 +1031,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand ls 'List alerts (active only unless a state flag is given)'
             cand silence 'Create, list, expire, extend and import silences'
             cand status 'Alertmanager version, cluster peers and a config summary'
+            cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
         }
         &'ccmon;help;alerts;ls'= {
         }
         &'ccmon;help;alerts;silence'= {
-            cand add 'Add a silence and print its ID'
-            cand ls 'List silences (active and pending unless --expired); with -q, only their IDs'
+            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
+            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
             cand expire 'Expire silences by ID or by matchers'
             cand extend 'Extend silences by a duration from their current end'
             cand import 'Import silences from amtool''s JSON or the YAML list form'
@@ -986,6 +1053,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;help;alerts;silence;import'= {
         }
         &'ccmon;help;alerts;status'= {
+        }
+        &'ccmon;help;alerts;routes'= {
+            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+        }
+        &'ccmon;help;alerts;routes;test'= {
         }
         &'ccmon;help;rules'= {
             cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'

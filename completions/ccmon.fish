@@ -334,29 +334,31 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s v -l verbose -d 
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand targets" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
 json\t'Stable, machine-readable JSON'
 yaml\t'YAML'"
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "silence" -d 'Create, list, expire, extend and import silences'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -f -a "silence" -d 'Create, list, expire, extend and import silences'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and not __fish_seen_subcommand_from ls silence status routes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l group -d 'Group alerts as Alertmanager routes them, or with --group=LABEL by that label (as the UI does)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s r -l receiver -d 'Only alerts routed to receivers matching this regex' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l silenced-by -d 'Only the alerts this silence mutes now (implies --silenced)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -373,6 +375,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s s -l silenced -d 'Show silenced alerts'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s i -l inhibited -d 'Show inhibited alerts'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s u -l unprocessed -d 'Show alerts Alertmanager has not processed yet'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l all-contexts -d 'Merge the alerts of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
@@ -395,8 +398,8 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID'
-complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired); with -q, only their IDs'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "ls" -d 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "expire" -d 'Expire silences by ID or by matchers'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "extend" -d 'Extend silences by a duration from their current end'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from silence" -f -a "import" -d 'Import silences from amtool\'s JSON or the YAML list form'
@@ -418,9 +421,29 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -f -a "test" -d 'Receivers an alert with these labels reaches, on the live Alertmanager\'s routing tree (from its status API) or a config file\'s'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from routes" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "silence" -d 'Create, list, expire, extend and import silences'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
@@ -640,6 +663,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcom
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "silence" -d 'Create, list, expire, extend and import silences'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List the contexts of the config file; * marks the current one'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'

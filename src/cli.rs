@@ -601,6 +601,46 @@ pub enum AlertsCommand {
 
     /// Alertmanager version, cluster peers and a config summary
     Status,
+
+    /// Test the routing tree: which receivers an alert with given labels reaches
+    #[command(subcommand)]
+    Routes(RoutesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// Receivers an alert with these labels reaches, on the live Alertmanager's routing tree
+    /// (from its status API) or a config file's
+    #[command(
+        after_long_help = "Evaluates `continue`, `matchers`, the legacy `match`/`match_re` and \
+        inheritance as Alertmanager's dispatcher does; the receivers are listed in tree order \
+        (as amtool's `config routes test`), with each route's group labels.\n\nExamples:\n  \
+        ccmon alerts routes test severity=P0 category=agents\n  ccmon alerts routes test --tree \
+        AgentStuck severity=P2\n  ccmon alerts routes test --config-file monitoring/alertmanager.yml \
+        severity=P3 --verify-receivers webhook,default"
+    )]
+    Test(RoutesTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesTestArgs {
+    /// Labels of the alert; a bare first word is the alert name
+    #[arg(value_name = "LABEL=VALUE")]
+    pub labels: Vec<String>,
+
+    /// Also show the routing tree, each route marked receives, matches, no match or not tried
+    #[arg(long)]
+    pub tree: bool,
+
+    /// Read the routing tree from this Alertmanager config file instead of the live
+    /// Alertmanager
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+
+    /// Exit 1 unless the receivers are exactly these, in order (as amtool's
+    /// --verify.receivers)
+    #[arg(long, value_name = "A,B,...")]
+    pub verify_receivers: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -639,17 +679,27 @@ pub struct AlertsLsArgs {
     /// Only alerts routed to receivers matching this regex
     #[arg(short, long, value_name = "REGEX")]
     pub receiver: Option<String>,
+
+    /// Only the alerts this silence mutes now (implies --silenced)
+    #[arg(long, value_name = "ID")]
+    pub silenced_by: Option<String>,
+
+    /// Merge the alerts of every context of the config file (a CONTEXT column shows
+    /// where each comes from); `--context a,b` merges the contexts named
+    #[arg(long)]
+    pub all_contexts: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SilenceCommand {
-    /// Add a silence and print its ID
+    /// Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)
     #[command(
-        after_long_help = "Examples:\n  ccmon alerts silence add InstanceDown instance=db-1 --duration 2h --comment 'maintenance'\n  ccmon alerts silence add 'severity=~\"P2|P3\"' --end 2026-12-01T08:00:00Z --comment 'weekend'"
+        after_long_help = "Examples:\n  ccmon alerts silence add InstanceDown instance=db-1 --dry-run\n  ccmon alerts silence add InstanceDown instance=db-1 --duration 2h --comment 'maintenance'\n  ccmon alerts silence add 'severity=~\"P2|P3\"' --end 2026-12-01T08:00:00Z --comment 'weekend'"
     )]
     Add(SilenceAddArgs),
 
-    /// List silences (active and pending unless --expired); with -q, only their IDs
+    /// List silences (active and pending unless --expired) and how many alerts each mutes;
+    /// with -q, only their IDs
     #[command(
         after_long_help = "Examples:\n  ccmon alerts silence ls\n  ccmon alerts silence ls --within 2h\n  ccmon alerts silence expire $(ccmon alerts silence ls -q alertname=Foo)"
     )]
@@ -679,7 +729,7 @@ pub struct SilenceAddArgs {
         short,
         long,
         value_name = "DURATION",
-        required_unless_present = "end",
+        required_unless_present_any = ["end", "dry_run"],
         conflicts_with = "end"
     )]
     pub duration: Option<String>,
@@ -693,8 +743,8 @@ pub struct SilenceAddArgs {
     pub start: Option<String>,
 
     /// Why the silence exists
-    #[arg(short, long, value_name = "TEXT", required = true)]
-    pub comment: String,
+    #[arg(short, long, value_name = "TEXT", required_unless_present = "dry_run")]
+    pub comment: Option<String>,
 
     /// Who creates it [default: the current user]
     #[arg(short = 'a', long, value_name = "NAME")]
@@ -703,6 +753,10 @@ pub struct SilenceAddArgs {
     /// Allow a silence that matches every alert
     #[arg(long)]
     pub force: bool,
+
+    /// Print the alerts the silence would mute now (as `alerts ls`) and create nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -722,6 +776,11 @@ pub struct SilenceLsArgs {
     /// Only silences created by this author
     #[arg(long, value_name = "AUTHOR")]
     pub created_by: Option<String>,
+
+    /// Merge the silences of every context of the config file (a CONTEXT column shows
+    /// where each comes from); `--context a,b` merges the contexts named
+    #[arg(long)]
+    pub all_contexts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -761,7 +820,9 @@ pub struct SilenceImportArgs {
     #[arg(value_name = "FILE|-")]
     pub input: PathBuf,
 
-    /// Create new silences even if the IDs exist
+    /// Create new silences even if the IDs exist, and import silences that match every
+    /// alert (refused otherwise, as by `silence add`); entries identical to an active or
+    /// pending silence are skipped either way
     #[arg(long)]
     pub force: bool,
 }

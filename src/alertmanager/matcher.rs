@@ -122,7 +122,7 @@ impl Matcher {
         }
         let regex = match op {
             Op::Regex | Op::NotRegex => Some(
-                Regex::new(&format!("^(?:{value})$"))
+                Regex::new(&format!("^(?:{})$", go_classes(value)))
                     .map_err(|e| format!("invalid regex {value:?}: {}", first_line(&e)))?,
             ),
             Op::Equal | Op::NotEqual => None,
@@ -167,6 +167,101 @@ impl Matcher {
     pub fn matches_labels(&self, labels: &BTreeMap<String, String>) -> bool {
         self.matches(labels.get(&self.name).map_or("", String::as_str))
     }
+}
+
+/// Rewrites what Go's RE2 (which Alertmanager uses) reads differently from Rust's regex:
+/// in Go `\d`, `\w`, `\s` and `\b` are ASCII-only, in Rust they are Unicode (without this,
+/// `\d+` would match "٣" here and not in Alertmanager, and a preview would list an alert
+/// the silence then does not mute); a `{` that starts no repetition (`a{`, `{x}`, `a{,3}`)
+/// is a literal in Go and an error in Rust; `\Q...\E` quotes text in Go only. Other
+/// escapes are copied; a pattern the engine rejects still fails to compile afterwards.
+fn go_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut in_class = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                if e == 'Q' && !in_class {
+                    let mut literal = String::new();
+                    while let Some(c) = chars.next() {
+                        if c == '\\' && chars.peek() == Some(&'E') {
+                            chars.next();
+                            break;
+                        }
+                        literal.push(c);
+                    }
+                    out.push_str(&regex::escape(&literal));
+                    continue;
+                }
+                let replacement = match (in_class, e) {
+                    (false, 'd') => Some("[0-9]"),
+                    (false, 'D') => Some("[^0-9]"),
+                    (false, 'w') => Some("[0-9A-Za-z_]"),
+                    (false, 'W') => Some("[^0-9A-Za-z_]"),
+                    (false, 's') => Some("[\\t\\n\\x0C\\r ]"),
+                    (false, 'S') => Some("[^\\t\\n\\x0C\\r ]"),
+                    (false, 'b') => Some("(?-u:\\b)"),
+                    (false, 'B') => Some("(?-u:\\B)"),
+                    (true, 'd') => Some("0-9"),
+                    (true, 'w') => Some("0-9A-Za-z_"),
+                    (true, 's') => Some("\\t\\n\\x0C\\r "),
+                    _ => None,
+                };
+                match replacement {
+                    Some(r) => out.push_str(r),
+                    None => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A `]` or `^]` right after the opening bracket is a literal, not the end.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            '[' if in_class && chars.peek() == Some(&':') => {
+                // `[[:alpha:]]`: copy the POSIX class whole so its `]` does not end ours.
+                out.push('[');
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            '{' if !in_class => {
+                let rest: String = chars.clone().take_while(|&c| c != '}').collect();
+                let closed = chars.clone().nth(rest.chars().count()) == Some('}');
+                let (min, max) = rest.split_once(',').unwrap_or((&rest, "0"));
+                let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+                if closed && !min.is_empty() && digits(min) && digits(max) {
+                    out.push('{');
+                } else {
+                    out.push_str("\\{");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn first_line(e: &regex::Error) -> String {
@@ -490,6 +585,34 @@ mod tests {
         assert!(!m.matches("api-2"));
         assert!(ok("job!~a.*").matches("bcd"));
         assert!(ok("x=\"\"").matches(""));
+    }
+
+    #[test]
+    fn perl_classes_are_ascii_as_in_go() {
+        assert!(ok(r"x=~\d+").matches("42"));
+        assert!(!ok(r"x=~\d+").matches("٣"), "Go's \\d is ASCII");
+        assert!(ok(r"x=~\D").matches("٣"));
+        assert!(!ok(r"x=~\w+").matches("café"));
+        assert!(ok(r"x=~[\w.]+").matches("db_1.x"));
+        assert!(!ok(r"x=~[\w]+").matches("é"));
+        assert!(ok(r"x=~a\sb").matches("a b"));
+        assert!(!ok(r"x=~a\sb").matches("a\u{a0}b"));
+        assert!(ok(r"x=~[]a]+").matches("]a"));
+        assert!(ok(r"x=~[^]a]+").matches("bc"));
+        assert!(ok(r"x=~[[:alpha:]\d]+").matches("ab12"));
+        assert!(ok(r"x=~a\.b").matches("a.b") && !ok(r"x=~a\.b").matches("axb"));
+        assert!(ok(r"x=~\bab\b").matches("ab"));
+        assert_eq!(go_classes(r"a\"), r"a\");
+        // Braces that start no repetition are literals, as in Go.
+        assert!(ok(r"x=~a{").matches("a{"));
+        assert!(ok(r"x=~.*{.*").matches("x{y"));
+        assert!(ok(r"x=~{a}").matches("{a}"));
+        assert!(ok(r"x=~a{,3}").matches("a{,3}"));
+        assert!(ok(r"x=~a{2}").matches("aa"));
+        assert!(ok(r"x=~a{1,}b").matches("aaab"));
+        assert!(ok(r"x=~a{1,2}").matches("aa") && !ok(r"x=~a{1,2}").matches("aaa"));
+        assert!(ok(r"x=~\Qa.b\E").matches("a.b") && !ok(r"x=~\Qa.b\E").matches("axb"));
+        assert!(ok(r"x=~\Qa.b").matches("a.b"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 pub mod import;
 pub mod matcher;
+pub mod mute;
+pub mod route;
 pub mod silence;
 pub mod status;
 
@@ -83,6 +85,9 @@ pub struct Silence {
     /// Why.
     #[serde(default)]
     pub comment: String,
+    /// The context it was read from, set by ccmon when merging several (not an API field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Fields of newer servers (e.g. `annotations`), passed through.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -177,6 +182,9 @@ pub struct Alert {
     pub receivers: Vec<Receiver>,
     /// State and what silences or inhibits it.
     pub status: AlertStatus,
+    /// The context it was read from, set by ccmon when merging several (not an API field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     /// Fields of newer servers, passed through.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -298,6 +306,19 @@ pub struct AlertQuery {
     pub filter: Vec<Matcher>,
     /// Receiver regex.
     pub receiver: Option<String>,
+}
+
+impl AlertQuery {
+    /// Every alert, whatever its state: what a silence may mute.
+    pub fn all() -> AlertQuery {
+        AlertQuery {
+            active: true,
+            silenced: true,
+            inhibited: true,
+            unprocessed: true,
+            ..AlertQuery::default()
+        }
+    }
 }
 
 /// The client: one HTTP client and the peers of the cluster in the order given.
@@ -496,6 +517,12 @@ impl PeerClient {
             }
         }
         self.get(&url).await
+    }
+
+    /// `GET /api/v2/alerts` on this peer.
+    pub async fn alerts(&self, query: &AlertQuery) -> Result<Vec<Alert>, HttpError> {
+        self.get(&alert_url(&self.base, "/api/v2/alerts", query))
+            .await
     }
 
     /// `GET /api/v2/silence/{id}`.

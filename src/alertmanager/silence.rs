@@ -29,6 +29,14 @@ pub enum SilenceError {
         /// The matchers as given.
         matchers: String,
     },
+    /// Every matcher accepts the empty value; Alertmanager refuses such a silence.
+    #[error(
+        "every matcher of {matchers} also matches an empty or missing label, which Alertmanager refuses; add a matcher that requires a value, such as alertname=NAME"
+    )]
+    AllMatchEmpty {
+        /// The matchers as given.
+        matchers: String,
+    },
     /// `--duration 0`.
     #[error("the duration must be more than zero")]
     ZeroDuration,
@@ -80,6 +88,14 @@ pub fn add(t: Timestamp, d: Duration) -> Result<Timestamp, SilenceError> {
         .ok_or_else(|| SilenceError::OutOfRange(format!("{t} + {}", PromDuration(d))))
 }
 
+fn joined(matchers: &[Matcher]) -> String {
+    matchers
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Checks the request and builds the silence to post.
 pub fn build(new: &NewSilence, now: Timestamp) -> Result<PostableSilence, SilenceError> {
     if new.matchers.is_empty() {
@@ -90,12 +106,12 @@ pub fn build(new: &NewSilence, now: Timestamp) -> Result<PostableSilence, Silenc
     }
     if !new.force && matcher::matches_everything(&new.matchers) {
         return Err(SilenceError::MatchesEverything {
-            matchers: new
-                .matchers
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
+            matchers: joined(&new.matchers),
+        });
+    }
+    if new.matchers.iter().all(|m| m.matches("")) {
+        return Err(SilenceError::AllMatchEmpty {
+            matchers: joined(&new.matchers),
         });
     }
     let start = new.start.unwrap_or(now);
@@ -245,9 +261,18 @@ mod tests {
             build(&all, now()),
             Err(SilenceError::MatchesEverything { .. })
         ));
-        let mut forced = all.clone();
+        let mut forced = new(&["alertname=~.+"]);
         forced.force = true;
         assert!(build(&forced, now()).is_ok());
+        let mut empty = new(&["team=\"\""]);
+        assert!(matches!(
+            build(&empty, now()),
+            Err(SilenceError::AllMatchEmpty { .. })
+        ));
+        // Not even --force: the server would refuse it.
+        empty.force = true;
+        assert!(build(&empty, now()).is_err());
+        assert!(build(&new(&["X", "team=\"\""]), now()).is_ok());
         let mut zero = new(&["X"]);
         zero.duration = Some(Duration::ZERO);
         assert_eq!(build(&zero, now()), Err(SilenceError::ZeroDuration));
@@ -279,6 +304,7 @@ mod tests {
             ends_at: ends.into(),
             created_by: by.into(),
             comment: String::new(),
+            context: None,
             extra: Default::default(),
         }
     }

@@ -455,7 +455,16 @@ fn silences_round_trip_through_json_between_ccmon_and_amtool() {
     // ccmon's JSON into ccmon on another cluster: IDs unknown there, so new silences.
     am_stdin(&dst, &["alerts", "silence", "import", "-"], &exported)
         .code(0)
-        .stderr_has("imported 2, skipped 0 (already expired), failed 0");
+        .stderr_has(
+            "imported 2, skipped 0 (0 already expired, 0 identical to a silence), failed 0",
+        );
+    // Again: the IDs are still unknown there, but the silences are the same ones.
+    am_stdin(&dst, &["alerts", "silence", "import", "-"], &exported)
+        .code(0)
+        .stderr_has(
+            "imported 0, skipped 2 (0 already expired, 2 identical to a silence), failed 0",
+        );
+    assert_eq!(api_silences(&target).len(), 2);
     let copied = am(&dst, &["-o", "json", "alerts", "silence", "ls"])
         .code(0)
         .stdout;
@@ -535,7 +544,9 @@ fn import_yaml_warns_skips_and_fails_per_entry() {
         .code(1)
         .stderr_has("entry 1: instance=\"db-.*\" looks like a regex")
         .stderr_has("entry 3")
-        .stderr_has("imported 1, skipped 1 (already expired), failed 1");
+        .stderr_has(
+            "imported 1, skipped 1 (1 already expired, 0 identical to a silence), failed 1",
+        );
     drop(out);
     let silences = api_silences(&server);
     assert_eq!(silences.len(), 1);
@@ -1206,4 +1217,817 @@ fn client_certificates_and_basic_auth_against_the_servers_own_web_config() {
     assert_ne!(out.code, 0, "{out}");
     assert!(out.stderr.contains("401"), "{out}");
     assert!(!out.stderr.contains("not-the-pass"), "{out}");
+}
+
+/// Fingerprints of the alerts the server reports as silenced by `id`.
+fn silenced_by(server: &Alertmanager, id: &str) -> std::collections::BTreeSet<String> {
+    let all = json(&server.get("/api/v2/alerts").body);
+    all.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| {
+            a["status"]["silencedBy"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|s| s == id))
+        })
+        .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Fires alerts whose labels exercise each matcher form: anchoring, absent and empty
+/// labels, quoting, case, and a non-ASCII digit that Go's `\d` does not match.
+fn fire_matcher_corpus(server: &Alertmanager) {
+    fire(
+        server,
+        &[
+            ("alertname", "Disk"),
+            ("instance", "db-1:9100"),
+            ("severity", "P1"),
+            ("team", "db"),
+        ],
+        "disk on db-1",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "Disk"),
+            ("instance", "db-10:9100"),
+            ("severity", "P2"),
+        ],
+        "disk on db-10",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "CPU"),
+            ("instance", "web-1"),
+            ("severity", "p1"),
+            ("team", "web"),
+            ("code", "٣"),
+        ],
+        "cpu on web-1",
+    );
+    fire(
+        server,
+        &[
+            ("alertname", "Watchdog"),
+            ("severity", "none"),
+            ("msg", "say \"hi\", a b {c}"),
+            ("code", "7"),
+        ],
+        "always firing",
+    );
+    eventually("four alerts", || {
+        json(&server.get("/api/v2/alerts").body)
+            .as_array()
+            .map(Vec::len)
+            == Some(4)
+    });
+}
+
+#[test]
+fn the_preview_lists_exactly_what_the_silence_then_mutes() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let forms: &[&[&str]] = &[
+        &["Disk"],
+        &["instance=db-1:9100"],
+        &["Disk", "severity!=P1"],
+        &["instance=~db-1.*"],
+        &["instance=~db-1"],
+        &["instance=~\"db-1:9100|web-1\""],
+        &["alertname=~.+", "instance!~\"db-.*\""],
+        &["alertname=~.+", "team=\"\""],
+        &["alertname=~.+", "team!=\"\""],
+        &["alertname=~\"Disk|CPU\"", "team=~\".*\""],
+        &["alertname=~.+", "team=~\"db|\""],
+        &["code=~\"\\d\""],
+        &["code=~\"[^0-9]\""],
+        &["msg=\"say \\\"hi\\\", a b {c}\""],
+        &["severity=~p1"],
+        &["severity=~\"(?i)p1\""],
+        &["alertname=~Dis"],
+        &["alertname=~\"Dis.*|W.*g\"", "severity!~\"P.\""],
+        &["msg=~\".*{c}\""],
+        &["alertname=~\\QDisk\\E"],
+        &["instance=~\"[\\w-]+:\\d{4}\""],
+    ];
+    for form in forms {
+        let mut preview_args = vec!["-o", "json", "alerts", "silence", "add"];
+        preview_args.extend_from_slice(form);
+        preview_args.push("--dry-run");
+        let preview = am(&url, &preview_args).code(0);
+        let previewed: std::collections::BTreeSet<String> = json(&preview.stdout)
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            preview.stderr.contains("nothing was created"),
+            "{form:?}: {preview}"
+        );
+        let mut add_args = vec!["alerts", "silence", "add"];
+        add_args.extend_from_slice(form);
+        add_args.extend(["-d", "1h", "-c", "cross-check"]);
+        let added = am(&url, &add_args).code(0);
+        let id = added.stdout.trim();
+        let muted = silenced_by(&server, id);
+        assert_eq!(
+            previewed, muted,
+            "{form:?}: preview vs Alertmanager\n{preview}"
+        );
+        let n = muted.len();
+        if n == 0 {
+            assert!(
+                added.stderr.contains("warning: the silence mutes no alert"),
+                "{form:?}: {added}"
+            );
+        } else {
+            let noun = if n == 1 { "alert" } else { "alerts" };
+            assert!(
+                added
+                    .stderr
+                    .contains(&format!("the silence mutes {n} {noun} now")),
+                "{form:?}: {added}"
+            );
+        }
+    }
+    // The forms above are not all trivial: together they hit every alert, and some none.
+    assert_eq!(api_silences(&server).len(), forms.len());
+}
+
+#[test]
+fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let preview = am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "instance=db-1:910",
+            "--dry-run",
+        ],
+    )
+    .code(0)
+    .stderr_has("no alerts match")
+    .stderr_has("would mute no alert now (of 4 alerts)")
+    .stderr_has(
+        "hint: no alert matches instance=\"db-1:910\"; did you mean instance=\"db-1:9100\"?",
+    );
+    assert!(api_silences(&server).is_empty(), "{preview}");
+    am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "instanse=db-1:9100",
+            "-d",
+            "1h",
+            "-c",
+            "typo",
+        ],
+    )
+    .code(0)
+    .stderr_has("warning: the silence mutes no alert")
+    .stderr_has("did you mean \"instance\"?");
+    // The table is `alerts ls`'s; a match-all preview still shows, with the refusal.
+    am(&url, &["alerts", "silence", "add", "Disk", "--dry-run"])
+        .code(0)
+        .stdout_has("ALERTNAME")
+        .stdout_has("disk on db-10")
+        .stderr_has("would mute 2 alerts now");
+    am(
+        &url,
+        &[
+            "alerts",
+            "silence",
+            "add",
+            "Disk",
+            "--start",
+            "+1h",
+            "--dry-run",
+        ],
+    )
+    .code(0)
+    .stderr_has("the silence starts at ")
+    .stderr_has("; it would mute 2 alerts of those firing now; nothing was created");
+    am(
+        &url,
+        &["alerts", "silence", "add", "alertname=~.+", "--dry-run"],
+    )
+    .code(0)
+    .stdout_has("Watchdog")
+    .stderr_has("would mute 4 alerts")
+    .stderr_has("warning: without --dry-run: refusing");
+}
+
+#[test]
+fn silence_ls_counts_what_each_silence_mutes_and_alerts_ls_lists_them() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire_matcher_corpus(&server);
+    let add = |args: &[&str]| {
+        let mut all = vec!["alerts", "silence", "add"];
+        all.extend_from_slice(args);
+        all.extend(["-d", "1h", "-c", "count me"]);
+        am(&url, &all).code(0).stdout.trim().to_owned()
+    };
+    let disk = add(&["Disk"]);
+    let db1 = add(&["instance=db-1:9100"]);
+    let none = add(&["NoSuchAlert"]);
+    let table = am(&url, &["alerts", "silence", "ls"]).code(0);
+    let row = |id: &str| -> Vec<String> {
+        table
+            .stdout
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{table}"))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(table.stdout.contains("MUTES"), "{table}");
+    // ID, MATCHERS (one word each here), MUTES.
+    assert_eq!(row(&disk)[2], "2", "{table}");
+    assert_eq!(row(&db1)[2], "1", "{table}");
+    assert_eq!(row(&none)[2], "0", "{table}");
+    // JSON stays the API's array, importable as is.
+    let listed = json(
+        &am(&url, &["-o", "json", "alerts", "silence", "ls"])
+            .code(0)
+            .stdout,
+    );
+    assert!(listed[0].get("mutes").is_none(), "{listed}");
+
+    let by_disk = json(
+        &am(
+            &url,
+            &["-o", "json", "alerts", "ls", "--silenced-by", &disk],
+        )
+        .code(0)
+        .stdout,
+    );
+    let fingerprints: std::collections::BTreeSet<String> = by_disk
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["fingerprint"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(fingerprints, silenced_by(&server, &disk));
+    assert_eq!(fingerprints.len(), 2);
+    am(&url, &["alerts", "ls", "--silenced-by", &db1])
+        .code(0)
+        .stdout_has("disk on db-1")
+        .nowhere("disk on db-10");
+    am(&url, &["alerts", "ls", "--silenced-by", &none, "--group"])
+        .code(0)
+        .stderr_has("no alerts match");
+}
+
+/// Reference routing cases beyond the scaffold's: legacy `match`/`match_re`, several
+/// matchers in one string and in braces, nested `continue`, inherited receivers, an
+/// anchored regex, an empty-value matcher and `group_by: ['...']`.
+const ROUTING_REFERENCE: &str = "\
+route:
+  receiver: fallback
+  group_by: [alertname]
+  routes:
+    - receiver: db
+      match: {team: db}
+      continue: true
+      group_by: ['...']
+      routes:
+        - receiver: db-page
+          match_re: {severity: 'P[01]'}
+        - match: {env: staging}
+        - receiver: db-quiet
+          matchers: ['{severity=\"P3\", env!=\"\"}']
+    - receiver: platform
+      matchers: ['team=~\"d.*|platform\"', 'region!~\"eu-.*\"']
+      continue: true
+    - receiver: eu
+      matchers: ['region=~\"eu-.*\"', 'x=\"a,b\"']
+    - receiver: unowned
+      matchers: ['team=\"\"']
+receivers:
+  - name: fallback
+  - name: db
+  - name: db-page
+  - name: db-quiet
+  - name: platform
+  - name: eu
+  - name: unowned
+";
+
+fn scaffold_alertmanager_yml() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("monitoring/alertmanager.yml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Label sets for both configs: every route of each reached at least once.
+const ROUTING_CASES: &[&str] = &[
+    "severity=P0 category=agents",
+    "severity=P1 category=datastore",
+    "severity=P2 category=agents",
+    "severity=P2 category=host",
+    "severity=P3 category=health",
+    "severity=P3 category=agents",
+    "alertname=Unlabelled",
+    "severity=P9",
+    "team=db severity=P0",
+    "team=db severity=P00",
+    "team=db env=staging",
+    "team=db severity=P3 env=prod",
+    "team=db severity=P3",
+    "team=db region=eu-west x=a,b",
+    "team=platform region=us-east",
+    "team=dba region=eu-1 x=a,b",
+    "region=eu-west x=a,b",
+    "region=eu-west",
+    "",
+];
+
+/// What `ccmon alerts routes test` resolves, comma-joined like amtool.
+fn ccmon_receivers(url: &str, config: Option<&Path>, labels: &str) -> String {
+    let mut args = vec![
+        "-o".to_owned(),
+        "json".to_owned(),
+        "alerts".into(),
+        "routes".into(),
+        "test".into(),
+    ];
+    if let Some(path) = config {
+        args.push(format!("--config-file={}", path.display()));
+    }
+    args.extend(labels.split_whitespace().map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = am(url, &args).code(0);
+    let v = json(&out.stdout);
+    v["receivers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no receivers: {out}"))
+        .iter()
+        .map(|r| r.as_str().unwrap_or("?").to_owned())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn routes_test_agrees_with_amtool_from_a_file_and_from_the_live_alertmanager() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, config) in [
+        ("scaffold", scaffold_alertmanager_yml()),
+        ("reference", ROUTING_REFERENCE.to_owned()),
+    ] {
+        let file = dir.path().join(format!("{name}.yml"));
+        std::fs::write(&file, &config).expect("writing the config");
+        let server = Alertmanager::builder().config(config.clone()).start();
+        let url = server.url();
+        for labels in ROUTING_CASES {
+            let label_args: Vec<&str> = labels.split_whitespace().collect();
+            let mut from_file = vec!["config", "routes", "test"];
+            let flag = format!("--config.file={}", file.display());
+            from_file.push(&flag);
+            from_file.extend(&label_args);
+            let (code, want_file, err) = amtool(&url, &from_file, None);
+            assert_eq!(code, 0, "{name} {labels}: amtool: {err}");
+            let mut live = vec!["config", "routes", "test"];
+            live.extend(&label_args);
+            let (code, want_live, err) = amtool(&url, &live, None);
+            assert_eq!(code, 0, "{name} {labels}: amtool (live): {err}");
+            assert_eq!(want_file, want_live, "{name} {labels}: amtool file vs live");
+            let got_file = ccmon_receivers(&url, Some(&file), labels);
+            let got_live = ccmon_receivers(&url, None, labels);
+            assert_eq!(got_file, want_file.trim(), "{name} {labels}: from the file");
+            assert_eq!(
+                got_live,
+                want_file.trim(),
+                "{name} {labels}: from the live server"
+            );
+        }
+    }
+}
+
+#[test]
+fn routes_test_tree_group_and_verify() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("reference.yml");
+    std::fs::write(&file, ROUTING_REFERENCE).expect("writing the config");
+    let file_arg = format!("--config-file={}", file.display());
+    // Nothing listens there: a file needs no Alertmanager.
+    let nowhere = "http://127.0.0.1:9";
+    let out = am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &file_arg,
+            "--tree",
+            "Disk",
+            "team=db",
+            "severity=P1",
+        ],
+    )
+    .code(0);
+    assert!(
+        out.stdout
+            .contains("├── {team=\"db\"}  continue: true  receiver: db  [matches]"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("{severity=~\"P[01]\"}  receiver: db-page  [<- receives]"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("receiver: eu  [no match]"), "{out}");
+    assert!(out.stdout.contains("receiver: db  [not tried]"), "{out}");
+    // group_by ['...'] groups by every label; the root groups by alertname.
+    assert!(
+        out.stdout
+            .contains("{alertname=\"Disk\", severity=\"P1\", team=\"db\"}"),
+        "{out}"
+    );
+    let json_out = json(
+        &am(
+            nowhere,
+            &[
+                "-o", "json", "alerts", "routes", "test", &file_arg, "--tree", "x=y",
+            ],
+        )
+        .code(0)
+        .stdout,
+    );
+    assert_eq!(json_out["receivers"], serde_json::json!(["unowned"]));
+    assert_eq!(json_out["routes"][0]["group"], serde_json::json!({}));
+    assert_eq!(json_out["routes"][0]["route"], "root.routes[3]");
+    assert_eq!(json_out["tree"]["outcome"], "matches");
+    am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &file_arg,
+            "team=db",
+            "--verify-receivers",
+            "db",
+        ],
+    )
+    .code(1)
+    .stderr_has("the receivers are db,platform, not the expected db");
+    am(
+        nowhere,
+        &["alerts", "routes", "test", &file_arg, "team=~db"],
+    )
+    .code(2)
+    .stderr_has("LABEL=VALUE");
+    let broken = dir.path().join("broken.yml");
+    std::fs::write(&broken, "route:\n  routes: [{matchers: ['a=~(']}]\n").expect("write");
+    am(
+        nowhere,
+        &[
+            "alerts",
+            "routes",
+            "test",
+            &format!("--config-file={}", broken.display()),
+        ],
+    )
+    .code(2)
+    .stderr_has("route root.routes[0]");
+    // Live, but nobody answers: exit 3 naming the URL.
+    am(nowhere, &["alerts", "routes", "test", "x=y"])
+        .code(3)
+        .stderr_has("127.0.0.1:9");
+}
+
+/// `ccmon --config FILE ARGS...`.
+fn with_config(config: &Path, args: &[&str]) -> Output {
+    ccmon()
+        .args(["--config".to_owned(), config.display().to_string()])
+        .args(args)
+        .run()
+}
+
+fn alert_contexts(out: &Output) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = json(&out.stdout)
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["context"].as_str().unwrap_or("-").to_owned(),
+                a["labels"]["alertname"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
+    // prod: an HA pair, each member fed the same alerts as Prometheus feeds both.
+    let prod_a = Alertmanager::builder().cluster().start();
+    let prod_b = Alertmanager::builder()
+        .peer(prod_a.cluster_addr().expect("gossip address"))
+        .start();
+    let staging = Alertmanager::start();
+    for member in [&prod_a, &prod_b] {
+        fire(
+            member,
+            &[("alertname", "DiskFull"), ("severity", "P1")],
+            "prod disk",
+        );
+        fire(
+            member,
+            &[("alertname", "Latency"), ("severity", "P2")],
+            "prod latency",
+        );
+    }
+    fire(
+        &staging,
+        &[("alertname", "DiskFull"), ("severity", "P3")],
+        "staging disk",
+    );
+    let down = format!("http://127.0.0.1:{}", crate::support::process::free_port());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "current_context: prod\ncontexts:\n  prod:\n    alertmanager: [{}, {}]\n  prod-b:\n    alertmanager: {}\n  staging:\n    alertmanager: {}\n  dr:\n    alertmanager: {down}\n  db-only:\n    redis: redis://127.0.0.1:1\n",
+            prod_a.url(),
+            prod_b.url(),
+            prod_b.url(),
+            staging.url()
+        ),
+    )
+    .expect("writing the config");
+    eventually("the pair has formed", || {
+        prod_a
+            .get("/api/v2/status")
+            .body
+            .matches("\"address\"")
+            .count()
+            >= 2
+    });
+    eventually("every alert is in", || {
+        json(&prod_b.get("/api/v2/alerts").body)
+            .as_array()
+            .map(Vec::len)
+            == Some(2)
+            && json(&staging.get("/api/v2/alerts").body)
+                .as_array()
+                .map(Vec::len)
+                == Some(1)
+    });
+
+    let merged = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    assert_eq!(
+        alert_contexts(&merged),
+        [
+            ("prod".to_owned(), "DiskFull".to_owned()),
+            ("prod".to_owned(), "Latency".to_owned()),
+            ("staging".to_owned(), "DiskFull".to_owned()),
+        ],
+        "{merged}"
+    );
+    let table = with_config(&config, &["alerts", "ls", "--context", "staging,prod"]).code(0);
+    assert!(table.stdout.starts_with("CONTEXT"), "{table}");
+    assert!(table.stdout.contains("staging disk"), "{table}");
+
+    // Every context: dr does not answer, is named on stderr, and the rest still shows;
+    // db-only has no Alertmanager and is left out.
+    let all = with_config(&config, &["-o", "json", "alerts", "ls", "--all-contexts"]).code(3);
+    assert_eq!(alert_contexts(&all).len(), 3, "{all}");
+    assert!(all.stderr.contains("error: context dr"), "{all}");
+    assert!(all.stderr.contains(&down), "{all}");
+    assert!(
+        all.stderr.contains("context db-only sets no alertmanager"),
+        "{all}"
+    );
+    // prod-b names the second member of prod's pair: listed once, under prod.
+    assert!(
+        all.stderr.contains(
+            "note: context prod-b reaches the same Alertmanager cluster as context prod; listed once, under prod"
+        ),
+        "{all}"
+    );
+    // Named first, the lone member is the one kept; the pair is still counted once.
+    let swapped = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod-b,prod"],
+    )
+    .code(0)
+    .stderr_has("context prod reaches the same Alertmanager cluster as context prod-b");
+    assert_eq!(alert_contexts(&swapped).len(), 2, "{swapped}");
+    let grouped = with_config(&config, &["alerts", "ls", "--all-contexts", "--group"]).code(3);
+    assert!(grouped.stdout.contains("prod"), "{grouped}");
+    assert!(grouped.stdout.contains("staging"), "{grouped}");
+    let by_label = with_config(
+        &config,
+        &[
+            "-o",
+            "json",
+            "alerts",
+            "ls",
+            "--all-contexts",
+            "--group=alertname",
+        ],
+    )
+    .code(3);
+    let groups = json(&by_label.stdout);
+    assert_eq!(groups[0]["labels"]["alertname"], "DiskFull");
+    assert_eq!(
+        groups[0]["alerts"].as_array().map(Vec::len),
+        Some(2),
+        "{by_label}"
+    );
+
+    // Silences: one per cluster, the pair's replicated one counted once.
+    let add = |context: &str, name: &str| {
+        with_config(
+            &config,
+            &[
+                "--context",
+                context,
+                "alerts",
+                "silence",
+                "add",
+                name,
+                "-d",
+                "1h",
+                "-c",
+                "merge",
+            ],
+        )
+        .code(0)
+        .stdout
+        .trim()
+        .to_owned()
+    };
+    let prod_id = add("prod", "DiskFull");
+    let staging_id = add("staging", "DiskFull");
+    eventually("the prod silence replicated", || {
+        api_silences(&prod_b)
+            .iter()
+            .any(|s| s["id"] == prod_id.as_str())
+    });
+    let silences = with_config(
+        &config,
+        &["alerts", "silence", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    assert!(silences.stdout.starts_with("CONTEXT"), "{silences}");
+    assert_eq!(silences.stdout.matches(&prod_id).count(), 1, "{silences}");
+    assert_eq!(
+        silences.stdout.matches(&staging_id).count(),
+        1,
+        "{silences}"
+    );
+    let row = |id: &str| -> Vec<String> {
+        silences
+            .stdout
+            .lines()
+            .find(|l| l.contains(id))
+            .map(|l| l.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(row(&prod_id)[0], "prod");
+    assert_eq!(row(&prod_id)[3], "1", "mutes one prod alert: {silences}");
+    assert_eq!(row(&staging_id)[0], "staging");
+    let listed = with_config(
+        &config,
+        &["-o", "json", "alerts", "silence", "ls", "--all-contexts"],
+    )
+    .code(3);
+    assert_eq!(listed.stdout.matches("\"context\"").count(), 2, "{listed}");
+
+    // With the first member of the pair gone, prod still answers through the other.
+    drop(prod_a);
+    let after = with_config(
+        &config,
+        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
+    )
+    .code(0);
+    // (Both DiskFull alerts are silenced by now, so only the active one is listed.)
+    assert_eq!(
+        alert_contexts(&after),
+        [("prod".to_owned(), "Latency".to_owned())],
+        "{after}"
+    );
+
+    // Only reads merge; a URL flag would override every context alike.
+    with_config(
+        &config,
+        &[
+            "--context",
+            "prod,staging",
+            "alerts",
+            "silence",
+            "add",
+            "X",
+            "-d",
+            "1h",
+            "-c",
+            "x",
+        ],
+    )
+    .code(2)
+    .stderr_has("only by `alerts ls` and `alerts silence ls`");
+    with_config(
+        &config,
+        &[
+            "--alertmanager-url",
+            &staging.url(),
+            "alerts",
+            "ls",
+            "--all-contexts",
+        ],
+    )
+    .code(2)
+    .stderr_has("--alertmanager-url");
+    // A context whose own name has a comma is one context, not two.
+    let comma = dir.path().join("comma.yaml");
+    std::fs::write(
+        &comma,
+        format!(
+            "contexts:\n  \"eu,west\":\n    alertmanager: {}\n",
+            staging.url()
+        ),
+    )
+    .expect("writing the config");
+    let single = with_config(
+        &comma,
+        &["alerts", "ls", "--context", "eu,west", "--silenced"],
+    )
+    .code(0);
+    assert!(
+        single.stdout.starts_with("ALERTNAME") && single.stdout.contains("staging disk"),
+        "{single}"
+    );
+    with_config(&config, &["alerts", "ls", "--context", "prod,nope"])
+        .code(2)
+        .stderr_has("no context named \"nope\"");
+}
+
+#[test]
+fn import_refuses_match_all_entries_and_skips_identical_ones() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    let file = "\
+- comment: maintenance
+  createdBy: ops
+  endsAt: 2099-01-01T00:00:00Z
+  matchers: [{name: alertname, value: Disk}]
+- comment: everything
+  createdBy: ops
+  endsAt: 2099-01-01T00:00:00Z
+  matchers: [{name: alertname, value: '.+', isRegex: true}]
+";
+    am_stdin(&url, &["alerts", "silence", "import", "-"], file)
+        .code(1)
+        .stderr_has("entry 2: refusing a silence that matches every alert")
+        .stderr_has("--force")
+        .stderr_has(
+            "imported 1, skipped 0 (0 already expired, 0 identical to a silence), failed 1",
+        );
+    assert_eq!(api_silences(&server).len(), 1);
+    // Re-importing the id-less file: the first entry is already there.
+    let again = am_stdin(&url, &["alerts", "silence", "import", "--force", "-"], file)
+        .code(0)
+        .stderr_has(
+            "imported 1, skipped 1 (0 already expired, 1 identical to a silence), failed 0",
+        );
+    let first = api_silences(&server)
+        .iter()
+        .find(|s| s["comment"] == "maintenance")
+        .and_then(|s| s["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(
+        again.stderr.contains(&format!(
+            "skipped: stdin: entry 1: identical to silence {first}"
+        )),
+        "{again}"
+    );
+    assert_eq!(api_silences(&server).len(), 2);
+    // Once expired, the same entry is imported again.
+    am(&url, &["alerts", "silence", "expire", &first]).code(0);
+    am_stdin(&url, &["alerts", "silence", "import", "--force", "-"], file)
+        .code(0)
+        .stderr_has("imported 1, skipped 1 (0 already expired, 1 identical to a silence)");
+    assert_eq!(api_silences(&server).len(), 3);
 }
