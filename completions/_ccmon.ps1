@@ -175,7 +175,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         'ccmon;stream;watch' {
             [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id (default: the session id of the stream''s system/init event, else generated)')
             [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry')
-            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input')
+            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
             [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one Redis round trip before events go to the spool')
@@ -216,7 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         'ccmon;stream;ingest' {
             [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id (default: the session id of the stream''s system/init event, else generated)')
             [CompletionResult]::new('--maxlen', '--maxlen', [CompletionResultType]::ParameterName, 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry')
-            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input')
+            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever')
             [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]')
             [CompletionResult]::new('--redis-timeout', '--redis-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one Redis round trip before events go to the spool')

@@ -163,7 +163,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;watch'= {
             cand --agent-id 'Agent id (default: the session id of the stream''s system/init event, else generated)'
             cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry'
-            cand --max-line 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input'
+            cand --max-line 'Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input'
             cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
@@ -203,7 +203,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;ingest'= {
             cand --agent-id 'Agent id (default: the session id of the stream''s system/init event, else generated)'
             cand --maxlen 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry'
-            cand --max-line 'Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input'
+            cand --max-line 'Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input'
             cand --ttl 'Expiry of an agent''s keys, refreshed on every write; 0 keeps them forever'
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'

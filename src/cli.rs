@@ -340,10 +340,10 @@ pub struct RecordArgs {
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub maxlen: u64,
 
-    /// Longest line parsed and held whole (e.g. 8MiB, 32MiB); a longer line is recorded as
+    /// Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as
     /// consecutive raw chunks of this size. Memory stays within a few times this, whatever
     /// the input
-    #[arg(long, value_name = "SIZE", default_value = "8MiB")]
+    #[arg(long, value_name = "SIZE", default_value = "4MiB")]
     pub max_line: String,
 
     /// Expiry of an agent's keys, refreshed on every write; 0 keeps them forever

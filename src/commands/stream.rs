@@ -330,6 +330,7 @@ pub fn watch(
             stuck,
             on_stuck,
             episodes: None,
+            memory: None,
             release: std::sync::Arc::default(),
             spool_max: match &redis {
                 Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),
@@ -351,12 +352,12 @@ pub fn watch(
     if let Some(lost) = &outcome.unrecorded {
         write_stderr_line(&match &lost.intake {
             Some(path) => format!(
-                "ccmon: stopped while the spool could not be written: {} lines passed through are not in the spool log; the intake {} holds them and `ccmon stream flush` (or `stream ls`) records them",
+                "ccmon: {} lines passed through are NOT recorded in the spool log or Redis (the spool could not be written); the intake {} keeps what it could hold of them, and `ccmon stream flush` (or `stream ls`) records that once the disk has room",
                 lost.lines,
                 path.display()
             ),
             None => format!(
-                "ccmon: stopped while the spool could not be written: {} lines passed through were NOT recorded",
+                "ccmon: {} lines passed through were NOT recorded (the spool could not be written and Redis did not take them)",
                 lost.lines
             ),
         });
@@ -679,7 +680,10 @@ pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outc
         }
         .into());
     };
-    recover_intakes(&spool)?;
+    // Nothing here may keep flush from delivering on a full disk: it needs no new file.
+    if let Err(e) = recover_intakes(&spool) {
+        write_stderr_line(&format!("ccmon: {e:#}"));
+    }
     for run in spool.runs()? {
         if let Some(mut s) = run.summary()
             && s.state != AgentState::Exited
@@ -688,7 +692,11 @@ pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outc
         {
             s.state = AgentState::Exited;
             s.stuck_reason = None;
-            run.write_summary(&s)?;
+            if let Err(e) = run.write_summary(&s) {
+                write_stderr_line(&format!(
+                    "ccmon: cannot mark the run of a ccmon that died as ended (its events are delivered anyway): {e:#}"
+                ));
+            }
         }
     }
     let before = delivery::pending(&spool)?;

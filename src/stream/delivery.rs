@@ -72,14 +72,33 @@ impl Ack {
         super::spool::read_state(path)
     }
 
-    fn write(self, path: &Path) -> Result<(), SpoolError> {
-        let text = format!(
+    /// Writes the ack. An ack file is always [`ACK_LEN`] bytes (padded with spaces), so
+    /// an existing one is overwritten in place: that needs no new disk block, and delivery
+    /// goes on (and frees space) when the disk is full. A torn write reads as "nothing
+    /// delivered", which is safe: the target skips what it has.
+    pub(crate) fn write(self, path: &Path) -> Result<(), SpoolError> {
+        use std::os::unix::fs::FileExt as _;
+        let mut text = format!(
             "{{\"offset\":{},\"seq\":{},\"meta\":{}}}",
             self.offset, self.seq, self.meta
-        );
-        super::spool::replace_file(path, text.as_bytes())
+        )
+        .into_bytes();
+        text.resize(ACK_LEN, b' ');
+        if let Ok(file) = fs::OpenOptions::new().write(true).open(path)
+            && file.metadata().is_ok_and(|m| m.len() == ACK_LEN as u64)
+        {
+            return file
+                .write_all_at(&text, 0)
+                .map_err(|e| SpoolError::io(path, "write", e));
+        }
+        super::spool::replace_file(path, &text)
     }
 }
+
+/// The size of every ack file: room for three 20-digit numbers.
+const ACK_LEN: usize = 96;
+
+impl Ack {}
 
 /// What a delivery pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -384,7 +403,11 @@ fn reclaim(
     if reclaimed.mark == 0 {
         if ack.offset.saturating_sub(reclaimed.offset) >= keep {
             (reclaimed.mark, reclaimed.mark_seq) = here;
-            reclaimed.write(&run.reclaimed)?;
+            // Only a mark: a full disk that keeps it from being written delays the next
+            // reclaim, nothing more.
+            if let Err(e) = reclaimed.write(&run.reclaimed) {
+                tracing::debug!("{}", super::forwarder::error_chain(&e));
+            }
         }
         return Ok(());
     }
@@ -398,8 +421,12 @@ fn reclaim(
         mark: here.0,
         mark_seq: here.1,
     };
-    // Readers must start past the freed part before it is freed.
-    reclaimed.write(&run.reclaimed)?;
+    // Readers must start past the freed part before it is freed; if the state cannot be
+    // written (a full disk), nothing is freed this time.
+    if let Err(e) = reclaimed.write(&run.reclaimed) {
+        tracing::debug!("{}", super::forwarder::error_chain(&e));
+        return Ok(());
+    }
     if let Err(e) = super::spool::reclaim(&run.log, end) {
         tracing::debug!(
             "cannot free the delivered part of {}: {e}",

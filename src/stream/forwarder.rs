@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
+use std::sync::Arc;
+
 use super::delivery::{self, DeliveryError};
+use super::memory_queue::MemoryQueue;
 use super::monitor::ToMonitor;
 use super::redis_sink::RedisSink;
 use super::spool::Spool;
@@ -24,12 +27,23 @@ const BACKOFF_MAX: Duration = Duration::from_secs(30);
 const EPISODES: usize = 100;
 
 /// How the forwarder treats the spool.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// Longest wait for Redis to take the rest once the run has ended.
     pub final_deadline: Duration,
     /// Delivered bytes of the current run kept in the spool (`--spool-keep`).
     pub keep: u64,
+    /// Batches the disk refused, delivered after the spool's part of the run.
+    pub memory: Option<Arc<MemoryQueue>>,
+}
+
+/// What was left when the forwarder stopped.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Left {
+    /// Records in the spool, for a later delivery.
+    pub spooled: u64,
+    /// Records only in memory (the disk refused them, Redis did not take them): lost.
+    pub in_memory: u64,
 }
 
 /// A stuck episode for the `agents:stuck` stream.
@@ -51,11 +65,13 @@ pub async fn run(
     mut episodes: mpsc::UnboundedReceiver<Episode>,
     report: mpsc::Sender<ToMonitor>,
     policy: Policy,
-) -> u64 {
+) -> Left {
     let Policy {
         final_deadline,
         keep,
+        memory,
     } = policy;
+    let memory = memory.as_deref();
     let mut backoff = Duration::ZERO;
     let mut queued: VecDeque<Episode> = VecDeque::new();
     loop {
@@ -80,6 +96,7 @@ pub async fn run(
             &spool,
             Some(&current_run),
             keep,
+            memory,
             &mut queued,
             &report,
         )
@@ -96,15 +113,37 @@ pub async fn run(
     // The run has ended: deliver the rest and its final summary, then let it go.
     let finished = tokio::time::timeout(
         final_deadline,
-        pass(&mut sink, &spool, None, keep, &mut queued, &report),
+        pass(&mut sink, &spool, None, keep, memory, &mut queued, &report),
     )
     .await;
     if !matches!(finished, Ok(true)) {
         tracing::warn!("redis did not take every event before exit; they stay in the spool");
     }
-    tokio::task::spawn_blocking(move || delivery::pending(&spool).unwrap_or(0))
+    let spooled = tokio::task::spawn_blocking(move || delivery::pending(&spool).unwrap_or(0))
         .await
-        .unwrap_or(0)
+        .unwrap_or(0);
+    Left {
+        spooled,
+        in_memory: memory.map_or(0, MemoryQueue::records),
+    }
+}
+
+/// Delivers the batches waiting in memory, oldest first; false when Redis did not take
+/// them all.
+async fn deliver_memory(sink: &mut RedisSink, memory: &MemoryQueue) -> bool {
+    while let Some((batch, summary)) = memory.front() {
+        match super::delivery::Target::deliver(sink, &batch, &summary, 0).await {
+            Ok(Some(_)) => memory.pop(),
+            // Redis holds less of the run than this batch follows: the spool's part goes
+            // again first (the next pass rewinds it), then this batch.
+            Ok(None) => return false,
+            Err(e) => {
+                tracing::debug!("redis did not take the events waiting in memory: {e}");
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// One delivery pass; reports to the monitor; true when everything spooled was delivered.
@@ -113,14 +152,25 @@ async fn pass(
     spool: &Spool,
     current: Option<&str>,
     keep: u64,
+    memory: Option<&MemoryQueue>,
     episodes: &mut VecDeque<Episode>,
     report: &mpsc::Sender<ToMonitor>,
 ) -> bool {
     let started = Instant::now();
     let result = delivery::deliver_all(sink, spool, current, keep).await;
+    // The memory part of the run follows its spool part, never precedes it.
+    let in_memory = memory.map_or(0, MemoryQueue::records);
+    let memory_ok = match (&result, memory) {
+        (Ok(_), Some(m)) => deliver_memory(sink, m).await,
+        _ => true,
+    };
     let seconds = started.elapsed().as_secs_f64();
     let (ok, records) = match &result {
-        Ok(d) => (true, d.sent),
+        Ok(d) if memory_ok => (
+            true,
+            d.sent + in_memory - memory.map_or(0, MemoryQueue::records),
+        ),
+        Ok(_) => (false, 0),
         Err(e) => {
             match e {
                 DeliveryError::Target(t) if t.is_unavailable() => {
@@ -150,6 +200,7 @@ async fn pass(
                 .await
                 .ok()
                 .flatten()
+                .map(|n| n + memory.map_or(0, MemoryQueue::records))
         };
         let _ = report
             .send(ToMonitor::Published {

@@ -281,6 +281,12 @@ fn recover_one(spool: &Spool, path: &Path, mut file: File) -> Result<u64, Recove
         "recovering {} from stdout byte {pos} (seq {seq})",
         path.display()
     );
+    let ends_with_newline = {
+        use std::os::unix::fs::FileExt as _;
+        let size = file.metadata().map_or(0, |m| m.len());
+        let mut last = [0u8; 1];
+        size > header_len && file.read_exact_at(&mut last, size - 1).is_ok() && last[0] == b'\n'
+    };
     file.seek(io::SeekFrom::Start(header_len + pos))
         .map_err(|e| SpoolError::io(path, "seek", e))?;
     let config = RecorderConfig {
@@ -300,12 +306,23 @@ fn recover_one(spool: &Spool, path: &Path, mut file: File) -> Result<u64, Recove
     let at = clock::rfc3339(received);
     let mut lines = LineReader::new(BufReader::with_capacity(256 * 1024, file), header.max_line);
     let mut n = 0;
+    // A last line without its newline was cut short (by the death of ccmon, or by a write
+    // the disk refused): it is kept, as a raw chunk, never parsed as if it were whole.
+    let mut held: Option<super::lines::Chunk> = None;
     while let Some(chunk) = lines
         .next_chunk()
         .map_err(|e| SpoolError::io(path, "read", e))?
     {
-        pos += chunk.data.len() as u64 + u64::from(chunk.complete);
-        recorder.push_at(chunk.data, chunk.complete, &at, pos)?;
+        if let Some(prev) = held.replace(chunk) {
+            pos += prev.data.len() as u64 + u64::from(prev.complete);
+            recorder.push_at(prev.data, prev.complete, &at, pos)?;
+            n += 1;
+        }
+    }
+    if let Some(last) = held {
+        let complete = last.complete && ends_with_newline;
+        pos += last.data.len() as u64 + u64::from(complete);
+        recorder.push_at(last.data, complete, &at, pos)?;
         n += 1;
     }
     // A run that had ended keeps its exit code (ccmon died between its last write and the

@@ -6,7 +6,7 @@ use std::io::{self, BufRead};
 
 /// Default bound on one line (or chunk) in memory (`--max-line`): a few of these are in
 /// flight at once, so it sets the memory of a session with huge lines.
-pub const DEFAULT_MAX_LINE: usize = 8 * 1024 * 1024;
+pub const DEFAULT_MAX_LINE: usize = 4 * 1024 * 1024;
 
 /// One line or one chunk of an over-long line, without its `\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -138,6 +138,12 @@ impl StreamMetrics {
         self.registry.set("stream_active_stuck_agents", &[], 0.0);
     }
 
+    /// Spool writes that failed so far (the degraded mode).
+    pub fn spool_write_errors(&mut self, n: u64) {
+        self.registry
+            .set("stream_spool_write_errors_total", &[], n as f64);
+    }
+
     /// Spool backlog (records not yet delivered).
     pub fn spool_pending(&mut self, n: u64) {
         self.registry
@@ -214,6 +220,11 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "stream_spool_pending_events",
         Kind::Gauge,
         "Events in the local spool not yet delivered to Redis.",
+    ),
+    (
+        "stream_spool_write_errors_total",
+        Kind::Counter,
+        "Spool writes that failed (a full or failing disk); events then wait in memory for Redis.",
     ),
     (
         "stream_active_monitors",

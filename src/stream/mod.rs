@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod forwarder;
 pub mod intake;
 pub mod lines;
+pub mod memory_queue;
 pub mod metrics;
 pub mod monitor;
 pub mod parse;

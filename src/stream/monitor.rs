@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::describe::describe_parsed;
 use super::forwarder::Episode;
 use super::intake::Reclaimer;
+use super::memory_queue::{MemoryQueue, SafetyNet};
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};
@@ -137,6 +138,8 @@ pub struct MonitorConfig {
     pub spool_max: Option<u64>,
     /// Set by the supervisor when the agent has exited: the bound no longer applies.
     pub release: Arc<AtomicBool>,
+    /// With Redis: where batches wait when the disk refuses them (the degraded mode).
+    pub memory: Option<Arc<MemoryQueue>>,
 }
 
 /// Handles to a running monitor.
@@ -166,7 +169,7 @@ pub struct Progress {
 }
 
 /// Bound on the bytes of lines on their way to the monitor (one line may exceed it alone).
-pub const IN_FLIGHT_BYTES: usize = 16 * 1024 * 1024;
+pub const IN_FLIGHT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Starts the monitor thread for one run.
 /// With `pretty`, the monitor also prints one line per event (the `--display pretty`
@@ -186,18 +189,21 @@ pub fn start(
         episodes,
         spool_max,
         release,
+        memory,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
     let metrics = StreamMetrics::new();
     let (metrics_tx, metrics_rx) = watch::channel(metrics.render());
-    let mut sink = SpoolSink::new(spool, &run_id);
+    let mut spool_sink = SpoolSink::new(spool, &run_id);
     if let Some(max) = spool_max {
-        sink = sink.with_max_pending(max);
+        spool_sink = spool_sink.with_max_pending(max);
     }
+    let sink = SafetyNet::new(spool_sink, memory.clone());
     let recorder = Recorder::new(recorder, run_id, clock::rfc3339(clock::now()), sink);
     let progress = Arc::new(Progress::default());
     let mut state = State {
+        memory,
         intake,
         progress: progress.clone(),
         recorder,
@@ -271,7 +277,8 @@ pub fn start(
 }
 
 struct State {
-    recorder: Recorder<SpoolSink>,
+    recorder: Recorder<SafetyNet>,
+    memory: Option<Arc<MemoryQueue>>,
     intake: Option<Reclaimer>,
     progress: Arc<Progress>,
     metrics: StreamMetrics,
@@ -450,6 +457,16 @@ impl State {
             self.transition(t);
         }
         self.flush_until_written(0);
+        if let Some(memory) = &self.memory {
+            let errors = memory.errors();
+            if let Some(s) = self.recorder.summary_mut()
+                && s.spool_write_errors != errors
+            {
+                s.spool_write_errors = errors;
+                self.metrics.spool_write_errors(errors);
+                self.dirty = true;
+            }
+        }
         if self.dirty {
             self.dirty = false;
             let _ = self.metrics_tx.send(self.metrics.render());
@@ -461,12 +478,13 @@ impl State {
             // Once the agent has exited, nothing more can come: the last lines go to the
             // spool past its bound rather than keep ccmon from exiting or be lost.
             if matches!(e, SpoolError::Full { .. }) && self.release.load(Ordering::Acquire) {
-                self.recorder.sink_mut().lift_bound();
+                self.recorder.sink_mut().spool_mut().lift_bound();
                 continue;
             }
-            self.progress
-                .failing
-                .store(matches!(e, SpoolError::Io { .. }), Ordering::Release);
+            self.progress.failing.store(
+                matches!(e, SpoolError::Io { .. } | SpoolError::MemoryFull { .. }),
+                Ordering::Release,
+            );
             retry_pause(&e, &mut attempt);
         }
         self.progress.failing.store(false, Ordering::Release);
@@ -478,7 +496,12 @@ impl State {
         self.progress
             .recorded
             .store(self.recorder.sink_mut().written(), Ordering::Release);
-        if let Some(intake) = &mut self.intake {
+        // Once a batch bypassed the log (the degraded mode), the intake is the only copy
+        // on disk of what follows: it is no longer freed.
+        let bypassed = self.memory.as_ref().is_some_and(|m| m.ever_used());
+        if let Some(intake) = &mut self.intake
+            && !bypassed
+        {
             intake.recorded(self.recorder.recorded_pos());
         }
     }

@@ -2076,6 +2076,7 @@ fn summary_from_meta(agent_id: &str, fields: &[(String, String)]) -> Summary {
     s.cost_usd = get("cost_usd").parse().unwrap_or(0.0);
     s.exit_code = get("exit_code").parse().ok();
     s.spool_pending = num("spool_pending");
+    s.spool_write_errors = num("spool_write_errors");
     s.stuck_reason = Some(get("stuck_reason"))
         .filter(|r| !r.is_empty())
         .map(str::to_owned);

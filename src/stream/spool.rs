@@ -100,6 +100,12 @@ impl Spool {
             .metadata()
             .map_err(|e| SpoolError::io(&log, "open", e))?
             .len();
+        // The ack exists from the start, so later acks overwrite it in place, even on a
+        // full disk (see `delivery::Ack::write`).
+        let acked = dir.join(format!("{}.acked", file_safe(run_id)));
+        if !acked.exists() {
+            let _ = super::delivery::Ack::default().write(&acked);
+        }
         Ok(RunWriter {
             meta: dir.join(format!("{}.meta.json", file_safe(run_id))),
             log,
@@ -667,6 +673,15 @@ pub enum SpoolError {
         dir: PathBuf,
         /// Undelivered bytes.
         pending: u64,
+        /// The bound.
+        max: u64,
+    },
+    /// The disk refuses events and Redis does not take them fast enough: the memory
+    /// queue of the degraded mode is full, and the agent waits.
+    #[error(
+        "the spool cannot be written and {max} bytes of events already wait in memory for Redis; waiting for the disk or Redis"
+    )]
+    MemoryFull {
         /// The bound.
         max: u64,
     },

@@ -70,10 +70,16 @@ impl Sink for SpoolSink {
                 });
             }
         }
-        if !records.is_empty() {
-            writer.append(records)?;
-            self.written += records.len() as u64;
+        if records.is_empty() {
+            return writer.write_summary(summary);
         }
-        writer.write_summary(summary)
+        writer.append(records)?;
+        self.written += records.len() as u64;
+        // The records are written: a summary that cannot be replaced now (a full disk)
+        // must not make the caller write them again. The next batch brings it.
+        if let Err(e) = writer.write_summary(summary) {
+            tracing::debug!("{}", super::forwarder::error_chain(&e));
+        }
+        Ok(())
     }
 }

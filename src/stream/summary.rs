@@ -81,6 +81,10 @@ pub struct Summary {
     /// reported (it reports with every delivery, so a fleet view sees backlogs drain).
     #[serde(default)]
     pub spool_pending: u64,
+    /// Spool writes that failed in this run (a full or failing disk): while it rises,
+    /// events wait in memory for Redis and a crash of ccmon would lose them.
+    #[serde(default)]
+    pub spool_write_errors: u64,
     /// The ccmon process recording this run (spool only): lets `stream flush` tell the
     /// run of a killed ccmon from one still being written.
     #[serde(default)]
@@ -115,6 +119,7 @@ impl Summary {
             stuck_reason: None,
             failed: false,
             spool_pending: 0,
+            spool_write_errors: 0,
             owner_pid: None,
             recent_message_ids: VecDeque::new(),
             result_seen: false,
@@ -205,6 +210,7 @@ impl Summary {
             ("exit_code", opt(self.exit_code.map(|c| c.to_string()))),
             ("stuck_reason", opt(self.stuck_reason.clone())),
             ("spool_pending", self.spool_pending.to_string()),
+            ("spool_write_errors", self.spool_write_errors.to_string()),
         ]
     }
 }

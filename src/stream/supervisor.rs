@@ -141,7 +141,9 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     let mut monitor_config = config.monitor.clone();
     if config.redis.is_some() {
         monitor_config.episodes = Some(episodes_tx);
+        monitor_config.memory = Some(std::sync::Arc::default());
     }
+    let memory = monitor_config.memory.clone();
     let spool = monitor_config.spool.clone();
     let release = monitor_config.release.clone();
     // Every byte of the agent's stdout goes here before it is passed through. Without it
@@ -193,6 +195,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 forwarder::Policy {
                     final_deadline: config.final_delivery,
                     keep: config.spool_keep,
+                    memory: memory.clone(),
                 },
             )))
         }
@@ -405,23 +408,35 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
         });
     };
     let (summary, recorded) = finished.map_err(WatchError::Spool)?;
-    // Every line is in the log now: the intake has done its job.
-    if let Some(intake) = intake {
-        intake.remove();
-    }
+    // Every line is in the log now: the intake has done its job. Unless the disk refused
+    // some (they went to Redis from memory, or nowhere): then the intake keeps what it
+    // could hold of them for a later `stream flush`, which Redis de-duplicates by seq.
+    let bypassed = memory.as_ref().is_some_and(|m| m.ever_used());
+    let kept_intake = match intake {
+        Some(intake) if bypassed => Some(intake.path().to_owned()),
+        Some(intake) => {
+            intake.remove();
+            None
+        }
+        None => None,
+    };
     drop(to_recorder);
     let _ = recorder_thread.join();
     let _ = stop_forwarder.send(true);
-    let spooled = match forwarder {
-        Some(task) => task.await.unwrap_or(0),
-        None => 0,
+    let left = match forwarder {
+        Some(task) => task.await.unwrap_or_default(),
+        None => forwarder::Left::default(),
     };
     Ok(WatchOutcome {
         exit_code,
         summary,
         recorded,
-        spooled,
-        unrecorded: None,
+        spooled: left.spooled,
+        // Events the disk refused and Redis never took are gone with ccmon.
+        unrecorded: (left.in_memory > 0).then_some(Unrecorded {
+            lines: left.in_memory,
+            intake: kept_intake,
+        }),
     })
 }
 

@@ -377,3 +377,202 @@ fn a_600_mb_line_streams_through_in_bounded_memory() {
     assert!(peak < 100, "ingest peaked at {peak} MiB");
     assert_eq!(stream_data(&redis, "huge-ingest").len() as u64, entries);
 }
+
+/// A small tmpfs for the spool, which a test fills up: a real full disk (ENOSPC), not a
+/// simulation. Mounting needs root, which CI has; elsewhere the test says so and passes.
+struct FullDisk {
+    dir: tempfile::TempDir,
+}
+
+impl FullDisk {
+    fn mount(size_kib: u64) -> Option<FullDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: mounting a tmpfs needs root (CI runs as root)");
+            return None;
+        }
+        Some(FullDisk { dir })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Takes every free byte: the next write anywhere on this file system fails.
+    fn fill(&self) {
+        use std::io::Write as _;
+        let mut f = std::fs::File::create(self.path().join("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        let mut f2 = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.path().join("filler"))
+            .unwrap();
+        while f2.write_all(&[0]).is_ok() {}
+    }
+
+    /// Frees what `fill` took.
+    fn free(&self) {
+        let _ = std::fs::remove_file(self.path().join("filler"));
+    }
+}
+
+impl Drop for FullDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .args(["-l"])
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// The spool's disk is full from the start and Redis is up: every line still reaches
+/// Redis exactly once (straight from memory), ccmon says loudly that it is degraded and
+/// why, and nothing hangs.
+#[test]
+fn a_full_disk_with_redis_up_records_every_line_in_redis() {
+    let Some(disk) = FullDisk::mount(512) else {
+        return;
+    };
+    let redis = Redis::start();
+    let spool = disk.path().join("spool");
+    std::fs::create_dir_all(&spool).unwrap();
+    disk.fill();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .repeat(20)
+        .pace(Pace::Fast);
+    let (running, _home) = start_watch(
+        &redis.url(),
+        &spool,
+        &s,
+        &["--agent-id", "full-disk", "--metrics-listen", "127.0.0.1:0"],
+    );
+    let out = running.finish();
+    let stderr = out.stderr_text();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let one = lines_of(&std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap());
+    let want: Vec<Vec<u8>> = one.iter().cycle().take(one.len() * 20).cloned().collect();
+    assert_eq!(lines_of(&out.stdout).len(), want.len());
+    assert_eq!(stream_data(&redis, "full-disk"), want, "{stderr}");
+    assert!(stderr.contains("DEGRADED"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    let meta = redis.cmd(&["HGET", "agent:{full-disk}:meta", "spool_write_errors"]);
+    assert!(
+        !format!("{meta:?}").contains("\"0\""),
+        "the meta counts the failed writes: {meta:?}"
+    );
+}
+
+/// Full disk and Redis down: the agent is stopped with SIGTERM and ccmon ends, saying how
+/// many lines it could not record. Redis comes back with the disk still full: `stream
+/// flush` delivers what the spool holds (it needs no new file). The disk gets room: flush
+/// records what the intake kept, and every line that reached stdout is in Redis once.
+#[test]
+fn a_full_disk_with_redis_down_ends_on_sigterm_and_says_what_was_lost() {
+    let Some(disk) = FullDisk::mount(4096) else {
+        return;
+    };
+    let mut redis = Redis::start();
+    redis.kill();
+    let spool = disk.path().join("spool");
+    std::fs::create_dir_all(&spool).unwrap();
+    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+        .repeat(40)
+        .hang_after(1500)
+        .pace(Pace::Millis(2));
+    let (mut running, _home) = start_watch(
+        &redis.url(),
+        &spool,
+        &s,
+        &["--agent-id", "full-down", "--redis-timeout", "200ms"],
+    );
+    let mut seen = running.stdout.take(200);
+    // Wait until those lines are in the spool log, then take the rest of the disk.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ccmon()
+        .args([
+            "stream",
+            "tail",
+            "full-down",
+            "-n",
+            "1000",
+            "-o",
+            "json",
+            "--spool-dir",
+        ])
+        .args([&spool])
+        .run()
+        .stdout
+        .lines()
+        .count()
+        < 200
+    {
+        assert!(Instant::now() < deadline, "the spool never held 200 lines");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    disk.fill();
+    seen.extend(running.stdout.take(1300));
+    let started = Instant::now();
+    running.signal(libc::SIGTERM);
+    let status = running.wait();
+    seen.extend(running.stdout.rest());
+    let stderr = String::from_utf8_lossy(&running.stderr.rest_bytes()).into_owned();
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM), "{stderr}");
+    assert!(stderr.contains("NOT recorded"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    let one = lines_of(&std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap());
+    let prefix_of_input = |recorded: &[Vec<u8>]| {
+        let want: Vec<Vec<u8>> = one.iter().cycle().take(recorded.len()).cloned().collect();
+        // The last record may be the part of a line the disk had room for (a raw chunk).
+        let first_bad = recorded
+            .iter()
+            .zip(&want)
+            .enumerate()
+            .position(|(i, (a, b))| a != b && !(i + 1 == recorded.len() && b.starts_with(a)));
+        assert!(
+            first_bad.is_none(),
+            "not a gap-free prefix of the agent's output: record {first_bad:?} of {} differs: {:?}",
+            recorded.len(),
+            first_bad.map(|i| (
+                String::from_utf8_lossy(&recorded[i][..recorded[i].len().min(120)]).into_owned(),
+                String::from_utf8_lossy(&want[i][..want[i].len().min(120)]).into_owned()
+            ))
+        );
+    };
+    // Redis is back, the disk still full: what the spool log holds is delivered.
+    redis.restart();
+    let flush = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([&spool])
+        .ok();
+    let recorded = stream_data(&redis, "full-down");
+    assert!(
+        recorded.len() >= 200,
+        "{} recorded\n{flush}\n{stderr}",
+        recorded.len()
+    );
+    prefix_of_input(&recorded);
+    // The disk has room again: what only the intake kept is recorded too.
+    disk.free();
+    let flush = ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([&spool])
+        .ok();
+    let after = stream_data(&redis, "full-down");
+    eprintln!(
+        "phase 2: {} records, phase 3: {}\n{flush}",
+        recorded.len(),
+        after.len()
+    );
+    prefix_of_input(&after);
+    assert!(after.len() >= recorded.len(), "{flush}");
+}
