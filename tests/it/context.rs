@@ -358,3 +358,18 @@ fn a_named_config_file_must_exist() {
         .code(2)
         .stderr_has("named by CCMON_CONFIG");
 }
+
+#[test]
+fn a_value_of_the_wrong_shape_names_its_position_and_what_is_expected() {
+    let f = Fixture::new(
+        "current_context: a\ncontexts:\n  a:\n    alertmanager: {url: http://am:9093}\n",
+    );
+    ccmon()
+        .args(["--config".as_ref(), f.config().as_os_str()])
+        .args(["context", "show"])
+        .run()
+        .code(2)
+        .stderr_has(&format!("{}:4:19:", f.config().display()))
+        .stderr_has("expected a URL, or a list of URLs")
+        .nowhere("untagged enum");
+}

@@ -414,6 +414,22 @@ fn settings_are_found_upward_and_ignore_comments_silence() {
         .run()
         .code(2)
         .stderr_has("unknown code \"no/such-code\"");
+
+    // A value of the wrong shape says where and what is expected, in human words.
+    std::fs::write(&other, "metrics: 12\n").expect("write");
+    ccmon()
+        .args([
+            "rules",
+            "lint",
+            "--lint-config",
+            other.to_str().expect("utf-8"),
+            file.to_str().expect("utf-8"),
+        ])
+        .run()
+        .code(2)
+        .stderr_has("other.yaml:1:")
+        .stderr_has("a list of metric names, or a mapping of metric name to type")
+        .nowhere("untagged enum");
 }
 
 #[test]
