@@ -1159,6 +1159,9 @@ fn parse_url<'a>(
     kind: UrlKind,
     at: impl FnOnce() -> Where<'a>,
 ) -> Result<url::Url, ConfigError> {
+    // Before parsing: a value the parser rejects (a password with `/` or `?`, a libpq
+    // key=value string) must not reach an error message or a log in clear either.
+    crate::redact::register_url_secrets(value);
     let problem = match url::Url::parse(value) {
         Ok(url) if kind.schemes().contains(&url.scheme()) => {
             // A URL's password is a secret wherever else it may show up.
