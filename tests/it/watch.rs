@@ -506,3 +506,25 @@ fn bad_on_stuck_and_thresholds_are_usage_errors() {
         .code(2)
         .stderr_has("invalid value for --spool-keep");
 }
+
+#[test]
+fn pretty_display_shows_control_characters_as_escapes() {
+    let spool = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![init()];
+    lines.push(
+        r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"hi \u001b]0;PWNED\u0007 \u001b[2J"}]},"session_id":"loop-1"}"#
+            .to_owned(),
+    );
+    lines.extend(tool_call(2, "Bash\\u001bc", r#"{"command":"x\u009b2J"}"#));
+    let s = Standin::new(recording(dir.path(), "hostile.jsonl", &lines));
+    let out = watch(spool.path(), &s, &["--display", "pretty"]).code(0);
+    assert!(
+        !out.stdout.contains('\x1b')
+            && !out.stdout.contains('\x07')
+            && !out.stdout.contains('\u{9b}'),
+        "a raw control character reached stdout\n{out}"
+    );
+    assert!(out.stdout.contains(r"hi \x1b]0;PWNED\x07 \x1b[2J"), "{out}");
+    assert!(out.stdout.contains(r"Bash\x1bc"), "{out}");
+}
