@@ -8,7 +8,8 @@
 //! for its request headers (a slow or idle client), so thousands of slow clients cannot
 //! starve a probe that arrives on a fresh connection. A connection inside a request (its
 //! headers read, its response not yet written) is never evicted; when every connection is
-//! inside a request, the new one is closed at once rather than queued.
+//! inside a request, the new one is closed at once rather than queued. Running out of file
+//! descriptors before the limit is handled the same way.
 //!
 //! axum gives routing; hyper's own connection builder serves, because `axum::serve` has no
 //! header-read timeout, connection limit or eviction.
@@ -211,8 +212,20 @@ pub async fn serve(
             accepted = listener.accept() => {
                 let stream = match accepted {
                     Ok((stream, _)) => stream,
+                    // Out of file descriptors below the connection limit (a soft limit of
+                    // 1,024 is common): the slowest client gives its descriptor to the
+                    // connection waiting in the kernel's queue, which may be a probe.
+                    Err(e)
+                        if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+                            && slots.evict_slowest() =>
+                    {
+                        tracing::debug!("accept failed ({e}); evicted the slowest connection");
+                        // Let the evicted connection's task close its socket first.
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                        continue;
+                    }
                     Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
+                        // Nothing to evict, or another failure: back off instead of spinning.
                         tracing::warn!("accept failed: {e}");
                         tokio::time::sleep(Duration::from_millis(20)).await;
                         continue;
