@@ -468,7 +468,7 @@ fn parse_url(field: &Spanned<String>) -> Result<url::Url, SpecError> {
     url::Url::parse(&field.value).map_err(|e| {
         bad(
             &field.referenced,
-            format!("invalid URL {:?}: {e}", field.value),
+            format!("invalid URL {:?}: {e}", crate::redact::redact(&field.value)),
         )
     })
 }
