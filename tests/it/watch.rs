@@ -253,6 +253,32 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
         assert!(body.contains(needle), "missing {needle}\n{body}");
     }
     crate::rules_lint::assert_families_in_catalog(&body);
+    // The endpoint runs on the health server's loop: slow clients beyond its connection
+    // limit neither starve a scrape nor stay open past the header-read timeout.
+    {
+        use std::io::{Read as _, Write as _};
+        let mut slow: Vec<std::net::TcpStream> = (0..100)
+            .filter_map(|_| {
+                let mut c =
+                    std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+                c.write_all(b"GET /metrics HTTP/1.1\r\n").ok()?;
+                Some(c)
+            })
+            .collect();
+        let r = http::get(addr, "/metrics", Duration::from_secs(10)).expect("a scrape answers");
+        assert_eq!(r.status, 200);
+        let first = &mut slow[0];
+        first
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        // A reset counts as closed; a read that times out means the client was kept.
+        let closed = match first.read(&mut buf) {
+            Ok(n) => n == 0 || buf[..n].starts_with(b"HTTP/1.1 408"),
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        };
+        assert!(closed, "a slow client was kept open: {buf:?}");
+    }
     // promtool (Debian package prometheus) is the reference for the text format.
     let mut check = std::process::Command::new("promtool")
         .args(["check", "metrics"])
