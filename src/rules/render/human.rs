@@ -112,3 +112,30 @@ fn plural(n: usize, what: &str) -> String {
         format!("{n} {what}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::diagnostic::{Code, Context};
+    use crate::rules::source::SourceFile;
+
+    #[test]
+    fn the_caret_stays_under_its_text_after_an_escaped_character() {
+        let text = "x: \"\x1b[2J\" bad\n".to_owned();
+        let at = text.find("bad").expect("in text");
+        let code = Code::from_name("yaml/syntax").expect("a code");
+        let report = Report {
+            files: vec![SourceFile::new("f.yml", None, text)],
+            diagnostics: vec![Context::default().diagnostic(code, at..at + 3, "m\x07")],
+            ..Report::default()
+        };
+        let out = human(&report, false);
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].ends_with(r"m\x07"), "{out}");
+        let source = lines[2].find(r#"x: "\x1b[2J" bad"#).expect("source line");
+        let caret = lines[3].find('^').expect("caret");
+        assert_eq!(caret - source, r#"x: "\x1b[2J" "#.len(), "{out}");
+        assert!(lines[3].ends_with("^^^"), "{out}");
+    }
+}
