@@ -84,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--details-token-file', '--details-token-file', [CompletionResultType]::ParameterName, 'File holding the bearer token that unlocks details with `--details token`')
             [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'Longest time to finish in-flight requests after SIGTERM')
             [CompletionResult]::new('--shutdown-delay', '--shutdown-delay', [CompletionResultType]::ParameterName, 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)')
-            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most concurrent connections; more are refused so probes cannot be starved')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most concurrent connections; at the limit a new connection replaces the one waiting longest for its request headers, so slow clients cannot starve probes')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')

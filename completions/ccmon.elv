@@ -79,7 +79,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --details-token-file 'File holding the bearer token that unlocks details with `--details token`'
             cand --drain-timeout 'Longest time to finish in-flight requests after SIGTERM'
             cand --shutdown-delay 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)'
-            cand --max-connections 'Most concurrent connections; more are refused so probes cannot be starved'
+            cand --max-connections 'Most concurrent connections; at the limit a new connection replaces the one waiting longest for its request headers, so slow clients cannot starve probes'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'

@@ -243,7 +243,8 @@ pub struct HealthServeArgs {
     #[arg(long, value_name = "DURATION", default_value = "0s")]
     pub shutdown_delay: String,
 
-    /// Most concurrent connections; more are refused so probes cannot be starved
+    /// Most concurrent connections; at the limit a new connection replaces the one waiting
+    /// longest for its request headers, so slow clients cannot starve probes
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub max_connections: usize,
 }

@@ -227,11 +227,39 @@ struct RawContext {
     timeout: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// `alertmanager:` as one URL or a list of them. Deserialized by hand: serde's untagged
+/// enums report a mismatch as "data did not match any variant of untagged enum", which
+/// tells the operator neither what is wrong nor what is expected.
+#[derive(Debug)]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a URL, or a list of URLs (one per Alertmanager of a cluster)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut list = Vec::new();
+                while let Some(url) = seq.next_element::<String>()? {
+                    list.push(url);
+                }
+                Ok(OneOrMany::Many(list))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1131,6 +1159,9 @@ fn parse_url<'a>(
     kind: UrlKind,
     at: impl FnOnce() -> Where<'a>,
 ) -> Result<url::Url, ConfigError> {
+    // Before parsing: a value the parser rejects (a password with `/` or `?`, a libpq
+    // key=value string) must not reach an error message or a log in clear either.
+    crate::redact::register_url_secrets(value);
     let problem = match url::Url::parse(value) {
         Ok(url) if kind.schemes().contains(&url.scheme()) => {
             // A URL's password is a secret wherever else it may show up.

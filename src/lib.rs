@@ -23,6 +23,7 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod stream;
+pub mod terminal_text;
 pub mod yaml;
 
 use cli::{Cli, Command, ContextCommand, HealthCommand, StreamCommand};

@@ -1,6 +1,7 @@
 //! Rendering typed results as tables, JSON or YAML, and the one place ccmon writes to
 //! stdout. Commands build data; this module decides how it looks, and every byte passes
-//! through [`crate::redact::redact`] on its way out.
+//! through [`crate::redact::redact`] on its way out. Table cells are escaped for the
+//! terminal ([`crate::terminal_text`]); JSON and YAML escape control characters themselves.
 
 use std::io::{self, IsTerminal, Write};
 
@@ -125,7 +126,12 @@ impl Printer {
         }
         table.set_header(headers.into_iter().map(Cell::new));
         for row in rows {
-            table.add_row(row);
+            // Cells hold text from elsewhere (alert labels, rule names, agent output): no
+            // control character may reach the terminal.
+            table.add_row(
+                row.iter()
+                    .map(|cell| crate::terminal_text::escape(cell).into_owned()),
+            );
         }
         if !self.decorate {
             for column in table.column_iter_mut() {

@@ -1,17 +1,14 @@
-//! The HTTP server: [`router`] maps every path of DESIGN.md section 2 to a handler over
-//! [`AppState`] (kept apart from serving so tests drive it with `oneshot`), and [`serve`]
-//! runs it on a listener with the protections probes need: a header-read timeout, a
-//! connection limit (extra connections are closed at once rather than queued), HTTP/1.1
-//! keep-alive, and a graceful drain bounded in time.
+//! The HTTP server: [`router`] maps every health path to a handler over [`AppState`] (kept
+//! apart from serving so tests drive it with `oneshot`), and [`serve`] (the loop every ccmon
+//! server shares) runs it on a listener with the protections probes need: a header-read
+//! timeout, a connection limit at which a new connection evicts the one waiting longest for
+//! its request headers, HTTP/1.1 keep-alive, and a graceful drain bounded in time.
 //!
-//! axum on hyper: axum gives routing, HEAD for every GET and 405 for other methods; hyper's
-//! own connection builder is used for serving because `axum::serve` has no header-read
-//! timeout or connection limit.
+//! axum gives routing, HEAD for every GET and 405 for other methods.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -19,8 +16,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
+
+pub use crate::serve::{ServeOptions, serve};
 
 use super::report::{Report, Scope};
 use super::runner::Results;
@@ -402,17 +400,6 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// How [`serve`] protects itself.
-#[derive(Debug, Clone, Copy)]
-pub struct ServeOptions {
-    /// Most open connections; more are closed at once.
-    pub max_connections: usize,
-    /// A client must send its request headers within this time.
-    pub header_read_timeout: Duration,
-    /// Longest wait for in-flight requests after shutdown begins.
-    pub drain_timeout: Duration,
-}
-
 /// Serving failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -435,81 +422,6 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
             addr: addr.to_owned(),
             source,
         })
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then stops accepting, lets open
-/// connections finish their in-flight request (idle keep-alive connections close at once),
-/// and returns when they are done or `drain_timeout` has passed.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    options: ServeOptions,
-    shutdown: impl Future<Output = ()>,
-) {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-    use hyper_util::service::TowerToHyperService;
-
-    let permits = Arc::new(Semaphore::new(options.max_connections.max(1)));
-    let (close_tx, close_rx) = watch::channel(false);
-    let mut connections = JoinSet::new();
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!("accept failed: {e}");
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    }
-                };
-                let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    tracing::debug!("connection limit reached; closing a new connection");
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
-                let mut close = close_rx.clone();
-                connections.spawn(async move {
-                    let _permit = permit;
-                    let mut builder = hyper::server::conn::http1::Builder::new();
-                    builder
-                        .timer(TokioTimer::new())
-                        .header_read_timeout(options.header_read_timeout)
-                        .keep_alive(true);
-                    let conn = builder.serve_connection(TokioIo::new(stream), service);
-                    tokio::pin!(conn);
-                    // The guard `wait_for` returns must not live across an await.
-                    let closing = async move {
-                        let _ = close.wait_for(|closing| *closing).await.map(|_| ());
-                    };
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        () = closing => {
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                    }
-                });
-            }
-        }
-    }
-    drop(listener);
-    let _ = close_tx.send(true);
-    let drained = tokio::time::timeout(options.drain_timeout, async {
-        while connections.join_next().await.is_some() {}
-    })
-    .await;
-    if drained.is_err() {
-        tracing::warn!(
-            "{} connection(s) still open after the drain timeout; closing them",
-            connections.len()
-        );
-    }
 }
 
 #[cfg(test)]

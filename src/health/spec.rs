@@ -463,10 +463,12 @@ fn duration(field: &Option<Spanned<String>>, default: Duration) -> Result<Durati
 }
 
 fn parse_url(field: &Spanned<String>) -> Result<url::Url, SpecError> {
+    // A check's URL may carry a password (valid or not); it is a secret wherever it shows up.
+    crate::redact::register_url_secrets(&field.value);
     url::Url::parse(&field.value).map_err(|e| {
         bad(
             &field.referenced,
-            format!("invalid URL {:?}: {e}", field.value),
+            format!("invalid URL {:?}: {e}", crate::redact::redact(&field.value)),
         )
     })
 }

@@ -27,12 +27,46 @@ struct RawSettings {
     severity: HashMap<String, String>,
 }
 
-/// `metrics:` as a list of names or a mapping of name to type.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// `metrics:` as a list of names or a mapping of name to type. Deserialized by hand: an
+/// untagged enum would report a mismatch as "data did not match any variant of untagged
+/// enum", which says neither what is wrong nor what is expected.
+#[derive(Debug, Clone)]
 enum MetricList {
     Names(Vec<String>),
     Typed(HashMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for MetricList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetricList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of metric names, or a mapping of metric name to type")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<MetricList, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(MetricList::Names(names))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MetricList, A::Error> {
+                let mut typed = HashMap::new();
+                while let Some((name, kind)) = map.next_entry::<String, String>()? {
+                    typed.insert(name, kind);
+                }
+                Ok(MetricList::Typed(typed))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl Default for MetricList {

@@ -12,8 +12,13 @@ pub fn describe(record: &Record) -> String {
     describe_parsed(&parse(&record.data), &record.data)
 }
 
-/// A short description of a parsed line (`data` is shown for raw lines).
+/// A short description of a parsed line (`data` is shown for raw lines), safe for a
+/// terminal: every part of it (tool names, subtypes, text) comes from the agent.
 pub fn describe_parsed(p: &Parsed, data: &[u8]) -> String {
+    crate::terminal_text::escape_line(&describe_unescaped(p, data)).into_owned()
+}
+
+fn describe_unescaped(p: &Parsed, data: &[u8]) -> String {
     let sub = if p.parent_tool_use_id.is_some() {
         "[subagent] "
     } else {
@@ -88,7 +93,5 @@ pub fn snippet(text: &str) -> String {
         cut.push('…');
     }
     // Control characters would let recorded output drive the terminal.
-    cut.chars()
-        .map(|c| if c.is_control() { '·' } else { c })
-        .collect()
+    crate::terminal_text::escape_line(&cut).into_owned()
 }

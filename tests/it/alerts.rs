@@ -2030,4 +2030,42 @@ fn import_refuses_match_all_entries_and_skips_identical_ones() {
         .code(0)
         .stderr_has("imported 1, skipped 1 (0 already expired, 1 identical to a silence)");
     assert_eq!(api_silences(&server).len(), 3);
+
+#[test]
+fn alerts_ls_shows_control_characters_in_labels_and_annotations_as_escapes() {
+    let server = Alertmanager::start();
+    let url = server.url();
+    fire(
+        &server,
+        &[
+            ("alertname", "Esc\u{1b}]0;PWNED\u{7}"),
+            ("severity", "P1\u{1b}[2J"),
+            ("host", "h\u{9b}31m"),
+        ],
+        "disk \u{1b}]0;PWNED\u{7} full\u{1b}c",
+    );
+    eventually("the alert is listed", || {
+        am(&url, &["-q", "alerts", "ls"]).stdout.lines().count() == 1
+    });
+    for format in ["table", "wide"] {
+        let out = am(&url, &["-o", format, "alerts", "ls"]).code(0);
+        assert!(
+            !out.stdout.contains('\u{1b}')
+                && !out.stdout.contains('\u{7}')
+                && !out.stdout.contains('\u{9b}'),
+            "a raw control character reached stdout\n{out}"
+        );
+        assert!(out.stdout.contains(r"Esc\x1b]0;PWNED\x07"), "{out}");
+        assert!(out.stdout.contains(r"P1\x1b[2J"), "{out}");
+        assert!(out.stdout.contains(r"disk \x1b]0;PWNED\x07 full"), "{out}");
+    }
+    let grouped = am(&url, &["alerts", "ls", "--group"]).code(0);
+    assert!(!grouped.stdout.contains('\u{1b}'), "{grouped}");
+    // JSON keeps the values exact, escaped the JSON way.
+    let out = am(&url, &["-o", "json", "alerts", "ls"]).code(0);
+    assert!(!out.stdout.contains('\u{1b}'), "{out}");
+    assert_eq!(
+        json(&out.stdout)[0]["annotations"]["summary"],
+        "disk \u{1b}]0;PWNED\u{7} full\u{1b}c"
+    );
 }

@@ -358,3 +358,93 @@ fn a_named_config_file_must_exist() {
         .code(2)
         .stderr_has("named by CCMON_CONFIG");
 }
+
+#[test]
+fn a_value_of_the_wrong_shape_names_its_position_and_what_is_expected() {
+    let f = Fixture::new(
+        "current_context: a\ncontexts:\n  a:\n    alertmanager: {url: http://am:9093}\n",
+    );
+    ccmon()
+        .args(["--config".as_ref(), f.config().as_os_str()])
+        .args(["context", "show"])
+        .run()
+        .code(2)
+        .stderr_has(&format!("{}:4:19:", f.config().display()))
+        .stderr_has("expected a URL, or a list of URLs")
+        .nowhere("untagged enum");
+}
+
+#[test]
+fn every_url_form_is_redacted_in_output_logs_health_json_and_errors() {
+    // A closed port: the checks fail and their errors carry the URL through the chain.
+    let port = crate::support::process::free_port();
+    let forms: [(&str, String, &str); 8] = [
+        (
+            "DATABASE_URL",
+            format!("host=127.0.0.1 port={port} user=u password=s3cretPW1 dbname=db"),
+            "s3cretPW1",
+        ),
+        (
+            "DATABASE_URL",
+            format!("host=127.0.0.1 port={port} password='a s3cretPW2 b' dbname=db"),
+            "s3cretPW2",
+        ),
+        (
+            "REDIS_URL",
+            format!("redis+cluster://127.0.0.1:{port}?node=:s3cretPW3@127.0.0.1:{port}"),
+            "s3cretPW3",
+        ),
+        (
+            "REDIS_URL",
+            format!("redis://s3cretPW4@127.0.0.1:{port}"),
+            "s3cretPW4",
+        ),
+        (
+            "REDIS_URL",
+            format!("redis://:s3cret/PW5@127.0.0.1:{port}"),
+            "PW5",
+        ),
+        (
+            "REDIS_URL",
+            format!("redis://:s3cret?PW6@127.0.0.1:{port}"),
+            "PW6",
+        ),
+        (
+            "REDIS_URL",
+            format!("rediss+cluster://u:s3cretPW7@127.0.0.1:{port}?node=s3cretPW7@127.0.0.1:1"),
+            "s3cretPW7",
+        ),
+        (
+            "CCMON_PROMETHEUS_URL",
+            format!("http://s3cretPW8@127.0.0.1:{port}"),
+            "s3cretPW8",
+        ),
+    ];
+    for (var, value, secret) in &forms {
+        for args in [
+            &["-vv", "context", "show", "-o", "json"][..],
+            &["-vv", "context", "show"],
+            &["-vv", "health", "check", "-o", "json"],
+        ] {
+            ccmon().env(var, value).args(args).run().nowhere(secret);
+        }
+    }
+    // The same forms in the config file, where an error names file:line:col.
+    let f = Fixture::new(&format!(
+        "current_context: a\ncontexts:\n  a:\n    postgres: \"{}\"\n    redis: \"{}\"\n",
+        forms[1].1, forms[2].1
+    ));
+    for args in [
+        &["-vv", "context", "show", "-o", "json"][..],
+        &["-vv", "health", "check", "-o", "json"],
+    ] {
+        ccmon()
+            .args(["--config".as_ref(), f.config().as_os_str()])
+            .args(args)
+            .run()
+            .code(2)
+            .stderr_has("config.yaml:4:")
+            .nowhere("s3cretPW2")
+            .nowhere("s3cretPW3");
+    }
+}

@@ -414,6 +414,22 @@ fn settings_are_found_upward_and_ignore_comments_silence() {
         .run()
         .code(2)
         .stderr_has("unknown code \"no/such-code\"");
+
+    // A value of the wrong shape says where and what is expected, in human words.
+    std::fs::write(&other, "metrics: 12\n").expect("write");
+    ccmon()
+        .args([
+            "rules",
+            "lint",
+            "--lint-config",
+            other.to_str().expect("utf-8"),
+            file.to_str().expect("utf-8"),
+        ])
+        .run()
+        .code(2)
+        .stderr_has("other.yaml:1:")
+        .stderr_has("a list of metric names, or a mapping of metric name to type")
+        .nowhere("untagged enum");
 }
 
 #[test]
@@ -810,4 +826,45 @@ fn enable_feature_gates_experimental_promql() {
         .run()
         .code(2)
         .stderr_has("unknown --enable-feature \"promql-nonsense\"");
+}
+
+#[test]
+fn control_characters_in_a_rule_file_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A raw ESC ] 0 ; title BEL in a label (a YAML error at that byte), and the same as
+    // YAML escapes in a label value a finding quotes.
+    let raw = dir.path().join("raw.yml");
+    std::fs::write(
+        &raw,
+        b"groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5m\n        labels:\n          team: x\x1b]0;PWNED\x07\n",
+    )
+    .expect("write");
+    let quoted = dir.path().join("quoted.yml");
+    std::fs::write(
+        &quoted,
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5m\n        labels:\n          severity: \"\\e]0;PWNED\\a\"\n        annotations:\n          summary: s\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join(".ccmon-lint.yaml"),
+        "allowed_severities: [critical]\n",
+    )
+    .expect("write");
+    for format in ["human", "github", "json", "sarif"] {
+        let out = ccmon()
+            .args(["rules", "lint", "--format", format])
+            .args([&raw, &quoted])
+            .run();
+        assert!(
+            !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
+            "a raw control character reached stdout\n{out}"
+        );
+        assert!(out.stdout.contains("PWNED"), "{out}");
+    }
+    ccmon()
+        .args(["rules", "lint"])
+        .args([&raw])
+        .run()
+        .code(1)
+        .stdout_has(r"          team: x\x1b]0;PWNED\x07");
 }

@@ -193,3 +193,48 @@ fn ingest_of_a_missing_file_is_a_clear_error() {
         .code(2)
         .stderr_has("cannot read /nonexistent/session.jsonl");
 }
+
+/// Agent output that tries to drive the terminal: a title change and a screen clear in
+/// text, a tool name, a subtype, and a raw (non-JSON) line with the bytes themselves.
+fn hostile_lines() -> Vec<u8> {
+    let mut input = Vec::new();
+    input.extend_from_slice(
+        br#"{"type":"system","subtype":"init\u001b[2J","session_id":"esc-1","model":"m"}"#,
+    );
+    input.push(b'\n');
+    input.extend_from_slice(br#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"hi \u001b]0;PWNED\u0007 there\u009b31m"}]},"session_id":"esc-1"}"#);
+    input.push(b'\n');
+    input.extend_from_slice(br#"{"type":"assistant","message":{"id":"m2","content":[{"type":"tool_use","id":"t1","name":"Bash\u001b[2J","input":{"command":"echo \u001bc"}}]},"session_id":"esc-1"}"#);
+    input.push(b'\n');
+    input.extend_from_slice(b"raw \x1b]0;PWNED\x07 line \x1b[2J\x7f\r\n");
+    input
+}
+
+#[test]
+fn stream_tail_shows_control_characters_as_escapes() {
+    let spool = tempfile::tempdir().unwrap();
+    ingest(spool.path(), &hostile_lines(), &["--agent-id", "esc-1"]);
+    let out = ccmon()
+        .args(["stream", "tail", "esc-1", "-n", "10", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
+        "a raw control character reached stdout\n{out}"
+    );
+    assert!(
+        !out.stdout.contains('\u{9b}') && !out.stdout.contains('\x7f'),
+        "{out}"
+    );
+    for shown in [
+        r"hi \x1b]0;PWNED\x07 there\x9b31m",
+        r"Bash\x1b[2J",
+        r"raw \x1b]0;PWNED\x07 line \x1b[2J\x7f",
+        r"init\x1b[2J",
+    ] {
+        assert!(out.stdout.contains(shown), "{shown:?} not shown\n{out}");
+    }
+    // The recording itself keeps the bytes as they were.
+    let raw = recorded(spool.path(), "esc-1");
+    assert!(data(&raw[3]).starts_with(b"raw \x1b]0;PWNED\x07"));
+}

@@ -253,6 +253,32 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
         assert!(body.contains(needle), "missing {needle}\n{body}");
     }
     crate::rules_lint::assert_families_in_catalog(&body);
+    // The endpoint runs on the health server's loop: slow clients beyond its connection
+    // limit neither starve a scrape nor stay open past the header-read timeout.
+    {
+        use std::io::{Read as _, Write as _};
+        let mut slow: Vec<std::net::TcpStream> = (0..100)
+            .filter_map(|_| {
+                let mut c =
+                    std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+                c.write_all(b"GET /metrics HTTP/1.1\r\n").ok()?;
+                Some(c)
+            })
+            .collect();
+        let r = http::get(addr, "/metrics", Duration::from_secs(10)).expect("a scrape answers");
+        assert_eq!(r.status, 200);
+        let first = &mut slow[0];
+        first
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        // A reset counts as closed; a read that times out means the client was kept.
+        let closed = match first.read(&mut buf) {
+            Ok(n) => n == 0 || buf[..n].starts_with(b"HTTP/1.1 408"),
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        };
+        assert!(closed, "a slow client was kept open: {buf:?}");
+    }
     // promtool (Debian package prometheus) is the reference for the text format.
     let mut check = std::process::Command::new("promtool")
         .args(["check", "metrics"])
@@ -505,4 +531,26 @@ fn bad_on_stuck_and_thresholds_are_usage_errors() {
         .run()
         .code(2)
         .stderr_has("invalid value for --spool-keep");
+}
+
+#[test]
+fn pretty_display_shows_control_characters_as_escapes() {
+    let spool = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = vec![init()];
+    lines.push(
+        r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"hi \u001b]0;PWNED\u0007 \u001b[2J"}]},"session_id":"loop-1"}"#
+            .to_owned(),
+    );
+    lines.extend(tool_call(2, "Bash\\u001bc", r#"{"command":"x\u009b2J"}"#));
+    let s = Standin::new(recording(dir.path(), "hostile.jsonl", &lines));
+    let out = watch(spool.path(), &s, &["--display", "pretty"]).code(0);
+    assert!(
+        !out.stdout.contains('\x1b')
+            && !out.stdout.contains('\x07')
+            && !out.stdout.contains('\u{9b}'),
+        "a raw control character reached stdout\n{out}"
+    );
+    assert!(out.stdout.contains(r"hi \x1b]0;PWNED\x07 \x1b[2J"), "{out}");
+    assert!(out.stdout.contains(r"Bash\x1bc"), "{out}");
 }

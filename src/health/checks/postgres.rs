@@ -206,9 +206,13 @@ impl Check for Schema {
             })
             .await;
             match result {
-                Ok((false, _)) => Finding::unhealthy(format!("table {} is missing", self.table)),
+                // A fresh database has no tables yet: like a missing column, a missing table
+                // degrades with the reason, so readiness does not fail before migrations ran.
+                Ok((false, _)) => {
+                    Finding::degraded(format!("table {} does not exist yet", self.table))
+                }
                 Ok((true, false)) if self.column.is_some() => Finding::degraded(format!(
-                    "column {}.{} is missing",
+                    "column {}.{} does not exist yet",
                     self.table,
                     self.column.as_deref().unwrap_or_default()
                 )),

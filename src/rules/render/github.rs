@@ -32,9 +32,11 @@ pub fn github(report: &Report) -> String {
     out
 }
 
-/// Escapes a message as the runner's command parser expects.
+/// Escapes a message as the runner's command parser expects. Other control characters
+/// are shown as `\x1b`-style text first: the Actions log renders ANSI sequences too.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::terminal_text::escape(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -52,5 +54,6 @@ mod tests {
     fn special_characters_are_escaped() {
         assert_eq!(data("50%\nnext"), "50%25%0Anext");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(data("x\x1b[2J"), "x\\x1b[2J");
     }
 }
