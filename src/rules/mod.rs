@@ -194,10 +194,20 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             }
         }
     }
+    // One finding per (file, span, code, message): a node repeated through YAML aliases
+    // or merge keys is checked once per use but is one place to fix, at its anchor.
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
+        (a.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
-    diagnostics.dedup();
+    diagnostics.dedup_by(|a, b| {
+        a.file == b.file && a.span == b.span && a.code == b.code && a.message == b.message
+    });
     report.diagnostics = diagnostics;
     Ok(report)
 }

@@ -96,9 +96,33 @@ fn promtool_check(file: &Path) -> (bool, String) {
 
 #[test]
 fn every_parity_fixture_gets_promtools_verdict() {
-    let mut failures = Vec::new();
     let files = yaml_files(&fixtures("parity"));
     assert!(files.len() >= 40, "parity corpus shrank: {}", files.len());
+    let failures = verdict_failures(files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every file of Prometheus's own `model/rulefmt/testdata`, aliases and merge keys
+/// included, gets the verdict of Prometheus 3.x and of the installed promtool.
+#[test]
+fn prometheus_rulefmt_testdata_gets_promtools_verdict() {
+    let dir = fixtures("prometheus-rulefmt");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 16, "upstream testdata files: {files:?}");
+    assert!(dir.join("LICENSE.prometheus").is_file());
+    let failures = verdict_failures(files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// For each fixture, what disagrees: ccmon against its `# expect:` header, and promtool
+/// against it unless marked `# promtool-differs:`.
+fn verdict_failures(files: Vec<PathBuf>) -> Vec<String> {
+    let mut failures = Vec::new();
     for path in files {
         let expect = expectation(&path);
         let (code, items) = lint_json(&path, &[]);
@@ -133,7 +157,59 @@ fn every_parity_fixture_gets_promtools_verdict() {
             _ => {}
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
+}
+
+/// A node repeated through aliases and merge keys is one place to fix: each finding is
+/// reported once, at the anchor, and `rule/duplicate` names the other rule, never itself.
+#[test]
+fn aliased_nodes_report_each_finding_once_at_the_anchor() {
+    let path = fixtures("prometheus-rulefmt").join("test_aliases.yaml");
+    let (code, items) = lint_json(&path, &[]);
+    assert_eq!(code, 0, "{items:?}");
+    let mut seen = std::collections::HashSet::new();
+    for d in &items {
+        let key = (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_line"].as_u64(),
+            d["end_column"].as_u64(),
+            d["code"].as_str(),
+            d["message"].as_str(),
+        );
+        assert!(seen.insert(key), "reported twice: {d}");
+    }
+    let unknown: Vec<_> = items
+        .iter()
+        .filter(|d| d["code"] == "catalog/unknown-metric")
+        .map(|d| (d["line"].as_u64(), d["message"].as_str().unwrap_or("")))
+        .collect();
+    // `errors_total` and `requests_total`, in the anchored `&expr` (its first lines).
+    let text = std::fs::read_to_string(&path).expect("read fixture");
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u64 + 1)
+    };
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert_eq!(unknown[0].0, line_of("(rate(errors_total[5m]))"));
+    assert_eq!(unknown[1].0, line_of("(rate(requests_total[5m]))"));
+    let duplicates: Vec<_> = items
+        .iter()
+        .filter(|d| d["code"] == "rule/duplicate")
+        .collect();
+    assert!(duplicates.len() >= 3, "{duplicates:?}");
+    for d in duplicates {
+        let here = format!(
+            "{}:{}:{}",
+            d["file"].as_str().unwrap_or(""),
+            d["line"].as_u64().unwrap_or(0),
+            d["column"].as_u64().unwrap_or(0)
+        );
+        let message = d["message"].as_str().unwrap_or("");
+        assert!(message.contains("duplicate of the rule at "), "{message}");
+        assert!(!message.contains(&format!("{here} ")), "names itself: {d}");
+    }
 }
 
 /// `checks/CODE-with-dashes/bad*.yml` must report CODE, `good*.yml` must not.
