@@ -44,6 +44,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 pub use self::parse::{ParseError, is_label_name, is_metric_name};
 
@@ -253,6 +254,9 @@ pub struct Catalog {
     prefixes: BTreeMap<String, Entry>,
     /// Every exposed series name of the exact families, to the family, for suggestions.
     series: BTreeMap<String, String>,
+    /// The keys of `series` in order, for the suggestion search (built on first use,
+    /// dropped by every insertion).
+    series_names: OnceLock<Vec<Box<str>>>,
 }
 
 impl Catalog {
@@ -299,6 +303,7 @@ impl Catalog {
 
     /// Adds a full entry, replacing an existing family of that name.
     pub fn insert(&mut self, entry: Entry) {
+        self.series_names = OnceLock::new();
         match entry.name.strip_suffix('*') {
             Some(prefix) => {
                 self.prefixes.insert(prefix.to_owned(), entry);
@@ -427,7 +432,50 @@ impl Catalog {
     /// `_bucket`/`_sum`/`_count` series, within a small edit distance, preferring a name
     /// that only adds or drops a suffix (`node_cpu_seconds` → `node_cpu_seconds_total`).
     /// `None` when `name` is already known or nothing is close.
-    pub fn suggest(&self, name: &str) -> Option<&str> {
+    ///
+    /// The search is bounded: suffix slips are direct lookups, a case slip has the same
+    /// length, and the edit-distance walk shares its work across names with a common
+    /// prefix and leaves a whole run of names as soon as their prefix is out of reach.
+    /// A catalogue holding thousands of recorded rules costs about as much as a small one.
+    pub fn suggest<'s>(&'s self, name: &str) -> Option<&'s str> {
+        if self.lookup(name).is_some() {
+            return None;
+        }
+        let mut best: Option<(usize, &'s str)> = None;
+        let mut consider = |candidate: &'s str, score: usize| {
+            if candidate != name
+                && best.is_none_or(|(b, n)| score < b || (score == b && candidate < n))
+            {
+                best = Some((score, candidate));
+            }
+        };
+        for candidate in suggest::suffix_slips(name) {
+            if let Some((known, _)) = self.series.get_key_value(candidate.as_str()) {
+                consider(known, 1);
+            }
+        }
+        let names = self.series_names.get_or_init(|| {
+            self.series
+                .keys()
+                .map(|k| k.as_str().into())
+                .collect::<Vec<Box<str>>>()
+        });
+        for candidate in names
+            .iter()
+            .filter(|c| c.len() == name.len() && c.eq_ignore_ascii_case(name))
+        {
+            consider(candidate, 1);
+        }
+        suggest::within_distance(name, names, |candidate, distance| {
+            // A pure typo (one edit) ties with a suffix slip; anything more ranks behind.
+            consider(candidate, if distance <= 1 { 1 } else { distance + 1 });
+        });
+        best.map(|(_, n)| n)
+    }
+
+    /// The old exhaustive scan, kept to prove the bounded search finds the same names.
+    #[cfg(test)]
+    pub(crate) fn suggest_by_scanning(&self, name: &str) -> Option<&str> {
         if self.lookup(name).is_some() {
             return None;
         }

@@ -30,12 +30,18 @@ pub fn run(
     let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
     let catalogs = catalogs(parsed, settings);
+    let suggestions: Vec<expr::Suggestions> = catalogs
+        .iter()
+        .map(|_| expr::Suggestions::default())
+        .collect();
     let per_file = super::parallel(parsed.len(), |index| {
         let mut out = Vec::new();
-        let (Some(file), Some(source), Some(catalog)) = (
+        let settings_index = parsed.get(index).map_or(0, |p| p.settings);
+        let (Some(file), Some(source), Some(catalog), Some(suggestions)) = (
             parsed.get(index),
             files.get(index),
-            catalogs.get(parsed.get(index).map_or(0, |p| p.settings)),
+            catalogs.get(settings_index),
+            suggestions.get(settings_index),
         ) else {
             return out;
         };
@@ -59,6 +65,7 @@ pub fn run(
                         expr: text,
                         kind: rule.kind,
                         catalog,
+                        suggestions,
                         cx: &rcx,
                     };
                     expr::check(&ecx, &features, &mut out);
