@@ -759,6 +759,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
         'ccmon;rules;lint' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest severity that makes the command exit 1')
+            [CompletionResult]::new('--min-severity', '--min-severity', [CompletionResultType]::ParameterName, 'Hide findings below this severity (the exit status then counts only what is shown)')
             [CompletionResult]::new('--lint-config', '--lint-config', [CompletionResultType]::ParameterName, 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]')
             [CompletionResult]::new('--enable-feature', '--enable-feature', [CompletionResultType]::ParameterName, 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')

@@ -702,6 +702,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;rules;lint'= {
             cand --format 'Report format'
             cand --fail-on 'Lowest severity that makes the command exit 1'
+            cand --min-severity 'Hide findings below this severity (the exit status then counts only what is shown)'
             cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
             cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
             cand --context 'Use this context of the config file instead of its `current_context`'

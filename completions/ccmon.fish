@@ -442,9 +442,14 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_s
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l format -d 'Report format' -r -f -a "human\t'Source line and caret, for people'
 json\t'An array of diagnostics'
 github\t'GitHub Actions workflow annotations'
-sarif\t'SARIF 2.1.0, for code scanning'"
+sarif\t'SARIF 2.1.0, for code scanning'
+checkstyle\t'Checkstyle XML (Jenkins, Bitbucket, reviewdog)'
+gitlab\t'GitLab Code Quality JSON, with a fingerprint per finding that survives line moves'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l fail-on -d 'Lowest severity that makes the command exit 1' -r -f -a "error\t'Fail on errors only'
 warning\t'Fail on warnings and errors'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l min-severity -d 'Hide findings below this severity (the exit status then counts only what is shown)' -r -f -a "info\t'Show everything'
+warning\t'Show warnings and errors'
+error\t'Show errors only'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l enable-feature -d 'Enable experimental PromQL as promtool\'s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r

@@ -781,7 +781,7 @@ pub enum RulesCommand {
         on or above the rule's first line.\n\nExit status: 0 no errors (warnings allowed \
         unless --fail-on warning), 1 findings at or above --fail-on, 2 bad usage, an \
         unreadable path or settings file.",
-        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  cat rules.yml | ccmon rules lint -\n  ccmon rules lint --list-codes"
+        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  ccmon rules lint rules/ --format gitlab > gl-code-quality-report.json\n  cat rules.yml | ccmon rules lint -\n  ccmon rules lint --list-codes"
     )]
     Lint(RulesLintArgs),
 }
@@ -799,6 +799,10 @@ pub struct RulesLintArgs {
     /// Lowest severity that makes the command exit 1
     #[arg(long, value_enum, default_value_t = FailOnLintArg::Error)]
     pub fail_on: FailOnLintArg,
+
+    /// Hide findings below this severity (the exit status then counts only what is shown)
+    #[arg(long, value_enum, default_value_t = MinSeverityArg::Info)]
+    pub min_severity: MinSeverityArg,
 
     /// Lint settings [default: .ccmon-lint.yaml found upward from the linted files]
     #[arg(long, value_name = "FILE")]
@@ -826,6 +830,21 @@ pub enum LintFormatArg {
     Github,
     /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// Checkstyle XML (Jenkins, Bitbucket, reviewdog)
+    Checkstyle,
+    /// GitLab Code Quality JSON, with a fingerprint per finding that survives line moves
+    Gitlab,
+}
+
+/// `rules lint --min-severity` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverityArg {
+    /// Show everything
+    Info,
+    /// Show warnings and errors
+    Warning,
+    /// Show errors only
+    Error,
 }
 
 /// `rules lint --fail-on` values.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{FailOnLintArg, LintFormatArg, RulesLintArgs};
+use crate::cli::{FailOnLintArg, LintFormatArg, MinSeverityArg, RulesLintArgs};
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Printer, Tabular, write_stderr_line, write_stdout};
 use crate::rules::diagnostic::{Code, Severity};
@@ -27,6 +27,11 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
     let options = LintOptions {
         settings_file: args.lint_config.clone(),
         features: args.enable_feature.clone(),
+        min_severity: match args.min_severity {
+            MinSeverityArg::Info => Severity::Info,
+            MinSeverityArg::Warning => Severity::Warning,
+            MinSeverityArg::Error => Severity::Error,
+        },
     };
     let inputs = rules::inputs::collect(&args.paths)?;
     let report = rules::lint(inputs, &options)?;
@@ -40,6 +45,8 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
         LintFormatArg::Json => render::json(&report),
         LintFormatArg::Github => render::github(&report),
         LintFormatArg::Sarif => render::sarif(&report),
+        LintFormatArg::Checkstyle => render::checkstyle(&report),
+        LintFormatArg::Gitlab => render::gitlab(&report),
     };
     write_stdout(&text)?;
     let fail_on = match args.fail_on {

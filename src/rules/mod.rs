@@ -29,12 +29,24 @@ use source::SourceFile;
 use yaml_tree::NodeKind;
 
 /// What the command line decided.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LintOptions {
     /// `--lint-config`: one settings file for every input instead of searching upward.
     pub settings_file: Option<PathBuf>,
     /// `--enable-feature` names, as promtool takes them.
     pub features: Vec<String>,
+    /// `--min-severity`: findings below it (after settings) are left out of the report.
+    pub min_severity: Severity,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            settings_file: None,
+            features: Vec::new(),
+            min_severity: Severity::Info,
+        }
+    }
 }
 
 /// Everything a run found.
@@ -188,7 +200,7 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
                 Some(s) => s.severity_of(d.code),
                 None => Some(d.code.default_severity()),
             };
-            if let Some(severity) = severity {
+            if let Some(severity) = severity.filter(|s| *s >= options.min_severity) {
                 d.severity = severity;
                 diagnostics.push(d);
             }

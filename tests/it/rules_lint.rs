@@ -361,6 +361,169 @@ fn github_and_sarif_formats() {
     assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "yaml/schema");
 }
 
+/// Checkstyle: well-formed XML, one `<file>` per linted file, an `<error>` per finding with
+/// line, column, a Checkstyle severity, the message and `ccmon.CODE` as source.
+#[test]
+fn checkstyle_format_is_well_formed_xml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a&b<alerts>.yml");
+    std::fs::write(&file, BROKEN).expect("write");
+    let clean = dir.path().join("clean.yml");
+    std::fs::write(&clean, "groups: []\n").expect("write");
+    let path = file.to_str().expect("utf-8");
+    let out = ccmon()
+        .args(["rules", "lint", "--format", "checkstyle", path])
+        .args([&clean])
+        .run()
+        .code(1);
+    let doc = roxmltree::Document::parse(&out.stdout)
+        .unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{}", out.stdout));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "checkstyle");
+    let files: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(files.len(), 2, "{}", out.stdout);
+    assert!(files.iter().all(|f| f.tag_name().name() == "file"));
+    assert_eq!(files[0].attribute("name"), Some(path));
+    let errors: Vec<_> = files[0].children().filter(|n| n.is_element()).collect();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert_eq!(e.tag_name().name(), "error");
+        assert!(
+            e.attribute("line")
+                .and_then(|l| l.parse::<u32>().ok())
+                .is_some()
+        );
+        assert!(
+            e.attribute("column")
+                .and_then(|l| l.parse::<u32>().ok())
+                .is_some()
+        );
+        assert!(matches!(
+            e.attribute("severity"),
+            Some("error" | "warning" | "info")
+        ));
+        assert!(
+            e.attribute("source")
+                .is_some_and(|s| s.starts_with("ccmon."))
+        );
+        assert!(e.attribute("message").is_some_and(|m| !m.is_empty()));
+    }
+    let schema = errors
+        .iter()
+        .find(|e| e.attribute("source") == Some("ccmon.yaml/schema"))
+        .expect("the `fro` finding");
+    assert_eq!(schema.attribute("line"), Some("6"));
+    assert_eq!(schema.attribute("column"), Some("9"));
+    assert_eq!(schema.attribute("severity"), Some("error"));
+    assert!(
+        schema
+            .attribute("message")
+            .is_some_and(|m| m.contains("`fro`"))
+    );
+    assert_eq!(files[1].children().filter(|n| n.is_element()).count(), 0);
+}
+
+/// GitLab Code Quality: every issue has description, check_name, fingerprint, a severity
+/// of GitLab's set, location.path and location.lines.begin; fingerprints are unique and
+/// stay the same when the finding moves to another line.
+#[test]
+fn gitlab_format_has_code_quality_fields_and_stable_fingerprints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alerts.yml");
+    let issues = |text: &str| -> Vec<Value> {
+        std::fs::write(&file, text).expect("write");
+        let out = ccmon()
+            .args(["rules", "lint", "--format", "gitlab"])
+            .args([&file])
+            .run();
+        let v: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stdout));
+        v.as_array().cloned().expect("an array")
+    };
+    let before = issues(BROKEN);
+    assert!(!before.is_empty());
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in &before {
+        let object = issue.as_object().expect("an object");
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ]
+        );
+        assert!(issue["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(
+            issue["check_name"]
+                .as_str()
+                .is_some_and(|c| c.contains('/'))
+        );
+        assert!(matches!(
+            issue["severity"].as_str(),
+            Some("info" | "minor" | "major" | "critical" | "blocker")
+        ));
+        assert_eq!(issue["location"]["path"], file.to_str().expect("utf-8"));
+        assert!(issue["location"]["lines"]["begin"].as_u64() >= Some(1));
+        let fingerprint = issue["fingerprint"].as_str().expect("fingerprint");
+        assert!(fingerprint.len() >= 32 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(
+            fingerprints.insert(fingerprint.to_owned()),
+            "repeated: {issue}"
+        );
+    }
+    // Two lines more at the top: every finding moves, no fingerprint changes.
+    let after = issues(&format!("# a comment\n# another\n{BROKEN}"));
+    let key = |v: &Vec<Value>| -> Vec<(String, u64)> {
+        v.iter()
+            .map(|i| {
+                (
+                    i["fingerprint"].as_str().unwrap_or("").to_owned(),
+                    i["location"]["lines"]["begin"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let (b, a) = (key(&before), key(&after));
+    assert_eq!(b.len(), a.len());
+    for ((fb, lb), (fa, la)) in b.iter().zip(&a) {
+        assert_eq!(fb, fa);
+        assert_eq!(lb + 2, *la);
+    }
+}
+
+/// `--min-severity` hides what is below it, and the exit status counts what is shown.
+#[test]
+fn min_severity_hides_findings_below_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alerts.yml");
+    std::fs::write(&file, BROKEN).expect("write");
+    let (_, all) = lint_json(&file, &[]);
+    assert!(!codes_at(&all, "warning").is_empty(), "{all:?}");
+    let (code, errors_only) = lint_json(&file, &["--min-severity", "error"]);
+    assert_eq!(code, 1);
+    assert!(!errors_only.is_empty());
+    assert!(
+        errors_only.iter().all(|d| d["severity"] == "error"),
+        "{errors_only:?}"
+    );
+    let warn_only = dir.path().join("warn.yml");
+    std::fs::write(
+        &warn_only,
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n",
+    )
+    .expect("write");
+    let (code, shown) = lint_json(
+        &warn_only,
+        &["--min-severity", "error", "--fail-on", "warning"],
+    );
+    assert_eq!((code, shown.len()), (0, 0), "{shown:?}");
+}
+
 #[test]
 fn exit_codes_follow_fail_on_and_usage_errors_are_2() {
     let dir = tempfile::tempdir().expect("tempdir");
