@@ -1043,6 +1043,36 @@ fn enable_feature_gates_experimental_promql() {
     );
     let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
     assert_eq!(code, 0, "{items:?}");
+    // The duration functions of the newest grammar: `max_of`/`min_of` inside ranges and
+    // offsets need promql-duration-expr; `start()` as a function needs the experimental
+    // functions, as upstream gates them.
+    std::fs::write(
+        &file,
+        "groups:\n  - name: g\n    rules:\n      - record: job:up:max\n        expr: max by (job) (max_over_time(up[max_of(step(), 5m)] offset -min_of(5s, step() + 8s)))\n",
+    )
+    .expect("write");
+    let (code, items) = lint_json(&file, &[]);
+    assert_eq!(code, 1, "{items:?}");
+    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
+    assert_eq!(code, 0, "{items:?}");
+    std::fs::write(
+        &file,
+        "groups:\n  - name: g\n    rules:\n      - record: job:up:elapsed\n        expr: end() - start()\n",
+    )
+    .expect("write");
+    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
+    assert_eq!(code, 1, "{items:?}");
+    assert!(
+        items.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("function \"end\" is not enabled"))),
+        "{items:?}"
+    );
+    let (code, items) = lint_json(
+        &file,
+        &["--enable-feature", "promql-experimental-functions"],
+    );
+    assert_eq!(code, 0, "{items:?}");
     ccmon()
         .args(["rules", "lint", "--enable-feature", "promql-nonsense"])
         .args([&file])
