@@ -1080,3 +1080,44 @@ fn enable_feature_gates_experimental_promql() {
         .code(2)
         .stderr_has("unknown --enable-feature \"promql-nonsense\"");
 }
+
+/// Rules on Claude Code's own telemetry (the names Prometheus gives its OpenTelemetry
+/// metrics) lint clean: known metrics, counters under `rate`/`increase`.
+#[test]
+fn rules_on_claude_code_telemetry_lint_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("claude-code.yml");
+    std::fs::write(
+        &file,
+        r#"groups:
+  - name: claude-code
+    rules:
+      - record: model:claude_code_cost_usd:rate1h
+        expr: sum by (model) (rate(claude_code_cost_usage_USD_total[1h]))
+      - record: type:claude_code_tokens:rate5m
+        expr: sum by (type) (rate(claude_code_token_usage_tokens_total{type=~"input|output"}[5m]))
+      - alert: ClaudeCodeSpendHigh
+        expr: sum(increase(claude_code_cost_usage_USD_total[1d])) > 500
+        for: 15m
+        labels:
+          severity: warning
+        annotations:
+          summary: "Claude Code spent {{ $value | humanize }} USD in a day"
+      - alert: ClaudeCodeEditsRejected
+        expr: |
+          sum(rate(claude_code_code_edit_tool_decision_total{decision="reject"}[1h]))
+            / sum(rate(claude_code_code_edit_tool_decision_total[1h])) > 0.5
+          and sum(rate(claude_code_lines_of_code_count_total[1h])) > 0
+          and sum(increase(claude_code_session_count_total[1h]) + increase(claude_code_commit_count_total[1h])
+            + increase(claude_code_pull_request_count_total[1h]) + increase(claude_code_active_time_seconds_total[1h])) > 0
+        for: 1h
+        labels:
+          severity: warning
+        annotations:
+          summary: "Half of Claude Code's edits are rejected"
+"#,
+    )
+    .expect("write");
+    let (code, items) = lint_json(&file, &["--fail-on", "warning"]);
+    assert_eq!((code, items.len()), (0, 0), "{items:#?}");
+}

@@ -83,6 +83,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "alertmanager.txt",
         include_str!("data/alertmanager.txt"),
     ),
+    (
+        "claude_code",
+        "claude_code.txt",
+        include_str!("data/claude_code.txt"),
+    ),
 ];
 
 /// The source names of [`SOURCES`], in the same order.
@@ -96,6 +101,7 @@ const SOURCE_NAMES: &[&str] = &[
     "go",
     "prometheus",
     "alertmanager",
+    "claude_code",
 ];
 
 /// Family names intentionally listed by more than one source (none today: the Go and

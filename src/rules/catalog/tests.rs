@@ -297,3 +297,28 @@ fn every_entry_is_well_formed() {
         }
     }
 }
+
+/// Claude Code's own telemetry is known under the names Prometheus gives it, with types.
+#[test]
+fn claude_code_telemetry_is_in_the_catalogue() {
+    let c = Catalog::builtin();
+    for name in [
+        "claude_code_session_count_total",
+        "claude_code_lines_of_code_count_total",
+        "claude_code_pull_request_count_total",
+        "claude_code_commit_count_total",
+        "claude_code_cost_usage_USD_total",
+        "claude_code_token_usage_tokens_total",
+        "claude_code_code_edit_tool_decision_total",
+        "claude_code_active_time_seconds_total",
+    ] {
+        let found = c.lookup(name).unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!(found.entry.source, "claude_code");
+        assert!(c.is_counter_like(name), "{name}");
+    }
+    // The OpenTelemetry name as written, without the suffixes Prometheus adds.
+    assert_eq!(
+        c.suggest("claude_code_cost_usage_USD"),
+        Some("claude_code_cost_usage_USD_total")
+    );
+}
