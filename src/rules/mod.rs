@@ -9,7 +9,9 @@
 pub mod catalog;
 pub mod checks;
 pub mod diagnostic;
+pub mod exposition;
 pub mod inputs;
+pub mod metrics_from;
 pub mod model;
 pub mod render;
 pub mod scalar_map;
@@ -37,6 +39,8 @@ pub struct LintOptions {
     pub features: Vec<String>,
     /// `--min-severity`: findings below it (after settings) are left out of the report.
     pub min_severity: Severity,
+    /// Families from `--metrics-from`, added to every catalogue.
+    pub metrics: Vec<catalog::Entry>,
 }
 
 impl Default for LintOptions {
@@ -45,6 +49,7 @@ impl Default for LintOptions {
             settings_file: None,
             features: Vec::new(),
             min_severity: Severity::Info,
+            metrics: Vec::new(),
         }
     }
 }

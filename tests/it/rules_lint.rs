@@ -1121,3 +1121,180 @@ fn rules_on_claude_code_telemetry_lint_clean() {
     let (code, items) = lint_json(&file, &["--fail-on", "warning"]);
     assert_eq!((code, items.len()), (0, 0), "{items:#?}");
 }
+
+/// A stand-in application: serves `body` as its /metrics on a loopback port, answering
+/// every request, until the test ends.
+fn serve_metrics(body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/metrics")
+}
+
+const APP_METRICS: &str = "# HELP myapp_requests_total Requests served.\n# TYPE myapp_requests_total counter\nmyapp_requests_total{code=\"200\"} 10\n# TYPE myapp_queue_depth gauge\nmyapp_queue_depth 3\n# TYPE myapp_latency_seconds histogram\nmyapp_latency_seconds_bucket{le=\"+Inf\"} 1\nmyapp_latency_seconds_sum 1\nmyapp_latency_seconds_count 1\nmyapp_untyped_thing 1\n";
+
+const APP_RULES: &str = "groups:\n  - name: app\n    rules:\n      - record: job:myapp_requests:rate5m\n        expr: sum by (job) (rate(myapp_requests_total[5m]))\n      - record: job:myapp_latency:p99\n        expr: histogram_quantile(0.99, sum by (le) (rate(myapp_latency_seconds_bucket[5m])))\n      - record: job:myapp_queue:rate5m\n        expr: sum(rate(myapp_queue_depth[5m])) + sum(myapp_untyped_thing)\n";
+
+/// `--metrics-from` a live /metrics (a test application of ours) adds its families with
+/// their types: the unknown-metric findings go, and `rate` of its gauge is caught.
+#[test]
+fn metrics_from_a_live_application_adds_its_families() {
+    let url = serve_metrics(APP_METRICS);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("app.yml");
+    std::fs::write(&file, APP_RULES).expect("write");
+    let codes = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let (_, without) = lint_json(&file, &[]);
+    assert!(
+        codes(&without).contains(&"catalog/unknown-metric".to_owned()),
+        "{without:?}"
+    );
+    let (code, with) = lint_json(&file, &["--metrics-from", &url]);
+    assert_eq!(code, 0, "{with:?}");
+    assert_eq!(codes(&with), ["promql/rate-on-gauge"], "{with:#?}");
+    // A saved copy works the same.
+    let saved = dir.path().join("metrics.txt");
+    std::fs::write(&saved, APP_METRICS).expect("write");
+    let (_, from_file) = lint_json(&file, &["--metrics-from", saved.to_str().expect("utf-8")]);
+    assert_eq!(codes(&from_file), ["promql/rate-on-gauge"]);
+    // An application that does not answer is a clear error naming it, exit 2.
+    let port = crate::support::process::free_port();
+    ccmon()
+        .args([
+            "rules",
+            "lint",
+            "--metrics-from",
+            &format!("http://127.0.0.1:{port}/metrics"),
+        ])
+        .args([&file])
+        .run()
+        .code(2)
+        .stderr_has(&format!("cannot fetch http://127.0.0.1:{port}/metrics"));
+}
+
+/// `rules catalog export` writes what `.ccmon-lint.yaml` names as `metrics_file:`: the
+/// lint is then clean offline, with the application gone.
+#[test]
+fn catalog_export_round_trips_through_the_settings_file() {
+    let url = serve_metrics(APP_METRICS);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = ccmon()
+        .args(["rules", "catalog", "export", "--metrics-from", &url])
+        .run()
+        .code(0);
+    assert!(
+        out.stdout
+            .contains("myapp_requests_total counter -- Requests served."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("myapp_latency_seconds histogram"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("myapp_untyped_thing untyped"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(dir.path().join("app-metrics.txt"), &out.stdout).expect("write");
+    std::fs::write(
+        dir.path().join(".ccmon-lint.yaml"),
+        "metrics_file: app-metrics.txt\n",
+    )
+    .expect("write");
+    let file = dir.path().join("app.yml");
+    std::fs::write(&file, APP_RULES).expect("write");
+    let (code, items) = lint_json(&file, &[]);
+    assert_eq!(code, 0, "{items:?}");
+    let codes: Vec<_> = items
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(codes, ["promql/rate-on-gauge"], "{items:#?}");
+    // A broken metrics_file names the file and the line.
+    std::fs::write(
+        dir.path().join("app-metrics.txt"),
+        "ok_total counter\nbad gauges\n",
+    )
+    .expect("write");
+    ccmon()
+        .args(["rules", "lint"])
+        .args([&file])
+        .run()
+        .code(2)
+        .stderr_has("app-metrics.txt:2: unknown type `gauges`");
+}
+
+/// A real exporter's /metrics (prometheus-node-exporter) is read whole: its counters,
+/// gauges, summaries and untyped families, in a file that reads back without error.
+#[test]
+fn catalog_export_reads_a_real_exporter() {
+    use crate::support::process::{Launch, ServerProcess, Signal, find_program, loopback};
+    let program = find_program(&["prometheus-node-exporter", "node_exporter"]);
+    let dir = tempfile::Builder::new()
+        .prefix("ccmon-it-node-exporter-")
+        .tempdir()
+        .expect("tempdir");
+    let server = ServerProcess::start(
+        "prometheus-node-exporter",
+        "prometheus-node-exporter",
+        dir,
+        |port, _| Launch {
+            program: program.clone(),
+            args: vec![format!("--web.listen-address=127.0.0.1:{port}")],
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                crate::support::http::is_ready(loopback(port), std::time::Duration::from_secs(1))
+            }),
+        },
+    );
+    let url = format!("http://127.0.0.1:{}/metrics", server.port());
+    let out = ccmon()
+        .args(["rules", "catalog", "export", "--metrics-from", &url])
+        .run()
+        .code(0);
+    for line in [
+        "node_cpu_seconds_total counter",
+        "node_load1 gauge",
+        "go_gc_duration_seconds summary",
+    ] {
+        assert!(out.stdout.contains(line), "{line} missing:\n{}", out.stdout);
+    }
+    let families = out.stdout.lines().filter(|l| !l.starts_with('#')).count();
+    assert!(families > 100, "{families} families");
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(work.path().join("node.txt"), &out.stdout).expect("write");
+    std::fs::write(
+        work.path().join(".ccmon-lint.yaml"),
+        "metrics_file: node.txt\n",
+    )
+    .expect("write");
+    let file = work.path().join("node.yml");
+    std::fs::write(
+        &file,
+        "groups:\n  - name: node\n    rules:\n      - record: instance:node_cpu:rate5m\n        expr: sum by (instance) (rate(node_cpu_seconds_total[5m]))\n",
+    )
+    .expect("write");
+    let (code, items) = lint_json(&file, &["--metrics-from", &url]);
+    assert_eq!((code, items.len()), (0, 0), "{items:#?}");
+}

@@ -497,6 +497,41 @@ impl Catalog {
     }
 }
 
+/// Writes `entries` in the data-file format (one family a line), after `header` as
+/// comment lines, so that `.ccmon-lint.yaml` can name the file as `metrics_file:` and
+/// [`Catalog::parse_source`] reads back the same families.
+pub fn write_data_file(header: &str, entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    for e in entries {
+        out.push_str(&e.name);
+        out.push(' ');
+        out.push_str(e.kind.as_str());
+        for label in &e.labels {
+            out.push(' ');
+            out.push_str(label);
+        }
+        // The help is one line, and ` -- ` only ever separates it from the spec.
+        let mut help = e.help.replace(['\n', '\r'], " ").trim().to_owned();
+        if e.kind == MetricType::Counter
+            && !e.name.ends_with("_total")
+            && !help.contains("[no _total]")
+        {
+            help = format!("[no _total] {help}").trim_end().to_owned();
+        }
+        if !help.is_empty() {
+            out.push_str(" -- ");
+            out.push_str(&help);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// The series names a family exposes, for suggestions.
 fn series_names(entry: &Entry) -> Vec<String> {
     let name = &entry.name;
