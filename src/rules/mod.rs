@@ -182,9 +182,16 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
 
     checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
 
-    // Suppression per file, then each file's settings decide severity (or drop).
-    let mut diagnostics = Vec::with_capacity(raw.len());
-    for (index, file) in report.files.iter().enumerate() {
+    // Suppression per file, then each file's settings decide severity (or drop). The
+    // findings are moved into per-file lists, not copied: a big run has tens of thousands.
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); report.files.len()];
+    for d in raw {
+        if let Some(list) = by_file.get_mut(d.file) {
+            list.push(d);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for ((index, file), mut mine) in report.files.iter().enumerate().zip(by_file) {
         let rule_spans: Vec<_> = parsed
             .get(index)
             .map(|p| {
@@ -196,7 +203,6 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             })
             .unwrap_or_default();
         let mut ignores = suppress::find(file, &rule_spans);
-        let mut mine: Vec<Diagnostic> = raw.iter().filter(|d| d.file == index).cloned().collect();
         let unused = suppress::apply(&mut mine, &mut ignores, index);
         mine.extend(unused);
         let settings = parsed.get(index).and_then(|p| all_settings.get(p.settings));
