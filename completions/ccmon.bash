@@ -268,8 +268,14 @@ _ccmon() {
             ccmon__subcmd__help__subcmd__query,range)
                 cmd="ccmon__subcmd__help__subcmd__query__subcmd__range"
                 ;;
+            ccmon__subcmd__help__subcmd__rules,catalog)
+                cmd="ccmon__subcmd__help__subcmd__rules__subcmd__catalog"
+                ;;
             ccmon__subcmd__help__subcmd__rules,lint)
                 cmd="ccmon__subcmd__help__subcmd__rules__subcmd__lint"
+                ;;
+            ccmon__subcmd__help__subcmd__rules__subcmd__catalog,export)
+                cmd="ccmon__subcmd__help__subcmd__rules__subcmd__catalog__subcmd__export"
                 ;;
             ccmon__subcmd__help__subcmd__stream,flush)
                 cmd="ccmon__subcmd__help__subcmd__stream__subcmd__flush"
@@ -298,17 +304,38 @@ _ccmon() {
             ccmon__subcmd__query__subcmd__help,range)
                 cmd="ccmon__subcmd__query__subcmd__help__subcmd__range"
                 ;;
+            ccmon__subcmd__rules,catalog)
+                cmd="ccmon__subcmd__rules__subcmd__catalog"
+                ;;
             ccmon__subcmd__rules,help)
                 cmd="ccmon__subcmd__rules__subcmd__help"
                 ;;
             ccmon__subcmd__rules,lint)
                 cmd="ccmon__subcmd__rules__subcmd__lint"
                 ;;
+            ccmon__subcmd__rules__subcmd__catalog,export)
+                cmd="ccmon__subcmd__rules__subcmd__catalog__subcmd__export"
+                ;;
+            ccmon__subcmd__rules__subcmd__catalog,help)
+                cmd="ccmon__subcmd__rules__subcmd__catalog__subcmd__help"
+                ;;
+            ccmon__subcmd__rules__subcmd__catalog__subcmd__help,export)
+                cmd="ccmon__subcmd__rules__subcmd__catalog__subcmd__help__subcmd__export"
+                ;;
+            ccmon__subcmd__rules__subcmd__catalog__subcmd__help,help)
+                cmd="ccmon__subcmd__rules__subcmd__catalog__subcmd__help__subcmd__help"
+                ;;
+            ccmon__subcmd__rules__subcmd__help,catalog)
+                cmd="ccmon__subcmd__rules__subcmd__help__subcmd__catalog"
+                ;;
             ccmon__subcmd__rules__subcmd__help,help)
                 cmd="ccmon__subcmd__rules__subcmd__help__subcmd__help"
                 ;;
             ccmon__subcmd__rules__subcmd__help,lint)
                 cmd="ccmon__subcmd__rules__subcmd__help__subcmd__lint"
+                ;;
+            ccmon__subcmd__rules__subcmd__help__subcmd__catalog,export)
+                cmd="ccmon__subcmd__rules__subcmd__help__subcmd__catalog__subcmd__export"
                 ;;
             ccmon__subcmd__stream,flush)
                 cmd="ccmon__subcmd__stream__subcmd__flush"
@@ -2307,8 +2334,36 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__help__subcmd__rules)
-            opts="lint"
+            opts="lint catalog"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__help__subcmd__rules__subcmd__catalog)
+            opts="export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__help__subcmd__rules__subcmd__catalog__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2675,7 +2730,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__rules)
-            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version lint help"
+            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version lint catalog help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2728,9 +2783,191 @@ _ccmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ccmon__subcmd__rules__subcmd__help)
-            opts="lint help"
+        ccmon__subcmd__rules__subcmd__catalog)
+            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__catalog__subcmd__export)
+            opts="-o -v -q -h -V --metrics-from --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --metrics-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__catalog__subcmd__help)
+            opts="export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__catalog__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__catalog__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__help)
+            opts="lint catalog help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__help__subcmd__catalog)
+            opts="export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__rules__subcmd__help__subcmd__catalog__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2771,18 +3008,22 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__rules__subcmd__lint)
-            opts="-o -v -q -h -V --format --fail-on --lint-config --enable-feature --list-codes --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --format --fail-on --min-severity --lint-config --enable-feature --list-codes --metrics-from --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json github sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json github sarif checkstyle gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "error warning" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-severity)
+                    COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
                     return 0
                     ;;
                 --lint-config)
@@ -2790,6 +3031,10 @@ _ccmon() {
                     return 0
                     ;;
                 --enable-feature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -765,13 +765,16 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+            cand catalog 'The metric catalogue the linter checks rules against'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;rules;lint'= {
             cand --format 'Report format'
             cand --fail-on 'Lowest severity that makes the command exit 1'
+            cand --min-severity 'Hide findings below this severity (the exit status then counts only what is shown)'
             cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
             cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
+            cand --metrics-from 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
@@ -793,11 +796,70 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ccmon;rules;catalog'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand export 'Write a catalogue file of the metric families applications expose'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;catalog;export'= {
+            cand --metrics-from 'A /metrics URL or a saved copy (Prometheus text format); repeatable'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;rules;catalog;help'= {
+            cand export 'Write a catalogue file of the metric families applications expose'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;catalog;help;export'= {
+        }
+        &'ccmon;rules;catalog;help;help'= {
+        }
         &'ccmon;rules;help'= {
             cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+            cand catalog 'The metric catalogue the linter checks rules against'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;rules;help;lint'= {
+        }
+        &'ccmon;rules;help;catalog'= {
+            cand export 'Write a catalogue file of the metric families applications expose'
+        }
+        &'ccmon;rules;help;catalog;export'= {
         }
         &'ccmon;rules;help;help'= {
         }
@@ -1061,8 +1123,14 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;help;rules'= {
             cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+            cand catalog 'The metric catalogue the linter checks rules against'
         }
         &'ccmon;help;rules;lint'= {
+        }
+        &'ccmon;help;rules;catalog'= {
+            cand export 'Write a catalogue file of the metric families applications expose'
+        }
+        &'ccmon;help;rules;catalog;export'= {
         }
         &'ccmon;help;scaffold'= {
         }

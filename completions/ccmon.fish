@@ -445,33 +445,40 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
 complete -c ccmon -n "__fish_ccmon_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
 json\t'Stable, machine-readable JSON'
 yaml\t'YAML'"
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -f -a "catalog" -d 'The metric catalogue the linter checks rules against'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and not __fish_seen_subcommand_from lint catalog help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l format -d 'Report format' -r -f -a "human\t'Source line and caret, for people'
 json\t'An array of diagnostics'
 github\t'GitHub Actions workflow annotations'
-sarif\t'SARIF 2.1.0, for code scanning'"
+sarif\t'SARIF 2.1.0, for code scanning'
+checkstyle\t'Checkstyle XML (Jenkins, Bitbucket, reviewdog)'
+gitlab\t'GitLab Code Quality JSON, with a fingerprint per finding that survives line moves'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l fail-on -d 'Lowest severity that makes the command exit 1' -r -f -a "error\t'Fail on errors only'
 warning\t'Fail on warnings and errors'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l min-severity -d 'Hide findings below this severity (the exit status then counts only what is shown)' -r -f -a "info\t'Show everything'
+warning\t'Show warnings and errors'
+error\t'Show errors only'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l enable-feature -d 'Enable experimental PromQL as promtool\'s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l metrics-from -d 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
@@ -490,7 +497,27 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -f -a "export" -d 'Write a catalogue file of the metric families applications expose'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "catalog" -d 'The metric catalogue the linter checks rules against'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand scaffold" -l exporters -d 'Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard panels come and go with them' -r -f -a "node\t'node_exporter: host disk, memory, CPU'
 postgres\t'postgres_exporter: the fleet\'s PostgreSQL'
@@ -665,6 +692,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcom
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "status" -d 'Alertmanager version, cluster peers and a config summary'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "routes" -d 'Test the routing tree: which receivers an alert with given labels reaches'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "lint" -d 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "catalog" -d 'The metric catalogue the linter checks rules against'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List the contexts of the config file; * marks the current one'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make NAME the current context (written to the config file, comments kept)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show the effective settings and where each came from (secrets redacted)'

@@ -845,14 +845,17 @@ pub enum RulesCommand {
         manifests are read too: every PrometheusRule object (prometheus-operator) is linted as \
         a rule file of its own.\n\nSettings come \
         from .ccmon-lint.yaml found upward from each file (required_labels, \
-        required_annotations, allowed_severities, metrics, disabled, severity). A \
+        required_annotations, allowed_severities, metrics, metrics_file, disabled, severity). A \
         `# ccmon: ignore[CODE]` comment silences a finding on its line, or a whole rule when \
         on or above the rule's first line.\n\nExit status: 0 no errors (warnings allowed \
         unless --fail-on warning), 1 findings at or above --fail-on, 2 bad usage, an \
         unreadable path or settings file.",
-        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  cat rules.yml | ccmon rules lint -\n  ccmon rules lint --list-codes"
+        after_long_help = "Examples:\n  ccmon rules lint monitoring/\n  ccmon rules lint alert-rules.yml --format github\n  ccmon rules lint rules/ --format gitlab > gl-code-quality-report.json\n  cat rules.yml | ccmon rules lint -\n  ccmon rules lint --list-codes"
     )]
     Lint(RulesLintArgs),
+    /// The metric catalogue the linter checks rules against
+    #[command(subcommand)]
+    Catalog(RulesCatalogCommand),
 }
 
 #[derive(Debug, Args)]
@@ -869,6 +872,10 @@ pub struct RulesLintArgs {
     #[arg(long, value_enum, default_value_t = FailOnLintArg::Error)]
     pub fail_on: FailOnLintArg,
 
+    /// Hide findings below this severity (the exit status then counts only what is shown)
+    #[arg(long, value_enum, default_value_t = MinSeverityArg::Info)]
+    pub min_severity: MinSeverityArg,
+
     /// Lint settings [default: .ccmon-lint.yaml found upward from the linted files]
     #[arg(long, value_name = "FILE")]
     pub lint_config: Option<PathBuf>,
@@ -882,6 +889,32 @@ pub struct RulesLintArgs {
     /// Print every check's code, default severity and summary, and exit
     #[arg(long)]
     pub list_codes: bool,
+
+    /// Add the metric families an application exposes to the catalogue: its /metrics URL
+    /// or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)
+    #[arg(long, value_name = "URL|FILE")]
+    pub metrics_from: Vec<String>,
+}
+
+/// `rules catalog` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCatalogCommand {
+    /// Write a catalogue file of the metric families applications expose
+    #[command(
+        long_about = "Write (to stdout) a catalogue file of the metric families (names and \
+        types) that applications expose, read from their /metrics URLs or saved copies. \
+        Commit the file and name it in .ccmon-lint.yaml as `metrics_file: FILE`, so CI lints \
+        offline against the metrics production really has.",
+        after_long_help = "Examples:\n  ccmon rules catalog export --metrics-from http://localhost:8080/metrics > monitoring/app-metrics.txt\n  echo 'metrics_file: app-metrics.txt' >> monitoring/.ccmon-lint.yaml"
+    )]
+    Export(RulesCatalogExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCatalogExportArgs {
+    /// A /metrics URL or a saved copy (Prometheus text format); repeatable
+    #[arg(long, value_name = "URL|FILE", required = true)]
+    pub metrics_from: Vec<String>,
 }
 
 /// `rules lint --format` values.
@@ -895,6 +928,21 @@ pub enum LintFormatArg {
     Github,
     /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// Checkstyle XML (Jenkins, Bitbucket, reviewdog)
+    Checkstyle,
+    /// GitLab Code Quality JSON, with a fingerprint per finding that survives line moves
+    Gitlab,
+}
+
+/// `rules lint --min-severity` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverityArg {
+    /// Show everything
+    Info,
+    /// Show warnings and errors
+    Warning,
+    /// Show errors only
+    Error,
 }
 
 /// `rules lint --fail-on` values.

@@ -594,9 +594,9 @@ pub enum DurationExpr {
         /// Whole expression.
         span: Span,
     },
-    /// `min(a, b)` or `max(a, b)`.
+    /// `min_of(a, b)` or `max_of(a, b)`.
     MinMax {
-        /// `max` rather than `min`.
+        /// `max_of` rather than `min_of`.
         max: bool,
         /// First argument.
         lhs: Box<DurationExpr>,

@@ -380,11 +380,25 @@ pub static FUNCTIONS: &[FunctionInfo] = &[
         experimental: true,
     },
     FunctionInfo {
+        name: "max_of",
+        arg_types: &[S, S],
+        variadic: 0,
+        return_type: S,
+        experimental: true,
+    },
+    FunctionInfo {
         name: "max_over_time",
         arg_types: &[M],
         variadic: 0,
         return_type: V,
         experimental: false,
+    },
+    FunctionInfo {
+        name: "min_of",
+        arg_types: &[S, S],
+        variadic: 0,
+        return_type: S,
+        experimental: true,
     },
     FunctionInfo {
         name: "min_over_time",

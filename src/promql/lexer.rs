@@ -73,6 +73,8 @@ pub enum Kind {
     End,
     Step,
     Range,
+    MaxOf,
+    MinOf,
 }
 
 impl Kind {
@@ -304,6 +306,8 @@ fn keyword(word: &str) -> Option<Kind> {
         "end" => End,
         "step" => Step,
         "range" => Range,
+        "max_of" => MaxOf,
+        "min_of" => MinOf,
         "inf" | "nan" => Number,
         _ => return None,
     })
@@ -731,7 +735,8 @@ impl Lexer<'_> {
         Step::Next(State::DurationExpr)
     }
 
-    /// Recognises `step`, `range`, `min` and `max` inside brackets; the first letter is consumed.
+    /// Recognises `step`, `range`, `max_of` and `min_of` inside brackets; the first letter
+    /// is consumed.
     fn duration_keyword(&mut self) -> bool {
         while is_alpha(self.peek()) {
             self.next();
@@ -744,8 +749,8 @@ impl Lexer<'_> {
         let kind = match word.as_str() {
             "step" => Kind::Step,
             "range" => Kind::Range,
-            "min" => Kind::Min,
-            "max" => Kind::Max,
+            "max_of" => Kind::MaxOf,
+            "min_of" => Kind::MinOf,
             _ => return false,
         };
         self.emit(kind);

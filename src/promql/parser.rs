@@ -109,6 +109,8 @@ fn is_metric_identifier(kind: Kind) -> bool {
                 | End
                 | Step
                 | Range
+                | MaxOf
+                | MinOf
                 | Anchored
                 | Smoothed
         )
@@ -136,6 +138,8 @@ fn is_maybe_label(kind: Kind) -> bool {
                 | Atan2
                 | Step
                 | Range
+                | MaxOf
+                | MinOf
                 | Anchored
                 | Smoothed
         )
@@ -550,7 +554,13 @@ impl<'a> Parser<'a> {
             }
             Kind::LeftBrace => self.parse_vector_selector(None),
             Kind::Identifier if self.kind_at(1) == Kind::LeftParen => self.parse_call(),
-            Kind::Step | Kind::Range if self.kind_at(1) == Kind::LeftParen => self.parse_call(),
+            // `start()`, `end()`, `step()`, `range()`, `max_of(a, b)`, `min_of(a, b)`:
+            // experimental functions; without `(` the same words are metric names.
+            Kind::Start | Kind::End | Kind::Step | Kind::Range | Kind::MaxOf | Kind::MinOf
+                if self.kind_at(1) == Kind::LeftParen =>
+            {
+                self.parse_call()
+            }
             k if k.is_aggregator()
                 && matches!(self.kind_at(1), Kind::LeftParen | Kind::By | Kind::Without) =>
             {
@@ -856,15 +866,13 @@ impl<'a> Parser<'a> {
     fn build_matrix(&mut self, e: Expr, range: DurationExpr, range_span: Span) -> Expr {
         let msg = match &e {
             Expr::Vector(vs) => {
+                // Upstream: a non-zero offset or any offset expression (`offset step()`),
+                // and any `@`, `start()` and `end()` included.
                 if vs.offset.as_ref().is_some_and(
-                    |o| matches!(&o.duration, DurationExpr::Literal(l) if l.seconds != 0.0),
+                    |o| !matches!(&o.duration, DurationExpr::Literal(l) if l.seconds == 0.0),
                 ) {
                     Some("no offset modifiers allowed before range")
-                } else if vs
-                    .at
-                    .as_ref()
-                    .is_some_and(|a| matches!(a.value, AtValue::Timestamp(_)))
-                {
+                } else if vs.at.is_some() {
                     Some("no @ modifiers allowed before range")
                 } else {
                     None
@@ -1026,7 +1034,7 @@ impl<'a> Parser<'a> {
                     DurationExpr::Range(span)
                 })
             }
-            Kind::Min | Kind::Max => {
+            Kind::MaxOf | Kind::MinOf => {
                 self.advance();
                 if self.kind() != Kind::LeftParen {
                     return Err(self.unexpected(ctx.0, ctx.1));
@@ -1044,7 +1052,7 @@ impl<'a> Parser<'a> {
                 let close = self.advance();
                 self.require_duration_expr(t.span.to(close.span));
                 Ok(DurationExpr::MinMax {
-                    max: t.kind == Kind::Max,
+                    max: t.kind == Kind::MaxOf,
                     lhs: Box::new(lhs),
                     rhs: Box::new(rhs),
                     span: t.span.to(close.span),
@@ -1070,7 +1078,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `offset_duration_expr`: a (signed) literal, step(), range(), min/max(...) or a
+    /// `offset_duration_expr`: a (signed) literal, step(), range(), max_of/min_of(...) or a
     /// parenthesised duration expression; binary operators after it belong to the outer query.
     fn parse_offset_duration(&mut self) -> PResult<DurationExpr> {
         let starts_operand = |k: Kind| {
@@ -1080,8 +1088,8 @@ impl<'a> Parser<'a> {
                     | Kind::Duration
                     | Kind::Step
                     | Kind::Range
-                    | Kind::Min
-                    | Kind::Max
+                    | Kind::MaxOf
+                    | Kind::MinOf
                     | Kind::LeftParen
             )
         };

@@ -74,7 +74,11 @@ impl Display for DurationExpr {
             DurationExpr::Neg { expr, .. } => write!(f, "-{expr}"),
             DurationExpr::Binary { op, lhs, rhs, .. } => write!(f, "{lhs} {} {rhs}", op.as_str()),
             DurationExpr::MinMax { max, lhs, rhs, .. } => {
-                write!(f, "{}({lhs}, {rhs})", if *max { "max" } else { "min" })
+                write!(
+                    f,
+                    "{}({lhs}, {rhs})",
+                    if *max { "max_of" } else { "min_of" }
+                )
             }
             DurationExpr::Paren { expr, .. } => write!(f, "({expr})"),
         }

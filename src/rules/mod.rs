@@ -9,7 +9,9 @@
 pub mod catalog;
 pub mod checks;
 pub mod diagnostic;
+pub mod exposition;
 pub mod inputs;
+pub mod metrics_from;
 pub mod model;
 pub mod render;
 pub mod scalar_map;
@@ -29,12 +31,27 @@ use source::SourceFile;
 use yaml_tree::NodeKind;
 
 /// What the command line decided.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LintOptions {
     /// `--lint-config`: one settings file for every input instead of searching upward.
     pub settings_file: Option<PathBuf>,
     /// `--enable-feature` names, as promtool takes them.
     pub features: Vec<String>,
+    /// `--min-severity`: findings below it (after settings) are left out of the report.
+    pub min_severity: Severity,
+    /// Families from `--metrics-from`, added to every catalogue.
+    pub metrics: Vec<catalog::Entry>,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            settings_file: None,
+            features: Vec::new(),
+            min_severity: Severity::Info,
+            metrics: Vec::new(),
+        }
+    }
 }
 
 /// Everything a run found.
@@ -165,9 +182,16 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
 
     checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
 
-    // Suppression per file, then each file's settings decide severity (or drop).
-    let mut diagnostics = Vec::with_capacity(raw.len());
-    for (index, file) in report.files.iter().enumerate() {
+    // Suppression per file, then each file's settings decide severity (or drop). The
+    // findings are moved into per-file lists, not copied: a big run has tens of thousands.
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); report.files.len()];
+    for d in raw {
+        if let Some(list) = by_file.get_mut(d.file) {
+            list.push(d);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for ((index, file), mut mine) in report.files.iter().enumerate().zip(by_file) {
         let rule_spans: Vec<_> = parsed
             .get(index)
             .map(|p| {
@@ -179,7 +203,6 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             })
             .unwrap_or_default();
         let mut ignores = suppress::find(file, &rule_spans);
-        let mut mine: Vec<Diagnostic> = raw.iter().filter(|d| d.file == index).cloned().collect();
         let unused = suppress::apply(&mut mine, &mut ignores, index);
         mine.extend(unused);
         let settings = parsed.get(index).and_then(|p| all_settings.get(p.settings));
@@ -188,16 +211,26 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
                 Some(s) => s.severity_of(d.code),
                 None => Some(d.code.default_severity()),
             };
-            if let Some(severity) = severity {
+            if let Some(severity) = severity.filter(|s| *s >= options.min_severity) {
                 d.severity = severity;
                 diagnostics.push(d);
             }
         }
     }
+    // One finding per (file, span, code, message): a node repeated through YAML aliases
+    // or merge keys is checked once per use but is one place to fix, at its anchor.
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.code, &a.message).cmp(&(b.file, b.span.start, b.code, &b.message))
+        (a.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
     });
-    diagnostics.dedup();
+    diagnostics.dedup_by(|a, b| {
+        a.file == b.file && a.span == b.span && a.code == b.code && a.message == b.message
+    });
     report.diagnostics = diagnostics;
     Ok(report)
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::catalog::{Catalog, Entry};
 use super::diagnostic::{Code, Severity};
 
 /// The file name searched for.
@@ -21,6 +22,7 @@ struct RawSettings {
     allowed_severities: Option<Vec<String>>,
     #[serde(default)]
     metrics: MetricList,
+    metrics_file: Option<PathBuf>,
     #[serde(default)]
     disabled: Vec<String>,
     #[serde(default)]
@@ -88,6 +90,9 @@ pub struct Settings {
     pub allowed_severities: Option<Vec<String>>,
     /// Extra metric names (and optional types: counter, gauge, histogram, summary, ...).
     pub metrics: Vec<(String, Option<String>)>,
+    /// The families of `metrics_file:` (a catalogue file, as `ccmon rules catalog export`
+    /// writes it), read when the settings are loaded.
+    pub metrics_file: Vec<Entry>,
     /// Codes or families switched off.
     pub disabled: Vec<String>,
     /// Severity overrides by code or family.
@@ -102,6 +107,7 @@ impl Default for Settings {
             required_annotations: vec!["summary".to_owned()],
             allowed_severities: None,
             metrics: Vec::new(),
+            metrics_file: Vec::new(),
             disabled: Vec::new(),
             severity: Vec::new(),
         }
@@ -180,8 +186,27 @@ impl Settings {
                 list
             }
         };
+        let metrics_file = match &raw.metrics_file {
+            None => Vec::new(),
+            Some(file) => {
+                // Relative to the settings file, so the repository can be linted from anywhere.
+                let file = path.parent().unwrap_or(Path::new(".")).join(file);
+                let shown = file.display().to_string();
+                let text = std::fs::read_to_string(&file).map_err(|source| {
+                    invalid(format!("metrics_file: cannot read {shown}: {source}"))
+                })?;
+                let (entries, errors) = Catalog::parse_source(&shown, "metrics_file", &text);
+                if let Some(first) = errors.first() {
+                    return Err(invalid(format!(
+                        "metrics_file: {first} (the format `ccmon rules catalog export` writes: `name type [label ...] [-- help]`)"
+                    )));
+                }
+                entries
+            }
+        };
         let defaults = Settings::default();
         Ok(Settings {
+            metrics_file,
             path: Some(path.to_path_buf()),
             required_labels: raw.required_labels.unwrap_or(defaults.required_labels),
             required_annotations: raw

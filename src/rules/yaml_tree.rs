@@ -210,7 +210,7 @@ pub fn parse_streaming<'a>(
                         message: "unbalanced collection".to_owned(),
                     });
                 };
-                let (node, anchor) = open.close(range.end);
+                let (node, anchor) = open.close(range.end)?;
                 nodes += 1;
                 if anchor != 0 {
                     anchors.insert(anchor, (node.clone(), count(&node)));
@@ -297,7 +297,7 @@ impl<'a> Open<'a> {
         }
     }
 
-    fn close(self, end: usize) -> (Node<'a>, usize) {
+    fn close(self, end: usize) -> Result<(Node<'a>, usize), SyntaxError> {
         match self {
             Open::Map {
                 start,
@@ -316,16 +316,18 @@ impl<'a> Open<'a> {
                     };
                     entries.push((k, null));
                 }
+                // The span ends with what is written here, not with what a merge brings in.
+                let end = entries.last().map_or(end, |(_, v)| v.span.end.max(start));
+                let mut entries = merge_keys(entries)?;
                 // Growth slack would be most of a big file's tree: keep only what is used.
                 entries.shrink_to_fit();
-                let end = entries.last().map_or(end, |(_, v)| v.span.end.max(start));
-                (
+                Ok((
                     Node {
                         kind: NodeKind::Map(entries),
                         span: start..end,
                     },
                     anchor,
-                )
+                ))
             }
             Open::Seq {
                 start,
@@ -334,16 +336,90 @@ impl<'a> Open<'a> {
             } => {
                 items.shrink_to_fit();
                 let end = items.last().map_or(end, |v| v.span.end.max(start));
-                (
+                Ok((
                     Node {
                         kind: NodeKind::Seq(items),
                         span: start..end,
                     },
                     anchor,
-                )
+                ))
             }
         }
     }
+}
+
+/// A plain `<<` key: YAML's merge key, which Prometheus's decoder (yaml.v3) honours. A
+/// quoted `"<<"` is an ordinary string key.
+fn is_merge_key(key: &Node<'_>) -> bool {
+    matches!(&key.kind, NodeKind::Scalar(s) if s.style == Style::Plain && s.value == "<<")
+}
+
+fn same_key(a: &Node<'_>, b: &Node<'_>) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(a), NodeKind::Scalar(b)) => a.value == b.value,
+        _ => false,
+    }
+}
+
+/// Resolves a `<<` merge key as yaml.v3 does: the keys written in the mapping win, then
+/// the merged mappings in list order (an earlier one wins). Merged entries keep the spans
+/// of the node they come from, so a finding inside them points at the anchor once.
+/// Two `<<` keys are left as they are: the model reports the repeated key, as yaml.v3 does.
+fn merge_keys<'a>(
+    entries: Vec<(Node<'a>, Node<'a>)>,
+) -> Result<Vec<(Node<'a>, Node<'a>)>, SyntaxError> {
+    if entries.iter().filter(|(k, _)| is_merge_key(k)).count() != 1 {
+        return Ok(entries);
+    }
+    let mut before = Vec::with_capacity(entries.len());
+    let mut after = Vec::new();
+    let mut source = None;
+    for (key, value) in entries {
+        if is_merge_key(&key) {
+            source = Some(value);
+        } else if source.is_none() {
+            before.push((key, value));
+        } else {
+            after.push((key, value));
+        }
+    }
+    let Some(source) = source else {
+        return Ok(before);
+    };
+    let wrong = |at: usize| SyntaxError {
+        offset: at,
+        message: "map merge requires a mapping or a list of mappings as the value of `<<`"
+            .to_owned(),
+    };
+    let sources = match source.kind {
+        NodeKind::Map(_) => vec![source],
+        NodeKind::Seq(items) => {
+            if let Some(item) = items.iter().find(|i| !matches!(i.kind, NodeKind::Map(_))) {
+                return Err(wrong(item.span.start));
+            }
+            items
+        }
+        _ => return Err(wrong(source.span.start)),
+    };
+    let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+    for map in sources {
+        let NodeKind::Map(pairs) = map.kind else {
+            continue;
+        };
+        for (key, value) in pairs {
+            let taken = before
+                .iter()
+                .chain(&after)
+                .chain(&merged)
+                .any(|(k, _)| same_key(k, &key));
+            if !taken {
+                merged.push((key, value));
+            }
+        }
+    }
+    before.append(&mut merged);
+    before.append(&mut after);
+    Ok(before)
 }
 
 fn convert_style(style: ScalarStyle) -> Style {
@@ -441,6 +517,68 @@ mod tests {
         }
         let err = parse(&text).expect_err("ten levels of ten-fold aliases");
         assert!(err.message.contains("alias bomb"), "{err:?}");
+    }
+
+    /// The value of `key` in a mapping node, as text.
+    fn get<'n>(node: &'n Node<'_>, key: &str) -> Option<&'n Node<'n>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            return None;
+        };
+        entries
+            .iter()
+            .find(|(k, _)| k.as_scalar().is_some_and(|s| s.value == key))
+            .map(|(_, v)| v)
+    }
+
+    fn value<'n>(node: &'n Node<'_>, key: &str) -> Option<&'n str> {
+        get(node, key)
+            .and_then(|v| v.as_scalar())
+            .map(|s| &*s.value)
+    }
+
+    #[test]
+    fn merge_keys_merge_with_explicit_keys_winning_then_earlier_mappings() {
+        let text = "a: &a {x: 1, y: 1, z: 1}\nb: &b {y: 2, w: 2}\nm:\n  y: 0\n  <<: [*a, *b]\nn: {<<: *b, w: 3}\n";
+        let node = root(text);
+        let m = get(&node, "m").expect("m");
+        assert_eq!(value(m, "y"), Some("0"), "explicit wins, even before `<<`");
+        assert_eq!(value(m, "x"), Some("1"));
+        assert_eq!(value(m, "z"), Some("1"));
+        assert_eq!(value(m, "w"), Some("2"));
+        assert!(get(m, "<<").is_none());
+        let NodeKind::Map(entries) = &m.kind else {
+            panic!("map")
+        };
+        assert_eq!(entries.len(), 4, "{entries:?}");
+        // A merged value keeps its anchor's span; the mapping keeps its own.
+        let x = get(m, "x").expect("x");
+        assert_eq!(&text[x.span.clone()], "1");
+        assert!(x.span.end < m.span.start);
+        let n = get(&node, "n").expect("n");
+        assert_eq!(value(n, "w"), Some("3"), "explicit wins after `<<` too");
+        assert_eq!(value(n, "y"), Some("2"));
+    }
+
+    #[test]
+    fn a_quoted_merge_key_or_two_of_them_stay_ordinary_keys() {
+        let node = root("a: &a {x: 1}\nq: {\"<<\": *a}\nt: {<<: *a, <<: *a}\n");
+        assert!(get(get(&node, "q").expect("q"), "<<").is_some());
+        let Some(NodeKind::Map(entries)) = get(&node, "t").map(|t| &t.kind) else {
+            panic!("map")
+        };
+        assert_eq!(entries.len(), 2);
+    }
+
+    #[test]
+    fn a_merge_of_something_not_a_mapping_is_an_error() {
+        for text in [
+            "m: {<<: 5}\n",
+            "a: &a [1]\nm: {<<: *a}\n",
+            "m: {<<: [{x: 1}, 2]}\n",
+        ] {
+            let err = parse(text).expect_err(text);
+            assert!(err.message.contains("map merge requires"), "{err:?}");
+        }
     }
 
     #[test]

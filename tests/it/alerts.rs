@@ -2030,6 +2030,7 @@ fn import_refuses_match_all_entries_and_skips_identical_ones() {
         .code(0)
         .stderr_has("imported 1, skipped 1 (0 already expired, 1 identical to a silence)");
     assert_eq!(api_silences(&server).len(), 3);
+}
 
 #[test]
 fn alerts_ls_shows_control_characters_in_labels_and_annotations_as_escapes() {

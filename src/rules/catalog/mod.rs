@@ -44,6 +44,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 pub use self::parse::{ParseError, is_label_name, is_metric_name};
 
@@ -82,6 +83,11 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "alertmanager.txt",
         include_str!("data/alertmanager.txt"),
     ),
+    (
+        "claude_code",
+        "claude_code.txt",
+        include_str!("data/claude_code.txt"),
+    ),
 ];
 
 /// The source names of [`SOURCES`], in the same order.
@@ -95,6 +101,7 @@ const SOURCE_NAMES: &[&str] = &[
     "go",
     "prometheus",
     "alertmanager",
+    "claude_code",
 ];
 
 /// Family names intentionally listed by more than one source (none today: the Go and
@@ -253,6 +260,9 @@ pub struct Catalog {
     prefixes: BTreeMap<String, Entry>,
     /// Every exposed series name of the exact families, to the family, for suggestions.
     series: BTreeMap<String, String>,
+    /// The keys of `series` in order, for the suggestion search (built on first use,
+    /// dropped by every insertion).
+    series_names: OnceLock<Vec<Box<str>>>,
 }
 
 impl Catalog {
@@ -299,6 +309,7 @@ impl Catalog {
 
     /// Adds a full entry, replacing an existing family of that name.
     pub fn insert(&mut self, entry: Entry) {
+        self.series_names = OnceLock::new();
         match entry.name.strip_suffix('*') {
             Some(prefix) => {
                 self.prefixes.insert(prefix.to_owned(), entry);
@@ -427,7 +438,50 @@ impl Catalog {
     /// `_bucket`/`_sum`/`_count` series, within a small edit distance, preferring a name
     /// that only adds or drops a suffix (`node_cpu_seconds` → `node_cpu_seconds_total`).
     /// `None` when `name` is already known or nothing is close.
-    pub fn suggest(&self, name: &str) -> Option<&str> {
+    ///
+    /// The search is bounded: suffix slips are direct lookups, a case slip has the same
+    /// length, and the edit-distance walk shares its work across names with a common
+    /// prefix and leaves a whole run of names as soon as their prefix is out of reach.
+    /// A catalogue holding thousands of recorded rules costs about as much as a small one.
+    pub fn suggest<'s>(&'s self, name: &str) -> Option<&'s str> {
+        if self.lookup(name).is_some() {
+            return None;
+        }
+        let mut best: Option<(usize, &'s str)> = None;
+        let mut consider = |candidate: &'s str, score: usize| {
+            if candidate != name
+                && best.is_none_or(|(b, n)| score < b || (score == b && candidate < n))
+            {
+                best = Some((score, candidate));
+            }
+        };
+        for candidate in suggest::suffix_slips(name) {
+            if let Some((known, _)) = self.series.get_key_value(candidate.as_str()) {
+                consider(known, 1);
+            }
+        }
+        let names = self.series_names.get_or_init(|| {
+            self.series
+                .keys()
+                .map(|k| k.as_str().into())
+                .collect::<Vec<Box<str>>>()
+        });
+        for candidate in names
+            .iter()
+            .filter(|c| c.len() == name.len() && c.eq_ignore_ascii_case(name))
+        {
+            consider(candidate, 1);
+        }
+        suggest::within_distance(name, names, |candidate, distance| {
+            // A pure typo (one edit) ties with a suffix slip; anything more ranks behind.
+            consider(candidate, if distance <= 1 { 1 } else { distance + 1 });
+        });
+        best.map(|(_, n)| n)
+    }
+
+    /// The old exhaustive scan, kept to prove the bounded search finds the same names.
+    #[cfg(test)]
+    pub(crate) fn suggest_by_scanning(&self, name: &str) -> Option<&str> {
         if self.lookup(name).is_some() {
             return None;
         }
@@ -441,6 +495,41 @@ impl Catalog {
         }
         best.map(|(_, n)| n)
     }
+}
+
+/// Writes `entries` in the data-file format (one family a line), after `header` as
+/// comment lines, so that `.ccmon-lint.yaml` can name the file as `metrics_file:` and
+/// [`Catalog::parse_source`] reads back the same families.
+pub fn write_data_file(header: &str, entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    for e in entries {
+        out.push_str(&e.name);
+        out.push(' ');
+        out.push_str(e.kind.as_str());
+        for label in &e.labels {
+            out.push(' ');
+            out.push_str(label);
+        }
+        // The help is one line, and ` -- ` only ever separates it from the spec.
+        let mut help = e.help.replace(['\n', '\r'], " ").trim().to_owned();
+        if e.kind == MetricType::Counter
+            && !e.name.ends_with("_total")
+            && !help.contains("[no _total]")
+        {
+            help = format!("[no _total] {help}").trim_end().to_owned();
+        }
+        if !help.is_empty() {
+            out.push_str(" -- ");
+            out.push_str(&help);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The series names a family exposes, for suggestions.

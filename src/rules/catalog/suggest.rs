@@ -18,8 +18,90 @@ const SUFFIXES: &[&str] = &[
     "_hertz",
 ];
 
+/// The names that differ from `wanted` only by one of [`SUFFIXES`], added or dropped.
+pub fn suffix_slips(wanted: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(SUFFIXES.len() + 2);
+    for suffix in SUFFIXES {
+        out.push(format!("{wanted}{suffix}"));
+        if let Some(base) = wanted.strip_suffix(suffix) {
+            out.push(base.to_owned());
+        }
+    }
+    out
+}
+
+/// Calls `found(name, distance)` for every name of `sorted` (ascending) within the largest
+/// edit distance worth suggesting for `wanted` (in bytes, like [`levenshtein`]).
+///
+/// The sorted names are walked as a trie: the distance rows of a common prefix are kept
+/// from one name to the next, and when every entry of a prefix's row exceeds the limit,
+/// every name starting with that prefix is skipped at once. Work then grows with the
+/// prefixes near `wanted`, not with the number of names.
+pub fn within_distance<'n>(
+    wanted: &str,
+    sorted: &'n [Box<str>],
+    mut found: impl FnMut(&'n str, usize),
+) {
+    let w = wanted.as_bytes();
+    let limit = max_distance(wanted);
+    let width = w.len() + 1;
+    // rows[d * width..][..width] is the distance row after the first d bytes of `current`.
+    let mut rows: Vec<usize> = (0..width).collect();
+    let mut current: &[u8] = &[];
+    let mut i = 0;
+    while let Some(name) = sorted.get(i) {
+        let bytes = name.as_bytes();
+        let valid = rows.len() / width - 1;
+        let common = current
+            .iter()
+            .zip(bytes)
+            .take(valid)
+            .take_while(|(a, b)| a == b)
+            .count();
+        rows.truncate((common + 1) * width);
+        current = bytes;
+        let mut pruned = None;
+        for (depth, &byte) in bytes.iter().enumerate().skip(common) {
+            let base = depth * width;
+            rows.push(depth + 1);
+            let mut row_min = depth + 1;
+            for j in 1..width {
+                let cost = usize::from(w[j - 1] != byte);
+                let value = (rows[base + j - 1] + cost)
+                    .min(rows[base + j] + 1)
+                    .min(rows[base + width + j - 1] + 1);
+                rows.push(value);
+                row_min = row_min.min(value);
+            }
+            if row_min > limit {
+                pruned = Some(depth + 1);
+                break;
+            }
+        }
+        match pruned {
+            Some(len) => {
+                // Every following name with this prefix is out of reach too.
+                let prefix = &bytes[..len];
+                let rest = sorted.get(i..).unwrap_or(&[]);
+                i += rest
+                    .partition_point(|n| n.as_bytes().starts_with(prefix))
+                    .max(1);
+            }
+            None => {
+                let distance = rows[rows.len() - 1];
+                if distance <= limit {
+                    found(name, distance);
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
 /// How far `candidate` is from `wanted` (lower is closer), or `None` when it is too far to
-/// suggest.
+/// suggest: the scoring that [`super::Catalog::suggest`] applies through bounded lookups,
+/// kept whole to test against.
+#[cfg(test)]
 pub fn score(wanted: &str, candidate: &str) -> Option<usize> {
     if wanted == candidate {
         return None;
@@ -86,6 +168,41 @@ mod tests {
         assert_eq!(levenshtein(b"kitten", b"sitting", 10), Some(3));
         assert_eq!(levenshtein(b"kitten", b"sitting", 2), None);
         assert_eq!(levenshtein(b"", b"abc", 5), Some(3));
+    }
+
+    #[test]
+    fn the_trie_walk_finds_what_levenshtein_finds() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut names: Vec<Box<str>> = (0..400)
+            .map(|_| {
+                let len = rng.usize(1..14);
+                (0..len)
+                    .map(|_| rng.choice(b"ab_c:".iter()).map_or('a', |&c| c as char))
+                    .collect::<String>()
+                    .into()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        for _ in 0..300 {
+            let len = rng.usize(0..14);
+            let wanted: String = (0..len)
+                .map(|_| rng.choice(b"ab_c:".iter()).map_or('a', |&c| c as char))
+                .collect();
+            let mut got = Vec::new();
+            within_distance(&wanted, &names, |n, d| got.push((n.to_owned(), d)));
+            let limit = max_distance(&wanted);
+            let want: Vec<(String, usize)> = names
+                .iter()
+                .filter_map(|n| {
+                    Some((
+                        n.to_string(),
+                        levenshtein(wanted.as_bytes(), n.as_bytes(), limit)?,
+                    ))
+                })
+                .collect();
+            assert_eq!(got, want, "{wanted:?}");
+        }
     }
 
     #[test]

@@ -236,6 +236,42 @@ fn suggestions() {
     assert_eq!(c.suggest("completely_unrelated_metric_name_xyz"), None);
 }
 
+/// The bounded search suggests exactly what scanning every name did.
+#[test]
+fn bounded_suggestions_equal_the_full_scan() {
+    let mut c = Catalog::builtin();
+    for g in 0..300 {
+        c.add(
+            &format!("job:node_cpu_seconds:rate5m_g{g}"),
+            MetricType::Untyped,
+            "rules",
+        );
+    }
+    let mut rng = fastrand::Rng::with_seed(11);
+    let names: Vec<String> = c.series.keys().cloned().collect();
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz_:0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for round in 0..600 {
+        let mut name = names[rng.usize(0..names.len())].clone().into_bytes();
+        for _ in 0..rng.usize(0..5) {
+            let at = rng.usize(0..=name.len());
+            let ch = alphabet[rng.usize(0..alphabet.len())];
+            match rng.u8(0..4) {
+                0 if at < name.len() => {
+                    name.remove(at);
+                }
+                1 if at < name.len() => name[at] = ch,
+                2 => name.make_ascii_uppercase(),
+                _ => name.insert(at, ch),
+            }
+        }
+        if round % 7 == 0 {
+            name.extend_from_slice(b"_total");
+        }
+        let name = String::from_utf8(name).expect("ascii");
+        assert_eq!(c.suggest(&name), c.suggest_by_scanning(&name), "{name:?}");
+    }
+}
+
 #[test]
 fn every_entry_is_well_formed() {
     let c = Catalog::builtin();
@@ -260,4 +296,29 @@ fn every_entry_is_well_formed() {
             }
         }
     }
+}
+
+/// Claude Code's own telemetry is known under the names Prometheus gives it, with types.
+#[test]
+fn claude_code_telemetry_is_in_the_catalogue() {
+    let c = Catalog::builtin();
+    for name in [
+        "claude_code_session_count_total",
+        "claude_code_lines_of_code_count_total",
+        "claude_code_pull_request_count_total",
+        "claude_code_commit_count_total",
+        "claude_code_cost_usage_USD_total",
+        "claude_code_token_usage_tokens_total",
+        "claude_code_code_edit_tool_decision_total",
+        "claude_code_active_time_seconds_total",
+    ] {
+        let found = c.lookup(name).unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!(found.entry.source, "claude_code");
+        assert!(c.is_counter_like(name), "{name}");
+    }
+    // The OpenTelemetry name as written, without the suffixes Prometheus adds.
+    assert_eq!(
+        c.suggest("claude_code_cost_usage_USD"),
+        Some("claude_code_cost_usage_USD_total")
+    );
 }

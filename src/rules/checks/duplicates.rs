@@ -53,10 +53,21 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
                 let Some(name) = rule.name() else {
                     continue;
                 };
-                let other_offset = parsed
+                let Some(other) = parsed
                     .get(other_file)
-                    .and_then(|p| p.model.groups.get(og)?.rules.get(or)?.name())
-                    .map_or(0, |t| t.span.start);
+                    .and_then(|p| p.model.groups.get(og)?.rules.get(or))
+                else {
+                    continue;
+                };
+                // Names given through one YAML alias share the anchor's span: then the
+                // rules' own mappings tell the two apart, so the finding never names itself.
+                let (here, other_offset) = match other.name() {
+                    Some(o) if other_file != index || o.span != name.span => {
+                        (name.span.clone(), o.span.start)
+                    }
+                    _ => (rule.span.clone(), other.span.start),
+                };
+                let repeated_alias = other_file == index && here.start == other_offset;
                 let cx = Context {
                     file: index,
                     group: Some(group.name.value.clone()),
@@ -66,13 +77,15 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
                     let at = f.line_col(other_offset);
                     format!("{}:{}:{}", f.name, at.line, at.column)
                 });
-                out.push(cx.diagnostic(
-                    Code::Duplicate,
-                    name.span.clone(),
+                let message = if repeated_alias {
+                    // The same mapping listed twice (`- *rule`): there is no other place.
+                    "this rule is listed more than once through a YAML alias; Prometheus would evaluate each copy".to_owned()
+                } else {
                     format!(
                         "duplicate of the rule at {place} (same name and labels); Prometheus would evaluate both"
-                    ),
-                ));
+                    )
+                };
+                out.push(cx.diagnostic(Code::Duplicate, here, message));
             }
         }
     }

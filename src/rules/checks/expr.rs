@@ -4,7 +4,9 @@
 //! buckets or `le`, the "5xx divided by itself" matching bug, `absent()` pitfalls, regex
 //! matchers that need no regex, and alerts that compare nothing.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 use crate::promql::{
     self, AggregateExpr, BinaryExpr, BinaryOp, Call, Expr, Features, MatchOp, Matcher,
@@ -25,8 +27,28 @@ pub struct ExprContext<'a> {
     pub kind: Option<RuleKind>,
     /// Built-in metrics, recorded rules and settings additions.
     pub catalog: &'a Catalog,
+    /// "Did you mean" answers already found for this catalogue.
+    pub suggestions: &'a Suggestions,
     /// Where findings go and what they say about group and rule.
     pub cx: &'a Context,
+}
+
+/// "Did you mean" answers by unknown name, shared by the files linted in parallel: a rule
+/// set naming the same unknown metric in a thousand rules searches the catalogue once.
+#[derive(Debug, Default)]
+pub struct Suggestions(Mutex<HashMap<String, Option<String>>>);
+
+impl Suggestions {
+    fn get(&self, catalog: &Catalog, name: &str) -> Option<String> {
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = lock().get(name) {
+            return known.clone();
+        }
+        // Searched outside the lock; two threads may both search a name, never wrongly.
+        let found = catalog.suggest(name).map(str::to_owned);
+        lock().insert(name.to_owned(), found.clone());
+        found
+    }
 }
 
 impl ExprContext<'_> {
@@ -119,7 +141,7 @@ fn unknown_metric(
         return;
     }
     reported.push(name.to_owned());
-    let hint = ecx.catalog.suggest(name).map_or_else(
+    let hint = ecx.suggestions.get(ecx.catalog, name).map_or_else(
         || "; if something does emit it, add it under `metrics:` in .ccmon-lint.yaml".to_owned(),
         |s| format!("; did you mean `{s}`?"),
     );

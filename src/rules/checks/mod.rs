@@ -9,7 +9,7 @@ mod templates;
 
 use crate::promql::Features;
 
-use super::catalog::{Catalog, MetricType};
+use super::catalog::{Catalog, Entry, MetricType};
 use super::diagnostic::{Context, Diagnostic};
 use super::settings::Settings;
 use super::source::SourceFile;
@@ -29,13 +29,19 @@ pub fn run(
 ) {
     let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
-    let catalogs = catalogs(parsed, settings);
+    let catalogs = catalogs(parsed, settings, &options.metrics);
+    let suggestions: Vec<expr::Suggestions> = catalogs
+        .iter()
+        .map(|_| expr::Suggestions::default())
+        .collect();
     let per_file = super::parallel(parsed.len(), |index| {
         let mut out = Vec::new();
-        let (Some(file), Some(source), Some(catalog)) = (
+        let settings_index = parsed.get(index).map_or(0, |p| p.settings);
+        let (Some(file), Some(source), Some(catalog), Some(suggestions)) = (
             parsed.get(index),
             files.get(index),
-            catalogs.get(parsed.get(index).map_or(0, |p| p.settings)),
+            catalogs.get(settings_index),
+            suggestions.get(settings_index),
         ) else {
             return out;
         };
@@ -59,6 +65,7 @@ pub fn run(
                         expr: text,
                         kind: rule.kind,
                         catalog,
+                        suggestions,
                         cx: &rcx,
                     };
                     expr::check(&ecx, &features, &mut out);
@@ -72,10 +79,13 @@ pub fn run(
     duplicates::check(files, parsed, out);
 }
 
-/// One catalogue per settings file: the built-in sources, every metric a linted file
-/// records, and the settings' own `metrics:`.
-fn catalogs(parsed: &[Parsed], settings: &[Settings]) -> Vec<Catalog> {
+/// One catalogue per settings file: the built-in sources, `--metrics-from`, every metric a
+/// linted file records, and the settings' own `metrics_file:` and `metrics:`.
+fn catalogs(parsed: &[Parsed], settings: &[Settings], metrics: &[Entry]) -> Vec<Catalog> {
     let mut base = Catalog::builtin();
+    for entry in metrics {
+        base.insert(entry.clone());
+    }
     for file in parsed {
         for group in &file.model.groups {
             for rule in &group.rules {
@@ -98,6 +108,9 @@ fn catalogs(parsed: &[Parsed], settings: &[Settings]) -> Vec<Catalog> {
             } else {
                 base.clone()
             };
+            for entry in &s.metrics_file {
+                catalog.insert(entry.clone());
+            }
             for (name, kind) in &s.metrics {
                 let kind = kind
                     .as_deref()

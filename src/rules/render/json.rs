@@ -41,7 +41,21 @@ pub fn json(report: &Report) -> String {
             }
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
+    // Sized up front: growing a string of tens of thousands of findings by doubling would
+    // hold two copies of it at the peak.
+    let estimate: usize = items
+        .iter()
+        .map(|i| {
+            256 + i.file.len()
+                + i.message.len()
+                + i.group.map_or(0, str::len)
+                + i.rule.map_or(0, str::len)
+        })
+        .sum();
+    let mut bytes = Vec::with_capacity(estimate + 3);
+    if serde_json::to_writer_pretty(&mut bytes, &items).is_err() {
+        return "[]\n".to_owned();
+    }
+    bytes.push(b'\n');
+    String::from_utf8(bytes).unwrap_or_else(|_| "[]\n".to_owned())
 }

@@ -1,7 +1,9 @@
 //! Report formats over one model: each renderer turns a [`Report`] into text and decides
 //! nothing else (no filtering, no exit codes).
 
+mod checkstyle;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -9,7 +11,9 @@ mod sarif;
 use super::Report;
 use super::source::LineCol;
 
+pub use checkstyle::checkstyle;
 pub use github::github;
+pub use gitlab::gitlab;
 pub use human::human;
 pub use json::json;
 pub use sarif::sarif;
