@@ -331,6 +331,7 @@ pub fn watch(
             on_stuck,
             episodes: None,
             memory: None,
+            recorded: None,
             release: std::sync::Arc::default(),
             spool_max: match &redis {
                 Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),

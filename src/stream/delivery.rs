@@ -225,9 +225,10 @@ async fn deliver_from<T: Target>(
                 .map_err(DeliveryError::Target)?;
             if held < ack.seq {
                 tracing::warn!(
-                    "the target holds events of run {} only up to {held}, not {}; sending the rest again",
+                    "the target holds events of run {} only up to {held}, not {}; {}",
                     first.run_id,
-                    ack.seq
+                    ack.seq,
+                    resend_note(held, &reclaimed)
                 );
                 (ack, reader) = rewind(run, &reclaimed)?;
                 continue;
@@ -244,8 +245,9 @@ async fn deliver_from<T: Target>(
                 break;
             }
             tracing::warn!(
-                "the target lost events of run {}; sending the run again from its start",
-                first.run_id
+                "the target lost events of run {}; {}",
+                first.run_id,
+                resend_note(0, &reclaimed)
             );
             (ack, reader) = rewind(run, &reclaimed)?;
             continue;
@@ -376,6 +378,21 @@ fn starts_record(log: &Path, offset: u64, seq: Option<u64>) -> bool {
         // The end of what is written: a torn tail starts here, or nothing yet.
         Ok(None) => true,
         Err(_) => false,
+    }
+}
+
+/// What a rewind can send again: everything, or (once the delivered prefix was freed,
+/// see `--spool-keep`) only from the oldest record still held, which must be said plainly.
+fn resend_note(held: u64, reclaimed: &Reclaimed) -> String {
+    if reclaimed.seq > held.saturating_add(1) {
+        format!(
+            "sending it again from seq {}, the oldest event the spool still holds: events {}..{} are no longer in the spool (raise --spool-keep to keep more) and are LOST from the target",
+            reclaimed.seq,
+            held + 1,
+            reclaimed.seq - 1
+        )
+    } else {
+        "sending the rest again".to_owned()
     }
 }
 

@@ -16,8 +16,10 @@ use super::monitor::ToMonitor;
 use super::redis_sink::RedisSink;
 use super::spool::Spool;
 
-/// How often the spool is checked for new records while Redis keeps up.
-pub const INTERVAL: Duration = Duration::from_millis(20);
+/// How often the spool is checked when nothing wakes the forwarder: the monitor wakes it
+/// after every batch it records, so this only catches what comes without one (a summary
+/// that changed on a timer, runs left by other processes).
+pub const INTERVAL: Duration = Duration::from_millis(250);
 /// Backoff after a failed delivery: doubling from here...
 const BACKOFF_MIN: Duration = Duration::from_millis(250);
 /// ...up to here.
@@ -35,6 +37,8 @@ pub struct Policy {
     pub keep: u64,
     /// Batches the disk refused, delivered after the spool's part of the run.
     pub memory: Option<Arc<MemoryQueue>>,
+    /// Notified by the monitor when it has recorded a batch.
+    pub recorded: Arc<tokio::sync::Notify>,
 }
 
 /// What was left when the forwarder stopped.
@@ -70,14 +74,24 @@ pub async fn run(
         final_deadline,
         keep,
         memory,
+        recorded,
     } = policy;
     let memory = memory.as_deref();
     let mut backoff = Duration::ZERO;
     let mut queued: VecDeque<Episode> = VecDeque::new();
     loop {
         let wait = if backoff.is_zero() { INTERVAL } else { backoff };
+        // While backing off, a new batch does not cut the backoff short.
+        let woken = async {
+            if backoff.is_zero() {
+                recorded.notified().await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
+            () = woken => {}
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     break;

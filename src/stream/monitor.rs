@@ -140,6 +140,8 @@ pub struct MonitorConfig {
     pub release: Arc<AtomicBool>,
     /// With Redis: where batches wait when the disk refuses them (the degraded mode).
     pub memory: Option<Arc<MemoryQueue>>,
+    /// Woken after every recorded batch (the forwarder waits on it).
+    pub recorded: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// Handles to a running monitor.
@@ -190,6 +192,7 @@ pub fn start(
         spool_max,
         release,
         memory,
+        recorded,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
@@ -203,6 +206,7 @@ pub fn start(
     let recorder = Recorder::new(recorder, run_id, clock::rfc3339(clock::now()), sink);
     let progress = Arc::new(Progress::default());
     let mut state = State {
+        wake: recorded,
         memory,
         intake,
         progress: progress.clone(),
@@ -279,6 +283,7 @@ pub fn start(
 struct State {
     recorder: Recorder<SafetyNet>,
     memory: Option<Arc<MemoryQueue>>,
+    wake: Option<Arc<tokio::sync::Notify>>,
     intake: Option<Reclaimer>,
     progress: Arc<Progress>,
     metrics: StreamMetrics,
@@ -379,6 +384,9 @@ impl State {
         }
         // The meta must show the state at once, not with the next batch.
         let _ = self.recorder.write_summary();
+        if let Some(wake) = &self.wake {
+            wake.notify_one();
+        }
         self.dirty = true;
     }
 
@@ -491,11 +499,15 @@ impl State {
         self.recorded();
     }
 
-    /// After a successful write: publish the count, free the intake below it.
+    /// After a successful write: publish the count, free the intake below it, wake the
+    /// forwarder when something new is there to deliver.
     fn recorded(&mut self) {
-        self.progress
-            .recorded
-            .store(self.recorder.sink_mut().written(), Ordering::Release);
+        let written = self.recorder.sink_mut().written();
+        if self.progress.recorded.swap(written, Ordering::AcqRel) != written
+            && let Some(wake) = &self.wake
+        {
+            wake.notify_one();
+        }
         // Once a batch bypassed the log (the degraded mode), the intake is the only copy
         // on disk of what follows: it is no longer freed.
         let bypassed = self.memory.as_ref().is_some_and(|m| m.ever_used());

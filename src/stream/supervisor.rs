@@ -138,7 +138,9 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     // The monitor and the metrics endpoint come first: if either cannot start, no agent
     // is started either.
     let (episodes_tx, episodes_rx) = mpsc::unbounded_channel();
+    let recorded = std::sync::Arc::new(tokio::sync::Notify::new());
     let mut monitor_config = config.monitor.clone();
+    monitor_config.recorded = Some(recorded.clone());
     if config.redis.is_some() {
         monitor_config.episodes = Some(episodes_tx);
         monitor_config.memory = Some(std::sync::Arc::default());
@@ -185,7 +187,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     let forwarder = match &config.redis {
         Some(redis) => {
             let sink = RedisSink::new(redis.clone()).map_err(WatchError::Redis)?;
-            Some(tokio::spawn(forwarder::run(
+            let delivery = forwarder::run(
                 sink,
                 spool,
                 run_id,
@@ -196,8 +198,23 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                     final_deadline: config.final_delivery,
                     keep: config.spool_keep,
                     memory: memory.clone(),
+                    recorded: recorded.clone(),
                 },
-            )))
+            );
+            // Its own thread and runtime: delivery reads the spool with blocking file I/O,
+            // which must never delay the agent's output on this runtime.
+            let (done_tx, done_rx) = oneshot::channel();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(WatchError::Thread)?;
+            std::thread::Builder::new()
+                .name("ccmon-forward".into())
+                .spawn(move || {
+                    let _ = done_tx.send(runtime.block_on(delivery));
+                })
+                .map_err(WatchError::Thread)?;
+            Some(done_rx)
         }
         None => None,
     };
