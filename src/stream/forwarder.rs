@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use super::delivery::{self, DeliveryError};
 use super::memory_queue::MemoryQueue;
-use super::monitor::ToMonitor;
+pub use super::messages::Episode;
+use super::messages::ToMonitor;
 use super::redis_sink::RedisSink;
 use super::spool::Spool;
 
@@ -48,15 +49,6 @@ pub struct Left {
     pub spooled: u64,
     /// Records only in memory (the disk refused them, Redis did not take them): lost.
     pub in_memory: u64,
-}
-
-/// A stuck episode for the `agents:stuck` stream.
-#[derive(Debug, Clone)]
-pub struct Episode {
-    /// The agent.
-    pub agent_id: String,
-    /// Its fields (reason, detail, started_at, ...).
-    pub fields: Vec<(&'static str, String)>,
 }
 
 /// Runs until `stop` turns true, then makes a last pass (bounded by `final_deadline`)

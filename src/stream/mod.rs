@@ -9,6 +9,7 @@ pub mod forwarder;
 pub mod intake;
 pub mod lines;
 pub mod memory_queue;
+pub mod messages;
 pub mod metrics;
 pub mod monitor;
 pub mod parse;

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 
 use super::describe::describe_parsed;
-use super::forwarder::Episode;
+pub use super::messages::{FromMonitor, Line, ToMonitor};
+use super::messages::Episode;
 use super::intake::Reclaimer;
 use super::memory_queue::{MemoryQueue, SafetyNet};
 use super::metrics::StreamMetrics;
@@ -21,7 +22,7 @@ use super::signal::{ProcessGroup, Signal};
 use super::spool::{Spool, SpoolError};
 use super::spool_sink::SpoolSink;
 use super::stuck::{Detector, StuckConfig, Transition};
-use super::summary::{AgentState, Summary};
+use super::summary::AgentState;
 use crate::clock;
 
 /// Lines in flight to the monitor: enough to absorb a burst, small enough that a stalled
@@ -30,47 +31,6 @@ pub const CHANNEL_DEPTH: usize = 1024;
 
 /// Lines whose metrics wait for the agent id (the recorder holds as many, see there).
 const HOLD_FOR_ID: usize = 64;
-
-/// One line for the monitor.
-pub struct Line {
-    /// The bytes, without newline.
-    pub data: Vec<u8>,
-    /// What they say.
-    pub parsed: Parsed,
-    /// Receive time, RFC 3339.
-    pub at: String,
-    /// Receive instant, for durations.
-    pub instant: Instant,
-    /// The agent's stdout byte count after this line (see [`super::record::Record::pos`]).
-    pub pos: u64,
-}
-
-/// Messages to the monitor.
-pub enum ToMonitor {
-    /// A line (boxed: the parsed form is large to move around).
-    Line(Box<Line>),
-    /// Write the pending batch, refresh the published metrics.
-    Tick,
-    /// The child's pid.
-    Pid(u32),
-    /// A delivery pass to Redis (from the forwarder), for the metrics.
-    Published {
-        /// Whether everything spooled was delivered.
-        ok: bool,
-        /// Records sent.
-        records: u64,
-        /// How long the pass took.
-        seconds: f64,
-        /// Records still spooled, when known.
-        pending: Option<u64>,
-    },
-    /// The child exited with this code (None: by a signal); reply with the final summary
-    /// and the number of records written.
-    Finish(
-        Option<i32>,
-        oneshot::Sender<Result<(Summary, u64), SpoolError>>,
-    ),
-}
 
 /// What to do when the agent is stuck (`--on-stuck`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,13 +70,6 @@ impl OnStuck {
                 .map(|c| OnStuck::Exec(c.to_owned())),
         }
     }
-}
-
-/// Requests from the monitor to the supervisor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FromMonitor {
-    /// Stop the agent as on SIGTERM (with the kill grace).
-    Stop,
 }
 
 /// Settings of the monitor.
