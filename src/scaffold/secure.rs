@@ -4,7 +4,7 @@
 //!
 //! The templates carry no markers for these options, so the default output stays the
 //! repository's files byte for byte. Each edit is anchored on an exact piece of template
-//! text that must occur exactly once; when a template changes under it, [`anchored`] fails
+//! text that must occur exactly once; when a template changes under it, `anchored` fails
 //! and the unit tests say which anchor moved, instead of the option silently doing nothing.
 //!
 //! Inside the containers every secret is a Compose secret under `/run/secrets/`: the

@@ -17,9 +17,8 @@ use std::fs;
 use std::future::Future;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::record::Record;
+pub use super::spool::{Ack, pending, pending_bytes};
 use super::spool::{LogReader, Reclaimed, RunFiles, Spool, SpoolError};
 use super::summary::{AgentState, Summary};
 
@@ -53,53 +52,6 @@ pub trait Target {
     ) -> impl Future<Output = Result<u64, Self::Error>>;
 }
 
-/// How far a run was delivered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ack {
-    /// Byte offset in the log after the last delivered record.
-    pub offset: u64,
-    /// Seq of the last delivered record.
-    pub seq: u64,
-    /// Fingerprint of the summary last delivered (0: none), so a summary that changes
-    /// without new records (the agent hangs and is declared stuck) still reaches the target.
-    #[serde(default)]
-    pub meta: u64,
-}
-
-impl Ack {
-    /// Reads a run's ack file; a missing or unreadable one means nothing was delivered.
-    pub fn read(path: &Path) -> Ack {
-        super::spool::read_state(path)
-    }
-
-    /// Writes the ack. An ack file is always [`ACK_LEN`] bytes (padded with spaces), so
-    /// an existing one is overwritten in place: that needs no new disk block, and delivery
-    /// goes on (and frees space) when the disk is full. A torn write reads as "nothing
-    /// delivered", which is safe: the target skips what it has.
-    pub(crate) fn write(self, path: &Path) -> Result<(), SpoolError> {
-        use std::os::unix::fs::FileExt as _;
-        let mut text = format!(
-            "{{\"offset\":{},\"seq\":{},\"meta\":{}}}",
-            self.offset, self.seq, self.meta
-        )
-        .into_bytes();
-        text.resize(ACK_LEN, b' ');
-        if let Ok(file) = fs::OpenOptions::new().write(true).open(path)
-            && file.metadata().is_ok_and(|m| m.len() == ACK_LEN as u64)
-        {
-            return file
-                .write_all_at(&text, 0)
-                .map_err(|e| SpoolError::io(path, "write", e));
-        }
-        super::spool::replace_file(path, &text)
-    }
-}
-
-/// The size of every ack file: room for three 20-digit numbers.
-const ACK_LEN: usize = 96;
-
-impl Ack {}
-
 /// What a delivery pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delivered {
@@ -123,36 +75,6 @@ pub enum DeliveryError<E: std::error::Error + Send + Sync + 'static> {
     /// The target failed; the records stay spooled.
     #[error("cannot deliver spooled events")]
     Target(#[source] E),
-}
-
-/// Bytes of spool logs not delivered yet (log length past each run's ack), without
-/// reading the logs: cheap enough to check before every batch.
-pub fn pending_bytes(spool: &Spool) -> Result<u64, SpoolError> {
-    let mut n = 0;
-    for run in spool.runs()? {
-        let len = fs::metadata(&run.log).map(|m| m.len()).unwrap_or(0);
-        n += len.saturating_sub(Ack::read(&run.acked).offset);
-    }
-    Ok(n)
-}
-
-/// Records of a spool that are not delivered yet.
-pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
-    let mut n = 0;
-    for run in spool.runs()? {
-        let ack = Ack::read(&run.acked);
-        let mut reader = LogReader::open_at(&run.log, ack.offset)?;
-        loop {
-            match reader.next_record() {
-                Ok(Some(_)) => n += 1,
-                Ok(None) => break,
-                // A damaged log counts up to its damage (what delivery can still send).
-                Err(SpoolError::Corrupt { .. }) => break,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-    Ok(n)
 }
 
 /// What becomes of a run once delivered.

@@ -75,4 +75,3 @@ pub struct Episode {
     /// Its fields (reason, detail, started_at, ...).
     pub fields: Vec<(&'static str, String)>,
 }
-

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
 use super::describe::describe_parsed;
-pub use super::messages::{FromMonitor, Line, ToMonitor};
-use super::messages::Episode;
 use super::intake::Reclaimer;
 use super::memory_queue::{MemoryQueue, SafetyNet};
+use super::messages::Episode;
+pub use super::messages::{FromMonitor, Line, ToMonitor};
 use super::metrics::StreamMetrics;
 use super::parse::Parsed;
 use super::recorder::{Recorder, RecorderConfig};

@@ -2,18 +2,30 @@
 //! It takes over when Redis is unreachable, and with no Redis configured it is the store
 //! that `stream ls` and `stream tail` read.
 //!
-//! Layout under the spool directory (default `$XDG_STATE_HOME/ccmon/spool`):
+//! This module is the spool's whole on-disk format (the intake, written before any line is
+//! passed through, is described and handled in [`super::intake`]). Layout under the spool
+//! directory (default `$XDG_STATE_HOME/ccmon/spool`):
 //!
 //! ```text
-//! <agent>/<run_id>.log        records: a JSON header line, then `len` bytes of data, then \n
-//! <agent>/<run_id>.meta.json  the agent's summary as of the last batch (replaced atomically)
-//! <agent>/<run_id>.acked      how far the log was delivered to Redis (see `delivery`)
-//! <agent>/<run_id>.reclaimed  where the log's readable part starts (see below)
+//! <agent>/<run>.log          records: a JSON header line (with the data's length, its
+//!                            CRC-32 and, for watch, the stdout position after the line),
+//!                            then the data, then \n; appended and fsynced per batch
+//! <agent>/<run>.meta.json    the agent's summary as of the last batch (replaced atomically)
+//! <agent>/<run>.acked        how far the log was delivered ([`Ack`]): always ACK_LEN bytes,
+//!                            created with the log and overwritten in place (a full disk
+//!                            does not stop delivery)
+//! <agent>/<run>.reclaimed    where the log's readable part starts ([`Reclaimed`])
+//! <agent>/<file>.corrupt-N   a damaged file moved aside (see `move_aside`); never read
+//! .intake/<run>.intake       the agent's stdout as read (see [`super::intake`])
 //! ```
 //!
-//! The data is stored as raw bytes after a length-prefixed header, so any line (invalid
-//! UTF-8, megabytes long) round-trips exactly. A record torn by a crash mid-write is
-//! detected by its length and ignored; everything before it is intact.
+//! `<agent>` and `<run>` are ids made safe and bounded (`file_safe`); a name starting with
+//! `.` is never an agent's. The data is stored as raw bytes after a length-prefixed header,
+//! so any line (invalid UTF-8, megabytes long) round-trips exactly. A record torn by a crash
+//! mid-write is detected by its length and ignored; everything before it is intact. A
+//! record whose data does not match its CRC is damage: the log's readable part is delivered
+//! and the log moved aside. Undelivered bytes ([`pending_bytes`]) are each log's length past
+//! its ack, cheap enough to check before every batch.
 //!
 //! A run that lasts for days must not fill the disk with records Redis already holds, so
 //! the process writing a run frees the disk blocks of its delivered prefix as it goes
@@ -104,7 +116,7 @@ impl Spool {
         // full disk (see `delivery::Ack::write`).
         let acked = dir.join(format!("{}.acked", file_safe(run_id)));
         if !acked.exists() {
-            let _ = super::delivery::Ack::default().write(&acked);
+            let _ = Ack::default().write(&acked);
         }
         Ok(RunWriter {
             meta: dir.join(format!("{}.meta.json", file_safe(run_id))),
@@ -433,6 +445,81 @@ pub(crate) fn read_state<T: serde::de::DeserializeOwned + Default>(path: &Path) 
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
+}
+
+/// How far a run was delivered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ack {
+    /// Byte offset in the log after the last delivered record.
+    pub offset: u64,
+    /// Seq of the last delivered record.
+    pub seq: u64,
+    /// Fingerprint of the summary last delivered (0: none), so a summary that changes
+    /// without new records (the agent hangs and is declared stuck) still reaches the target.
+    #[serde(default)]
+    pub meta: u64,
+}
+
+impl Ack {
+    /// Reads a run's ack file; a missing or unreadable one means nothing was delivered.
+    pub fn read(path: &Path) -> Ack {
+        read_state(path)
+    }
+
+    /// Writes the ack. An ack file is always [`ACK_LEN`] bytes (padded with spaces), so
+    /// an existing one is overwritten in place: that needs no new disk block, and delivery
+    /// goes on (and frees space) when the disk is full. A torn write reads as "nothing
+    /// delivered", which is safe: the target skips what it has.
+    pub(crate) fn write(self, path: &Path) -> Result<(), SpoolError> {
+        use std::os::unix::fs::FileExt as _;
+        let mut text = format!(
+            "{{\"offset\":{},\"seq\":{},\"meta\":{}}}",
+            self.offset, self.seq, self.meta
+        )
+        .into_bytes();
+        text.resize(ACK_LEN, b' ');
+        if let Ok(file) = fs::OpenOptions::new().write(true).open(path)
+            && file.metadata().is_ok_and(|m| m.len() == ACK_LEN as u64)
+        {
+            return file
+                .write_all_at(&text, 0)
+                .map_err(|e| SpoolError::io(path, "write", e));
+        }
+        replace_file(path, &text)
+    }
+}
+
+/// The size of every ack file: room for three 20-digit numbers.
+const ACK_LEN: usize = 96;
+
+/// Bytes of spool logs not delivered yet (log length past each run's ack), without
+/// reading the logs: cheap enough to check before every batch.
+pub fn pending_bytes(spool: &Spool) -> Result<u64, SpoolError> {
+    let mut n = 0;
+    for run in spool.runs()? {
+        let len = fs::metadata(&run.log).map(|m| m.len()).unwrap_or(0);
+        n += len.saturating_sub(Ack::read(&run.acked).offset);
+    }
+    Ok(n)
+}
+
+/// Records of a spool that are not delivered yet.
+pub fn pending(spool: &Spool) -> Result<u64, SpoolError> {
+    let mut n = 0;
+    for run in spool.runs()? {
+        let ack = Ack::read(&run.acked);
+        let mut reader = LogReader::open_at(&run.log, ack.offset)?;
+        loop {
+            match reader.next_record() {
+                Ok(Some(_)) => n += 1,
+                Ok(None) => break,
+                // A damaged log counts up to its damage (what delivery can still send).
+                Err(SpoolError::Corrupt { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// Where the readable part of a run log starts once its delivered prefix was reclaimed,
