@@ -45,6 +45,10 @@ use super::summary::Summary;
 /// Records with more data than this are written straight from the record.
 const DIRECT_WRITE: usize = 256 * 1024;
 
+/// A write buffer larger than this (a burst of records just under [`DIRECT_WRITE`]) is
+/// not kept for the rest of the run; an ordinary batch's buffer is reused.
+const KEEP_BUFFER: usize = 16 * 1024 * 1024;
+
 /// Longest header line accepted when reading; anything longer is corruption.
 const MAX_HEADER: usize = 64 * 1024;
 
@@ -383,7 +387,7 @@ impl RunWriter {
             .and_then(|()| self.file.sync_data())
             .map_err(|e| SpoolError::io(&self.log, "write", e))?;
         // A buffer grown for a burst is not kept for the rest of the run.
-        if self.buf.capacity() > 4 * DIRECT_WRITE {
+        if self.buf.capacity() > KEEP_BUFFER {
             self.buf = Vec::new();
         }
         Ok(())
