@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::config::ConfigError;
 use crate::output::write_stderr_line;
 
-/// ccmon's exit codes (DESIGN.md section 1).
+/// ccmon's exit codes (docs/architecture.md, "Exit codes"; the README's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum ExitStatus {

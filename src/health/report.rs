@@ -37,7 +37,7 @@ impl Scope {
     }
 
     /// Whether a status passes this scope: liveness only when healthy, the others also
-    /// when degraded (DESIGN.md's path table).
+    /// when degraded (the README's path table, docs/architecture.md section 4).
     pub fn passes(self, status: Status) -> bool {
         match (self, status) {
             (_, Status::Healthy) => true,

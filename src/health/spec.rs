@@ -1,6 +1,6 @@
 //! What to check: the typed check specifications, the `health.checks` section of the config
 //! file as written (with positions, so a bad value is reported as `file:line:col`), and the
-//! defaults of DESIGN.md section 2 enabled from the environment when nothing is configured.
+//! defaults of docs/architecture.md section 4 enabled from the environment when nothing is configured.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct CheckSpec {
     pub recovery: Option<RecoverySpec>,
 }
 
-/// The check kinds of DESIGN.md section 2 with their thresholds.
+/// The check kinds of docs/architecture.md section 4 with their thresholds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A PID file naming a live process.
@@ -182,7 +182,7 @@ impl Thresholds {
     }
 }
 
-/// An explicit recovery command (DESIGN.md section 2, off by default).
+/// An explicit recovery command (docs/architecture.md section 4, off by default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecoverySpec {
     /// The program and its arguments (no shell).
@@ -251,7 +251,7 @@ fn spec(name: &str, level: Level, kind: Kind) -> CheckSpec {
 const GB: f64 = 1e9;
 const MB: f64 = 1e6;
 
-/// The checks enabled when the config file has no `health.checks`: DESIGN.md's table, each
+/// The checks enabled when the config file has no `health.checks`: the README's list, each
 /// where its source exists (`~/.claude` needs a home directory, the SQL checks need a
 /// database, the queue needs Redis). `redis_connection` is always there and degraded when
 /// no Redis is configured, so a missing setting is visible.

@@ -811,7 +811,7 @@ fn expire_by_matchers_and_yaml_round_trip() {
     .trim()
     .to_owned();
 
-    // YAML out, YAML in: the list form of DESIGN.md section 4 round-trips too.
+    // YAML out, YAML in: the list form of docs/architecture.md section 6 round-trips too.
     let yaml = am(&url, &["-o", "yaml", "alerts", "silence", "ls"])
         .code(0)
         .stdout;
