@@ -104,14 +104,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Prints `error: headline`, the cause chain and a hint to stderr, all redacted, and
-/// returns the exit code.
-pub fn report(err: &anyhow::Error) -> u8 {
+/// returns the exit code. A server that cannot be reached over HTTP gets ccmon's own
+/// messages and the innermost cause (`Connection refused`): the HTTP client's layers in
+/// between (request, client, connect) repeat the URL and tell an operator nothing more.
+/// `verbose` (`-v`) shows the whole chain.
+pub fn report(err: &anyhow::Error, verbose: bool) -> u8 {
     if is_broken_pipe(err) {
         return ExitStatus::Success.code();
     }
+    let status = classify(err);
     let mut text = format!("error: {err}");
     let mut previous = err.to_string();
-    for cause in err.chain().skip(1) {
+    let mut causes: Vec<_> = err.chain().skip(1).collect();
+    if !verbose
+        && status == ExitStatus::Unreachable
+        && let Some(i) = causes.iter().position(|c| c.is::<reqwest::Error>())
+    {
+        // reqwest's layers (request, client, connect) repeat the URL that ccmon's own
+        // message already names: keep ccmon's causes and the innermost one.
+        let innermost = causes.pop();
+        causes.truncate(i);
+        causes.extend(innermost);
+    }
+    for cause in causes {
         let line = cause.to_string();
         // Some libraries repeat their source's text in their own message; say it once.
         if previous.contains(&line) {
@@ -124,7 +139,7 @@ pub fn report(err: &anyhow::Error) -> u8 {
         let _ = write!(text, "\nhint: {hint}");
     }
     write_stderr_line(&text);
-    classify(err).code()
+    status.code()
 }
 
 fn hint(err: &anyhow::Error) -> Option<String> {

@@ -226,6 +226,16 @@ impl Tabular for Report {
     fn empty_message(&self) -> Option<&'static str> {
         Some("no checks configured")
     }
+
+    /// The verdict the exit code follows, so a reader need not work it out from the rows.
+    fn footer(&self) -> Option<String> {
+        let count = self.checks.len();
+        Some(format!(
+            "overall: {} ({count} check{})",
+            self.overall_status.as_str(),
+            if count == 1 { "" } else { "s" }
+        ))
+    }
 }
 
 #[cfg(test)]
