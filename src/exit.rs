@@ -18,6 +18,10 @@ pub enum ExitStatus {
     Usage = 2,
     /// A server or network could not be reached.
     Unreachable = 3,
+    /// ccmon could not do its own work on this machine: a file it keeps (the spool, an
+    /// intake) could not be read or written, or a thread or signal handler could not be
+    /// set up. Neither a usage error nor a verdict on the thing checked.
+    Runtime = 4,
     /// `stream watch`: the command exists but cannot be executed (as `env` and `timeout`).
     CannotExecute = 126,
     /// `stream watch`: the command was not found (as `env` and `timeout`).
@@ -69,13 +73,25 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
                 ExitStatus::Usage
             };
         }
-        if let Some(crate::stream::supervisor::WatchError::Spawn { source, .. }) =
-            cause.downcast_ref()
-        {
-            return match source.kind() {
-                std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
-                _ => ExitStatus::CannotExecute,
-            };
+        if let Some(e) = cause.downcast_ref::<crate::stream::supervisor::WatchError>() {
+            use crate::stream::supervisor::WatchError;
+            match e {
+                WatchError::Spawn { source, .. } => {
+                    return match source.kind() {
+                        std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
+                        _ => ExitStatus::CannotExecute,
+                    };
+                }
+                WatchError::Child { .. }
+                | WatchError::Signals(_)
+                | WatchError::Thread(_)
+                | WatchError::Recording => return ExitStatus::Runtime,
+                // The metrics listener and the Redis settings: their sources decide.
+                _ => {}
+            }
+        }
+        if cause.is::<crate::stream::spool::SpoolError>() {
+            return ExitStatus::Runtime;
         }
         if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return if e.is_unavailable() {
@@ -167,4 +183,34 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         }
         None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::spool::SpoolError;
+
+    #[test]
+    fn a_spool_failure_is_a_runtime_error_not_usage() {
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = anyhow::Error::new(SpoolError::io(
+            std::path::Path::new("/s/a.log"),
+            "write",
+            io,
+        ))
+        .context("cannot record the session");
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+        assert_eq!(ExitStatus::Runtime.code(), 4);
+        let err = anyhow::Error::new(crate::stream::supervisor::WatchError::Recording);
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+    }
+
+    #[test]
+    fn a_command_that_is_not_found_is_127() {
+        let err = anyhow::Error::new(crate::stream::supervisor::WatchError::Spawn {
+            command: "nope".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+        assert_eq!(classify(&err), ExitStatus::CommandNotFound);
+    }
 }
