@@ -13,16 +13,7 @@ use serde_json::Value;
 use crate::support::Alertmanager;
 use crate::support::http;
 use crate::support::process::find_program;
-use crate::util::{Output, ccmon};
-
-/// Polls `check` until it is true, panicking after 30 s with `what`.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::util::{Output, ccmon, eventually};
 
 /// `ccmon --alertmanager-url URL ARGS...`.
 fn am(url: &str, args: &[&str]) -> Output {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::support::http::{self, HttpResponse};
 use crate::support::process::{free_port, loopback};
 use crate::support::{Postgres, Redis};
-use crate::util::{ccmon, ccmon_bin};
+use crate::util::{ccmon, ccmon_bin, eventually};
 
 /// A probe is answered from memory; this budget is generous on a loaded 2-core machine and
 /// still far below the check timeouts used with paused servers. Only the hung-dependency
@@ -23,15 +23,6 @@ use crate::util::{ccmon, ccmon_bin};
 const PROBE_BUDGET: Duration = Duration::from_secs(1);
 /// How long an ordinary request may take before the test gives up on the server.
 const PATIENCE: Duration = Duration::from_secs(10);
-
-/// Polls until `check` is true, panicking after 30 s with `what`.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// A `ccmon health serve` process on a free port with a config file in a temp HOME.
 struct Server {
