@@ -24,6 +24,16 @@ const PROBE_BUDGET: Duration = Duration::from_secs(1);
 /// How long an ordinary request may take before the test gives up on the server.
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// The names of a report's checks, in order.
+fn check_names(report: &Value) -> Vec<&str> {
+    report["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect()
+}
+
 /// A `ccmon health serve` process on a free port with a config file in a temp HOME.
 struct Server {
     child: Child,
@@ -199,12 +209,7 @@ fn serve_without_config_answers_every_path_with_the_defaults() {
     let (status, v) = server.json("/readyz");
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["overall_status"], "degraded");
-    let names: Vec<&str> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["name"].as_str())
-        .collect();
+    let names = check_names(&v);
     assert_eq!(names, ["disk_space", "memory_pressure", "log_file"]);
     assert_eq!(server.get("/health").status, 200);
     assert_eq!(server.get("/health/ready").status, 200);
@@ -981,12 +986,7 @@ fn health_check_on_a_fresh_machine_checks_only_what_is_there() {
     // expected, so none is reported unhealthy; only the disk and memory are checked.
     let out = ccmon().args(["health", "check", "-o", "json"]).run();
     let v: Value = serde_json::from_str(&out.stdout).expect("json");
-    let names: Vec<&str> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["name"].as_str())
-        .collect();
+    let names = check_names(&v);
     assert_eq!(names, ["disk_space", "memory_pressure"], "{v}");
     // The table ends with the verdict the exit code follows.
     let out = ccmon().args(["health", "check"]).run();
