@@ -9,7 +9,7 @@
 # between runs, and taking turns puts both under the same weather.
 #
 # Two anchors are printed. The issue's: one field holding a payload of the recording's
-# mean line size. And the same entry ccmon writes (the ten fields of DESIGN.md section 3
+# mean line size. And the same entry ccmon writes (the ten fields of docs/architecture.md section 3
 # with the same sizes, MAXLEN ~ 100000), which is the ceiling for these entries: Redis
 # spends more per entry on ten fields than on one. The goal is judged on the first.
 set -euo pipefail

@@ -604,7 +604,7 @@ pub struct Settings {
     pub timeout: Sourced<Duration>,
     /// The state directory (spool), if a home directory is known.
     pub state_dir: Option<PathBuf>,
-    /// The health checks: `health.checks` of the config file, else DESIGN.md's defaults
+    /// The health checks: `health.checks` of the config file, else the defaults (docs/architecture.md section 4)
     /// enabled from the environment.
     pub health_checks: Vec<crate::health::spec::CheckSpec>,
     /// Whether `health_checks` came from the config file.

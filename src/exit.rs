@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::config::ConfigError;
 use crate::output::write_stderr_line;
 
-/// ccmon's exit codes (DESIGN.md section 1).
+/// ccmon's exit codes (docs/architecture.md, "Exit codes"; the README's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum ExitStatus {
@@ -18,6 +18,10 @@ pub enum ExitStatus {
     Usage = 2,
     /// A server or network could not be reached.
     Unreachable = 3,
+    /// ccmon could not do its own work on this machine: a file it keeps (the spool, an
+    /// intake) could not be read or written, or a thread or signal handler could not be
+    /// set up. Neither a usage error nor a verdict on the thing checked.
+    Runtime = 4,
     /// `stream watch`: the command exists but cannot be executed (as `env` and `timeout`).
     CannotExecute = 126,
     /// `stream watch`: the command was not found (as `env` and `timeout`).
@@ -69,13 +73,25 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
                 ExitStatus::Usage
             };
         }
-        if let Some(crate::stream::supervisor::WatchError::Spawn { source, .. }) =
-            cause.downcast_ref()
-        {
-            return match source.kind() {
-                std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
-                _ => ExitStatus::CannotExecute,
-            };
+        if let Some(e) = cause.downcast_ref::<crate::stream::supervisor::WatchError>() {
+            use crate::stream::supervisor::WatchError;
+            match e {
+                WatchError::Spawn { source, .. } => {
+                    return match source.kind() {
+                        std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
+                        _ => ExitStatus::CannotExecute,
+                    };
+                }
+                WatchError::Child { .. }
+                | WatchError::Signals(_)
+                | WatchError::Thread(_)
+                | WatchError::Recording => return ExitStatus::Runtime,
+                // The metrics listener and the Redis settings: their sources decide.
+                _ => {}
+            }
+        }
+        if cause.is::<crate::stream::spool::SpoolError>() {
+            return ExitStatus::Runtime;
         }
         if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
             return if e.is_unavailable() {
@@ -104,14 +120,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Prints `error: headline`, the cause chain and a hint to stderr, all redacted, and
-/// returns the exit code.
-pub fn report(err: &anyhow::Error) -> u8 {
+/// returns the exit code. A server that cannot be reached over HTTP gets ccmon's own
+/// messages and the innermost cause (`Connection refused`): the HTTP client's layers in
+/// between (request, client, connect) repeat the URL and tell an operator nothing more.
+/// `verbose` (`-v`) shows the whole chain.
+pub fn report(err: &anyhow::Error, verbose: bool) -> u8 {
     if is_broken_pipe(err) {
         return ExitStatus::Success.code();
     }
+    let status = classify(err);
     let mut text = format!("error: {err}");
     let mut previous = err.to_string();
-    for cause in err.chain().skip(1) {
+    let mut causes: Vec<_> = err.chain().skip(1).collect();
+    if !verbose
+        && status == ExitStatus::Unreachable
+        && let Some(i) = causes.iter().position(|c| c.is::<reqwest::Error>())
+    {
+        // reqwest's layers (request, client, connect) repeat the URL that ccmon's own
+        // message already names: keep ccmon's causes and the innermost one.
+        let innermost = causes.pop();
+        causes.truncate(i);
+        causes.extend(innermost);
+    }
+    for cause in causes {
         let line = cause.to_string();
         // Some libraries repeat their source's text in their own message; say it once.
         if previous.contains(&line) {
@@ -124,7 +155,7 @@ pub fn report(err: &anyhow::Error) -> u8 {
         let _ = write!(text, "\nhint: {hint}");
     }
     write_stderr_line(&text);
-    classify(err).code()
+    status.code()
 }
 
 fn hint(err: &anyhow::Error) -> Option<String> {
@@ -152,4 +183,34 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         }
         None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::spool::SpoolError;
+
+    #[test]
+    fn a_spool_failure_is_a_runtime_error_not_usage() {
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = anyhow::Error::new(SpoolError::io(
+            std::path::Path::new("/s/a.log"),
+            "write",
+            io,
+        ))
+        .context("cannot record the session");
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+        assert_eq!(ExitStatus::Runtime.code(), 4);
+        let err = anyhow::Error::new(crate::stream::supervisor::WatchError::Recording);
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+    }
+
+    #[test]
+    fn a_command_that_is_not_found_is_127() {
+        let err = anyhow::Error::new(crate::stream::supervisor::WatchError::Spawn {
+            command: "nope".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+        assert_eq!(classify(&err), ExitStatus::CommandNotFound);
+    }
 }

@@ -12,8 +12,9 @@ fn main() -> ExitCode {
         && !env.no_color()
         && global.color == ccmon::output::ColorChoice::Auto;
     ccmon::logging::init(global.verbosity, env.get(env_vars::LOG), color);
+    let verbose = global.verbosity > 0;
     match ccmon::run(cli, global, env) {
         Ok(outcome) => ExitCode::from(outcome.code()),
-        Err(err) => ExitCode::from(ccmon::exit::report(&err)),
+        Err(err) => ExitCode::from(ccmon::exit::report(&err, verbose)),
     }
 }

@@ -2,9 +2,8 @@
 //! Owned by one task and rendered to a string that servers hand out, so no locks are
 //! shared between the code that counts and the code that serves.
 //!
-//! Not the prometheus-client crate: DESIGN.md asks for the Prometheus text format on
-//! `/metrics`, and that crate writes only OpenMetrics (`# EOF`, a period appended to
-//! every HELP), which is a different content type for scrapers to negotiate.
+//! Not the prometheus-client crate: `/metrics` serves the Prometheus text format, and
+//! that crate writes only OpenMetrics (`# EOF`, a period appended to every HELP), which is a different content type for scrapers to negotiate.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -40,6 +40,10 @@ pub trait Tabular: Serialize {
     fn empty_message(&self) -> Option<&'static str> {
         None
     }
+    /// A line printed under the table (a verdict over all rows); tables only.
+    fn footer(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Writes rendered results to stdout.
@@ -92,7 +96,13 @@ impl Printer {
                 if rows.is_empty() {
                     return Ok(String::new());
                 }
-                self.table(data.headers(wide), rows)
+                let mut text = self.table(data.headers(wide), rows);
+                if let Some(footer) = data.footer() {
+                    text.push('\n');
+                    text.push_str(&crate::terminal_text::escape(&footer));
+                    text.push('\n');
+                }
+                text
             }
         };
         Ok(crate::redact::redact(&text).into_owned())

@@ -337,14 +337,19 @@ pub enum ServeError {
     },
 }
 
-/// Serves `GET /metrics` with the latest text of `metrics` on `addr`.
-pub async fn metrics(addr: &str, metrics: watch::Receiver<String>) -> Result<Server, ServeError> {
-    let listener = tokio::net::TcpListener::bind(addr)
+/// Binds `addr` (`host:port`), naming it in the error.
+pub async fn bind(addr: &str) -> Result<tokio::net::TcpListener, ServeError> {
+    tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind {
             addr: addr.to_owned(),
             source,
-        })?;
+        })
+}
+
+/// Serves `GET /metrics` with the latest text of `metrics` on `addr`.
+pub async fn metrics(addr: &str, metrics: watch::Receiver<String>) -> Result<Server, ServeError> {
+    let listener = bind(addr).await?;
     let local = listener.local_addr().map_err(|source| ServeError::Bind {
         addr: addr.to_owned(),
         source,

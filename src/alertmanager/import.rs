@@ -1,6 +1,6 @@
 //! Reading silences to import: amtool's JSON array (exactly what `amtool silence query -o
-//! json` and `ccmon alerts silence ls -o json` print) and the YAML list form of DESIGN.md
-//! section 4 (`comment, startsAt, endsAt, createdBy, matchers[{name, value, isRegex?,
+//! json` and `ccmon alerts silence ls -o json` print) and the YAML list form of
+//! docs/architecture.md, "Other modules" (`comment, startsAt, endsAt, createdBy, matchers[{name, value, isRegex?,
 //! isEqual?}]`). Parse errors carry `file:line:col`; each entry is then checked on its own,
 //! so one bad entry fails alone, expired entries are skipped, and a value that looks like a
 //! regex without `isRegex` is reported, because it would silently match only literal text.

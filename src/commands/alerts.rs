@@ -60,7 +60,7 @@ pub fn run(
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let (targets, failed_early) = if merging {
-            one_per_cluster(targets).await
+            one_per_cluster(targets, global.verbosity > 0).await
         } else {
             (targets, false)
         };
@@ -74,6 +74,7 @@ pub fn run(
             failed_early,
             printer: *printer,
             ids_only: global.verbosity < 0,
+            verbose: global.verbosity > 0,
             now: clock::now(),
         };
         let ctx = &ctx;
@@ -99,6 +100,8 @@ struct Ctx {
     failed_early: bool,
     printer: Printer,
     ids_only: bool,
+    /// `-v`: a failing context's error with its whole cause chain.
+    verbose: bool,
     now: Timestamp,
 }
 
@@ -178,7 +181,7 @@ fn merged_contexts(
 /// or a cluster peer both report in `/api/v2/status` (two members of one HA pair named by
 /// two contexts). Its alerts would otherwise be listed twice. A context whose status cannot
 /// be read is reported here and left out, so a hung cluster costs one timeout, not two.
-async fn one_per_cluster(targets: Vec<Target>) -> (Vec<Target>, bool) {
+async fn one_per_cluster(targets: Vec<Target>, verbose: bool) -> (Vec<Target>, bool) {
     let statuses = futures_util::future::join_all(targets.iter().map(|t| t.client.status())).await;
     let mut kept: Vec<(Target, BTreeSet<String>, BTreeSet<String>)> = Vec::new();
     let mut failed = false;
@@ -188,7 +191,10 @@ async fn one_per_cluster(targets: Vec<Target>) -> (Vec<Target>, bool) {
             Ok(status) => status,
             Err(e) => {
                 failed = true;
-                crate::exit::report(&anyhow::Error::new(e).context(format!("context {name}")));
+                crate::exit::report(
+                    &anyhow::Error::new(e).context(format!("context {name}")),
+                    verbose,
+                );
                 continue;
             }
         };
@@ -293,7 +299,7 @@ where
             Err(e) => {
                 failed = true;
                 let name = target.context.as_deref().unwrap_or("");
-                crate::exit::report(&e.context(format!("context {name}")));
+                crate::exit::report(&e.context(format!("context {name}")), ctx.verbose);
             }
         }
     }

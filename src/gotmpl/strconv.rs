@@ -7,52 +7,7 @@
 /// Go's `strconv.ErrSyntax` text, which `text/template` reports verbatim.
 pub(super) const INVALID_SYNTAX: &str = "invalid syntax";
 
-/// Reports whether `c` is printable in the sense of Go's `strconv.IsPrint` (approximated).
-fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    // Non-ASCII: treat control/format/separator characters as non-printable, like Go does.
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c as u32, 0xAD | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB))
-}
-
-/// Quotes `s` the way Go's `strconv.Quote` (and `%q`) does.
-pub(super) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_print(c) => out.push(c),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Formats a rune like Go's `%#U` verb: `U+0023 '#'`.
-pub(super) fn format_rune_u(c: char) -> String {
-    if is_print(c) {
-        format!("U+{:04X} '{}'", c as u32, c)
-    } else {
-        format!("U+{:04X}", c as u32)
-    }
-}
+pub(super) use crate::go_quote::{format_rune_u, quote};
 
 /// One decoded character of a quoted literal: either a code point or a raw byte (`\x`, octal).
 enum Unquoted {

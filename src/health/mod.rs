@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// A check's (or a report's) status, from best to worst as DESIGN.md section 2 orders them.
+/// A check's (or a report's) status, from best to worst as docs/architecture.md section 4 orders them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {

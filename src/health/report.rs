@@ -37,7 +37,7 @@ impl Scope {
     }
 
     /// Whether a status passes this scope: liveness only when healthy, the others also
-    /// when degraded (DESIGN.md's path table).
+    /// when degraded (the README's path table, docs/architecture.md section 4).
     pub fn passes(self, status: Status) -> bool {
         match (self, status) {
             (_, Status::Healthy) => true,
@@ -225,6 +225,16 @@ impl Tabular for Report {
 
     fn empty_message(&self) -> Option<&'static str> {
         Some("no checks configured")
+    }
+
+    /// The verdict the exit code follows, so a reader need not work it out from the rows.
+    fn footer(&self) -> Option<String> {
+        let count = self.checks.len();
+        Some(format!(
+            "overall: {} ({count} check{})",
+            self.overall_status.as_str(),
+            if count == 1 { "" } else { "s" }
+        ))
     }
 }
 

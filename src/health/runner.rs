@@ -121,7 +121,7 @@ pub async fn run_once(spec: &CheckSpec, check: &dyn Check) -> (Finding, Duration
     };
     let elapsed = started.elapsed();
     if !spec.critical && finding.status == Status::Unhealthy {
-        // DESIGN.md: a non-critical check's failure degrades, never fails.
+        // docs/architecture.md section 4: a non-critical check's failure degrades, never fails.
         finding.status = Status::Degraded;
         finding.message.push_str(" (not critical)");
     }

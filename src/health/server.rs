@@ -15,10 +15,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use crate::serve::{ServeOptions, serve};
+pub use crate::serve::{ServeError, ServeOptions, bind, serve};
 
 use super::report::{Report, Scope};
 use super::runner::Results;
@@ -398,30 +397,6 @@ async fn metrics(State(state): State<AppState>) -> Response {
         text,
     )
         .into_response()
-}
-
-/// Serving failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}")]
-    Bind {
-        /// The address asked for.
-        addr: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-/// Binds `addr`.
-pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: addr.to_owned(),
-            source,
-        })
 }
 
 #[cfg(test)]

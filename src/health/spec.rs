@@ -1,6 +1,6 @@
 //! What to check: the typed check specifications, the `health.checks` section of the config
 //! file as written (with positions, so a bad value is reported as `file:line:col`), and the
-//! defaults of DESIGN.md section 2 enabled from the environment when nothing is configured.
+//! defaults of docs/architecture.md section 4 enabled from the environment when nothing is configured.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct CheckSpec {
     pub recovery: Option<RecoverySpec>,
 }
 
-/// The check kinds of DESIGN.md section 2 with their thresholds.
+/// The check kinds of docs/architecture.md section 4 with their thresholds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A PID file naming a live process.
@@ -182,7 +182,7 @@ impl Thresholds {
     }
 }
 
-/// An explicit recovery command (DESIGN.md section 2, off by default).
+/// An explicit recovery command (docs/architecture.md section 4, off by default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecoverySpec {
     /// The program and its arguments (no shell).
@@ -251,20 +251,24 @@ fn spec(name: &str, level: Level, kind: Kind) -> CheckSpec {
 const GB: f64 = 1e9;
 const MB: f64 = 1e6;
 
-/// The checks enabled when the config file has no `health.checks`: DESIGN.md's table, each
-/// where its source exists (`~/.claude` needs a home directory, the SQL checks need a
-/// database, the queue needs Redis). `redis_connection` is always there and degraded when
-/// no Redis is configured, so a missing setting is visible.
+/// The checks enabled when the config file has no `health.checks`: the README's list, each
+/// only where its target exists or is configured, so a fresh machine is not reported
+/// unhealthy for a service it never had. The memory daemon's PID file and log are checked
+/// when they exist now (at start); a daemon that is set up later needs a restart of the
+/// server or an explicit `health.checks`. The SQL checks need a database, `redis_connection`
+/// and the queue need Redis. The free space is that of `~/.claude`, or of the home
+/// directory before `~/.claude` exists.
 pub fn defaults(sources: &Sources) -> Vec<CheckSpec> {
     let mut checks = Vec::new();
-    if let Some(claude) = sources.claude() {
-        checks.push(spec(
-            "pid_file",
-            Level::Liveness,
-            Kind::PidFile {
-                path: claude.join("memory-daemon.pid"),
-            },
-        ));
+    let claude = sources.claude();
+    let present = |name: &str| {
+        claude
+            .as_ref()
+            .map(|dir| dir.join(name))
+            .filter(|path| path.exists())
+    };
+    if let Some(path) = present("memory-daemon.pid") {
+        checks.push(spec("pid_file", Level::Liveness, Kind::PidFile { path }));
     }
     if sources.postgres.is_some() {
         checks.push(spec(
@@ -276,14 +280,14 @@ pub fn defaults(sources: &Sources) -> Vec<CheckSpec> {
             },
         ));
     }
-    checks.push(spec(
-        "redis_connection",
-        Level::Readiness,
-        Kind::Redis {
-            url: sources.redis.clone(),
-        },
-    ));
     if sources.redis.is_some() {
+        checks.push(spec(
+            "redis_connection",
+            Level::Readiness,
+            Kind::Redis {
+                url: sources.redis.clone(),
+            },
+        ));
         checks.push(spec(
             "queue_depth",
             Level::Readiness,
@@ -311,12 +315,17 @@ pub fn defaults(sources: &Sources) -> Vec<CheckSpec> {
             },
         ));
     }
-    if let Some(claude) = sources.claude() {
+    let disk = claude
+        .as_ref()
+        .filter(|dir| dir.exists())
+        .or(sources.home.as_ref())
+        .cloned();
+    if let Some(path) = disk {
         checks.push(spec(
             "disk_space",
             Level::Readiness,
             Kind::Disk {
-                path: claude.clone(),
+                path,
                 degraded_below: (2.0 * GB) as u64,
                 unhealthy_below: GB as u64,
             },
@@ -330,12 +339,12 @@ pub fn defaults(sources: &Sources) -> Vec<CheckSpec> {
             unhealthy_above: 90.0,
         },
     ));
-    if let Some(claude) = sources.claude() {
+    if let Some(path) = present("memory-daemon.log") {
         checks.push(spec(
             "log_file",
             Level::Readiness,
             Kind::LogFile {
-                path: claude.join("memory-daemon.log"),
+                path,
                 thresholds: Thresholds {
                     degraded: 100.0 * MB,
                     unhealthy: None,
@@ -703,32 +712,61 @@ pub fn from_raw(
 mod tests {
     use super::*;
 
-    fn sources() -> Sources {
+    fn sources(home: &Path) -> Sources {
         Sources {
             postgres: None,
             redis: None,
-            home: Some(PathBuf::from("/home/op")),
+            home: Some(home.to_owned()),
         }
     }
 
+    fn names(checks: &[CheckSpec]) -> Vec<&str> {
+        checks.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// A home with the memory daemon's PID file and log in `~/.claude`.
+    fn daemon_home() -> tempfile::TempDir {
+        let home = tempfile::tempdir().unwrap();
+        let claude = home.path().join(".claude");
+        std::fs::create_dir(&claude).unwrap();
+        std::fs::write(claude.join("memory-daemon.pid"), "1\n").unwrap();
+        std::fs::write(claude.join("memory-daemon.log"), "").unwrap();
+        home
+    }
+
     #[test]
-    fn defaults_without_services_keep_liveness_and_local_checks() {
-        let names: Vec<String> = defaults(&sources()).into_iter().map(|c| c.name).collect();
+    fn defaults_on_a_fresh_machine_check_only_what_is_there() {
+        // No daemon, no services configured: nothing the user never had is checked.
+        let home = tempfile::tempdir().unwrap();
+        let checks = defaults(&sources(home.path()));
+        assert_eq!(names(&checks), ["disk_space", "memory_pressure"]);
+        // Before `~/.claude` exists, the free space is the home directory's.
+        assert!(
+            matches!(&checks[0].kind, Kind::Disk { path, .. } if path == home.path()),
+            "{:?}",
+            checks[0].kind
+        );
+    }
+
+    #[test]
+    fn defaults_check_the_memory_daemon_when_its_files_are_present() {
+        let home = daemon_home();
+        let checks = defaults(&sources(home.path()));
         assert_eq!(
-            names,
-            [
-                "pid_file",
-                "redis_connection",
-                "disk_space",
-                "memory_pressure",
-                "log_file"
-            ]
+            names(&checks),
+            ["pid_file", "disk_space", "memory_pressure", "log_file"]
+        );
+        assert!(
+            matches!(&checks[1].kind, Kind::Disk { path, .. } if path.ends_with(".claude")),
+            "{:?}",
+            checks[1].kind
         );
     }
 
     #[test]
     fn defaults_with_services_have_every_named_check() {
-        let mut s = sources();
+        let home = daemon_home();
+        let mut s = sources(home.path());
         s.postgres = url::Url::parse("postgres://app@db/app").ok();
         s.redis = url::Url::parse("redis://cache").ok();
         let checks = defaults(&s);

@@ -187,72 +187,24 @@ fn truncated_quote(val: &str) -> String {
     }
 }
 
-/// Go's `strconv.Quote`.
+/// Go's `strconv.Quote`, with U+FFFD (and U+FFFC) escaped too.
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        push_escaped(&mut out, c, '"');
-    }
-    out.push('"');
-    out
+    crate::go_quote::quote_with(s, is_go_printable)
 }
 
-/// Go's `strconv.QuoteRune`.
+/// Go's `strconv.QuoteRune`, as [`go_quote`].
 pub fn go_quote_rune(c: char) -> String {
-    let mut out = String::from("'");
-    push_escaped(&mut out, c, '\'');
-    out.push('\'');
-    out
+    crate::go_quote::quote_rune_with(c, is_go_printable)
 }
 
-fn push_escaped(out: &mut String, c: char, quote: char) {
-    match c {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        '\\' => out.push_str("\\\\"),
-        c if c == quote => {
-            out.push('\\');
-            out.push(c);
-        }
-        c if is_go_printable(c) => out.push(c),
-        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
-    }
-}
-
-/// An approximation of Go's `unicode.IsPrint`: control, format, private-use and
-/// non-ASCII space characters are escaped; U+FFFD is escaped too so quoted output re-lexes.
+/// Go's `strconv.IsPrint`, except that U+FFFD is escaped so quoted output re-lexes.
 fn is_go_printable(c: char) -> bool {
-    !c.is_control()
-        && !matches!(
-            c as u32,
-            0xA0 | 0xAD
-                | 0x600..=0x605
-                | 0x1680
-                | 0x2000..=0x200F
-                | 0x2028..=0x202F
-                | 0x205F..=0x206F
-                | 0x3000
-                | 0xFEFF
-                | 0xFFF9..=0xFFFD
-                | 0xE000..=0xF8FF
-        )
+    crate::go_quote::is_print(c) && !matches!(c, '\u{FFFC}' | '\u{FFFD}')
 }
 
 /// Go's `%#U` formatting of a rune.
 fn go_unicode(c: char) -> String {
-    if is_go_printable(c) {
-        format!("U+{:04X} '{}'", c as u32, c)
-    } else {
-        format!("U+{:04X}", c as u32)
-    }
+    crate::go_quote::format_rune_u_with(c, is_go_printable)
 }
 
 fn is_space(c: Option<char>) -> bool {

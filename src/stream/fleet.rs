@@ -1,6 +1,6 @@
 //! The fleet's view from Redis, for `health serve`'s `/metrics`: every agent's state, last
 //! event, turns, tokens, cost and stream length, read from the `agents` set and the meta
-//! hashes (never `KEYS`), rendered with the stream metric names of DESIGN.md section 3.
+//! hashes (never `KEYS`), rendered with the stream metric names of docs/architecture.md section 2.
 
 use super::redis_sink::{RedisSink, RedisSinkError};
 use super::summary::AgentState;

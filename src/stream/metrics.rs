@@ -1,4 +1,4 @@
-//! The stream metrics of DESIGN.md section 3 for one watched agent, updated from every
+//! The stream metrics of docs/architecture.md section 2 for one watched agent, updated from every
 //! parsed line and rendered for `--metrics-listen`. MCP servers are seen through the
 //! stream too: their status from `system/init`, their calls from `mcp__<server>__<tool>`
 //! tool names.

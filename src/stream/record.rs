@@ -1,5 +1,5 @@
 //! One recorded input line: the unit that the spool stores and the Redis sink writes as one
-//! stream entry. Field names are the Redis stream fields of DESIGN.md section 3.
+//! stream entry. Field names are the Redis stream fields of docs/architecture.md section 3.
 
 use serde::{Deserialize, Serialize};
 

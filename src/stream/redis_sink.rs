@@ -2,7 +2,7 @@
 //! agent's meta hash and the `agents` sorted set, appends stuck episodes, and reads it all
 //! back for `stream ls`, `stream tail` and the health server's fleet metrics.
 //!
-//! # Layout (DESIGN.md section 3)
+//! # Layout (docs/architecture.md section 3)
 //!
 //! | key | type | what |
 //! |---|---|---|
@@ -397,7 +397,7 @@ pub struct RedisConfig {
 }
 
 impl RedisConfig {
-    /// The defaults of DESIGN.md for `url`: MAXLEN ~ 100000, TTL 24 h, timeout 2 s.
+    /// The defaults (docs/architecture.md section 3) for `url`: MAXLEN ~ 100000, TTL 24 h, timeout 2 s.
     pub fn new(url: url::Url) -> RedisConfig {
         RedisConfig {
             url,

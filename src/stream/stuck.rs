@@ -1,6 +1,7 @@
-//! Stuck and loop detection for one agent's stream (DESIGN.md section 3, "Stuck and loop
-//! detection"): a pure, synchronous state machine fed every parsed line and a timer. Time is
-//! passed in and never read here, so the supervisor owns the clock and tests need no sleeps.
+//! Stuck and loop detection for one agent's stream (docs/architecture.md section 2, "Stuck
+//! and loop detection"): a pure, synchronous state machine fed every parsed line and a
+//! timer. Time is passed in and never read here, so the supervisor owns the clock and tests
+//! need no sleeps.
 //!
 //! Choices worth knowing before changing anything:
 //!

@@ -13,16 +13,7 @@ use serde_json::Value;
 use crate::support::Alertmanager;
 use crate::support::http;
 use crate::support::process::find_program;
-use crate::util::{Output, ccmon};
-
-/// Polls `check` until it is true, panicking after 30 s with `what`.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::util::{Output, ccmon, eventually};
 
 /// `ccmon --alertmanager-url URL ARGS...`.
 fn am(url: &str, args: &[&str]) -> Output {
@@ -811,7 +802,7 @@ fn expire_by_matchers_and_yaml_round_trip() {
     .trim()
     .to_owned();
 
-    // YAML out, YAML in: the list form of DESIGN.md section 4 round-trips too.
+    // YAML out, YAML in: the list form of docs/architecture.md section 6 round-trips too.
     let yaml = am(&url, &["-o", "yaml", "alerts", "silence", "ls"])
         .code(0)
         .stdout;

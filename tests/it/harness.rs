@@ -6,7 +6,7 @@
 //! these guarantees.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::http;
 use crate::support::process::{
@@ -15,18 +15,10 @@ use crate::support::process::{
 };
 use crate::support::resp;
 use crate::support::{Alertmanager, Postgres, Prometheus, Redis, Resp};
+use crate::util::eventually;
 
 /// Long enough for an idle local server to answer, short enough to keep fault tests quick.
 const SHORT: Duration = Duration::from_millis(300);
-
-/// Polls `check` until it is true, panicking after 30 s with `what`.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// The leader is reaped and none of the processes the service had is still running.
 fn assert_no_process_left(name: &str, pid: u32, had: &[ProcStat]) {

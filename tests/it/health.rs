@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::support::http::{self, HttpResponse};
 use crate::support::process::{free_port, loopback};
 use crate::support::{Postgres, Redis};
-use crate::util::{ccmon, ccmon_bin};
+use crate::util::{ccmon, ccmon_bin, eventually};
 
 /// A probe is answered from memory; this budget is generous on a loaded 2-core machine and
 /// still far below the check timeouts used with paused servers. Only the hung-dependency
@@ -24,13 +24,14 @@ const PROBE_BUDGET: Duration = Duration::from_secs(1);
 /// How long an ordinary request may take before the test gives up on the server.
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// Polls until `check` is true, panicking after 30 s with `what`.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// The names of a report's checks, in order.
+fn check_names(report: &Value) -> Vec<&str> {
+    report["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect()
 }
 
 /// A `ccmon health serve` process on a free port with a config file in a temp HOME.
@@ -191,7 +192,11 @@ fn pid_file_in(home: &Path, pid: u32) -> PathBuf {
 #[test]
 fn serve_without_config_answers_every_path_with_the_defaults() {
     let home = tempfile::tempdir().expect("temp HOME");
-    pid_file_in(home.path(), std::process::id());
+    let pid = pid_file_in(home.path(), std::process::id());
+    // The daemon's log is there and past its 100 MB threshold (a sparse file).
+    std::fs::File::create(pid.with_file_name("memory-daemon.log"))
+        .and_then(|f| f.set_len(200_000_000))
+        .expect("write the log");
     // No health section at all: the defaults from the environment.
     let server = Server::start_in(home, "", &[], &[]);
     eventually("pid_file has run", || server.get("/livez").status == 200);
@@ -199,26 +204,13 @@ fn serve_without_config_answers_every_path_with_the_defaults() {
     assert_eq!(status, 200);
     assert_eq!(v["overall_status"], "healthy");
     assert_eq!(v["checks"][0]["name"], "pid_file");
-    // Redis is not configured and the log file does not exist: degraded, still ready.
+    // The log is too big: degraded, still ready. Redis is not configured: not checked.
     server.wait_status("log_file", "degraded");
     let (status, v) = server.json("/readyz");
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["overall_status"], "degraded");
-    let names: Vec<&str> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["name"].as_str())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "redis_connection",
-            "disk_space",
-            "memory_pressure",
-            "log_file"
-        ]
-    );
+    let names = check_names(&v);
+    assert_eq!(names, ["disk_space", "memory_pressure", "log_file"]);
     assert_eq!(server.get("/health").status, 200);
     assert_eq!(server.get("/health/ready").status, 200);
     // No startup checks at all: an empty set is healthy.
@@ -986,6 +978,25 @@ fn metrics_include_the_fleet_read_from_redis() {
     eventually("the fleet is reported down", || {
         server.get("/metrics").body.contains("stream_fleet_up 0")
     });
+}
+
+#[test]
+fn health_check_on_a_fresh_machine_checks_only_what_is_there() {
+    // A fresh HOME, no config, no services: no memory daemon, no Redis, no PostgreSQL is
+    // expected, so none is reported unhealthy; only the disk and memory are checked.
+    let out = ccmon().args(["health", "check", "-o", "json"]).run();
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let names = check_names(&v);
+    assert_eq!(names, ["disk_space", "memory_pressure"], "{v}");
+    // The table ends with the verdict the exit code follows.
+    let out = ccmon().args(["health", "check"]).run();
+    let last = out.stdout.lines().last().unwrap_or_default();
+    // (The status itself depends on this machine's memory and disk.)
+    assert!(
+        last.starts_with("overall: ") && last.ends_with(" (2 checks)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

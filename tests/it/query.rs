@@ -365,6 +365,23 @@ fn unreachable_prometheus_exits_3_naming_the_url() {
 }
 
 #[test]
+fn a_connection_error_says_one_cause_and_the_hint_unless_verbose() {
+    // The layers between the headline and the refused connect repeat the URL; an operator
+    // needs the innermost cause and what to do. `-v` shows the whole chain.
+    let caused = |out: &Output| out.stderr.matches("caused by:").count();
+    let out = prom("http://127.0.0.1:1", &["targets"])
+        .code(3)
+        .stderr_has("caused by: Connection refused")
+        .stderr_has("hint: ");
+    assert_eq!(caused(&out), 1, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 3, "{}", out.stderr);
+    let out = prom("http://127.0.0.1:1", &["-v", "targets"])
+        .code(3)
+        .stderr_has("caused by: Connection refused");
+    assert!(caused(&out) > 1, "{}", out.stderr);
+}
+
+#[test]
 fn sends_basic_auth_from_the_environment_and_masks_it() {
     let (port, heads) =
         recording_server(r#"{"status":"success","data":{"activeTargets":[],"droppedTargets":[]}}"#);

@@ -186,6 +186,22 @@ fn ls_and_tail_read_the_spool() {
 }
 
 #[test]
+fn a_spool_that_cannot_be_written_exits_4_not_usage() {
+    // Not a bad option and not a verdict on the session: ccmon's own store failed.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    ccmon()
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([file.join("spool")])
+        .stdin(b"{\"type\":\"system\",\"subtype\":\"init\"}\n".to_vec())
+        .run()
+        .code(4)
+        .stderr_has("spool file")
+        .stderr_has("Not a directory");
+}
+
+#[test]
 fn ingest_of_a_missing_file_is_a_clear_error() {
     ccmon()
         .args(["stream", "ingest", "/nonexistent/session.jsonl"])

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::stream_redis::start_watch;
 use crate::support::redis::Redis;
-use crate::support::standin::{self, Pace, Standin, send_signal};
+use crate::support::standin::{self, Pace, Standin, children, send_signal};
 use crate::util::{ccmon, lines_of};
 
 /// The `data` fields of an agent's stream, in order.
@@ -27,15 +27,6 @@ fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
             .expect("every entry has data")
     })
     .collect()
-}
-
-/// The children of `pid` (the agent under a ccmon), from /proc.
-fn children(pid: i32) -> Vec<i32> {
-    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter_map(|p| p.parse().ok())
-        .collect()
 }
 
 /// SIGKILL ccmon after `shown` lines reached its stdout, then `stream flush`: every line

@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use crate::redis_sink::entries;
 use crate::support::redis::Redis;
-use crate::support::standin::{self, Pace, Running, Standin};
+use crate::support::standin::{self, Pace, Running, Standin, children, send_signal};
 use crate::util::{ccmon, lines_of};
 
 const AGENT: &str = "6170607e-7232-407c-82c3-7fc983d60064";
@@ -263,8 +263,15 @@ fn a_ccmon_killed_with_sigkill_leaves_a_spool_that_flush_delivers() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    // The agent (hanging after its 30 lines) outlives a SIGKILLed ccmon, which cannot kill
+    // its group any more: the test does, so no process is left behind.
+    let agents = children(running.pid());
+    assert!(!agents.is_empty(), "no agent under ccmon {}", running.pid());
     running.signal(libc::SIGKILL);
     running.wait();
+    for pid in agents {
+        send_signal(-pid, libc::SIGKILL);
+    }
     redis.restart();
     ccmon()
         .env("REDIS_URL", redis.url())

@@ -28,6 +28,19 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// Polls `check` until it is true, panicking after 30 s with `what`. Tests wait for a
+/// state, never for a time.
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Path of the built binary.
 pub fn ccmon_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ccmon"))

@@ -24,7 +24,7 @@ impl Check for Disk {
             let shown = path.display().to_string();
             let stat = match rustix::fs::statvfs(&path) {
                 Ok(stat) => stat,
-                // A path that does not exist yet (fresh install) degrades, as DESIGN asks.
+                // A path that does not exist yet (fresh install) degrades (docs/architecture.md section 4).
                 Err(rustix::io::Errno::NOENT) => {
                     return Finding::degraded(format!("{shown} does not exist yet"))
                         .detail("path", shown);

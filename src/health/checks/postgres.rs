@@ -1,7 +1,7 @@
 //! PostgreSQL checks: `postgres` (`SELECT 1` and its latency), SQL counts (queue depth,
 //! stale-session backlog) and `schema` (a table and column exist).
 //!
-//! Client: tokio-postgres rather than sqlx. DESIGN.md names sqlx, but a health check needs
+//! Client: tokio-postgres rather than sqlx. sqlx is the usual choice, but a health check needs
 //! one simple query on a fresh connection, not a pool, migrations or compile-time-checked
 //! queries; tokio-postgres is the protocol layer that does exactly that, builds in a
 //! fraction of sqlx's time on our 2-core machines, and lets the connection be driven inside

@@ -1,5 +1,5 @@
 //! `--format json`: an array of flat objects, one per diagnostic, with exactly the keys
-//! DESIGN.md section 5 names; `[]` when clean. Scripts depend on this shape.
+//! docs/architecture.md section 5 names; `[]` when clean. Scripts depend on this shape.
 
 use serde::Serialize;
 

@@ -374,6 +374,17 @@ impl Drop for Running {
 
 const POLL: Duration = Duration::from_millis(5);
 
+/// The children of `pid` (the agent under a ccmon), from /proc. Read them before killing
+/// a ccmon with SIGKILL: its agent outlives it and is then reparented, and a test must
+/// leave no process behind.
+pub fn children(pid: i32) -> Vec<i32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
 /// Sends `signal` to `pid` (a negative pid is a process group), as kill(2) would; false if it
 /// could not be sent (no such process). Uses the shell's `kill`, see the module comment.
 pub fn send_signal(pid: i32, signal: i32) -> bool {
