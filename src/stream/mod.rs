@@ -12,6 +12,7 @@ pub mod memory_queue;
 pub mod metrics;
 pub mod monitor;
 pub mod parse;
+pub mod pricing;
 pub mod record;
 pub mod recorder;
 pub mod redis_sink;
