@@ -466,6 +466,7 @@ impl Tabular for AgentList {
             h.extend([
                 "EVENTS",
                 "CACHE READ/WRITE",
+                "MODELS",
                 "SESSION",
                 "STARTED",
                 "EXIT",
@@ -492,13 +493,14 @@ impl Tabular for AgentList {
                     s.turns.to_string(),
                     s.tool_calls.to_string(),
                     format!("{}/{}", s.tokens_in, s.tokens_out),
-                    format!("${:.4}", s.cost_usd),
+                    cost_cell(s),
                     s.model.clone(),
                 ];
                 if wide {
                     row.extend([
                         s.events.to_string(),
                         format!("{}/{}", s.tokens_cache_read, s.tokens_cache_creation),
+                        models_cell(s),
                         s.session_id.clone(),
                         s.started_at.clone(),
                         s.exit_code
@@ -516,6 +518,34 @@ impl Tabular for AgentList {
             "no agents recorded yet; record one with `ccmon stream ingest FILE` or `ccmon stream watch -- CMD`",
         )
     }
+}
+
+/// The cost as `stream ls` shows it: `~` marks an estimate (tokens × the price table, until
+/// the `result` line makes it exact), `?` an unknown part (a model without a price).
+fn cost_cell(s: &Summary) -> String {
+    let approx = if s.cost_estimated { "~" } else { "" };
+    match (s.cost_unknown, s.cost_usd > 0.0) {
+        (true, true) => format!("{approx}${:.4}+?", s.cost_usd),
+        (true, false) => "?".to_owned(),
+        (false, _) => format!("{approx}${:.4}", s.cost_usd),
+    }
+}
+
+/// Each model's tokens in/out and cost, for `-o wide`.
+fn models_cell(s: &Summary) -> String {
+    if s.models.is_empty() {
+        return "-".to_owned();
+    }
+    s.models
+        .iter()
+        .map(|(model, m)| {
+            let cost = m
+                .cost_usd
+                .map_or_else(|| "?".to_owned(), |c| format!("${c:.4}"));
+            format!("{model} {}/{} {cost}", m.tokens_in, m.tokens_out)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `stream ls`; with `ids_only` (global `-q`) just the agent ids, one per line.

@@ -105,15 +105,7 @@ impl StreamMetrics {
             }
         }
         r.set("stream_turn_count", &[a], summary.turns as f64);
-        for (kind, v) in [
-            ("input", summary.tokens_in),
-            ("output", summary.tokens_out),
-            ("cache_read", summary.tokens_cache_read),
-            ("cache_creation", summary.tokens_cache_creation),
-        ] {
-            r.set("stream_tokens_total", &[a, ("kind", kind)], v as f64);
-        }
-        r.set("stream_cost_usd_total", &[a], summary.cost_usd);
+        model_figures(r, agent, summary);
         if let Ok(ts) = summary.last_event_at.parse::<jiff::Timestamp>() {
             r.set(
                 "stream_last_event_timestamp_seconds",
@@ -171,6 +163,32 @@ impl StreamMetrics {
     pub fn render(&self) -> String {
         self.registry.render()
     }
+}
+
+/// Tokens and cost of each of the agent's models, and whether the cost is an estimate. A
+/// model without a price has no cost series: an unknown cost, not 0.
+pub fn model_figures(r: &mut Registry, agent: &str, summary: &Summary) {
+    let a = ("agent_id", agent);
+    for (model, m) in &summary.models {
+        let am = [a, ("model", model.as_str())];
+        for (kind, v) in [
+            ("input", m.tokens_in),
+            ("output", m.tokens_out),
+            ("cache_read", m.tokens_cache_read),
+            ("cache_creation", m.tokens_cache_creation),
+        ] {
+            r.set(
+                "stream_tokens_total",
+                &[am[0], am[1], ("kind", kind)],
+                v as f64,
+            );
+        }
+        if let Some(cost) = m.cost_usd {
+            r.set("stream_cost_usd_total", &am, cost);
+        }
+    }
+    let estimated = if summary.cost_estimated { 1.0 } else { 0.0 };
+    r.set("stream_cost_estimated", &[a], estimated);
 }
 
 /// `mcp__<server>__<tool>` → (server, tool).
@@ -239,12 +257,17 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
     (
         "stream_tokens_total",
         Kind::Counter,
-        "Tokens used, by kind (input, output, cache_read, cache_creation).",
+        "Tokens used, by model and kind (input, output, cache_read, cache_creation).",
     ),
     (
         "stream_cost_usd_total",
         Kind::Counter,
-        "Cost in USD reported by the agent.",
+        "Cost in USD by model: exact from the result line, else estimated from the price table.",
+    ),
+    (
+        "stream_cost_estimated",
+        Kind::Gauge,
+        "1 while the agent's cost is an estimate not yet made exact by a result line.",
     ),
     (
         "stream_last_event_timestamp_seconds",
