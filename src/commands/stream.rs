@@ -165,6 +165,7 @@ pub fn ingest(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
+    crate::stream::pricing::set_overrides(settings.pricing.clone());
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
     let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let from_stdin = args.input.as_os_str() == "-";
@@ -272,6 +273,7 @@ pub fn watch(
     use crate::stream::monitor::{MonitorConfig, OnStuck};
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
+    crate::stream::pricing::set_overrides(settings.pricing.clone());
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
     // Runs of a ccmon that died are completed first, so the forwarder delivers them whole.
     if let Err(e) = recover_intakes(&spool) {

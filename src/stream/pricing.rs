@@ -13,7 +13,18 @@
 //! surcharges (input over 200k tokens), 1-hour cache writes (twice the input price; the
 //! stream's per-message usage does not always split them out).
 
+use std::sync::OnceLock;
+
 use super::parse::Usage;
+
+/// The config file's `pricing:` entries, set once at the start of a command.
+static OVERRIDES: OnceLock<Vec<(String, Price)>> = OnceLock::new();
+
+/// Installs the config file's `pricing:` entries (model name, or a pattern with `*`), which
+/// win over the built-in table. Only the first call counts (one config per process).
+pub fn set_overrides(overrides: Vec<(String, Price)>) {
+    let _ = OVERRIDES.set(overrides);
+}
 
 /// The table's date: when its prices were checked against their source.
 pub const PRICES_AS_OF: &str = "2025-12-01";
@@ -35,6 +46,33 @@ pub struct Price {
 /// 3_000_000).
 const fn per_mtok(cents: u64) -> u64 {
     cents * 10_000
+}
+
+impl Price {
+    /// A price from USD per million tokens (as written in the config file), rounded to the
+    /// picodollar per token.
+    pub fn from_usd_per_mtok(
+        input: f64,
+        output: f64,
+        cache_read: f64,
+        cache_write: f64,
+    ) -> Result<Price, String> {
+        let one = |name: &str, usd: f64| {
+            if usd.is_finite() && (0.0..=1e6).contains(&usd) {
+                Ok((usd * 1e6).round() as u64)
+            } else {
+                Err(format!(
+                    "{name}: {usd} is not a price in USD per million tokens (0 to 1000000)"
+                ))
+            }
+        };
+        Ok(Price {
+            input: one("input", input)?,
+            output: one("output", output)?,
+            cache_read: one("cache_read", cache_read)?,
+            cache_write: one("cache_write", cache_write)?,
+        })
+    }
 }
 
 const fn price(input: u64, output: u64, cache_read: u64, cache_write: u64) -> Price {
@@ -75,13 +113,48 @@ const TABLE: &[(&str, Price)] = &[
     ("claude-3-5-haiku", price(80, 400, 8, 100)),
 ];
 
-/// The price of `model`, if the table knows it.
+/// The price of `model`: the config file's entry naming it exactly, else its most
+/// specific matching pattern (the longest), else the built-in table.
 pub fn price_of(model: &str) -> Option<Price> {
+    price_with(OVERRIDES.get().map_or(&[][..], Vec::as_slice), model)
+}
+
+fn price_with(overrides: &[(String, Price)], model: &str) -> Option<Price> {
+    if let Some((_, p)) = overrides.iter().find(|(name, _)| name == model) {
+        return Some(*p);
+    }
+    if let Some((_, p)) = overrides
+        .iter()
+        .filter(|(pattern, _)| glob_match(pattern, model))
+        .max_by_key(|(pattern, _)| pattern.len())
+    {
+        return Some(*p);
+    }
     TABLE
         .iter()
         .filter(|(prefix, _)| model.starts_with(prefix))
         .max_by_key(|(prefix, _)| prefix.len())
         .map(|(_, p)| *p)
+}
+
+/// Whether `model` matches `pattern`, where `*` stands for any run of characters.
+fn glob_match(pattern: &str, model: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = model.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
 }
 
 /// The cost of `usage` on `model` in picodollars, `None` when the model has no price.
@@ -166,6 +239,35 @@ mod tests {
                 "claude-sonnet-4-5-20250929"
             ]
         );
+    }
+
+    #[test]
+    fn config_entries_win_by_exact_name_then_most_specific_pattern() {
+        let p = |usd: f64| {
+            Price::from_usd_per_mtok(usd, usd, usd, usd).unwrap_or(Price {
+                input: 0,
+                output: 0,
+                cache_read: 0,
+                cache_write: 0,
+            })
+        };
+        let o = vec![
+            ("claude-*".to_owned(), p(1.0)),
+            ("claude-opus-*".to_owned(), p(2.0)),
+            ("my-model".to_owned(), p(0.25)),
+        ];
+        let input = |m: &str| price_with(&o, m).map(|p| p.input);
+        assert_eq!(input("my-model"), Some(250_000));
+        assert_eq!(input("my-model-2"), None);
+        assert_eq!(input("claude-opus-4-5-20251101"), Some(2_000_000));
+        assert_eq!(input("claude-sonnet-4-5"), Some(1_000_000));
+        assert_eq!(
+            price_with(&[], "claude-sonnet-4-5").map(|p| p.input),
+            Some(3_000_000)
+        );
+        assert!(glob_match("a*b*c", "aXXbYYc") && !glob_match("a*b*c", "aXXcYYb"));
+        assert!(Price::from_usd_per_mtok(-1.0, 1.0, 1.0, 1.0).is_err());
+        assert!(Price::from_usd_per_mtok(f64::NAN, 1.0, 1.0, 1.0).is_err());
     }
 
     #[test]

@@ -340,3 +340,68 @@ fn before_the_result_ls_shows_an_estimated_cost() {
         table.stdout
     );
 }
+
+#[test]
+fn an_unpriced_model_costs_unknown_until_the_config_prices_it() {
+    let lines = concat!(
+        r#"{"type":"assistant","session_id":"local-1","message":{"id":"m1","model":"local-model-7","usage":{"input_tokens":1000000,"output_tokens":500000}}}"#,
+        "\n"
+    );
+    let spool = tempfile::tempdir().unwrap();
+    ingest(spool.path(), lines.as_bytes(), &[]);
+    let s = listed(spool.path());
+    assert_eq!(
+        s["models"]["local-model-7"]["cost_usd"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        (&s["cost_unknown"], &s["cost_estimated"]),
+        (&true.into(), &true.into())
+    );
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        table
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("local-1") && l.contains(" ? ")),
+        "{}",
+        table.stdout
+    );
+
+    // `pricing:` in the config file: a pattern, USD per million tokens.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        "pricing:\n  \"local-*\":\n    input: 2\n    output: 8\n",
+    )
+    .unwrap();
+    let spool = tempfile::tempdir().unwrap();
+    ccmon()
+        .args(["--config".as_ref(), config.as_os_str()])
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool.path()])
+        .stdin(lines.as_bytes().to_vec())
+        .ok();
+    let s = listed(spool.path());
+    assert_eq!(s["models"]["local-model-7"]["cost_usd"], 6.0);
+    assert_eq!(
+        (&s["cost_unknown"], &s["cost_estimated"]),
+        (&false.into(), &true.into())
+    );
+
+    // A price that is not one: exit 2, where and what.
+    std::fs::write(&config, "pricing:\n  m:\n    input: -1\n    output: 8\n").unwrap();
+    ccmon()
+        .args(["--config".as_ref(), config.as_os_str()])
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool.path()])
+        .stdin(lines.as_bytes().to_vec())
+        .run()
+        .code(2)
+        .stderr_has("config.yaml:3:")
+        .stderr_has("pricing.m: input: -1 is not a price");
+}
