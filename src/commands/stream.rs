@@ -462,6 +462,7 @@ impl Tabular for AgentList {
             "TOOLS",
             "TOKENS IN/OUT",
             "COST",
+            "RATE LIMIT",
             "MODEL",
         ];
         if wide {
@@ -496,6 +497,7 @@ impl Tabular for AgentList {
                     s.tool_calls.to_string(),
                     format!("{}/{}", s.tokens_in, s.tokens_out),
                     cost_cell(s),
+                    rate_limit_cell(s, now),
                     s.model.clone(),
                 ];
                 if wide {
@@ -530,6 +532,40 @@ fn cost_cell(s: &Summary) -> String {
         (true, true) => format!("{approx}${:.4}+?", s.cost_usd),
         (true, false) => "?".to_owned(),
         (false, _) => format!("{approx}${:.4}", s.cost_usd),
+    }
+}
+
+/// The worst rate limit, e.g. `5h 85%` or `7d rejected until 14:00Z` (UTC); `-` when the
+/// agent reported none.
+fn rate_limit_cell(s: &Summary, now: jiff::Timestamp) -> String {
+    let Some((kind, rl)) = s.worst_rate_limit() else {
+        return "-".to_owned();
+    };
+    let name = match kind {
+        "five_hour" => "5h".to_owned(),
+        "seven_day" => "7d".to_owned(),
+        other => match other.strip_prefix("seven_day_") {
+            Some(model) => format!("7d {model}"),
+            None => other.to_owned(),
+        },
+    };
+    let reset = rl
+        .resets_at
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .filter(|t| *t > now)
+        .map(|t| format!(" until {}", t.strftime("%H:%MZ")));
+    match (rl.status.as_str(), rl.utilization) {
+        ("rejected", _) => format!("{name} rejected{}", reset.unwrap_or_default()),
+        (status, Some(u)) => {
+            let warn = if status == "allowed_warning" {
+                " warning"
+            } else {
+                ""
+            };
+            format!("{name} {:.0}%{warn}", u * 100.0)
+        }
+        ("allowed_warning", None) => format!("{name} warning"),
+        (status, None) => format!("{name} {status}"),
     }
 }
 

@@ -114,6 +114,19 @@ pub struct ModelUsage {
     pub cost_usd: Option<f64>,
 }
 
+/// A `rate_limit_event`'s `rate_limit_info`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimit {
+    /// `rateLimitType` (`five_hour`, `seven_day`, ...; "" when absent).
+    pub limit_type: String,
+    /// `allowed`, `allowed_warning` or `rejected`.
+    pub status: String,
+    /// `resetsAt`, Unix seconds.
+    pub resets_at: Option<i64>,
+    /// `utilization` as a 0-1 ratio (the stream says 0-100).
+    pub utilization: Option<f64>,
+}
+
 /// What a `stream_event` line says about usage: `message_start` names the message and its
 /// model, `message_delta` updates the output tokens of the message being streamed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -211,6 +224,8 @@ pub struct Parsed {
     pub error: Option<String>,
     /// Usage from a `stream_event`'s `message_start` or `message_delta`.
     pub stream_usage: Option<StreamUsage>,
+    /// A `rate_limit_event`'s limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Parsed {
@@ -267,6 +282,9 @@ struct Line<'a, C> {
     // stream_event
     #[serde(borrow, default)]
     event: Option<WireEvent<'a>>,
+    // rate_limit_event
+    #[serde(borrow, default)]
+    rate_limit_info: Option<WireRateLimit<'a>>,
     // tool_progress
     #[serde(borrow, default)]
     tool_use_id: Option<Cow<'a, str>>,
@@ -464,6 +482,19 @@ struct WireModelUsage {
     cost_usd: Option<f64>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireRateLimit<'a> {
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    rate_limit_type: Option<Cow<'a, str>>,
+    #[serde(default)]
+    resets_at: Option<i64>,
+    #[serde(default)]
+    utilization: Option<f64>,
+}
+
 /// A `stream_event`'s `event`: only what usage needs.
 #[derive(Deserialize)]
 struct WireEvent<'a> {
@@ -654,7 +685,15 @@ fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
             p.progress_tool_use_id = l.tool_use_id.map(Cow::into_owned);
             EventType::System
         }
-        "rate_limit_event" => EventType::System,
+        "rate_limit_event" => {
+            p.rate_limit = l.rate_limit_info.map(|r| RateLimit {
+                limit_type: own(r.rate_limit_type),
+                status: own(r.status),
+                resets_at: r.resets_at,
+                utilization: r.utilization.filter(|u| u.is_finite()).map(|u| u / 100.0),
+            });
+            EventType::System
+        }
         "stream_event" => {
             p.stream_usage = l.event.and_then(|e| match e.type_.as_deref() {
                 Some("message_start") => e.message.map(|m| StreamUsage {

@@ -43,6 +43,31 @@ pub struct ModelTotals {
     pub cost_usd: Option<f64>,
 }
 
+/// The latest state of one rate limit (`rateLimitType`) of an agent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RateLimitState {
+    /// `allowed`, `allowed_warning` or `rejected`.
+    pub status: String,
+    /// Share of the limit used, 0-1, when reported.
+    pub utilization: Option<f64>,
+    /// When the limit resets, Unix seconds.
+    pub resets_at: Option<i64>,
+    /// `rejected` events seen.
+    pub rejections: u64,
+}
+
+impl RateLimitState {
+    /// How bad it is, for picking the worst limit: rejected, then warning, then by use.
+    fn severity(&self) -> (u8, u64) {
+        let rank = match self.status.as_str() {
+            "rejected" => 2,
+            "allowed_warning" => 1,
+            _ => 0,
+        };
+        (rank, (self.utilization.unwrap_or(0.0) * 1e6) as u64)
+    }
+}
+
 /// A message whose usage is being counted.
 #[derive(Debug, Clone, PartialEq)]
 struct Message {
@@ -124,6 +149,9 @@ pub struct Summary {
     /// Tokens and cost per model.
     #[serde(default)]
     pub models: BTreeMap<String, ModelTotals>,
+    /// Rate limits by `rateLimitType`, as the latest `rate_limit_event` of each said.
+    #[serde(default)]
+    pub rate_limits: BTreeMap<String, RateLimitState>,
     /// The child's exit code, once it exited.
     pub exit_code: Option<i32>,
     /// Why the agent is stuck, while it is.
@@ -184,6 +212,7 @@ impl Summary {
             cost_estimated: false,
             cost_unknown: false,
             models: BTreeMap::new(),
+            rate_limits: BTreeMap::new(),
             exit_code: None,
             stuck_reason: None,
             failed: false,
@@ -247,6 +276,21 @@ impl Summary {
             }
         }
         self.tool_calls += p.tool_uses.len() as u64;
+        if let Some(rl) = &p.rate_limit {
+            let kind = if rl.limit_type.is_empty() {
+                "unknown"
+            } else {
+                rl.limit_type.as_str()
+            };
+            let e = self.rate_limits.entry(kind.to_owned()).or_default();
+            rl.status.clone_into(&mut e.status);
+            // Absent fields keep what the previous event of the limit said.
+            e.utilization = rl.utilization.or(e.utilization);
+            e.resets_at = rl.resets_at.or(e.resets_at);
+            if rl.status == "rejected" {
+                e.rejections += 1;
+            }
+        }
         if let Some(r) = &p.result {
             self.result_seen = true;
             self.failed = r.is_error;
@@ -268,6 +312,14 @@ impl Summary {
         }
         self.refresh();
         self.turns
+    }
+
+    /// The worst rate limit: rejected before warning before allowed, then the most used.
+    pub fn worst_rate_limit(&self) -> Option<(&str, &RateLimitState)> {
+        self.rate_limits
+            .iter()
+            .max_by_key(|(_, r)| r.severity())
+            .map(|(k, r)| (k.as_str(), r))
     }
 
     /// The model of a message: its own, else the session's, else "unknown".
@@ -438,6 +490,10 @@ impl Summary {
                 "models",
                 serde_json::to_string(&self.models).unwrap_or_default(),
             ),
+            (
+                "rate_limits",
+                serde_json::to_string(&self.rate_limits).unwrap_or_default(),
+            ),
             ("exit_code", opt(self.exit_code.map(|c| c.to_string()))),
             ("stuck_reason", opt(self.stuck_reason.clone())),
             ("spool_pending", self.spool_pending.to_string()),
@@ -447,7 +503,7 @@ impl Summary {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::stream::parse::parse;
 
@@ -659,5 +715,48 @@ mod tests {
         let models: BTreeMap<String, ModelTotals> =
             serde_json::from_str(&get("models").unwrap_or_default()).unwrap_or_default();
         assert_eq!(models, s.models);
+    }
+
+    pub(crate) const RATE_LIMITS: &str = concat!(
+        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"allowed","resetsAt":1771390800,"rateLimitType":"five_hour","utilization":40,"overageStatus":"rejected","isUsingOverage":false}}"#,
+        "\n",
+        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"allowed_warning","resetsAt":1771390800,"rateLimitType":"five_hour","utilization":85}}"#,
+        "\n",
+        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"allowed","rateLimitType":"seven_day","utilization":null}}"#,
+        "\n",
+        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1771995600,"rateLimitType":"seven_day_opus"}}"#,
+        "\n",
+        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1771995600,"rateLimitType":"seven_day_opus"}}"#,
+        "\n",
+    );
+
+    #[test]
+    fn each_rate_limit_keeps_its_latest_status_use_reset_and_rejections() {
+        let s = run(RATE_LIMITS);
+        let five = &s.rate_limits["five_hour"];
+        assert_eq!(five.status, "allowed_warning");
+        assert_eq!(five.utilization, Some(0.85));
+        assert_eq!((five.resets_at, five.rejections), (Some(1771390800), 0));
+        let week = &s.rate_limits["seven_day"];
+        assert_eq!((week.status.as_str(), week.utilization), ("allowed", None));
+        let opus = &s.rate_limits["seven_day_opus"];
+        assert_eq!((opus.status.as_str(), opus.rejections), ("rejected", 2));
+        assert_eq!(s.worst_rate_limit().map(|(k, _)| k), Some("seven_day_opus"));
+        // Without a rejection, a warning is worse than the most used allowed limit.
+        let s = run(&RATE_LIMITS
+            .lines()
+            .take(3)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>());
+        assert_eq!(s.worst_rate_limit().map(|(k, _)| k), Some("five_hour"));
+        let fields = s.fields();
+        let json = fields
+            .iter()
+            .find(|(n, _)| *n == "rate_limits")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let back: BTreeMap<String, RateLimitState> =
+            serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, s.rate_limits);
     }
 }

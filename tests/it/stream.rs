@@ -405,3 +405,53 @@ fn an_unpriced_model_costs_unknown_until_the_config_prices_it() {
         .stderr_has("config.yaml:3:")
         .stderr_has("pricing.m: input: -1 is not a price");
 }
+
+#[test]
+fn ls_shows_each_rate_limit_and_the_worst_in_a_column() {
+    let event = |status: &str, kind: &str, more: &str| {
+        format!(
+            r#"{{"type":"rate_limit_event","session_id":"rl-1","rate_limit_info":{{"status":"{status}","rateLimitType":"{kind}"{more}}}}}"#
+        ) + "\n"
+    };
+    let spool = tempfile::tempdir().unwrap();
+    let input = event("allowed", "five_hour", r#","utilization":40"#)
+        + &event(
+            "allowed_warning",
+            "five_hour",
+            r#","utilization":85,"resetsAt":1771390800"#,
+        );
+    ingest(spool.path(), input.as_bytes(), &[]);
+    let s = listed(spool.path());
+    let five = &s["rate_limits"]["five_hour"];
+    assert_eq!(
+        (&five["status"], &five["utilization"]),
+        (&"allowed_warning".into(), &0.85.into())
+    );
+    assert_eq!(
+        (&five["resets_at"], &five["rejections"]),
+        (&1771390800.into(), &0.into())
+    );
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(table.stdout.contains("RATE LIMIT"), "{}", table.stdout);
+    assert!(table.stdout.contains("5h 85% warning"), "{}", table.stdout);
+
+    // A rejection is the worst, whatever the use of the others; far in the future, its reset
+    // time is shown.
+    let spool = tempfile::tempdir().unwrap();
+    let input = input + &event("rejected", "seven_day", r#","resetsAt":4102444800"#);
+    ingest(spool.path(), input.as_bytes(), &[]);
+    let s = listed(spool.path());
+    assert_eq!(s["rate_limits"]["seven_day"]["rejections"], 1);
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        table.stdout.contains("7d rejected until 00:00Z"),
+        "{}",
+        table.stdout
+    );
+}
