@@ -293,6 +293,17 @@ fn ls_shows_the_exact_tokens_and_cost_of_each_model_of_both_recordings() {
         model_figures(&s, "claude-sonnet-4-5-20250929"),
         (vec![124, 2373, 67600, 29631], 0.17736324999999997)
     );
+    let wide = ccmon()
+        .args(["stream", "ls", "-o", "wide", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        wide.stdout.contains("MODELS")
+            && wide.stdout.contains(
+                "claude-haiku-4-5-20251001 7460/1331 $0.0335, claude-sonnet-4-5-20250929 124/2373 $0.1774"
+            ),
+        "{wide}"
+    );
 
     let spool = tempfile::tempdir().unwrap();
     let input = std::fs::read(standin::fixture(standin::GLEAM_BASIC)).unwrap();
