@@ -202,7 +202,8 @@ pub struct Parsed {
     pub message_id: Option<String>,
     /// `message.model` of assistant lines, or `model` of `system/init`.
     pub model: Option<String>,
-    /// `message.usage` of assistant lines (repeated on every line of one message).
+    /// `message.usage` of assistant lines: a snapshot taken while the message streamed (the
+    /// output grows from one line of a message to the next).
     pub usage: Option<Usage>,
     /// Tool calls on this line.
     pub tool_uses: Vec<ToolUse>,
