@@ -198,6 +198,21 @@ struct RawConfig {
     /// Read by `ccmon stream` (its own issue); accepted here so the file validates.
     #[serde(default, rename = "stream")]
     _stream: Option<serde::de::IgnoredAny>,
+    /// `pricing:` model name or pattern → USD per million tokens, over the built-in table.
+    #[serde(default)]
+    pricing: BTreeMap<String, Spanned<RawPrice>>,
+}
+
+/// One `pricing:` entry, in USD per million tokens.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrice {
+    input: f64,
+    output: f64,
+    #[serde(default)]
+    cache_read: Option<f64>,
+    #[serde(default)]
+    cache_write: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -609,6 +624,9 @@ pub struct Settings {
     pub health_checks: Vec<crate::health::spec::CheckSpec>,
     /// Whether `health_checks` came from the config file.
     pub health_configured: bool,
+    /// `pricing:` of the config file: (model name or pattern, price), over the built-in
+    /// table.
+    pub pricing: Vec<(String, crate::stream::pricing::Price)>,
 }
 
 /// Everything `ccmon context` needs: the file (if any) and the effective settings.
@@ -1045,6 +1063,23 @@ fn resolve(
         None => (crate::health::spec::defaults(&sources), false),
     };
 
+    // Prices in USD per million tokens; the cache prices default to Anthropic's usual
+    // multiples of the input price (0.1 to read, 1.25 to write).
+    let mut pricing = Vec::new();
+    if let Some(f) = file {
+        for (pattern, price) in &f.raw.pricing {
+            let v = &price.value;
+            let converted = crate::stream::pricing::Price::from_usd_per_mtok(
+                v.input,
+                v.output,
+                v.cache_read.unwrap_or(v.input * 0.1),
+                v.cache_write.unwrap_or(v.input * 1.25),
+            )
+            .map_err(|m| f.invalid(&price.referenced, format!("pricing.{pattern}: {m}")))?;
+            pricing.push((pattern.clone(), converted));
+        }
+    }
+
     Ok(Settings {
         config_file,
         context,
@@ -1060,6 +1095,7 @@ fn resolve(
         state_dir: env.state_dir(),
         health_checks,
         health_configured,
+        pricing,
     })
 }
 

@@ -165,6 +165,7 @@ pub fn ingest(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
+    crate::stream::pricing::set_overrides(settings.pricing.clone());
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
     let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
     let from_stdin = args.input.as_os_str() == "-";
@@ -272,6 +273,7 @@ pub fn watch(
     use crate::stream::monitor::{MonitorConfig, OnStuck};
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
+    crate::stream::pricing::set_overrides(settings.pricing.clone());
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
     // Runs of a ccmon that died are completed first, so the forwarder delivers them whole.
     if let Err(e) = recover_intakes(&spool) {
@@ -461,12 +463,14 @@ impl Tabular for AgentList {
             "TOOLS",
             "TOKENS IN/OUT",
             "COST",
+            "RATE LIMIT",
             "MODEL",
         ];
         if wide {
             h.extend([
                 "EVENTS",
                 "CACHE READ/WRITE",
+                "MODELS",
                 "SESSION",
                 "STARTED",
                 "EXIT",
@@ -493,13 +497,15 @@ impl Tabular for AgentList {
                     s.turns.to_string(),
                     s.tool_calls.to_string(),
                     format!("{}/{}", s.tokens_in, s.tokens_out),
-                    format!("${:.4}", s.cost_usd),
+                    cost_cell(s),
+                    rate_limit_cell(s, now),
                     s.model.clone(),
                 ];
                 if wide {
                     row.extend([
                         s.events.to_string(),
                         format!("{}/{}", s.tokens_cache_read, s.tokens_cache_creation),
+                        models_cell(s),
                         s.session_id.clone(),
                         s.started_at.clone(),
                         s.exit_code
@@ -517,6 +523,68 @@ impl Tabular for AgentList {
             "no agents recorded yet; record one with `ccmon stream ingest FILE` or `ccmon stream watch -- CMD`",
         )
     }
+}
+
+/// The cost as `stream ls` shows it: `~` marks an estimate (tokens × the price table, until
+/// the `result` line makes it exact), `?` an unknown part (a model without a price).
+fn cost_cell(s: &Summary) -> String {
+    let approx = if s.cost_estimated { "~" } else { "" };
+    match (s.cost_unknown, s.cost_usd > 0.0) {
+        (true, true) => format!("{approx}${:.4}+?", s.cost_usd),
+        (true, false) => "?".to_owned(),
+        (false, _) => format!("{approx}${:.4}", s.cost_usd),
+    }
+}
+
+/// The worst rate limit, e.g. `5h 85%` or `7d rejected until 14:00Z` (UTC); `-` when the
+/// agent reported none.
+fn rate_limit_cell(s: &Summary, now: jiff::Timestamp) -> String {
+    let Some((kind, rl)) = s.worst_rate_limit() else {
+        return "-".to_owned();
+    };
+    let name = match kind {
+        "five_hour" => "5h".to_owned(),
+        "seven_day" => "7d".to_owned(),
+        other => match other.strip_prefix("seven_day_") {
+            Some(model) => format!("7d {model}"),
+            None => other.to_owned(),
+        },
+    };
+    let reset = rl
+        .resets_at
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .filter(|t| *t > now)
+        .map(|t| format!(" until {}", t.strftime("%H:%MZ")));
+    match (rl.status.as_str(), rl.utilization) {
+        ("rejected", _) => format!("{name} rejected{}", reset.unwrap_or_default()),
+        (status, Some(u)) => {
+            let warn = if status == "allowed_warning" {
+                " warning"
+            } else {
+                ""
+            };
+            format!("{name} {:.0}%{warn}", u * 100.0)
+        }
+        ("allowed_warning", None) => format!("{name} warning"),
+        (status, None) => format!("{name} {status}"),
+    }
+}
+
+/// Each model's tokens in/out and cost, for `-o wide`.
+fn models_cell(s: &Summary) -> String {
+    if s.models.is_empty() {
+        return "-".to_owned();
+    }
+    s.models
+        .iter()
+        .map(|(model, m)| {
+            let cost = m
+                .cost_usd
+                .map_or_else(|| "?".to_owned(), |c| format!("${c:.4}"));
+            format!("{model} {}/{} {cost}", m.tokens_in, m.tokens_out)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `stream ls`; with `ids_only` (global `-q`) just the agent ids, one per line.

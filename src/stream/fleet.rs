@@ -39,15 +39,8 @@ pub async fn fleet_metrics(
             registry.set("stream_seconds_since_last_event", &[a], age);
         }
         registry.set("stream_turn_count", &[a], s.turns as f64);
-        for (kind, v) in [
-            ("input", s.tokens_in),
-            ("output", s.tokens_out),
-            ("cache_read", s.tokens_cache_read),
-            ("cache_creation", s.tokens_cache_creation),
-        ] {
-            registry.set("stream_tokens_total", &[a, ("kind", kind)], v as f64);
-        }
-        registry.set("stream_cost_usd_total", &[a], s.cost_usd);
+        super::metrics::model_figures(registry, &s.agent_id, s);
+        super::metrics::rate_limit_figures(registry, &s.agent_id, s);
         registry.set("stream_tool_calls", &[a], s.tool_calls as f64);
         let len = sink.stream_len(&s.agent_id).await?;
         registry.set("stream_length", &[a], len as f64);
@@ -94,12 +87,37 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
     (
         "stream_tokens_total",
         Kind::Counter,
-        "Tokens used by each agent, by kind.",
+        "Tokens used by each agent, by model and kind.",
     ),
     (
         "stream_cost_usd_total",
         Kind::Counter,
-        "Cost in USD reported by each agent.",
+        "Cost in USD of each agent, by model (estimated while stream_cost_estimated is 1).",
+    ),
+    (
+        "stream_cost_estimated",
+        Kind::Gauge,
+        "1 while an agent's cost is an estimate not yet made exact by a result line.",
+    ),
+    (
+        "stream_rate_limit_status",
+        Kind::Gauge,
+        "1 for the current status of each rate limit (allowed, allowed_warning, rejected).",
+    ),
+    (
+        "stream_rate_limit_utilization_ratio",
+        Kind::Gauge,
+        "Share of each rate limit used, 0-1, as last reported.",
+    ),
+    (
+        "stream_rate_limit_resets_at_seconds",
+        Kind::Gauge,
+        "Unix time when each rate limit resets.",
+    ),
+    (
+        "stream_rate_limit_rejections_total",
+        Kind::Counter,
+        "Rate limit events with status rejected, by limit.",
     ),
     (
         "stream_tool_calls",

@@ -105,15 +105,8 @@ impl StreamMetrics {
             }
         }
         r.set("stream_turn_count", &[a], summary.turns as f64);
-        for (kind, v) in [
-            ("input", summary.tokens_in),
-            ("output", summary.tokens_out),
-            ("cache_read", summary.tokens_cache_read),
-            ("cache_creation", summary.tokens_cache_creation),
-        ] {
-            r.set("stream_tokens_total", &[a, ("kind", kind)], v as f64);
-        }
-        r.set("stream_cost_usd_total", &[a], summary.cost_usd);
+        model_figures(r, agent, summary);
+        rate_limit_figures(r, agent, summary);
         if let Ok(ts) = summary.last_event_at.parse::<jiff::Timestamp>() {
             r.set(
                 "stream_last_event_timestamp_seconds",
@@ -170,6 +163,63 @@ impl StreamMetrics {
     /// The text exposition.
     pub fn render(&self) -> String {
         self.registry.render()
+    }
+}
+
+/// Tokens and cost of each of the agent's models, and whether the cost is an estimate. A
+/// model without a price has no cost series: an unknown cost, not 0.
+pub fn model_figures(r: &mut Registry, agent: &str, summary: &Summary) {
+    let a = ("agent_id", agent);
+    for (model, m) in &summary.models {
+        let am = [a, ("model", model.as_str())];
+        for (kind, v) in [
+            ("input", m.tokens_in),
+            ("output", m.tokens_out),
+            ("cache_read", m.tokens_cache_read),
+            ("cache_creation", m.tokens_cache_creation),
+        ] {
+            r.set(
+                "stream_tokens_total",
+                &[am[0], am[1], ("kind", kind)],
+                v as f64,
+            );
+        }
+        if let Some(cost) = m.cost_usd {
+            r.set("stream_cost_usd_total", &am, cost);
+        }
+    }
+    let estimated = if summary.cost_estimated { 1.0 } else { 0.0 };
+    r.set("stream_cost_estimated", &[a], estimated);
+}
+
+/// The statuses a rate limit can have, each a `stream_rate_limit_status` series.
+const RATE_LIMIT_STATUSES: [&str; 3] = ["allowed", "allowed_warning", "rejected"];
+
+/// Each rate limit of the agent: its status (1 for the current one), use, reset time and
+/// rejections.
+pub fn rate_limit_figures(r: &mut Registry, agent: &str, summary: &Summary) {
+    let a = ("agent_id", agent);
+    for (kind, rl) in &summary.rate_limits {
+        let al = [a, ("limit_type", kind.as_str())];
+        for status in RATE_LIMIT_STATUSES {
+            let v = if rl.status == status { 1.0 } else { 0.0 };
+            r.set(
+                "stream_rate_limit_status",
+                &[al[0], al[1], ("status", status)],
+                v,
+            );
+        }
+        if let Some(u) = rl.utilization {
+            r.set("stream_rate_limit_utilization_ratio", &al, u);
+        }
+        if let Some(t) = rl.resets_at {
+            r.set("stream_rate_limit_resets_at_seconds", &al, t as f64);
+        }
+        r.set(
+            "stream_rate_limit_rejections_total",
+            &al,
+            rl.rejections as f64,
+        );
     }
 }
 
@@ -239,17 +289,42 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
     (
         "stream_tokens_total",
         Kind::Counter,
-        "Tokens used, by kind (input, output, cache_read, cache_creation).",
+        "Tokens used, by model and kind (input, output, cache_read, cache_creation).",
     ),
     (
         "stream_cost_usd_total",
         Kind::Counter,
-        "Cost in USD reported by the agent.",
+        "Cost in USD by model: exact from the result line, else estimated from the price table.",
+    ),
+    (
+        "stream_cost_estimated",
+        Kind::Gauge,
+        "1 while the agent's cost is an estimate not yet made exact by a result line.",
     ),
     (
         "stream_last_event_timestamp_seconds",
         Kind::Gauge,
         "Unix time of the agent's last event.",
+    ),
+    (
+        "stream_rate_limit_status",
+        Kind::Gauge,
+        "1 for the current status of each rate limit (allowed, allowed_warning, rejected).",
+    ),
+    (
+        "stream_rate_limit_utilization_ratio",
+        Kind::Gauge,
+        "Share of each rate limit used, 0-1, as last reported.",
+    ),
+    (
+        "stream_rate_limit_resets_at_seconds",
+        Kind::Gauge,
+        "Unix time when each rate limit resets.",
+    ),
+    (
+        "stream_rate_limit_rejections_total",
+        Kind::Counter,
+        "Rate limit events with status rejected, by limit.",
     ),
     (
         "stream_tool_duration_seconds",
@@ -310,5 +385,65 @@ mod tests {
         }
         assert_eq!(mcp_parts("mcp__a__b__c"), Some(("a", "b__c")));
         assert_eq!(mcp_parts("Bash"), None);
+    }
+
+    #[test]
+    fn models_costs_and_rate_limits_are_exposed_and_promtool_accepts_them() {
+        let mut m = StreamMetrics::new();
+        let mut s = Summary::new("a", "t", "2026-01-01T00:00:00Z");
+        let lines = format!(
+            "{}{}\n",
+            crate::stream::summary::tests::RATE_LIMITS,
+            r#"{"type":"assistant","message":{"id":"m1","model":"mystery-1","usage":{"input_tokens":10}}}"#
+        );
+        for line in lines.lines() {
+            let p = parse(line.as_bytes());
+            s.observe(&p, "2026-01-01T00:00:01Z");
+            m.observe("a", &p, &s, Instant::now());
+        }
+        let text = m.render();
+        for needle in [
+            "stream_rate_limit_status{agent_id=\"a\",limit_type=\"five_hour\",status=\"allowed_warning\"} 1",
+            "stream_rate_limit_status{agent_id=\"a\",limit_type=\"five_hour\",status=\"allowed\"} 0",
+            "stream_rate_limit_utilization_ratio{agent_id=\"a\",limit_type=\"five_hour\"} 0.85",
+            "stream_rate_limit_resets_at_seconds{agent_id=\"a\",limit_type=\"seven_day_opus\"} 1771995600",
+            "stream_rate_limit_rejections_total{agent_id=\"a\",limit_type=\"seven_day_opus\"} 2",
+            "stream_tokens_total{agent_id=\"a\",model=\"mystery-1\",kind=\"input\"} 10",
+            "stream_cost_estimated{agent_id=\"a\"} 1",
+        ] {
+            assert!(text.contains(needle), "missing {needle}\n{text}");
+        }
+        assert!(
+            !text.contains(
+                "stream_rate_limit_utilization_ratio{agent_id=\"a\",limit_type=\"seven_day\"}"
+            ),
+            "no use reported, no series\n{text}"
+        );
+        assert!(
+            !text.contains("stream_cost_usd_total{"),
+            "an unpriced model has no cost series, not 0\n{text}"
+        );
+        // promtool (Debian package prometheus) is the reference for the text format.
+        use std::io::Write as _;
+        let child = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            panic!("promtool not found: apt-get install -y prometheus");
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        let out = child.wait_with_output().map_err(|e| e.to_string());
+        let out = out.unwrap_or_else(|e| panic!("promtool: {e}"));
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !said.contains("error") && !said.contains("not a valid"),
+            "promtool: {said}\n{text}"
+        );
     }
 }

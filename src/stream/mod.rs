@@ -13,6 +13,7 @@ pub mod messages;
 pub mod metrics;
 pub mod monitor;
 pub mod parse;
+pub mod pricing;
 pub mod record;
 pub mod recorder;
 pub mod redis_sink;

@@ -19,13 +19,124 @@ use super::record::EventType;
 #[serde(default)]
 pub struct Usage {
     /// Uncached input tokens.
+    #[serde(deserialize_with = "null_as_zero")]
     pub input_tokens: u64,
     /// Output tokens.
+    #[serde(deserialize_with = "null_as_zero")]
     pub output_tokens: u64,
     /// Input tokens written to the prompt cache.
+    #[serde(deserialize_with = "null_as_zero")]
     pub cache_creation_input_tokens: u64,
     /// Input tokens read from the prompt cache.
+    #[serde(deserialize_with = "null_as_zero")]
     pub cache_read_input_tokens: u64,
+    /// Web searches made (`server_tool_use.web_search_requests`), billed per search.
+    #[serde(rename = "server_tool_use", deserialize_with = "web_searches")]
+    pub web_search_requests: u64,
+}
+
+impl Usage {
+    /// The larger of each field: a message's usage as its lines (snapshots taken while it
+    /// streamed) grow.
+    pub fn max(self, o: Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens.max(o.input_tokens),
+            output_tokens: self.output_tokens.max(o.output_tokens),
+            cache_creation_input_tokens: self
+                .cache_creation_input_tokens
+                .max(o.cache_creation_input_tokens),
+            cache_read_input_tokens: self.cache_read_input_tokens.max(o.cache_read_input_tokens),
+            web_search_requests: self.web_search_requests.max(o.web_search_requests),
+        }
+    }
+
+    /// The sum of each field.
+    pub fn plus(self, o: Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens + o.input_tokens,
+            output_tokens: self.output_tokens + o.output_tokens,
+            cache_creation_input_tokens: self.cache_creation_input_tokens
+                + o.cache_creation_input_tokens,
+            cache_read_input_tokens: self.cache_read_input_tokens + o.cache_read_input_tokens,
+            web_search_requests: self.web_search_requests + o.web_search_requests,
+        }
+    }
+
+    /// `self - o` per field, never below 0.
+    pub fn minus(self, o: Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens.saturating_sub(o.input_tokens),
+            output_tokens: self.output_tokens.saturating_sub(o.output_tokens),
+            cache_creation_input_tokens: self
+                .cache_creation_input_tokens
+                .saturating_sub(o.cache_creation_input_tokens),
+            cache_read_input_tokens: self
+                .cache_read_input_tokens
+                .saturating_sub(o.cache_read_input_tokens),
+            web_search_requests: self
+                .web_search_requests
+                .saturating_sub(o.web_search_requests),
+        }
+    }
+
+    /// Whether every field is 0.
+    pub fn is_zero(&self) -> bool {
+        *self == Usage::default()
+    }
+}
+
+/// The streaming API's usage fields may be `null` (`message_delta`): read as 0.
+fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(Option::<u64>::deserialize(d)?.unwrap_or(0))
+}
+
+/// `server_tool_use: {web_search_requests: N, ...}` as N (anything else as 0).
+fn web_searches<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct ServerToolUse {
+        #[serde(deserialize_with = "null_as_zero")]
+        web_search_requests: u64,
+    }
+    Ok(Option::<ServerToolUse>::deserialize(d)?
+        .unwrap_or_default()
+        .web_search_requests)
+}
+
+/// One model's exact totals from a `result` line's `modelUsage` (subagents included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelUsage {
+    /// Model name.
+    pub model: String,
+    /// Tokens of each kind.
+    pub usage: Usage,
+    /// `costUSD`.
+    pub cost_usd: Option<f64>,
+}
+
+/// A `rate_limit_event`'s `rate_limit_info`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RateLimit {
+    /// `rateLimitType` (`five_hour`, `seven_day`, ...; "" when absent).
+    pub limit_type: String,
+    /// `allowed`, `allowed_warning` or `rejected`.
+    pub status: String,
+    /// `resetsAt`, Unix seconds.
+    pub resets_at: Option<i64>,
+    /// `utilization` as a 0-1 ratio (the stream says 0-100).
+    pub utilization: Option<f64>,
+}
+
+/// What a `stream_event` line says about usage: `message_start` names the message and its
+/// model, `message_delta` updates the output tokens of the message being streamed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreamUsage {
+    /// `message_start`'s message id (None for `message_delta`).
+    pub message_id: Option<String>,
+    /// `message_start`'s model.
+    pub model: Option<String>,
+    /// The usage the event carries.
+    pub usage: Usage,
 }
 
 /// A tool call on an assistant line.
@@ -66,8 +177,10 @@ pub struct RunResult {
     pub num_turns: Option<u64>,
     /// Total cost in USD.
     pub total_cost_usd: Option<f64>,
-    /// Aggregate usage.
+    /// Aggregate usage of the main thread only.
     pub usage: Option<Usage>,
+    /// `modelUsage`: exact totals per model, subagents included (empty when absent).
+    pub model_usage: Vec<ModelUsage>,
     /// Wall time of the run in ms.
     pub duration_ms: Option<u64>,
 }
@@ -89,7 +202,8 @@ pub struct Parsed {
     pub message_id: Option<String>,
     /// `message.model` of assistant lines, or `model` of `system/init`.
     pub model: Option<String>,
-    /// `message.usage` of assistant lines (repeated on every line of one message).
+    /// `message.usage` of assistant lines: a snapshot taken while the message streamed (the
+    /// output grows from one line of a message to the next).
     pub usage: Option<Usage>,
     /// Tool calls on this line.
     pub tool_uses: Vec<ToolUse>,
@@ -109,6 +223,10 @@ pub struct Parsed {
     pub progress_tool_use_id: Option<String>,
     /// The assistant line's `error` (e.g. `rate_limit`, `billing_error`).
     pub error: Option<String>,
+    /// Usage from a `stream_event`'s `message_start` or `message_delta`.
+    pub stream_usage: Option<StreamUsage>,
+    /// A `rate_limit_event`'s limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Parsed {
@@ -160,6 +278,14 @@ struct Line<'a, C> {
     usage: Option<Usage>,
     #[serde(default)]
     duration_ms: Option<u64>,
+    #[serde(rename = "modelUsage", default)]
+    model_usage: Option<std::collections::BTreeMap<String, WireModelUsage>>,
+    // stream_event
+    #[serde(borrow, default)]
+    event: Option<WireEvent<'a>>,
+    // rate_limit_event
+    #[serde(borrow, default)]
+    rate_limit_info: Option<WireRateLimit<'a>>,
     // tool_progress
     #[serde(borrow, default)]
     tool_use_id: Option<Cow<'a, str>>,
@@ -340,6 +466,57 @@ struct Block<'a> {
     is_error: Option<bool>,
 }
 
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct WireModelUsage {
+    #[serde(deserialize_with = "null_as_zero")]
+    input_tokens: u64,
+    #[serde(deserialize_with = "null_as_zero")]
+    output_tokens: u64,
+    #[serde(deserialize_with = "null_as_zero")]
+    cache_read_input_tokens: u64,
+    #[serde(deserialize_with = "null_as_zero")]
+    cache_creation_input_tokens: u64,
+    #[serde(deserialize_with = "null_as_zero")]
+    web_search_requests: u64,
+    #[serde(rename = "costUSD")]
+    cost_usd: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireRateLimit<'a> {
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    rate_limit_type: Option<Cow<'a, str>>,
+    #[serde(default)]
+    resets_at: Option<i64>,
+    #[serde(default)]
+    utilization: Option<f64>,
+}
+
+/// A `stream_event`'s `event`: only what usage needs.
+#[derive(Deserialize)]
+struct WireEvent<'a> {
+    #[serde(rename = "type", borrow, default)]
+    type_: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    message: Option<WireEventMessage<'a>>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+struct WireEventMessage<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
 #[derive(Deserialize)]
 struct WireMcp<'a> {
     #[serde(borrow, default)]
@@ -466,6 +643,22 @@ fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
                 num_turns: l.num_turns,
                 total_cost_usd: l.total_cost_usd,
                 usage: l.usage,
+                model_usage: l
+                    .model_usage
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(model, m)| ModelUsage {
+                        model,
+                        usage: Usage {
+                            input_tokens: m.input_tokens,
+                            output_tokens: m.output_tokens,
+                            cache_creation_input_tokens: m.cache_creation_input_tokens,
+                            cache_read_input_tokens: m.cache_read_input_tokens,
+                            web_search_requests: m.web_search_requests,
+                        },
+                        cost_usd: m.cost_usd,
+                    })
+                    .collect(),
                 duration_ms: l.duration_ms,
             });
             if is_error {
@@ -493,8 +686,30 @@ fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
             p.progress_tool_use_id = l.tool_use_id.map(Cow::into_owned);
             EventType::System
         }
-        "rate_limit_event" => EventType::System,
-        "stream_event" => EventType::StreamEvent,
+        "rate_limit_event" => {
+            p.rate_limit = l.rate_limit_info.map(|r| RateLimit {
+                limit_type: own(r.rate_limit_type),
+                status: own(r.status),
+                resets_at: r.resets_at,
+                utilization: r.utilization.filter(|u| u.is_finite()).map(|u| u / 100.0),
+            });
+            EventType::System
+        }
+        "stream_event" => {
+            p.stream_usage = l.event.and_then(|e| match e.type_.as_deref() {
+                Some("message_start") => e.message.map(|m| StreamUsage {
+                    message_id: m.id.map(Cow::into_owned),
+                    model: m.model.map(Cow::into_owned),
+                    usage: m.usage.unwrap_or_default(),
+                }),
+                Some("message_delta") => e.usage.map(|usage| StreamUsage {
+                    usage,
+                    ..StreamUsage::default()
+                }),
+                _ => None,
+            });
+            EventType::StreamEvent
+        }
         // The older flattened form.
         "tool_use" => {
             p.tool_uses.push(ToolUse {
@@ -739,7 +954,8 @@ mod tests {
                 input_tokens: 3,
                 output_tokens: 5,
                 cache_read_input_tokens: 7,
-                cache_creation_input_tokens: 11
+                cache_creation_input_tokens: 11,
+                web_search_requests: 0
             })
         );
         assert_eq!(

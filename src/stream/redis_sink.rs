@@ -2074,6 +2074,10 @@ fn summary_from_meta(agent_id: &str, fields: &[(String, String)]) -> Summary {
     s.tokens_cache_read = num("tokens_cache_read");
     s.tokens_cache_creation = num("tokens_cache_creation");
     s.cost_usd = get("cost_usd").parse().unwrap_or(0.0);
+    s.cost_estimated = get("cost_estimated") == "true";
+    s.cost_unknown = get("cost_unknown") == "true";
+    s.models = serde_json::from_str(get("models")).unwrap_or_default();
+    s.rate_limits = serde_json::from_str(get("rate_limits")).unwrap_or_default();
     s.exit_code = get("exit_code").parse().ok();
     s.spool_pending = num("spool_pending");
     s.spool_write_errors = num("spool_write_errors");

@@ -967,6 +967,13 @@ fn metrics_include_the_fleet_read_from_redis() {
         format!("stream_length{{agent_id=\"{agent}\"}} 47\n"),
         format!("stream_turn_count{{agent_id=\"{agent}\"}} 19\n"),
         format!("stream_agent_state{{agent_id=\"{agent}\",state=\"exited\"}} 1\n"),
+        format!(
+            "stream_tokens_total{{agent_id=\"{agent}\",model=\"claude-haiku-4-5-20251001\",kind=\"output\"}} 1331\n"
+        ),
+        format!(
+            "stream_cost_usd_total{{agent_id=\"{agent}\",model=\"claude-sonnet-4-5-20250929\"}} 0.17736324999999997\n"
+        ),
+        format!("stream_cost_estimated{{agent_id=\"{agent}\"}} 0\n"),
         format!("stream_seconds_since_last_event{{agent_id=\"{agent}\"}}"),
         "health_check_status{check=\"mem\",level=\"readiness\"}".to_owned(),
     ] {

@@ -254,3 +254,231 @@ fn stream_tail_shows_control_characters_as_escapes() {
     let raw = recorded(spool.path(), "esc-1");
     assert!(data(&raw[3]).starts_with(b"raw \x1b]0;PWNED\x07"));
 }
+
+/// `stream ls -o json` of the only agent in `spool`.
+fn listed(spool: &Path) -> serde_json::Value {
+    let out = ccmon()
+        .args(["stream", "ls", "-o", "json", "--spool-dir"])
+        .args([spool])
+        .ok();
+    let mut agents: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(agents.len(), 1, "{}", out.stdout);
+    agents.remove(0)
+}
+
+fn model_figures(s: &serde_json::Value, model: &str) -> (Vec<u64>, f64) {
+    let m = &s["models"][model];
+    let tokens = [
+        "tokens_in",
+        "tokens_out",
+        "tokens_cache_read",
+        "tokens_cache_creation",
+    ]
+    .iter()
+    .map(|k| {
+        m[k].as_u64()
+            .unwrap_or_else(|| panic!("{model}.{k} in {s}"))
+    })
+    .collect();
+    (tokens, m["cost_usd"].as_f64().unwrap_or(f64::NAN))
+}
+
+#[test]
+fn ls_shows_the_exact_tokens_and_cost_of_each_model_of_both_recordings() {
+    let spool = tempfile::tempdir().unwrap();
+    let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    ingest(spool.path(), &input, &[]);
+    let s = listed(spool.path());
+    // The result line's modelUsage, subagents included (result.usage says 956 output).
+    assert_eq!(
+        (
+            &s["tokens_in"],
+            &s["tokens_out"],
+            &s["tokens_cache_read"],
+            &s["tokens_cache_creation"]
+        ),
+        (&7584.into(), &3704.into(), &85759.into(), &43679.into())
+    );
+    assert_eq!(s["cost_usd"], 0.21085415);
+    assert_eq!(s["cost_estimated"], false);
+    assert_eq!(
+        model_figures(&s, "claude-haiku-4-5-20251001"),
+        (vec![7460, 1331, 18159, 14048], 0.033490900000000004)
+    );
+    assert_eq!(
+        model_figures(&s, "claude-sonnet-4-5-20250929"),
+        (vec![124, 2373, 67600, 29631], 0.17736324999999997)
+    );
+    let wide = ccmon()
+        .args(["stream", "ls", "-o", "wide", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        wide.stdout.contains("MODELS")
+            && wide.stdout.contains(
+                "claude-haiku-4-5-20251001 7460/1331 $0.0335, claude-sonnet-4-5-20250929 124/2373 $0.1774"
+            ),
+        "{wide}"
+    );
+
+    let spool = tempfile::tempdir().unwrap();
+    let input = std::fs::read(standin::fixture(standin::GLEAM_BASIC)).unwrap();
+    ingest(spool.path(), &input, &[]);
+    let s = listed(spool.path());
+    assert_eq!(
+        model_figures(&s, "claude-opus-4-5-20251101"),
+        (vec![10, 25, 0, 21570], 0.1354875)
+    );
+    assert_eq!(
+        (&s["cost_usd"], &s["cost_estimated"]),
+        (&0.1354875.into(), &false.into())
+    );
+}
+
+#[test]
+fn before_the_result_ls_shows_an_estimated_cost() {
+    let spool = tempfile::tempdir().unwrap();
+    let input = std::fs::read_to_string(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
+    let without_result: String = input
+        .lines()
+        .filter(|l| !l.starts_with(r#"{"type":"result""#))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    ingest(spool.path(), without_result.as_bytes(), &[]);
+    let s = listed(spool.path());
+    assert_eq!(s["cost_estimated"], true);
+    let cost = s["cost_usd"].as_f64().unwrap();
+    assert!(cost > 0.0, "{s}");
+    let (haiku, haiku_cost) = model_figures(&s, "claude-haiku-4-5-20251001");
+    let (sonnet, sonnet_cost) = model_figures(&s, "claude-sonnet-4-5-20250929");
+    assert!((cost - haiku_cost - sonnet_cost).abs() < 1e-12, "{s}");
+    // Tokens × the price table, per million: input, output, cache read, cache write.
+    let priced =
+        |t: &[u64], p: [f64; 4]| t.iter().zip(p).map(|(&n, p)| n as f64 * p).sum::<f64>() / 1e6;
+    assert!((haiku_cost - priced(&haiku, [1.0, 5.0, 0.1, 1.25])).abs() < 1e-12);
+    assert!(sonnet_cost >= priced(&sonnet, [3.0, 15.0, 0.3, 3.75]) - 1e-12);
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        table.stdout.contains(&format!("~${cost:.4}")),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn an_unpriced_model_costs_unknown_until_the_config_prices_it() {
+    let lines = concat!(
+        r#"{"type":"assistant","session_id":"local-1","message":{"id":"m1","model":"local-model-7","usage":{"input_tokens":1000000,"output_tokens":500000}}}"#,
+        "\n"
+    );
+    let spool = tempfile::tempdir().unwrap();
+    ingest(spool.path(), lines.as_bytes(), &[]);
+    let s = listed(spool.path());
+    assert_eq!(
+        s["models"]["local-model-7"]["cost_usd"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        (&s["cost_unknown"], &s["cost_estimated"]),
+        (&true.into(), &true.into())
+    );
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        table
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("local-1") && l.contains(" ? ")),
+        "{}",
+        table.stdout
+    );
+
+    // `pricing:` in the config file: a pattern, USD per million tokens.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        "pricing:\n  \"local-*\":\n    input: 2\n    output: 8\n",
+    )
+    .unwrap();
+    let spool = tempfile::tempdir().unwrap();
+    ccmon()
+        .args(["--config".as_ref(), config.as_os_str()])
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool.path()])
+        .stdin(lines.as_bytes().to_vec())
+        .ok();
+    let s = listed(spool.path());
+    assert_eq!(s["models"]["local-model-7"]["cost_usd"], 6.0);
+    assert_eq!(
+        (&s["cost_unknown"], &s["cost_estimated"]),
+        (&false.into(), &true.into())
+    );
+
+    // A price that is not one: exit 2, where and what.
+    std::fs::write(&config, "pricing:\n  m:\n    input: -1\n    output: 8\n").unwrap();
+    ccmon()
+        .args(["--config".as_ref(), config.as_os_str()])
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool.path()])
+        .stdin(lines.as_bytes().to_vec())
+        .run()
+        .code(2)
+        .stderr_has("config.yaml:3:")
+        .stderr_has("pricing.m: input: -1 is not a price");
+}
+
+#[test]
+fn ls_shows_each_rate_limit_and_the_worst_in_a_column() {
+    let event = |status: &str, kind: &str, more: &str| {
+        format!(
+            r#"{{"type":"rate_limit_event","session_id":"rl-1","rate_limit_info":{{"status":"{status}","rateLimitType":"{kind}"{more}}}}}"#
+        ) + "\n"
+    };
+    let spool = tempfile::tempdir().unwrap();
+    let input = event("allowed", "five_hour", r#","utilization":40"#)
+        + &event(
+            "allowed_warning",
+            "five_hour",
+            r#","utilization":85,"resetsAt":1771390800"#,
+        );
+    ingest(spool.path(), input.as_bytes(), &[]);
+    let s = listed(spool.path());
+    let five = &s["rate_limits"]["five_hour"];
+    assert_eq!(
+        (&five["status"], &five["utilization"]),
+        (&"allowed_warning".into(), &0.85.into())
+    );
+    assert_eq!(
+        (&five["resets_at"], &five["rejections"]),
+        (&1771390800.into(), &0.into())
+    );
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(table.stdout.contains("RATE LIMIT"), "{}", table.stdout);
+    assert!(table.stdout.contains("5h 85% warning"), "{}", table.stdout);
+
+    // A rejection is the worst, whatever the use of the others; far in the future, its reset
+    // time is shown.
+    let spool = tempfile::tempdir().unwrap();
+    let input = input + &event("rejected", "seven_day", r#","resetsAt":4102444800"#);
+    ingest(spool.path(), input.as_bytes(), &[]);
+    let s = listed(spool.path());
+    assert_eq!(s["rate_limits"]["seven_day"]["rejections"], 1);
+    let table = ccmon()
+        .args(["stream", "ls", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    assert!(
+        table.stdout.contains("7d rejected until 00:00Z"),
+        "{}",
+        table.stdout
+    );
+}

@@ -104,6 +104,16 @@ fn watch_writes_every_line_to_redis_exactly_once_and_empties_the_spool() {
     assert_eq!(agents[0]["agent_id"], AGENT, "{ls}");
     assert_eq!(agents[0]["state"], "exited", "{ls}");
     assert_eq!(agents[0]["turns"], 19, "{ls}");
+    // Per-model figures survive the meta hash, to the last digit.
+    assert_eq!(agents[0]["tokens_out"], 3704, "{ls}");
+    assert_eq!(agents[0]["cost_usd"], 0.21085415, "{ls}");
+    assert_eq!(agents[0]["cost_estimated"], false, "{ls}");
+    let haiku = &agents[0]["models"]["claude-haiku-4-5-20251001"];
+    assert_eq!(
+        (&haiku["tokens_out"], &haiku["cost_usd"]),
+        (&1331.into(), &0.033490900000000004.into()),
+        "{ls}"
+    );
     let tail = ccmon()
         .env("REDIS_URL", redis.url())
         .args(["stream", "tail", AGENT, "-n", "2"])

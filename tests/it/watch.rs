@@ -246,7 +246,9 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
         "mcp_servers_connected{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 2",
         "mcp_server_status{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",server=\"perplexity-mcp\",status=\"connected\"} 1",
         "stream_turn_count{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 19",
-        "stream_cost_usd_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 0.21085415",
+        "stream_cost_usd_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",model=\"claude-haiku-4-5-20251001\"} 0.033490900000000004",
+        "stream_tokens_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",model=\"claude-sonnet-4-5-20250929\",kind=\"output\"} 2373",
+        "stream_cost_estimated{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 0",
         "stream_tool_duration_seconds_count{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",tool=\"Glob\"}",
         "stream_active_monitors 1",
     ] {
@@ -327,8 +329,9 @@ fn pretty_display_summarises_each_event_and_the_totals() {
         "{out}"
     );
     assert!(
-        out.stdout
-            .contains("19 turns, 21 tool calls, tokens 7031 in / 956 out"),
+        out.stdout.contains(
+            "19 turns, 21 tool calls, tokens 7584 in / 3704 out (cache 85759 read, 43679 written)"
+        ),
         "{out}"
     );
     assert!(
