@@ -18,13 +18,11 @@ use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 use crate::stream::delivery::{self, DeliveryError};
 use crate::stream::describe::describe;
-use crate::stream::direct_sink::DirectSink;
-use crate::stream::lines::LineReader;
+use crate::stream::ingest::{IngestError, IngestSpec};
 use crate::stream::record::Record;
-use crate::stream::recorder::{Recorder, RecorderConfig, Sink, new_run_id};
+use crate::stream::recorder::{RecorderConfig, new_run_id};
 use crate::stream::redis_sink::{RedisConfig, RedisSink};
 use crate::stream::spool::{LogReader, Spool};
-use crate::stream::spool_sink::SpoolSink;
 use crate::stream::summary::{AgentState, Summary};
 
 /// Records per spool batch (one fsync each) while watching: batches are also written every
@@ -115,28 +113,6 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Records every line of `reader` through `sink`; returns the final summary and the sink.
-fn record<S: Sink>(
-    reader: Box<dyn BufRead>,
-    config: RecorderConfig,
-    run_id: String,
-    started: String,
-    sink: S,
-    max_line: usize,
-    read_error: impl Fn() -> String,
-) -> anyhow::Result<(Summary, S)>
-where
-    S::Error: std::error::Error + Send + Sync + 'static,
-{
-    let mut recorder = Recorder::new(config, run_id, started, sink);
-    let mut lines = LineReader::new(reader, max_line);
-    let mut stamps = clock::Stamps::default();
-    while let Some(chunk) = lines.next_chunk().with_context(&read_error)? {
-        recorder.push(chunk.data, chunk.complete, stamps.now())?;
-    }
-    Ok(recorder.finish(None)?)
-}
-
 /// Delivers every spooled run; returns what was delivered and what is left.
 fn deliver_spool(cfg: RedisConfig, spool: &Spool) -> anyhow::Result<(u64, u64)> {
     let rt = runtime()?;
@@ -193,73 +169,55 @@ pub fn ingest(
         }
     };
     let now = clock::now();
-    let run_id = new_run_id(
-        u128::try_from(now.as_millisecond()).unwrap_or(0),
-        std::process::id(),
-    );
-    let config = RecorderConfig {
-        agent_id: args.record.agent_id.clone(),
-        command: format!("ingest {source}"),
-        batch_size: INGEST_BATCH,
+    let url = redis
+        .as_ref()
+        .map(|cfg| crate::redact::redact(cfg.url.as_str()).into_owned());
+    let spec = IngestSpec {
+        recorder: RecorderConfig {
+            agent_id: args.record.agent_id.clone(),
+            command: format!("ingest {source}"),
+            batch_size: INGEST_BATCH,
+        },
+        run_id: new_run_id(
+            u128::try_from(now.as_millisecond()).unwrap_or(0),
+            std::process::id(),
+        ),
+        started_at: clock::rfc3339(now),
+        spool: spool.clone(),
+        redis,
+        spool_max: parse_size("--spool-max", &args.record.spool_max)?,
+        max_line: max_line(&args.record)?,
     };
-    let spool_sink = SpoolSink::new(spool.clone(), &run_id);
-    let started = clock::rfc3339(now);
-    let read_error = || format!("cannot read {source}");
-    let max_line = max_line(&args.record)?;
-    let summary = match redis {
-        None => {
-            let (summary, sink) = record(
-                reader, config, run_id, started, spool_sink, max_line, read_error,
-            )?;
+    // The typed errors inside go on as they are, so the exit code is theirs.
+    let done = crate::stream::ingest(reader, &source, spec).map_err(|e| match e {
+        IngestError::Spool(e) => anyhow::Error::new(e),
+        IngestError::Redis(e) => anyhow::Error::new(e),
+        other => anyhow::Error::new(other),
+    })?;
+    let summary = done.summary;
+    match (done.redis, url) {
+        (Some((0, _)), Some(url)) => write_stderr_line(&format!(
+            "recorded {} events of agent {} in redis at {url}",
+            done.recorded, summary.agent_id,
+        )),
+        (Some((left, failure)), Some(url)) => {
+            let why = failure
+                .as_ref()
+                .map(|e| format!(" ({})", crate::stream::forwarder::error_chain(e)))
+                .unwrap_or_default();
             write_stderr_line(&format!(
-                "recorded {} events of agent {} in {}",
-                sink.written(),
-                summary.agent_id,
-                spool.dir().display()
+                "warning: redis at {url} did not take every event{why}; {left} stay in the spool {}; \
+                 `ccmon stream flush` delivers them",
+                spool.dir().display(),
             ));
-            summary
         }
-        Some(cfg) => {
-            // Straight to Redis while it keeps up (the input is on disk already); the
-            // spool takes the rest of the run the moment Redis fails.
-            let url = crate::redact::redact(cfg.url.as_str()).into_owned();
-            let spool_sink =
-                spool_sink.with_max_pending(parse_size("--spool-max", &args.record.spool_max)?);
-            let sink = DirectSink::new(RedisSink::new(cfg.clone())?, runtime()?, spool_sink)
-                .context("cannot start the delivery thread")?;
-            let (summary, sink) =
-                record(reader, config, run_id, started, sink, max_line, read_error)?;
-            let sink = sink.finish()?;
-            // Whatever is spooled (this run's rest, or runs of earlier processes) goes now
-            // if Redis is back; otherwise it waits for the next run or `stream flush`.
-            let left = match deliver_spool(cfg, &spool) {
-                Ok((_, left)) => left,
-                Err(e) if crate::exit::classify(&e) == ExitStatus::Unreachable => {
-                    delivery::pending(&spool)?
-                }
-                Err(e) => return Err(e),
-            };
-            if left == 0 {
-                write_stderr_line(&format!(
-                    "recorded {} events of agent {} in redis at {url}",
-                    sink.delivered + sink.spooled,
-                    summary.agent_id,
-                ));
-            } else {
-                let why = sink
-                    .failure
-                    .as_ref()
-                    .map(|e| format!(" ({})", crate::stream::forwarder::error_chain(e)))
-                    .unwrap_or_default();
-                write_stderr_line(&format!(
-                    "warning: redis at {url} did not take every event{why}; {left} stay in the spool {}; \
-                     `ccmon stream flush` delivers them",
-                    spool.dir().display(),
-                ));
-            }
-            summary
-        }
-    };
+        _ => write_stderr_line(&format!(
+            "recorded {} events of agent {} in {}",
+            done.recorded,
+            summary.agent_id,
+            spool.dir().display()
+        )),
+    }
     printer.print(&AgentList(vec![summary]))?;
     Ok(ExitStatus::Success.into())
 }

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod direct_sink;
 pub mod fleet;
 pub mod forwarder;
+pub mod ingest;
 pub mod intake;
 pub mod lines;
 pub mod memory_queue;
@@ -24,3 +25,7 @@ pub mod spool_sink;
 pub mod stuck;
 pub mod summary;
 pub mod supervisor;
+
+// The front doors of the two recording pipelines.
+pub use ingest::{IngestSpec, ingest};
+pub use supervisor::{WatchConfig as WatchSpec, watch};
