@@ -12,7 +12,7 @@ pub async fn fleet_metrics(
     registry: &mut Registry,
     now: jiff::Timestamp,
 ) -> Result<(), RedisSinkError> {
-    for (name, kind, help) in FAMILIES {
+    for (name, kind, help) in FAMILIES.iter().chain(super::metrics::RATE_LIMIT_FAMILIES) {
         registry.describe(name, *kind, help);
     }
     let agents = sink.agents().await?;
@@ -98,26 +98,6 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "stream_cost_estimated",
         Kind::Gauge,
         "1 while an agent's cost is an estimate not yet made exact by a result line.",
-    ),
-    (
-        "stream_rate_limit_status",
-        Kind::Gauge,
-        "1 for the current status of each rate limit (allowed, allowed_warning, rejected).",
-    ),
-    (
-        "stream_rate_limit_utilization_ratio",
-        Kind::Gauge,
-        "Share of each rate limit used, 0-1, as last reported.",
-    ),
-    (
-        "stream_rate_limit_resets_at_seconds",
-        Kind::Gauge,
-        "Unix time when each rate limit resets.",
-    ),
-    (
-        "stream_rate_limit_rejections_total",
-        Kind::Counter,
-        "Rate limit events with status rejected, by limit.",
     ),
     (
         "stream_tool_calls",

@@ -31,7 +31,7 @@ impl StreamMetrics {
     /// Declares every family, so a scrape shows them before the first event.
     pub fn new() -> Self {
         let mut r = Registry::default();
-        for (name, kind, help) in FAMILIES {
+        for (name, kind, help) in FAMILIES.iter().chain(RATE_LIMIT_FAMILIES) {
             r.describe(name, *kind, help);
         }
         r.set("stream_active_monitors", &[], 1.0);
@@ -307,26 +307,6 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "Unix time of the agent's last event.",
     ),
     (
-        "stream_rate_limit_status",
-        Kind::Gauge,
-        "1 for the current status of each rate limit (allowed, allowed_warning, rejected).",
-    ),
-    (
-        "stream_rate_limit_utilization_ratio",
-        Kind::Gauge,
-        "Share of each rate limit used, 0-1, as last reported.",
-    ),
-    (
-        "stream_rate_limit_resets_at_seconds",
-        Kind::Gauge,
-        "Unix time when each rate limit resets.",
-    ),
-    (
-        "stream_rate_limit_rejections_total",
-        Kind::Counter,
-        "Rate limit events with status rejected, by limit.",
-    ),
-    (
         "stream_tool_duration_seconds",
         Kind::Histogram,
         "Time from a tool call to its result, by tool.",
@@ -355,6 +335,30 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "mcp_tool_latency_seconds",
         Kind::Histogram,
         "Time from an MCP tool call to its result.",
+    ),
+];
+
+/// The rate-limit families, the same on an agent's own `/metrics` and on the fleet view.
+pub(super) const RATE_LIMIT_FAMILIES: &[(&str, Kind, &str)] = &[
+    (
+        "stream_rate_limit_status",
+        Kind::Gauge,
+        "1 for the current status of each rate limit (allowed, allowed_warning, rejected).",
+    ),
+    (
+        "stream_rate_limit_utilization_ratio",
+        Kind::Gauge,
+        "Share of each rate limit used, 0-1, as last reported.",
+    ),
+    (
+        "stream_rate_limit_resets_at_seconds",
+        Kind::Gauge,
+        "Unix time when each rate limit resets.",
+    ),
+    (
+        "stream_rate_limit_rejections_total",
+        Kind::Counter,
+        "Rate limit events with status rejected, by limit.",
     ),
 ];
 
