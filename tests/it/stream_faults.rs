@@ -567,3 +567,32 @@ fn a_full_disk_with_redis_down_ends_on_sigterm_and_says_what_was_lost() {
     prefix_of_input(&after);
     assert!(after.len() >= recorded.len(), "{flush}");
 }
+
+/// `--maxlen 0` keeps every entry (it used to trim the stream to one); a small maxlen trims.
+#[test]
+fn maxlen_zero_keeps_every_entry() {
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let input: String = (1..=1000).map(|i| format!("line {i}\n")).collect();
+    for (agent, maxlen) in [("keep-all", "0"), ("trimmed", "10")] {
+        ccmon()
+            .env("REDIS_URL", redis.url())
+            .args([
+                "stream",
+                "ingest",
+                "-",
+                "--agent-id",
+                agent,
+                "--maxlen",
+                maxlen,
+            ])
+            .args(["--spool-dir".as_ref(), spool.path().as_os_str()])
+            .stdin(input.clone())
+            .ok();
+    }
+    let all: Vec<Vec<u8>> = (1..=1000)
+        .map(|i| format!("line {i}").into_bytes())
+        .collect();
+    assert_eq!(stream_data(&redis, "keep-all"), all);
+    assert!(stream_data(&redis, "trimmed").len() < 1000);
+}
