@@ -270,6 +270,15 @@ fn recover_one(spool: &Spool, path: &Path, mut file: File) -> Result<u64, Recove
                 Err(e) => return Err(e.into()),
             }
         }
+        if log.torn() {
+            // The dead ccmon was cut off in the middle of a record: drop the torn bytes,
+            // or the records appended below would be read as the rest of that record.
+            OpenOptions::new()
+                .write(true)
+                .open(&run.log)
+                .and_then(|f| f.set_len(log.offset()))
+                .map_err(|e| SpoolError::io(&run.log, "truncate", e))?;
+        }
         summary = run.summary();
         if seq > 0 && pos == 0 {
             return Err(RecoverError::Damaged(
@@ -396,6 +405,12 @@ mod tests {
                 intake.write(piece);
             }
             record_prefix(&spool, "r1", input, recorded);
+            if recorded > 0 {
+                // ccmon died in the middle of appending a record: a torn tail.
+                let run = spool.runs().unwrap().remove(0);
+                let mut log = OpenOptions::new().append(true).open(&run.log).unwrap();
+                log.write_all(b"{\"agent_id\":\"a\",\"run_id\":\"r1\",\"seq\":99,\"timestamp\":\"t\",\"event_type\":\"raw\",\"type\":\"\",\"subtype\":\"\",\"session_id\":\"\",\"tool\":\"\",\"turn_number\":0,\"len\":50}\nfive").unwrap();
+            }
             // While its process lives, the intake is not touched.
             assert_eq!(recover(&spool).unwrap(), Recovered::default());
             drop(intake); // the process dies: the lock goes with it
