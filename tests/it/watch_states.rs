@@ -246,3 +246,40 @@ fn the_same_silences_unannounced_are_stuck() {
         out.stderr_text()
     );
 }
+
+/// With Redis, the fleet sees each wait in the agent's meta hash as it happens, and the
+/// counters once the run is over.
+#[test]
+fn each_wait_reaches_the_meta_hash_in_redis_while_it_lasts() {
+    let redis = crate::support::Redis::start();
+    let spool = tempfile::tempdir().unwrap();
+    let resets = jiff::Timestamp::now().as_second() + 3600;
+    let file = waits_recording(resets);
+    let s = Standin::new(file.path()).pace(Pace::Recorded);
+    let (running, _home) = crate::stream_redis::start_watch(
+        &redis.url(),
+        spool.path(),
+        &s,
+        &["--stuck-floor", "1s", "--stuck-multiplier", "1"],
+    );
+    let field = |name: &str| match redis.cmd(&["HGET", "agent:{waits-1}:meta", name]) {
+        crate::support::Resp::Bulk(Some(v)) => String::from_utf8_lossy(&v).into_owned(),
+        _ => String::new(),
+    };
+    for want in ["retrying", "compacting", "rate_limited"] {
+        let deadline = Instant::now() + standin::PATIENCE;
+        while field("state") != want {
+            assert!(
+                Instant::now() < deadline,
+                "meta state stayed {:?}, not {want}",
+                field("state")
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let out = running.finish();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
+    assert_eq!(field("state"), "exited");
+    assert_eq!(field("api_retries"), "1");
+    assert_eq!(field("compactions"), "1");
+}
