@@ -59,13 +59,8 @@ pub fn start_watch(
     s: &Standin,
     extra: &[&str],
 ) -> (Running, Option<tempfile::TempDir>) {
-    let (mut cmd, home) = ccmon()
+    let (mut cmd, home) = crate::util::watch_raw(spool, s, extra)
         .env("REDIS_URL", redis_url)
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
-        .args(extra)
-        .args(["--".as_ref(), standin::standin_path().as_os_str()])
-        .args(s.args())
         .into_command();
     cmd.stdin(Stdio::null());
     (Running::start(cmd), home)

@@ -12,30 +12,9 @@ use crate::util::ccmon;
 
 /// Starts `stream watch` on the stand-in with ccmon's stdin as given.
 fn start(spool: &Path, s: &Standin, extra: &[&str], stdin: Stdio) -> Running {
-    let (mut cmd, _home) = ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
-        .args(extra)
-        .args(["--".as_ref(), standin::standin_path().as_os_str()])
-        .args(s.args())
-        .into_command();
+    let (mut cmd, _home) = crate::util::watch_raw(spool, s, extra).into_command();
     cmd.stdin(stdin);
     Running::start(cmd)
-}
-
-/// Reads stderr until `needle` appears; panics (with what was seen) if it ends first.
-fn stderr_until(running: &Running, needle: &str) -> String {
-    let mut seen = String::new();
-    loop {
-        let line = running
-            .stderr
-            .next_line()
-            .unwrap_or_else(|| panic!("stderr ended without {needle:?}:\n{seen}"));
-        seen.push_str(&String::from_utf8_lossy(&line));
-        if seen.contains(needle) {
-            return seen;
-        }
-    }
 }
 
 /// The agent's entry in `stream ls -o json`.
@@ -63,7 +42,7 @@ fn a_result_without_an_exit_is_stuck_and_on_stuck_kill_ends_it() {
         &["--result-exit-timeout", "1s", "--on-stuck", "kill"],
         Stdio::null(),
     );
-    let seen = stderr_until(&running, "is stuck (no_exit_after_result)");
+    let seen = running.stderr_until("is stuck (no_exit_after_result)");
     assert!(seen.contains(&format!("agent {GLEAM_AGENT}")), "{seen}");
     assert!(seen.contains("has not exited"), "{seen}");
     assert_eq!(running.wait().code(), Some(128 + libc::SIGTERM));
@@ -96,7 +75,7 @@ fn a_result_is_awaited_while_input_can_still_come_and_stuck_once_it_cannot() {
     use std::io::Write as _;
     stdin.flush().unwrap();
     drop(stdin);
-    stderr_until(&running, "is stuck (no_exit_after_result)");
+    running.stderr_until("is stuck (no_exit_after_result)");
     assert_eq!(agent(spool.path())["state"], "stuck");
     running.signal(libc::SIGTERM);
     running.wait();
@@ -116,7 +95,7 @@ fn a_one_prompt_command_must_exit_after_its_result_even_with_stdin_open() {
         Stdio::piped(),
     );
     let _stdin = running.child.stdin.take();
-    stderr_until(&running, "is stuck (no_exit_after_result)");
+    running.stderr_until("is stuck (no_exit_after_result)");
     running.signal(libc::SIGTERM);
     running.wait();
 }
@@ -148,6 +127,17 @@ fn answer(id: &str) -> String {
 
 /// Each wait lasts `WAIT` seconds, well past the one-second stuck floor.
 const WAIT: f64 = 3.0;
+
+/// A one-second stuck floor, so every wait of the recording outlasts it.
+const TWITCHY: [&str; 4] = ["--stuck-floor", "1s", "--stuck-multiplier", "1"];
+
+/// The stand-in replaying, in real time, a retry, a compaction and a rate limit rejected
+/// for an hour from now, each lasting [`WAIT`]; keep the file as long as it runs.
+fn waits_standin() -> (tempfile::NamedTempFile, Standin) {
+    let file = waits_recording(jiff::Timestamp::now().as_second() + 3600);
+    let s = Standin::new(file.path()).pace(Pace::Recorded);
+    (file, s)
+}
 
 fn waits_recording(resets_at: i64) -> tempfile::NamedTempFile {
     let init = r#"{"type":"system","subtype":"init","model":"claude-sonnet-4-5-20250929"}"#;
@@ -192,12 +182,7 @@ fn retrying_compacting_and_rate_limited_agents_are_not_stuck() {
     let resets = jiff::Timestamp::now().as_second() + 3600;
     let file = waits_recording(resets);
     let s = Standin::new(file.path()).pace(Pace::Recorded);
-    let running = start(
-        spool.path(),
-        &s,
-        &["--stuck-floor", "1s", "--stuck-multiplier", "1"],
-        Stdio::null(),
-    );
+    let running = start(spool.path(), &s, &TWITCHY, Stdio::null());
     // Each wait shows as the agent's state while it lasts.
     until_state(spool.path(), "retrying");
     until_state(spool.path(), "compacting");
@@ -233,12 +218,7 @@ fn the_same_silences_unannounced_are_stuck() {
         ),
     ]);
     let s = Standin::new(file.path()).pace(Pace::Recorded);
-    let running = start(
-        spool.path(),
-        &s,
-        &["--stuck-floor", "1s", "--stuck-multiplier", "1"],
-        Stdio::null(),
-    );
+    let running = start(spool.path(), &s, &TWITCHY, Stdio::null());
     let out = running.finish();
     assert!(
         out.stderr_text().contains("is stuck (no_progress)"),
@@ -253,15 +233,9 @@ fn the_same_silences_unannounced_are_stuck() {
 fn each_wait_reaches_the_meta_hash_in_redis_while_it_lasts() {
     let redis = crate::support::Redis::start();
     let spool = tempfile::tempdir().unwrap();
-    let resets = jiff::Timestamp::now().as_second() + 3600;
-    let file = waits_recording(resets);
-    let s = Standin::new(file.path()).pace(Pace::Recorded);
-    let (running, _home) = crate::stream_redis::start_watch(
-        &redis.url(),
-        spool.path(),
-        &s,
-        &["--stuck-floor", "1s", "--stuck-multiplier", "1"],
-    );
+    let (_file, s) = waits_standin();
+    let (running, _home) =
+        crate::stream_redis::start_watch(&redis.url(), spool.path(), &s, &TWITCHY);
     let field = |name: &str| match redis.cmd(&["HGET", "agent:{waits-1}:meta", name]) {
         crate::support::Resp::Bulk(Some(v)) => String::from_utf8_lossy(&v).into_owned(),
         _ => String::new(),
