@@ -18,7 +18,7 @@ fn key(agent: &str) -> String {
 }
 
 /// The `data` fields of the agent's stream, in order.
-fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
+pub fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
     entries(redis.cmd(&["XRANGE", &key(agent), "-", "+"]))
         .into_iter()
         .map(|(_, fields)| {
@@ -29,6 +29,15 @@ fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
                 .expect("every entry has data")
         })
         .collect()
+}
+
+/// `stream flush --spool-dir SPOOL` against `redis`, which must succeed.
+pub fn flush(redis: &Redis, spool: &Path) -> crate::util::Output {
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([spool])
+        .ok()
 }
 
 fn spool_is_empty(spool: &Path) -> bool {
@@ -154,20 +163,11 @@ fn ingest_delivers_and_a_down_redis_leaves_the_events_for_flush() {
         .code(3)
         .stderr_has("events stay in the spool");
     redis.restart();
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok()
-        .stderr_has("delivered 3 spooled events");
+    flush(&redis, spool.path()).stderr_has("delivered 3 spooled events");
     assert_eq!(stream_data(&redis, agent), lines_of(&input));
     assert!(spool_is_empty(spool.path()));
     // Flushing again is a no-op, never a duplicate.
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    flush(&redis, spool.path());
     assert_eq!(stream_data(&redis, agent).len(), 3);
 }
 
@@ -278,11 +278,7 @@ fn a_ccmon_killed_with_sigkill_leaves_a_spool_that_flush_delivers() {
         send_signal(-pid, libc::SIGKILL);
     }
     redis.restart();
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    flush(&redis, spool.path());
     let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
     assert_eq!(stream_data(&redis, AGENT), lines_of(&input)[..30].to_vec());
     assert!(
