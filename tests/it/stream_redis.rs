@@ -171,8 +171,13 @@ fn ingest_delivers_and_a_down_redis_leaves_the_events_for_flush() {
     assert_eq!(stream_data(&redis, agent).len(), 3);
 }
 
-#[test]
-fn redis_killed_mid_run_and_restarted_loses_nothing() {
+/// A paced session with `fault` done to Redis while it runs (given the running ccmon, to
+/// time it by output): ccmon exits 0 and Redis ends up with every line, once, in order.
+/// Returns the spool.
+fn paced_session_survives(
+    timeout: &str,
+    fault: impl FnOnce(&mut Redis, &Running),
+) -> tempfile::TempDir {
     let mut redis = Redis::start();
     let spool = tempfile::tempdir().unwrap();
     let s = paced();
@@ -180,54 +185,42 @@ fn redis_killed_mid_run_and_restarted_loses_nothing() {
         &redis.url(),
         spool.path(),
         &s,
-        &["--redis-timeout", "300ms"],
+        &["--redis-timeout", timeout],
     );
-    let _ = running.stdout.take(20);
-    redis.kill();
-    let _ = running.stdout.take(40);
-    redis.restart();
+    fault(&mut redis, &running);
     let out = running.finish();
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
     assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    spool
+}
+
+#[test]
+fn redis_killed_mid_run_and_restarted_loses_nothing() {
+    let spool = paced_session_survives("300ms", |redis, running| {
+        let _ = running.stdout.take(20);
+        redis.kill();
+        let _ = running.stdout.take(40);
+        redis.restart();
+    });
     assert!(spool_is_empty(spool.path()));
 }
 
 #[test]
 fn redis_paused_past_the_timeout_loses_nothing() {
-    let mut redis = Redis::start();
-    let spool = tempfile::tempdir().unwrap();
-    let s = paced();
-    let (running, _home) = start_watch(
-        &redis.url(),
-        spool.path(),
-        &s,
-        &["--redis-timeout", "200ms"],
-    );
-    let _ = running.stdout.take(20);
-    redis.pause();
-    let _ = running.stdout.take(60);
-    redis.resume();
-    let out = running.finish();
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
-    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    paced_session_survives("200ms", |redis, running| {
+        let _ = running.stdout.take(20);
+        redis.pause();
+        let _ = running.stdout.take(60);
+        redis.resume();
+    });
 }
 
 #[test]
 fn redis_restarted_without_its_data_gets_every_line_again() {
-    let mut redis = Redis::start();
-    let spool = tempfile::tempdir().unwrap();
-    let s = paced();
-    let (running, _home) = start_watch(
-        &redis.url(),
-        spool.path(),
-        &s,
-        &["--redis-timeout", "300ms"],
-    );
-    let _ = running.stdout.take(50);
-    redis.restart_without_data();
-    let out = running.finish();
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
-    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    paced_session_survives("300ms", |redis, running| {
+        let _ = running.stdout.take(50);
+        redis.restart_without_data();
+    });
 }
 
 #[test]
