@@ -330,6 +330,136 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
     }
 }
 
+/// The rules and panels over cost by model, rate limits, lingering agents and the agent
+/// states are in every combination (they depend on no exporter).
+#[test]
+fn scaffold_watches_cost_rate_limits_lingering_and_states() {
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let m = dir.path().join("monitoring");
+        let recorded = rules_of(&m.join("recording-rules.yml"));
+        let cost_rate = recorded
+            .iter()
+            .find(|r| r["record"] == "job_model:stream_cost_usd:rate5m")
+            .unwrap_or_else(|| panic!("{args:?}: no cost rate by model"));
+        assert_eq!(
+            cost_rate["expr"],
+            "sum by (job, model) (rate(stream_cost_usd_total[5m]))"
+        );
+
+        let alerts = rules_of(&m.join("alert-rules.yml"));
+        let alert = |name: &str| -> Value {
+            alerts
+                .iter()
+                .find(|r| r["alert"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("{args:?}: no alert {name}"))
+        };
+        let expect = |name: &str, severity: &str, for_: &str, parts: &[&str]| {
+            let rule = alert(name);
+            assert_eq!(rule["labels"]["severity"], severity, "{name}");
+            assert_eq!(rule["labels"]["category"], "agents", "{name}");
+            assert_eq!(rule["for"], for_, "{name}");
+            let expr = rule["expr"].as_str().unwrap();
+            for part in parts {
+                assert!(expr.contains(part), "{name}: no {part} in {expr}");
+            }
+        };
+        expect(
+            "AgentRateLimited",
+            "P2",
+            "5m",
+            &[
+                r#"stream_rate_limit_status{status="rejected"}"#,
+                "stream_rate_limit_resets_at_seconds < time()",
+                "== 1",
+            ],
+        );
+        expect(
+            "FleetRateLimitNearlyExhausted",
+            "P3",
+            "5m",
+            &["stream_rate_limit_utilization_ratio", "> 0.9"],
+        );
+        expect(
+            "AgentLingeringAfterResult",
+            "P2",
+            "5m",
+            &[
+                r#"stream_stuck_detections_total{reason="no_exit_after_result"}"#,
+                r#"stream_agent_state{state="stuck"}"#,
+            ],
+        );
+        expect(
+            "FleetCostHigh",
+            "P2",
+            "15m",
+            &["job_model:stream_cost_usd:rate5m", "* 3600 >"],
+        );
+        // The budget is the operator's to set, marked like the other EDIT lines.
+        let text = read(&m.join("alert-rules.yml"));
+        let budget = text
+            .lines()
+            .find(|l| l.contains("job_model:stream_cost_usd:rate5m"))
+            .unwrap();
+        assert!(budget.contains("# EDIT"), "{budget}");
+
+        // One cause, one alert: the lingering agent is also stuck, a rejected limit was
+        // nearly exhausted before.
+        let am = read(&m.join("alertmanager.yml"));
+        for source in ["AgentLingeringAfterResult", "AgentRateLimited"] {
+            assert!(
+                am.contains(&format!("source_matchers: ['alertname=\"{source}\"']")),
+                "{args:?}: no inhibition by {source}"
+            );
+        }
+
+        let boards = dashboards(&m);
+        let (_, stream) = boards
+            .iter()
+            .find(|(f, _)| f == "stream-monitoring.json")
+            .unwrap();
+        let panels = stream["panels"].as_array().unwrap();
+        let row = panels
+            .iter()
+            .position(|p| p["type"] == "row")
+            .expect("a row in Stream Monitoring");
+        let below: Vec<String> = panels[row + 1..]
+            .iter()
+            .flat_map(|p| p["targets"].as_array().unwrap().clone())
+            .map(|t| t["expr"].as_str().unwrap().to_owned())
+            .collect();
+        for name in [
+            "job_model:stream_cost_usd:rate5m",
+            "stream_rate_limit_utilization_ratio",
+            "stream_agent_state",
+            "stream_api_retries_total",
+            "stream_compactions_total",
+        ] {
+            assert!(
+                below.iter().any(|e| metric_names(e).contains(name)),
+                "{args:?}: no panel below the row queries {name}: {below:?}"
+            );
+        }
+    }
+}
+
+/// The new alerts fire on the series they are meant for, once per agent (or once for the
+/// fleet) although two jobs report the same agents, and not on the look-alikes:
+/// `promtool test rules` with tests/fixtures/scaffold/fleet-alerts.test.yml next to the
+/// scaffold's rule files.
+#[test]
+fn the_fleet_alerts_pass_their_promtool_unit_tests() {
+    let tests = read(&root().join("tests/fixtures/scaffold/fleet-alerts.test.yml"));
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let file = dir.path().join("monitoring/fleet-alerts.test.yml");
+        std::fs::write(&file, &tests).expect("write the unit tests");
+        let out = tool_ok(&["promtool"], &["test", "rules", file.to_str().unwrap()]);
+        assert!(out.contains("SUCCESS"), "{args:?}: {out}");
+    }
+}
+
 /// The intended receivers for a table of label sets, as `amtool config routes test` resolves
 /// them (`--verify.receivers` exits 1 on any difference).
 #[test]
@@ -460,7 +590,7 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
         .iter()
         .map(|g| g["rules"].as_array().unwrap().len())
         .sum();
-    assert_eq!(loaded, 32, "{rules}");
+    assert_eq!(loaded, 37, "{rules}");
     let health_errors: Vec<&Value> = rules["data"]["groups"]
         .as_array()
         .unwrap()
@@ -938,6 +1068,17 @@ fn check_dashboards(m: &Path) {
                 ids.insert(p["id"].as_u64().unwrap()),
                 "{file}: duplicate id"
             );
+            // A row only groups the panels below it: no query, nothing nested (collapsed
+            // rows would hide their panels from these checks).
+            if p["type"] == "row" {
+                assert!(p["targets"].is_null(), "{file}: row {title} has queries");
+                assert_eq!(p["collapsed"], false, "{file}: row {title} is collapsed");
+                assert!(
+                    p["panels"].as_array().is_some_and(Vec::is_empty),
+                    "{file}: row {title} nests panels"
+                );
+                continue;
+            }
             assert_eq!(
                 p["datasource"]["uid"], "ccmon-prometheus",
                 "{file}: {title}"
