@@ -1397,6 +1397,120 @@ impl Stack {
     }
 }
 
+/// `ccmon health serve` with no checks, exporting the fleet it reads from `redis_url`.
+fn fleet_health_server(redis_url: &str) -> ServerProcess {
+    let home = tempfile::tempdir().expect("home");
+    ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
+        let config = dir.join("config.yaml");
+        std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
+        Launch {
+            program: "/usr/bin/env".into(),
+            args: vec![
+                format!("REDIS_URL={redis_url}"),
+                format!("HOME={}", dir.display()),
+                crate::util::ccmon_bin().display().to_string(),
+                "--config".to_owned(),
+                config.display().to_string(),
+                "health".to_owned(),
+                "serve".to_owned(),
+                "--listen".to_owned(),
+                loopback(port).to_string(),
+            ],
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                http::get(loopback(port), "/livez", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        }
+    })
+}
+
+/// The rate-limit alerts on what ccmon really exports: rate_limit_event lines recorded in
+/// Redis, `health serve`'s fleet view, the scaffold's Prometheus and Alertmanager. The
+/// rejected five_hour limit fires AgentRateLimited (routed to the agents channel) and mutes
+/// the "nearly exhausted" warning of the same limit, not that of the seven_day limit.
+#[test]
+fn a_rate_limited_agent_fires_through_the_scaffold_stack() {
+    use crate::support::Redis;
+
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().expect("spool");
+    let resets_at = jiff::Timestamp::now().as_second() + 3 * 3600;
+    let event = |status: &str, kind: &str, utilization: u32| {
+        format!(
+            r#"{{"type":"rate_limit_event","session_id":"rl-9","rate_limit_info":{{"status":"{status}","rateLimitType":"{kind}","utilization":{utilization},"resetsAt":{resets_at}}}}}"#
+        ) + "\n"
+    };
+    let lines = event("allowed_warning", "five_hour", 92)
+        + &event("rejected", "five_hour", 100)
+        + &event("allowed_warning", "seven_day", 95);
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream",
+            "ingest",
+            "-",
+            "--agent-id",
+            "builder-9",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .stdin(lines.into_bytes())
+        .ok();
+    let health = fleet_health_server(&redis.url());
+
+    let dir = scaffold(&[]);
+    let stack = Stack::start(&dir.path().join("monitoring"), Some(health.addr()));
+    let limited = stack.wait_for("--active", "AgentRateLimited");
+    assert_eq!(limited["labels"]["agent_id"], "builder-9", "{limited}");
+    assert_eq!(limited["labels"]["limit_type"], "five_hour", "{limited}");
+    assert_eq!(limited["labels"]["severity"], "P2", "{limited}");
+    assert!(
+        receivers_of(&limited).iter().any(|r| r == "slack-agents"),
+        "{limited}"
+    );
+
+    let nearly = |state: &str, limit: &str| {
+        stack.alerts(state).into_iter().find(|a| {
+            a["labels"]["alertname"] == "FleetRateLimitNearlyExhausted"
+                && a["labels"]["limit_type"] == limit
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let seven = nearly("--active", "seven_day");
+        let five = nearly("--inhibited", "five_hour");
+        if let (Some(seven), Some(five)) = (seven, five) {
+            assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
+            assert!(
+                seven["status"]["inhibitedBy"]
+                    .as_array()
+                    .is_none_or(Vec::is_empty),
+                "{seven}"
+            );
+            assert!(
+                seven["annotations"]["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("95%")),
+                "{seven}"
+            );
+            assert!(
+                !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+                "{five}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "FleetRateLimitNearlyExhausted: want seven_day active and five_hour inhibited; \
+             Alertmanager has {:?}",
+            stack.alerts("--active")
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 fn receivers_of(alert: &Value) -> Vec<String> {
     alert["receivers"]
         .as_array()
@@ -1478,31 +1592,7 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     );
 
     // The health server, reading the fleet from the same Redis.
-    let home = tempfile::tempdir().expect("home");
-    let health = ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
-        let config = dir.join("config.yaml");
-        std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
-        Launch {
-            program: "/usr/bin/env".into(),
-            args: vec![
-                format!("REDIS_URL={}", redis.url()),
-                format!("HOME={}", dir.display()),
-                crate::util::ccmon_bin().display().to_string(),
-                "--config".to_owned(),
-                config.display().to_string(),
-                "health".to_owned(),
-                "serve".to_owned(),
-                "--listen".to_owned(),
-                loopback(port).to_string(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/livez", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
-    });
+    let health = fleet_health_server(&redis.url());
     let addr = health.addr();
 
     let dir = scaffold(&[]);
