@@ -334,6 +334,13 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
 /// states are in every combination (they depend on no exporter).
 #[test]
 fn scaffold_watches_cost_rate_limits_lingering_and_states() {
+    // The next steps name the budget to set.
+    let dir = tempfile::tempdir().expect("temp dir");
+    ccmon()
+        .args(["scaffold"])
+        .args([dir.path()])
+        .ok()
+        .stderr_has("monitoring/alert-rules.yml (the fleet's cost budget)");
     for args in COMBINATIONS {
         let dir = scaffold(args);
         let m = dir.path().join("monitoring");
