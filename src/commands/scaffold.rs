@@ -210,7 +210,7 @@ fn next_steps(dir: &Path, options: &Options, plan: &[PlannedFile]) -> String {
     }
     let _ = writeln!(
         s,
-        "  2. edit the lines marked EDIT in {d}/monitoring/alertmanager.yml (SMTP host, addresses, channels, webhook URL)"
+        "  2. edit the lines marked EDIT in {d}/monitoring/alertmanager.yml (SMTP host, addresses, channels, webhook URL) and {d}/monitoring/alert-rules.yml (the fleet's cost budget)"
     );
     let _ = writeln!(
         s,

@@ -330,6 +330,143 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
     }
 }
 
+/// The rules and panels over cost by model, rate limits, lingering agents and the agent
+/// states are in every combination (they depend on no exporter).
+#[test]
+fn scaffold_watches_cost_rate_limits_lingering_and_states() {
+    // The next steps name the budget to set.
+    let dir = tempfile::tempdir().expect("temp dir");
+    ccmon()
+        .args(["scaffold"])
+        .args([dir.path()])
+        .ok()
+        .stderr_has("monitoring/alert-rules.yml (the fleet's cost budget)");
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let m = dir.path().join("monitoring");
+        let recorded = rules_of(&m.join("recording-rules.yml"));
+        let cost_rate = recorded
+            .iter()
+            .find(|r| r["record"] == "job_model:stream_cost_usd:rate5m")
+            .unwrap_or_else(|| panic!("{args:?}: no cost rate by model"));
+        assert_eq!(
+            cost_rate["expr"],
+            "sum by (job, model) (rate(stream_cost_usd_total[5m]))"
+        );
+
+        let alerts = rules_of(&m.join("alert-rules.yml"));
+        let alert = |name: &str| -> Value {
+            alerts
+                .iter()
+                .find(|r| r["alert"] == name)
+                .cloned()
+                .unwrap_or_else(|| panic!("{args:?}: no alert {name}"))
+        };
+        let expect = |name: &str, severity: &str, for_: &str, parts: &[&str]| {
+            let rule = alert(name);
+            assert_eq!(rule["labels"]["severity"], severity, "{name}");
+            assert_eq!(rule["labels"]["category"], "agents", "{name}");
+            assert_eq!(rule["for"], for_, "{name}");
+            let expr = rule["expr"].as_str().unwrap();
+            for part in parts {
+                assert!(expr.contains(part), "{name}: no {part} in {expr}");
+            }
+        };
+        expect(
+            "AgentRateLimited",
+            "P2",
+            "5m",
+            &[
+                r#"stream_rate_limit_status{status="rejected"}"#,
+                "stream_rate_limit_resets_at_seconds < time()",
+                "== 1",
+            ],
+        );
+        expect(
+            "FleetRateLimitNearlyExhausted",
+            "P3",
+            "5m",
+            &["stream_rate_limit_utilization_ratio", "> 0.9"],
+        );
+        expect(
+            "AgentLingeringAfterResult",
+            "P2",
+            "5m",
+            &[
+                r#"stream_stuck_detections_total{reason="no_exit_after_result"}"#,
+                r#"stream_agent_state{state="stuck"}"#,
+            ],
+        );
+        expect(
+            "FleetCostHigh",
+            "P2",
+            "15m",
+            &["job_model:stream_cost_usd:rate5m", "* 3600 >"],
+        );
+        // The budget is the operator's to set, marked like the other EDIT lines.
+        let text = read(&m.join("alert-rules.yml"));
+        let budget = text
+            .lines()
+            .find(|l| l.contains("job_model:stream_cost_usd:rate5m"))
+            .unwrap();
+        assert!(budget.contains("# EDIT"), "{budget}");
+
+        // One cause, one alert: the lingering agent is also stuck, a rejected limit was
+        // nearly exhausted before.
+        let am = read(&m.join("alertmanager.yml"));
+        for source in ["AgentLingeringAfterResult", "AgentRateLimited"] {
+            assert!(
+                am.contains(&format!("source_matchers: ['alertname=\"{source}\"']")),
+                "{args:?}: no inhibition by {source}"
+            );
+        }
+
+        let boards = dashboards(&m);
+        let (_, stream) = boards
+            .iter()
+            .find(|(f, _)| f == "stream-monitoring.json")
+            .unwrap();
+        let panels = stream["panels"].as_array().unwrap();
+        let row = panels
+            .iter()
+            .position(|p| p["type"] == "row")
+            .expect("a row in Stream Monitoring");
+        let below: Vec<String> = panels[row + 1..]
+            .iter()
+            .flat_map(|p| p["targets"].as_array().unwrap().clone())
+            .map(|t| t["expr"].as_str().unwrap().to_owned())
+            .collect();
+        for name in [
+            "job_model:stream_cost_usd:rate5m",
+            "stream_rate_limit_utilization_ratio",
+            "stream_agent_state",
+            "stream_api_retries_total",
+            "stream_compactions_total",
+        ] {
+            assert!(
+                below.iter().any(|e| metric_names(e).contains(name)),
+                "{args:?}: no panel below the row queries {name}: {below:?}"
+            );
+        }
+    }
+}
+
+/// The new alerts fire on the series they are meant for, once per agent (or once for the
+/// fleet) although two jobs report the same agents, and not on the look-alikes:
+/// `promtool test rules` with tests/fixtures/scaffold/fleet-alerts.test.yml next to the
+/// scaffold's rule files.
+#[test]
+fn the_fleet_alerts_pass_their_promtool_unit_tests() {
+    let tests = read(&root().join("tests/fixtures/scaffold/fleet-alerts.test.yml"));
+    for args in COMBINATIONS {
+        let dir = scaffold(args);
+        let file = dir.path().join("monitoring/fleet-alerts.test.yml");
+        std::fs::write(&file, &tests).expect("write the unit tests");
+        let out = tool_ok(&["promtool"], &["test", "rules", file.to_str().unwrap()]);
+        assert!(out.contains("SUCCESS"), "{args:?}: {out}");
+    }
+}
+
 /// The intended receivers for a table of label sets, as `amtool config routes test` resolves
 /// them (`--verify.receivers` exits 1 on any difference).
 #[test]
@@ -460,7 +597,7 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
         .iter()
         .map(|g| g["rules"].as_array().unwrap().len())
         .sum();
-    assert_eq!(loaded, 32, "{rules}");
+    assert_eq!(loaded, 37, "{rules}");
     let health_errors: Vec<&Value> = rules["data"]["groups"]
         .as_array()
         .unwrap()
@@ -938,6 +1075,17 @@ fn check_dashboards(m: &Path) {
                 ids.insert(p["id"].as_u64().unwrap()),
                 "{file}: duplicate id"
             );
+            // A row only groups the panels below it: no query, nothing nested (collapsed
+            // rows would hide their panels from these checks).
+            if p["type"] == "row" {
+                assert!(p["targets"].is_null(), "{file}: row {title} has queries");
+                assert_eq!(p["collapsed"], false, "{file}: row {title} is collapsed");
+                assert!(
+                    p["panels"].as_array().is_some_and(Vec::is_empty),
+                    "{file}: row {title} nests panels"
+                );
+                continue;
+            }
             assert_eq!(
                 p["datasource"]["uid"], "ccmon-prometheus",
                 "{file}: {title}"
@@ -1256,6 +1404,120 @@ impl Stack {
     }
 }
 
+/// `ccmon health serve` with no checks, exporting the fleet it reads from `redis_url`.
+fn fleet_health_server(redis_url: &str) -> ServerProcess {
+    let home = tempfile::tempdir().expect("home");
+    ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
+        let config = dir.join("config.yaml");
+        std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
+        Launch {
+            program: "/usr/bin/env".into(),
+            args: vec![
+                format!("REDIS_URL={redis_url}"),
+                format!("HOME={}", dir.display()),
+                crate::util::ccmon_bin().display().to_string(),
+                "--config".to_owned(),
+                config.display().to_string(),
+                "health".to_owned(),
+                "serve".to_owned(),
+                "--listen".to_owned(),
+                loopback(port).to_string(),
+            ],
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(|port| {
+                http::get(loopback(port), "/livez", Duration::from_secs(1))
+                    .is_ok_and(|r| r.status == 200)
+            }),
+        }
+    })
+}
+
+/// The rate-limit alerts on what ccmon really exports: rate_limit_event lines recorded in
+/// Redis, `health serve`'s fleet view, the scaffold's Prometheus and Alertmanager. The
+/// rejected five_hour limit fires AgentRateLimited (routed to the agents channel) and mutes
+/// the "nearly exhausted" warning of the same limit, not that of the seven_day limit.
+#[test]
+fn a_rate_limited_agent_fires_through_the_scaffold_stack() {
+    use crate::support::Redis;
+
+    let redis = Redis::start();
+    let spool = tempfile::tempdir().expect("spool");
+    let resets_at = jiff::Timestamp::now().as_second() + 3 * 3600;
+    let event = |status: &str, kind: &str, utilization: u32| {
+        format!(
+            r#"{{"type":"rate_limit_event","session_id":"rl-9","rate_limit_info":{{"status":"{status}","rateLimitType":"{kind}","utilization":{utilization},"resetsAt":{resets_at}}}}}"#
+        ) + "\n"
+    };
+    let lines = event("allowed_warning", "five_hour", 92)
+        + &event("rejected", "five_hour", 100)
+        + &event("allowed_warning", "seven_day", 95);
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream",
+            "ingest",
+            "-",
+            "--agent-id",
+            "builder-9",
+            "--spool-dir",
+        ])
+        .args([spool.path()])
+        .stdin(lines.into_bytes())
+        .ok();
+    let health = fleet_health_server(&redis.url());
+
+    let dir = scaffold(&[]);
+    let stack = Stack::start(&dir.path().join("monitoring"), Some(health.addr()));
+    let limited = stack.wait_for("--active", "AgentRateLimited");
+    assert_eq!(limited["labels"]["agent_id"], "builder-9", "{limited}");
+    assert_eq!(limited["labels"]["limit_type"], "five_hour", "{limited}");
+    assert_eq!(limited["labels"]["severity"], "P2", "{limited}");
+    assert!(
+        receivers_of(&limited).iter().any(|r| r == "slack-agents"),
+        "{limited}"
+    );
+
+    let nearly = |state: &str, limit: &str| {
+        stack.alerts(state).into_iter().find(|a| {
+            a["labels"]["alertname"] == "FleetRateLimitNearlyExhausted"
+                && a["labels"]["limit_type"] == limit
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let seven = nearly("--active", "seven_day");
+        let five = nearly("--inhibited", "five_hour");
+        if let (Some(seven), Some(five)) = (seven, five) {
+            assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
+            assert!(
+                seven["status"]["inhibitedBy"]
+                    .as_array()
+                    .is_none_or(Vec::is_empty),
+                "{seven}"
+            );
+            assert!(
+                seven["annotations"]["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("95%")),
+                "{seven}"
+            );
+            assert!(
+                !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+                "{five}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "FleetRateLimitNearlyExhausted: want seven_day active and five_hour inhibited; \
+             Alertmanager has {:?}",
+            stack.alerts("--active")
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 fn receivers_of(alert: &Value) -> Vec<String> {
     alert["receivers"]
         .as_array()
@@ -1337,31 +1599,7 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     );
 
     // The health server, reading the fleet from the same Redis.
-    let home = tempfile::tempdir().expect("home");
-    let health = ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
-        let config = dir.join("config.yaml");
-        std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
-        Launch {
-            program: "/usr/bin/env".into(),
-            args: vec![
-                format!("REDIS_URL={}", redis.url()),
-                format!("HOME={}", dir.display()),
-                crate::util::ccmon_bin().display().to_string(),
-                "--config".to_owned(),
-                config.display().to_string(),
-                "health".to_owned(),
-                "serve".to_owned(),
-                "--listen".to_owned(),
-                loopback(port).to_string(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/livez", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
-    });
+    let health = fleet_health_server(&redis.url());
     let addr = health.addr();
 
     let dir = scaffold(&[]);
