@@ -18,6 +18,7 @@ pub mod pricing;
 pub mod record;
 pub mod recorder;
 pub mod redis_sink;
+pub mod report;
 mod resp_conn;
 pub mod signal;
 pub mod spool;

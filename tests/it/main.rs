@@ -22,6 +22,7 @@ mod standin;
 mod stream;
 mod stream_faults;
 mod stream_redis;
+mod stream_report;
 mod support;
 mod util;
 mod watch;
