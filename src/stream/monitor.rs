@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use super::describe::describe_parsed;
+use super::describe::ToolClock;
 use super::intake::Reclaimer;
 use super::memory_queue::{MemoryQueue, SafetyNet};
 use super::messages::Episode;
@@ -170,6 +170,7 @@ pub fn start(
         held: Vec::new(),
         dirty: false,
         pretty: pretty.then(Instant::now),
+        tools: ToolClock::default(),
         detector: Detector::new(stuck, Instant::now()),
         on_stuck,
         requests: requests_tx,
@@ -246,6 +247,8 @@ struct State {
     dirty: bool,
     /// When pretty display is on: the start, for elapsed times.
     pretty: Option<Instant>,
+    /// With pretty display: open tool calls, so results name their tool and duration.
+    tools: ToolClock,
     detector: Detector,
     on_stuck: OnStuck,
     requests: mpsc::UnboundedSender<FromMonitor>,
@@ -265,7 +268,7 @@ impl State {
         let transitions = self.detector.observe(&parsed, instant);
         let shown = self
             .pretty
-            .map(|start| (start, describe_parsed(&parsed, &data)));
+            .map(|start| (start, self.tools.describe(&parsed, &data, instant)));
         match self.recorder.push_parsed(data, &parsed, &at, pos) {
             Ok(()) => self.recorded(),
             // The line is in the pending batch; only writing it failed.
