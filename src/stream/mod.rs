@@ -23,6 +23,7 @@ mod resp_conn;
 pub mod signal;
 pub mod spool;
 pub mod spool_sink;
+pub mod status_line;
 pub mod stuck;
 pub mod summary;
 pub mod supervisor;

@@ -21,6 +21,7 @@ use super::recorder::{Recorder, RecorderConfig};
 use super::signal::{ProcessGroup, Signal};
 use super::spool::{Spool, SpoolError};
 use super::spool_sink::SpoolSink;
+use super::status_line::StatusLine;
 use super::stuck::{Detector, StuckConfig, Transition};
 use super::summary::AgentState;
 use crate::clock;
@@ -170,6 +171,7 @@ pub fn start(
         held: Vec::new(),
         dirty: false,
         pretty: pretty.then(Instant::now),
+        status: pretty.then(StatusLine::on_stdout).flatten(),
         tools: ToolClock::default(),
         detector: Detector::new(stuck, Instant::now()),
         on_stuck,
@@ -217,6 +219,9 @@ pub fn start(
                     ToMonitor::Finish(code, reply) => {
                         // Everything pending is written first, past the bound if need be.
                         state.flush_until_written(0);
+                        if let Some(status) = &mut state.status {
+                            status.erase();
+                        }
                         let State { recorder, .. } = state;
                         let _ =
                             reply.send(recorder.finish(code).map(|(s, sink)| (s, sink.written())));
@@ -247,6 +252,8 @@ struct State {
     dirty: bool,
     /// When pretty display is on: the start, for elapsed times.
     pretty: Option<Instant>,
+    /// With pretty display on a terminal: the status line under the events.
+    status: Option<StatusLine>,
     /// With pretty display: open tool calls, so results name their tool and duration.
     tools: ToolClock,
     detector: Detector,
@@ -296,6 +303,10 @@ impl State {
     }
 
     fn transition(&mut self, t: Transition) {
+        // Its stderr lines must not land on the status line; the next tick redraws it.
+        if let Some(status) = &mut self.status {
+            status.erase();
+        }
         let agent = self
             .recorder
             .summary()
@@ -394,7 +405,7 @@ impl State {
 
     /// One line of the live view: elapsed, turn, event and what it says; the running
     /// totals when the run ends.
-    fn show(&self, start: Instant, now: Instant, p: &Parsed, text: &str) {
+    fn show(&mut self, start: Instant, now: Instant, p: &Parsed, text: &str) {
         let secs = now.saturating_duration_since(start).as_secs();
         let turn = self.recorder.summary().map_or(0, |s| s.turns);
         let mut line = format!(
@@ -413,10 +424,18 @@ impl State {
                 s.turns, s.tool_calls, s.tokens_in, s.tokens_out, s.tokens_cache_read, s.tokens_cache_creation, s.cost_usd
             ));
         }
-        let _ = crate::output::write_stdout(&line);
+        match &mut self.status {
+            Some(status) => status.print(&line, self.recorder.summary(), now),
+            None => {
+                let _ = crate::output::write_stdout(&line);
+            }
+        }
     }
 
     fn tick(&mut self) {
+        if let Some(status) = &mut self.status {
+            status.tick(self.recorder.summary(), Instant::now());
+        }
         if let Some(t) = self.detector.tick(Instant::now()) {
             self.transition(t);
         }

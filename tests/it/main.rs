@@ -21,6 +21,7 @@ mod scaffold_secure;
 mod standin;
 mod stream;
 mod stream_faults;
+mod stream_pretty;
 mod stream_redis;
 mod stream_report;
 mod support;
