@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 use crate::stream::delivery::{self, DeliveryError};
-use crate::stream::describe::describe;
+use crate::stream::describe::ToolClock;
 use crate::stream::ingest::{IngestError, IngestSpec};
 use crate::stream::record::Record;
 use crate::stream::recorder::{RecorderConfig, new_run_id};
@@ -667,6 +667,7 @@ pub fn tail(
             }
         );
     }
+    let mut tools = ToolClock::default();
     // Keep only the last N records in memory, whatever the spool's size.
     let mut last: std::collections::VecDeque<Record> = std::collections::VecDeque::new();
     let mut follow = None;
@@ -685,7 +686,7 @@ pub fn tail(
         }
     }
     for record in &last {
-        print_event(record, printer.format())?;
+        print_event(record, printer.format(), &mut tools)?;
     }
     if args.follow
         && let Some((mut path, mut reader)) = follow
@@ -694,7 +695,7 @@ pub fn tail(
         // a fifth of a second is quick for a person and nothing for the disk.
         loop {
             while let Some(record) = next_readable(&mut reader)? {
-                print_event(&record, printer.format())?;
+                print_event(&record, printer.format(), &mut tools)?;
             }
             std::thread::sleep(Duration::from_millis(200));
             // A newer run of the same agent takes over the tail.
@@ -729,8 +730,9 @@ fn tail_redis(
         bail!("no events recorded for agent {agent:?} in redis");
     }
     let skip = recent.len().saturating_sub(args.lines);
+    let mut tools = ToolClock::default();
     for (_, record) in recent.iter().skip(skip) {
-        print_event(record, printer.format())?;
+        print_event(record, printer.format(), &mut tools)?;
     }
     if args.follow {
         // XREAD BLOCK from the newest entry shown (`$`: from now, when none were).
@@ -741,7 +743,7 @@ fn tail_redis(
             let batch =
                 rt.block_on(sink.read_blocking(&agent, &after, Duration::from_secs(5), 1000))?;
             for (id, record) in &batch {
-                print_event(record, printer.format())?;
+                print_event(record, printer.format(), &mut tools)?;
                 after.clone_from(id);
             }
         }
@@ -807,7 +809,7 @@ fn next_readable(reader: &mut LogReader) -> anyhow::Result<Option<Record>> {
 }
 
 /// One event per line: readable text, or one JSON object per line (NDJSON) with `-o json`.
-fn print_event(record: &Record, format: Format) -> anyhow::Result<()> {
+fn print_event(record: &Record, format: Format, tools: &mut ToolClock) -> anyhow::Result<()> {
     let line = match format {
         Format::Json | Format::Yaml => {
             let mut s = serde_json::to_string(record)?;
@@ -819,7 +821,7 @@ fn print_event(record: &Record, format: Format) -> anyhow::Result<()> {
             record.timestamp,
             record.seq,
             record.event_type.as_str(),
-            describe(record)
+            tools.describe_record(record)
         ),
     };
     write_stdout(&line)?;

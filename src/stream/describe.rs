@@ -2,7 +2,7 @@
 //! `--display pretty` view.
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::parse::{Parsed, parse};
 use super::record::{EventType, Record};
@@ -93,16 +93,17 @@ fn describe_unescaped(p: &Parsed, data: &[u8]) -> String {
 }
 
 /// The tool calls seen and when, so a tool result can name its tool and how long it took
-/// (`Bash 2.1s ok`). Kept where the live view is produced; bounded, the oldest forgotten.
+/// (`Bash 2.1s ok`). Kept where the view is produced (the live view, `stream tail`);
+/// bounded, the oldest forgotten. Times are offsets on any one clock.
 #[derive(Debug, Default)]
 pub struct ToolClock {
-    open: VecDeque<(String, String, Instant)>,
+    open: VecDeque<(String, String, Duration)>,
 }
 
 impl ToolClock {
     /// Describes a line that arrived at `at`, as [`describe_parsed`] does, naming the tool
     /// and the time since its call for each tool result whose call was seen.
-    pub fn describe(&mut self, p: &Parsed, data: &[u8], at: Instant) -> String {
+    pub fn describe(&mut self, p: &Parsed, data: &[u8], at: Duration) -> String {
         for t in &p.tool_uses {
             if self.open.len() == OPEN_TOOL_CALLS {
                 self.open.pop_front();
@@ -120,7 +121,7 @@ impl ToolClock {
                 .position(|(id, _, _)| *id == r.tool_use_id)
                 .and_then(|i| self.open.remove(i));
             named.push(tool_result_text(
-                call.map(|(_, name, start)| (name, at.saturating_duration_since(start))),
+                call.map(|(_, name, start)| (name, at.saturating_sub(start))),
                 r.is_error,
             ));
         }
@@ -130,6 +131,23 @@ impl ToolClock {
             ""
         };
         crate::terminal_text::escape_line(&format!("{sub}{}", named.join(", "))).into_owned()
+    }
+
+    /// Describes a recorded line, timed by its receive time.
+    pub fn describe_record(&mut self, record: &Record) -> String {
+        let at = record
+            .timestamp
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .and_then(|t| u64::try_from(t.as_millisecond()).ok());
+        match at {
+            Some(ms) => self.describe(
+                &parse(&record.data),
+                &record.data,
+                Duration::from_millis(ms),
+            ),
+            None => describe(record),
+        }
     }
 }
 
@@ -172,7 +190,7 @@ mod tests {
     #[test]
     fn a_tool_result_names_its_tool_and_how_long_it_took() {
         let mut clock = ToolClock::default();
-        let t0 = Instant::now();
+        let t0 = Duration::ZERO;
         let calls = line(CALLS);
         assert_eq!(
             clock.describe(&calls, CALLS.as_bytes(), t0),
@@ -200,7 +218,7 @@ mod tests {
     #[test]
     fn several_results_and_subagents_are_named_each() {
         let mut clock = ToolClock::default();
-        let t0 = Instant::now();
+        let t0 = Duration::ZERO;
         clock.describe(&line(CALLS), CALLS.as_bytes(), t0);
         let both = r#"{"type":"user","parent_tool_use_id":"p","message":{"content":[{"type":"tool_result","tool_use_id":"t2","is_error":false},{"type":"tool_result","tool_use_id":"t1","is_error":true}]}}"#;
         assert_eq!(
@@ -212,7 +230,7 @@ mod tests {
     #[test]
     fn open_calls_are_bounded_and_tool_names_escaped() {
         let mut clock = ToolClock::default();
-        let t0 = Instant::now();
+        let t0 = Duration::ZERO;
         for i in 0..OPEN_TOOL_CALLS + 10 {
             let call = format!(
                 r#"{{"type":"assistant","message":{{"id":"m{i}","content":[{{"type":"tool_use","id":"c{i}","name":"T\u001b[31m{i}","input":{{}}}}]}}}}"#
@@ -231,6 +249,40 @@ mod tests {
         assert_eq!(
             clock.describe(&line(&r), r.as_bytes(), t0),
             format!("T\\x1b[31m{last} 0.0s ok")
+        );
+    }
+
+    fn record(data: &str, timestamp: &str) -> Record {
+        Record {
+            agent_id: "a".into(),
+            run_id: "r".into(),
+            seq: 1,
+            timestamp: timestamp.to_owned(),
+            event_type: EventType::Unknown,
+            type_: String::new(),
+            subtype: String::new(),
+            session_id: String::new(),
+            tool: String::new(),
+            turn_number: 0,
+            data: data.as_bytes().to_vec(),
+            pos: 0,
+        }
+    }
+
+    #[test]
+    fn recorded_tool_results_are_timed_by_their_receive_times() {
+        let mut clock = ToolClock::default();
+        let call = r#"{"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{}}]}}"#;
+        let result =
+            r#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t1"}]}}"#;
+        clock.describe_record(&record(call, "2026-12-06T12:00:00.000Z"));
+        assert_eq!(
+            clock.describe_record(&record(result, "2026-12-06T12:00:02.140Z")),
+            "Bash 2.1s ok"
+        );
+        assert_eq!(
+            clock.describe_record(&record(result, "not a time")),
+            "tool result ok"
         );
     }
 }

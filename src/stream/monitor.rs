@@ -273,9 +273,13 @@ impl State {
             pos,
         } = line;
         let transitions = self.detector.observe(&parsed, instant);
-        let shown = self
-            .pretty
-            .map(|start| (start, self.tools.describe(&parsed, &data, instant)));
+        let shown = self.pretty.map(|start| {
+            (
+                start,
+                self.tools
+                    .describe(&parsed, &data, instant.saturating_duration_since(start)),
+            )
+        });
         match self.recorder.push_parsed(data, &parsed, &at, pos) {
             Ok(()) => self.recorded(),
             // The line is in the pending batch; only writing it failed.

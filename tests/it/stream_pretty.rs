@@ -124,3 +124,26 @@ fn into_a_pipe_there_is_no_status_line_and_tool_results_are_named() {
         "{out}"
     );
 }
+
+#[test]
+fn stream_tail_names_tool_results_too() {
+    let spool = tempfile::tempdir().unwrap();
+    ccmon()
+        .args(["stream", "ingest", "-", "--spool-dir"])
+        .args([spool.path()])
+        .stdin(std::fs::read(standin::fixture(CLAUDE_CLEAN)).unwrap())
+        .ok();
+    let out = ccmon()
+        .args(["stream", "tail", "-n", "100", "--spool-dir"])
+        .args([spool.path()])
+        .ok();
+    // Timed by receive times (an ingest takes them all within moments): the names count.
+    let has = |tool: &str, outcome: &str| {
+        out.stdout
+            .lines()
+            .any(|l| l.contains(&format!("tool_result  {tool} ")) && l.ends_with(outcome))
+    };
+    assert!(has("[subagent] Read", "s error"), "{out}");
+    assert!(has("Task", "s ok"), "{out}");
+    assert!(!out.stdout.contains("tool result ok"), "{out}");
+}
