@@ -170,9 +170,9 @@ pub fn start(
         pid: None,
         held: Vec::new(),
         dirty: false,
-        pretty: pretty.then(Instant::now),
         status: pretty.then(StatusLine::on_stdout).flatten(),
         tools: ToolClock::default(),
+        pretty: pretty.then(Instant::now),
         detector: Detector::new(stuck, Instant::now()),
         on_stuck,
         requests: requests_tx,
@@ -437,13 +437,13 @@ impl State {
     }
 
     fn tick(&mut self) {
-        if let Some(status) = &mut self.status {
-            status.tick(self.recorder.summary(), Instant::now());
-        }
         if let Some(t) = self.detector.tick(Instant::now()) {
             self.transition(t);
         }
         self.flush_until_written(0);
+        if let Some(status) = &mut self.status {
+            status.tick(self.recorder.summary(), Instant::now());
+        }
         if let Some(memory) = &self.memory {
             let errors = memory.errors();
             if let Some(s) = self.recorder.summary_mut()
