@@ -222,7 +222,9 @@ impl StatusLine {
     fn append_line(&mut self, out: &mut String, summary: Option<&Summary>, now: Instant) {
         // One column is kept free: a line that fills the last column makes some terminals
         // wrap the cursor, and the next carriage return would then miss the line.
+        // A pseudo-terminal nobody sized says 0 columns: that is "unknown" too.
         let width = (self.width)()
+            .filter(|w| *w > 0)
             .unwrap_or(DEFAULT_WIDTH)
             .saturating_sub(1)
             .max(1);
@@ -394,6 +396,29 @@ mod tests {
         line.tick(Some(&s), t0 + Duration::from_secs(5));
         line.erase();
         assert!(line.broken && !line.drawn);
+    }
+
+    #[test]
+    fn an_unknown_or_zero_width_is_the_default_width() {
+        let s = summary(CLEAN);
+        for width in [None, Some(0)] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let mut line = StatusLine::new(
+                Box::new(move |t: &str| {
+                    tx.send(t.to_owned())
+                        .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+                }),
+                Box::new(move || width),
+            );
+            line.tick(Some(&s), Instant::now());
+            let drawn = rx.try_recv().unwrap();
+            let text = drawn.trim_start_matches(ERASE);
+            assert!(text.chars().count() < DEFAULT_WIDTH, "{width:?}: {text}");
+            assert!(
+                text.starts_with("running | turn 19 | $0.2109"),
+                "{width:?}: {text}"
+            );
+        }
     }
 
     #[test]
