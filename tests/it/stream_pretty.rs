@@ -19,11 +19,14 @@ fn agent() -> Standin {
     Standin::new(standin::fixture(CLAUDE_CLEAN)).pace(Pace::Millis(20))
 }
 
-#[test]
-fn on_a_terminal_a_status_line_stays_under_the_events_and_is_gone_at_exit() {
+/// Runs the paced agent under `stream watch --display pretty` on a pseudo-terminal `cols`
+/// wide; returns what the terminal received (stdout and stderr together, as a person sees
+/// them).
+fn on_terminal(cols: u16) -> String {
     let home = tempfile::tempdir().unwrap();
     let spool = tempfile::tempdir().unwrap();
     let mut words = vec![
+        format!("stty cols {cols} rows 24 &&"),
         quote(ccmon_bin().as_os_str()),
         "stream watch --display pretty --spool-dir".to_owned(),
         quote(spool.path().as_os_str()),
@@ -31,8 +34,8 @@ fn on_a_terminal_a_status_line_stays_under_the_events_and_is_gone_at_exit() {
         quote(standin::standin_path().as_os_str()),
     ];
     words.extend(agent().args().iter().map(|a| quote(a)));
-    // `script -qfec CMD /dev/null`: CMD runs on a fresh pseudo-terminal, whose output
-    // (stdout and stderr together, as a person sees them) is copied to script's stdout.
+    // `script -qfec CMD /dev/null`: CMD runs on a fresh pseudo-terminal, whose output is
+    // copied to script's stdout.
     let out = Command::new("script")
         .args(["-qfec", &words.join(" "), "/dev/null"])
         .env_clear()
@@ -44,8 +47,53 @@ fn on_a_terminal_a_status_line_stays_under_the_events_and_is_gone_at_exit() {
         .unwrap_or_else(|e| {
             panic!("cannot run `script` (install util-linux or bsdutils, which has it): {e}")
         });
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{:?}\n{text}", out.status);
+    text
+}
+
+/// Each drawing of the status line in `text`.
+fn drawings(text: &str) -> Vec<&str> {
+    text.split(ERASE)
+        .skip(1)
+        .map(|d| d.split(['\r', '\n']).next().unwrap_or_default())
+        .filter(|d| d.contains("| last event") || d.starts_with("starting"))
+        .collect()
+}
+
+#[test]
+fn the_status_line_fits_the_terminal_it_is_on() {
+    // Wide: everything, token counts included.
+    let wide = on_terminal(200);
+    assert!(
+        drawings(&wide)
+            .iter()
+            .any(|d| d.contains("running | turn 19 | tokens 7.6k in, 3.7k out")),
+        "{wide:?}"
+    );
+    // Narrow: within the width less one column, the least useful parts left out.
+    let narrow = on_terminal(40);
+    let lines = drawings(&narrow);
+    assert!(lines.len() > 10, "{narrow:?}");
+    for d in &lines {
+        assert!(
+            d.chars().count() <= 39,
+            "{} columns: {d:?}",
+            d.chars().count()
+        );
+        assert!(!d.contains("tokens") && !d.contains("turn"), "{d:?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|d| d.starts_with("running | $0.2109 | last event")),
+        "{narrow:?}"
+    );
+}
+
+#[test]
+fn on_a_terminal_a_status_line_stays_under_the_events_and_is_gone_at_exit() {
+    let text = on_terminal(80);
     // Drawn in place: carriage return, clear line, the state and the figures.
     assert!(
         text.contains(&format!("{ERASE}running | turn ")),
