@@ -335,7 +335,8 @@ pub enum StreamCommand {
         summaries from Redis when it is configured, else from the local spool, as `stream ls` \
         does; each agent counts with its latest run. A cost marked ~ includes an estimate \
         (tokens x the price table, until the agent's result line makes it exact), +? an \
-        unknown part (a model without a price), and ? alone a cost of which nothing is known.",
+        unknown part (a model without a price), and ? alone a cost of which nothing is known; \
+        ESTIMATED is the part of the cost that comes from agents whose cost is still estimated.",
         after_long_help = "Examples:\n  ccmon stream report\n  ccmon stream report --since 24h --by model\n  ccmon stream report --by day -o json"
     )]
     Report(StreamReportArgs),
@@ -444,7 +445,9 @@ pub struct StreamWatchArgs {
 pub enum DisplayArg {
     /// The child's stdout byte for byte
     Raw,
-    /// One line per tool call, text snippets, turns, tokens, cost, elapsed
+    /// One line per event (tool calls, results with their tool and duration, text snippets,
+    /// turns, elapsed) and, on a terminal, a status line under them (state, tokens, live
+    /// cost, rate limit, time since the last event)
     Pretty,
 }
 
