@@ -169,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -318,12 +319,38 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ccmon;stream;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only agents whose last event is at most this long ago, e.g. 24h or 7d [default: every agent]')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per agent, per model, or per UTC day of the agents'' last events (a run that crosses midnight counts whole on the day it last reported)')
+            [CompletionResult]::new('--spool-dir', '--spool-dir', [CompletionResultType]::ParameterName, 'Spool directory to read when no Redis is configured')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--alertmanager-url', '--alertmanager-url', [CompletionResultType]::ParameterName, 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]')
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL [env: DATABASE_URL]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ccmon;stream;help' {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run an agent, pass its output through, record every event, detect stuck agents')
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Record stream-json read from a file or stdin')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -340,6 +367,9 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;stream;help;flush' {
+            break
+        }
+        'ccmon;stream;help;report' {
             break
         }
         'ccmon;stream;help;help' {
@@ -1163,6 +1193,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow recorded events of an agent (from Redis, or the local spool)')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List agents with state, last event, turns, tokens and cost')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)')
             break
         }
         'ccmon;help;stream;watch' {
@@ -1178,6 +1209,9 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;help;stream;flush' {
+            break
+        }
+        'ccmon;help;stream;report' {
             break
         }
         'ccmon;help;query' {

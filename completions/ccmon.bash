@@ -286,6 +286,9 @@ _ccmon() {
             ccmon__subcmd__help__subcmd__stream,ls)
                 cmd="ccmon__subcmd__help__subcmd__stream__subcmd__ls"
                 ;;
+            ccmon__subcmd__help__subcmd__stream,report)
+                cmd="ccmon__subcmd__help__subcmd__stream__subcmd__report"
+                ;;
             ccmon__subcmd__help__subcmd__stream,tail)
                 cmd="ccmon__subcmd__help__subcmd__stream__subcmd__tail"
                 ;;
@@ -349,6 +352,9 @@ _ccmon() {
             ccmon__subcmd__stream,ls)
                 cmd="ccmon__subcmd__stream__subcmd__ls"
                 ;;
+            ccmon__subcmd__stream,report)
+                cmd="ccmon__subcmd__stream__subcmd__report"
+                ;;
             ccmon__subcmd__stream,tail)
                 cmd="ccmon__subcmd__stream__subcmd__tail"
                 ;;
@@ -366,6 +372,9 @@ _ccmon() {
                 ;;
             ccmon__subcmd__stream__subcmd__help,ls)
                 cmd="ccmon__subcmd__stream__subcmd__help__subcmd__ls"
+                ;;
+            ccmon__subcmd__stream__subcmd__help,report)
+                cmd="ccmon__subcmd__stream__subcmd__help__subcmd__report"
                 ;;
             ccmon__subcmd__stream__subcmd__help,tail)
                 cmd="ccmon__subcmd__stream__subcmd__help__subcmd__tail"
@@ -2404,7 +2413,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__help__subcmd__stream)
-            opts="watch ingest tail ls flush"
+            opts="watch ingest tail ls flush report"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,6 +2455,20 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__help__subcmd__stream__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__help__subcmd__stream__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3184,7 +3207,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream)
-            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version watch ingest tail ls flush help"
+            opts="-o -v -q -h -V --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version watch ingest tail ls flush report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3300,7 +3323,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__help)
-            opts="watch ingest tail ls flush help"
+            opts="watch ingest tail ls flush report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3356,6 +3379,20 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__stream__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3488,6 +3525,72 @@ _ccmon() {
             case "${prev}" in
                 --state)
                     COMPREPLY=($(compgen -W "running retrying compacting rate-limited stuck exited" -- "${cur}"))
+                    return 0
+                    ;;
+                --spool-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccmon__subcmd__stream__subcmd__report)
+            opts="-o -v -q -h -V --since --by --spool-dir --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "agent model day" -- "${cur}"))
                     return 0
                     ;;
                 --spool-dir)

@@ -158,6 +158,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
             cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;watch'= {
@@ -301,12 +302,37 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ccmon;stream;report'= {
+            cand --since 'Only agents whose last event is at most this long ago, e.g. 24h or 7d [default: every agent]'
+            cand --by 'One row per agent, per model, or per UTC day of the agents'' last events (a run that crosses midnight counts whole on the day it last reported)'
+            cand --spool-dir 'Spool directory to read when no Redis is configured'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ccmon;stream;help'= {
             cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
             cand ingest 'Record stream-json read from a file or stdin'
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
             cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;help;watch'= {
@@ -318,6 +344,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;help;ls'= {
         }
         &'ccmon;stream;help;flush'= {
+        }
+        &'ccmon;stream;help;report'= {
         }
         &'ccmon;stream;help;help'= {
         }
@@ -1072,6 +1100,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
             cand ls 'List agents with state, last event, turns, tokens and cost'
             cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
         }
         &'ccmon;help;stream;watch'= {
         }
@@ -1082,6 +1111,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;help;stream;ls'= {
         }
         &'ccmon;help;stream;flush'= {
+        }
+        &'ccmon;help;stream;report'= {
         }
         &'ccmon;help;query'= {
             cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'

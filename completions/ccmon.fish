@@ -119,29 +119,30 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Run the health server for Kubernetes probes and Prometheus (long-running)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "check" -d 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
 complete -c ccmon -n "__fish_ccmon_using_subcommand health; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
 json\t'Stable, machine-readable JSON'
 yaml\t'YAML'"
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
-complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "report" -d 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and not __fish_seen_subcommand_from watch ingest tail ls flush report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l agent-id -d 'Agent id (default: the session id of the stream\'s system/init event, else generated)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l maxlen -d 'Approximate maximum entries kept per agent stream (XADD MAXLEN ~ N); 0 keeps every entry' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l max-line -d 'Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as consecutive raw chunks of this size. Memory stays within a few times this, whatever the input' -r
@@ -151,7 +152,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-max -d 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l spool-keep -d 'With Redis, delivered bytes of the running session kept in the spool (at least this, at most twice this plus one batch), which a Redis restarted without its data gets again; the older delivered part is freed, so a session of any length needs bounded disk' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l display -d 'How to show the child\'s stdout: raw bytes, or a live summary [default: pretty on a TTY, raw otherwise]' -r -f -a "raw\t'The child\'s stdout byte for byte'
-pretty\t'One line per tool call, text snippets, turns, tokens, cost, elapsed'"
+pretty\t'One line per event (tool calls, results with their tool and duration, text snippets, turns, elapsed) and, on a terminal, a status line under them (state, tokens, live cost, rate limit, time since the last event)'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l metrics-listen -d 'Serve the live metrics of this agent on ADDR while it runs' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l on-stuck -d 'What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l stuck-floor -d 'Never call an agent stuck before this much silence' -r
@@ -267,11 +268,34 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l since -d 'Only agents whose last event is at most this long ago, e.g. 24h or 7d [default: every agent]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l by -d 'One row per agent, per model, or per UTC day of the agents\' last events (a run that crosses midnight counts whole on the day it last reported)' -r -f -a "agent\t'One row per agent'
+model\t'One row per model (an agent counts in the row of each model it used)'
+day\t'One row per UTC day of the agents\' last events'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l context -d 'Use this context of the config file instead of its `current_context`' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
+wide\t'Aligned columns with every field'
+json\t'Stable, machine-readable JSON'
+yaml\t'YAML'"
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l alertmanager-url -d 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l redis-url -d 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l database-url -d 'PostgreSQL URL [env: DATABASE_URL]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Run an agent, pass its output through, record every event, detect stuck agents'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ingest" -d 'Record stream-json read from a file or stdin'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "report" -d 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l time -d 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand query; and not __fish_seen_subcommand_from range help" -l context -d 'Use this context of the config file instead of its `current_context`' -r
@@ -690,6 +714,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcom
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "tail" -d 'Follow recorded events of an agent (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "ls" -d 'List agents with state, last event, turns, tokens and cost'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "flush" -d 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
+complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from stream" -f -a "report" -d 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "range" -d 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "ls" -d 'List alerts (active only unless a state flag is given)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "silence" -d 'Create, list, expire, extend and import silences'

@@ -327,6 +327,19 @@ pub enum StreamCommand {
         spooled), 2 no Redis configured.\n\nExamples:\n  REDIS_URL=redis://cache:6379 ccmon stream flush"
     )]
     Flush(StreamFlushArgs),
+
+    /// Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)
+    #[command(
+        long_about = "Tokens by kind (input, output, cache read, cache creation) and cost of the \
+        recorded agents, one row per agent, model or UTC day, with a total. Reads the agents' \
+        summaries from Redis when it is configured, else from the local spool, as `stream ls` \
+        does; each agent counts with its latest run. A cost marked ~ includes an estimate \
+        (tokens x the price table, until the agent's result line makes it exact), +? an \
+        unknown part (a model without a price), and ? alone a cost of which nothing is known; \
+        ESTIMATED is the part of the cost that comes from agents whose cost is still estimated.",
+        after_long_help = "Examples:\n  ccmon stream report\n  ccmon stream report --since 24h --by model\n  ccmon stream report --by day -o json"
+    )]
+    Report(StreamReportArgs),
 }
 
 /// Flags shared by the commands that record events.
@@ -438,7 +451,9 @@ pub struct StreamWatchArgs {
 pub enum DisplayArg {
     /// The child's stdout byte for byte
     Raw,
-    /// One line per tool call, text snippets, turns, tokens, cost, elapsed
+    /// One line per event (tool calls, results with their tool and duration, text snippets,
+    /// turns, elapsed) and, on a terminal, a status line under them (state, tokens, live
+    /// cost, rate limit, time since the last event)
     Pretty,
 }
 
@@ -497,6 +512,34 @@ pub enum AgentStateArg {
     Stuck,
     /// Finished
     Exited,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamReportArgs {
+    /// Only agents whose last event is at most this long ago, e.g. 24h or 7d [default: every
+    /// agent]
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+
+    /// One row per agent, per model, or per UTC day of the agents' last events (a run that
+    /// crosses midnight counts whole on the day it last reported)
+    #[arg(long, value_enum, default_value = "agent")]
+    pub by: ReportByArg,
+
+    /// Spool directory to read when no Redis is configured
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+/// `stream report --by` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportByArg {
+    /// One row per agent
+    Agent,
+    /// One row per model (an agent counts in the row of each model it used)
+    Model,
+    /// One row per UTC day of the agents' last events
+    Day,
 }
 
 #[derive(Debug, Args)]

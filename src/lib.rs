@@ -63,6 +63,9 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         Command::Stream(StreamCommand::Flush(args)) => {
             commands::stream::flush(&args, &config::load(&global, &env)?.settings)
         }
+        Command::Stream(StreamCommand::Report(args)) => {
+            commands::stream::report(&args, &config::load(&global, &env)?.settings, &printer)
+        }
         Command::Stream(StreamCommand::Tail(args)) => {
             commands::stream::tail(&args, &config::load(&global, &env)?.settings, &printer)
         }

@@ -1,5 +1,5 @@
-//! `ccmon stream watch|ingest|ls|tail|flush`: recording stream-json into the spool, and
-//! from there into Redis when one is configured; reading it back from either.
+//! `ccmon stream watch|ingest|ls|tail|flush|report`: recording stream-json into the spool,
+//! and from there into Redis when one is configured; reading it back from either.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -9,19 +9,20 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 use crate::cli::{
-    AgentStateArg, DisplayArg, RecordArgs, StreamFlushArgs, StreamIngestArgs, StreamLsArgs,
-    StreamTailArgs, StreamWatchArgs,
+    AgentStateArg, DisplayArg, RecordArgs, ReportByArg, StreamFlushArgs, StreamIngestArgs,
+    StreamLsArgs, StreamReportArgs, StreamTailArgs, StreamWatchArgs,
 };
 use crate::clock;
 use crate::config::Settings;
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Format, Printer, Tabular, write_stderr_line, write_stdout};
 use crate::stream::delivery::{self, DeliveryError};
-use crate::stream::describe::describe;
+use crate::stream::describe::ToolClock;
 use crate::stream::ingest::{IngestError, IngestSpec};
 use crate::stream::record::Record;
 use crate::stream::recorder::{RecorderConfig, new_run_id};
 use crate::stream::redis_sink::{RedisConfig, RedisSink};
+use crate::stream::report::{self, GroupBy, Report};
 use crate::stream::spool::{LogReader, Spool};
 use crate::stream::summary::{AgentState, Summary};
 
@@ -341,14 +342,14 @@ pub fn watch(
     }
     if display == Display::Pretty {
         write_stderr_line(&format!(
-            "ccmon: agent {} exited with code {} after {} turns, {} tool calls, {}/{} tokens, ${:.4}",
+            "ccmon: agent {} exited with code {} after {} turns, {} tool calls, {}/{} tokens, {}",
             s.agent_id,
             outcome.exit_code,
             s.turns,
             s.tool_calls,
             s.tokens_in,
             s.tokens_out,
-            s.cost_usd
+            report::summary_cost_text(s)
         ));
     }
     Ok(Outcome::Code(outcome.exit_code))
@@ -457,8 +458,8 @@ impl Tabular for AgentList {
                     s.turns.to_string(),
                     s.tool_calls.to_string(),
                     format!("{}/{}", s.tokens_in, s.tokens_out),
-                    cost_cell(s),
-                    rate_limit_cell(s, now),
+                    report::summary_cost_text(s),
+                    report::rate_limit_text(s, now),
                     s.model.clone(),
                 ];
                 if wide {
@@ -482,51 +483,6 @@ impl Tabular for AgentList {
         Some(
             "no agents recorded yet; record one with `ccmon stream ingest FILE` or `ccmon stream watch -- CMD`",
         )
-    }
-}
-
-/// The cost as `stream ls` shows it: `~` marks an estimate (tokens × the price table, until
-/// the `result` line makes it exact), `?` an unknown part (a model without a price).
-fn cost_cell(s: &Summary) -> String {
-    let approx = if s.cost_estimated { "~" } else { "" };
-    match (s.cost_unknown, s.cost_usd > 0.0) {
-        (true, true) => format!("{approx}${:.4}+?", s.cost_usd),
-        (true, false) => "?".to_owned(),
-        (false, _) => format!("{approx}${:.4}", s.cost_usd),
-    }
-}
-
-/// The worst rate limit, e.g. `5h 85%` or `7d rejected until 14:00Z` (UTC); `-` when the
-/// agent reported none.
-fn rate_limit_cell(s: &Summary, now: jiff::Timestamp) -> String {
-    let Some((kind, rl)) = s.worst_rate_limit() else {
-        return "-".to_owned();
-    };
-    let name = match kind {
-        "five_hour" => "5h".to_owned(),
-        "seven_day" => "7d".to_owned(),
-        other => match other.strip_prefix("seven_day_") {
-            Some(model) => format!("7d {model}"),
-            None => other.to_owned(),
-        },
-    };
-    let reset = rl
-        .resets_at
-        .and_then(|t| jiff::Timestamp::from_second(t).ok())
-        .filter(|t| *t > now)
-        .map(|t| format!(" until {}", t.strftime("%H:%MZ")));
-    match (rl.status.as_str(), rl.utilization) {
-        ("rejected", _) => format!("{name} rejected{}", reset.unwrap_or_default()),
-        (status, Some(u)) => {
-            let warn = if status == "allowed_warning" {
-                " warning"
-            } else {
-                ""
-            };
-            format!("{name} {:.0}%{warn}", u * 100.0)
-        }
-        ("allowed_warning", None) => format!("{name} warning"),
-        (status, None) => format!("{name} {status}"),
     }
 }
 
@@ -554,18 +510,7 @@ pub fn ls(
     printer: &Printer,
     ids_only: bool,
 ) -> anyhow::Result<Outcome> {
-    let mut agents = match redis(settings, "5s", None)? {
-        Some(cfg) => {
-            let mut sink = RedisSink::new(cfg)?;
-            runtime()?.block_on(sink.agents())?
-        }
-        None => {
-            let spool = spool(args.spool_dir.as_deref(), settings)?;
-            recover_intakes(&spool)?;
-            report_damaged(&spool)?;
-            spool.agents()?
-        }
-    };
+    let mut agents = stored_agents(args.spool_dir.as_deref(), settings)?;
     if let Some(state) = args.state {
         let want = match state {
             AgentStateArg::Running => AgentState::Running,
@@ -584,6 +529,116 @@ pub fn ls(
     }
     printer.print(&AgentList(agents))?;
     Ok(ExitStatus::Success.into())
+}
+
+/// The agents' summaries: from Redis when it is configured, else from the spool (`stream
+/// ls` and `stream report` read the same).
+fn stored_agents(spool_dir: Option<&Path>, settings: &Settings) -> anyhow::Result<Vec<Summary>> {
+    Ok(match redis(settings, "5s", None)? {
+        Some(cfg) => {
+            let mut sink = RedisSink::new(cfg)?;
+            runtime()?.block_on(sink.agents())?
+        }
+        None => {
+            let spool = spool(spool_dir, settings)?;
+            recover_intakes(&spool)?;
+            report_damaged(&spool)?;
+            spool.agents()?
+        }
+    })
+}
+
+/// `stream report`: the fleet's tokens and cost by agent, model or day, with a total.
+pub fn report(
+    args: &StreamReportArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    let since = match &args.since {
+        Some(text) => {
+            let ago = flag_duration("--since", text)?;
+            let ago = jiff::SignedDuration::try_from(ago).map_err(|_| {
+                crate::config::ConfigError::BadFlag {
+                    flag: "--since",
+                    message: format!("{text:?} is too long"),
+                }
+            })?;
+            Some(clock::now().checked_sub(ago).map_err(|_| {
+                crate::config::ConfigError::BadFlag {
+                    flag: "--since",
+                    message: format!("{text:?} reaches before the earliest time"),
+                }
+            })?)
+        }
+        None => None,
+    };
+    let by = match args.by {
+        ReportByArg::Agent => GroupBy::Agent,
+        ReportByArg::Model => GroupBy::Model,
+        ReportByArg::Day => GroupBy::Day,
+    };
+    let agents = stored_agents(args.spool_dir.as_deref(), settings)?;
+    printer.print(&FleetReport(report::build(&agents, by, since)))?;
+    Ok(ExitStatus::Success.into())
+}
+
+/// The fleet report, for `stream report`: one row per group and a `TOTAL` row.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct FleetReport(pub Report);
+
+impl Tabular for FleetReport {
+    fn headers(&self, _wide: bool) -> Vec<&'static str> {
+        let key = match self.0.by {
+            GroupBy::Agent => "AGENT",
+            GroupBy::Model => "MODEL",
+            GroupBy::Day => "DAY (UTC)",
+        };
+        vec![
+            key,
+            "AGENTS",
+            "INPUT",
+            "OUTPUT",
+            "CACHE READ",
+            "CACHE WRITE",
+            "COST",
+            "ESTIMATED",
+        ]
+    }
+
+    fn rows(&self, _wide: bool) -> Vec<Vec<String>> {
+        if self.0.rows.is_empty() {
+            return Vec::new();
+        }
+        let row = |key: &str, f: &report::Figures| {
+            vec![
+                key.to_owned(),
+                f.agents.to_string(),
+                f.tokens_in.to_string(),
+                f.tokens_out.to_string(),
+                f.tokens_cache_read.to_string(),
+                f.tokens_cache_creation.to_string(),
+                report::cost_text(f.cost_usd, f.cost_estimated, f.cost_unknown),
+                if f.cost_estimated {
+                    format!("~${:.4}", f.cost_estimated_usd)
+                } else {
+                    "-".to_owned()
+                },
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = self
+            .0
+            .rows
+            .iter()
+            .map(|r| row(&r.key, &r.figures))
+            .collect();
+        rows.push(row("TOTAL", &self.0.total));
+        rows
+    }
+
+    fn empty_message(&self) -> Option<&'static str> {
+        Some("no agents to report: none recorded yet, or none with an event in the --since window")
+    }
 }
 
 /// `stream tail [AGENT]`.
@@ -617,6 +672,7 @@ pub fn tail(
             }
         );
     }
+    let mut tools = ToolClock::default();
     // Keep only the last N records in memory, whatever the spool's size.
     let mut last: std::collections::VecDeque<Record> = std::collections::VecDeque::new();
     let mut follow = None;
@@ -635,7 +691,7 @@ pub fn tail(
         }
     }
     for record in &last {
-        print_event(record, printer.format())?;
+        print_event(record, printer.format(), &mut tools)?;
     }
     if args.follow
         && let Some((mut path, mut reader)) = follow
@@ -644,7 +700,7 @@ pub fn tail(
         // a fifth of a second is quick for a person and nothing for the disk.
         loop {
             while let Some(record) = next_readable(&mut reader)? {
-                print_event(&record, printer.format())?;
+                print_event(&record, printer.format(), &mut tools)?;
             }
             std::thread::sleep(Duration::from_millis(200));
             // A newer run of the same agent takes over the tail.
@@ -679,8 +735,9 @@ fn tail_redis(
         bail!("no events recorded for agent {agent:?} in redis");
     }
     let skip = recent.len().saturating_sub(args.lines);
+    let mut tools = ToolClock::default();
     for (_, record) in recent.iter().skip(skip) {
-        print_event(record, printer.format())?;
+        print_event(record, printer.format(), &mut tools)?;
     }
     if args.follow {
         // XREAD BLOCK from the newest entry shown (`$`: from now, when none were).
@@ -691,7 +748,7 @@ fn tail_redis(
             let batch =
                 rt.block_on(sink.read_blocking(&agent, &after, Duration::from_secs(5), 1000))?;
             for (id, record) in &batch {
-                print_event(record, printer.format())?;
+                print_event(record, printer.format(), &mut tools)?;
                 after.clone_from(id);
             }
         }
@@ -757,7 +814,7 @@ fn next_readable(reader: &mut LogReader) -> anyhow::Result<Option<Record>> {
 }
 
 /// One event per line: readable text, or one JSON object per line (NDJSON) with `-o json`.
-fn print_event(record: &Record, format: Format) -> anyhow::Result<()> {
+fn print_event(record: &Record, format: Format, tools: &mut ToolClock) -> anyhow::Result<()> {
     let line = match format {
         Format::Json | Format::Yaml => {
             let mut s = serde_json::to_string(record)?;
@@ -769,7 +826,7 @@ fn print_event(record: &Record, format: Format) -> anyhow::Result<()> {
             record.timestamp,
             record.seq,
             record.event_type.as_str(),
-            describe(record)
+            tools.describe_record(record)
         ),
     };
     write_stdout(&line)?;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use super::describe::describe_parsed;
+use super::describe::ToolClock;
 use super::intake::Reclaimer;
 use super::memory_queue::{MemoryQueue, SafetyNet};
 use super::messages::Episode;
@@ -21,6 +21,7 @@ use super::recorder::{Recorder, RecorderConfig};
 use super::signal::{ProcessGroup, Signal};
 use super::spool::{Spool, SpoolError};
 use super::spool_sink::SpoolSink;
+use super::status_line::StatusLine;
 use super::stuck::{Detector, StuckConfig, Transition};
 use super::summary::AgentState;
 use crate::clock;
@@ -173,6 +174,8 @@ pub fn start(
         pid: None,
         held: Vec::new(),
         dirty: false,
+        status: pretty.then(StatusLine::on_stdout).flatten(),
+        tools: ToolClock::default(),
         pretty: pretty.then(Instant::now),
         detector: Detector::new(stuck, Instant::now())
             .with_wall_clock(clock::now().as_millisecond()),
@@ -222,6 +225,9 @@ pub fn start(
                     ToMonitor::Finish(code, reply) => {
                         // Everything pending is written first, past the bound if need be.
                         state.flush_until_written(0);
+                        if let Some(status) = &mut state.status {
+                            status.erase();
+                        }
                         let State { recorder, .. } = state;
                         let _ =
                             reply.send(recorder.finish(code).map(|(s, sink)| (s, sink.written())));
@@ -252,6 +258,10 @@ struct State {
     dirty: bool,
     /// When pretty display is on: the start, for elapsed times.
     pretty: Option<Instant>,
+    /// With pretty display on a terminal: the status line under the events.
+    status: Option<StatusLine>,
+    /// With pretty display: open tool calls, so results name their tool and duration.
+    tools: ToolClock,
     detector: Detector,
     input_closed: Arc<AtomicBool>,
     on_stuck: OnStuck,
@@ -270,9 +280,13 @@ impl State {
             pos,
         } = line;
         let transitions = self.detector.observe(&parsed, instant);
-        let shown = self
-            .pretty
-            .map(|start| (start, describe_parsed(&parsed, &data)));
+        let shown = self.pretty.map(|start| {
+            (
+                start,
+                self.tools
+                    .describe(&parsed, &data, instant.saturating_duration_since(start)),
+            )
+        });
         match self.recorder.push_parsed(data, &parsed, &at, pos) {
             Ok(()) => self.recorded(),
             // The line is in the pending batch; only writing it failed.
@@ -300,6 +314,10 @@ impl State {
     }
 
     fn transition(&mut self, t: Transition) {
+        // Its stderr lines must not land on the status line; the next tick redraws it.
+        if let Some(status) = &mut self.status {
+            status.erase();
+        }
         let agent = self
             .recorder
             .summary()
@@ -399,7 +417,7 @@ impl State {
 
     /// One line of the live view: elapsed, turn, event and what it says; the running
     /// totals when the run ends.
-    fn show(&self, start: Instant, now: Instant, p: &Parsed, text: &str) {
+    fn show(&mut self, start: Instant, now: Instant, p: &Parsed, text: &str) {
         let secs = now.saturating_duration_since(start).as_secs();
         let turn = self.recorder.summary().map_or(0, |s| s.turns);
         let mut line = format!(
@@ -418,7 +436,12 @@ impl State {
                 s.turns, s.tool_calls, s.tokens_in, s.tokens_out, s.tokens_cache_read, s.tokens_cache_creation, s.cost_usd
             ));
         }
-        let _ = crate::output::write_stdout(&line);
+        match &mut self.status {
+            Some(status) => status.print(&line, self.recorder.summary(), now),
+            None => {
+                let _ = crate::output::write_stdout(&line);
+            }
+        }
     }
 
     /// The state gauge follows a change made without a line.
@@ -448,6 +471,9 @@ impl State {
             self.dirty = true;
         }
         self.flush_until_written(0);
+        if let Some(status) = &mut self.status {
+            status.tick(self.recorder.summary(), Instant::now());
+        }
         if let Some(memory) = &self.memory {
             let errors = memory.errors();
             if let Some(s) = self.recorder.summary_mut()
