@@ -432,8 +432,9 @@ impl State {
             && let Some(s) = self.recorder.summary()
         {
             line.push_str(&format!(
-                "       {} turns, {} tool calls, tokens {} in / {} out (cache {} read, {} written), ${:.4}\n",
-                s.turns, s.tool_calls, s.tokens_in, s.tokens_out, s.tokens_cache_read, s.tokens_cache_creation, s.cost_usd
+                "       {} turns, {} tool calls, tokens {} in / {} out (cache {} read, {} written), {}\n",
+                s.turns, s.tool_calls, s.tokens_in, s.tokens_out, s.tokens_cache_read, s.tokens_cache_creation,
+                super::report::summary_cost_text(s)
             ));
         }
         match &mut self.status {
