@@ -60,53 +60,150 @@ impl From<ExitStatus> for Outcome {
     }
 }
 
-/// Picks the exit code for an error by the first typed error in its chain.
+/// A file (or stdin) the user named as a command's input could not be read: their mistake
+/// to fix (a wrong path, a permission), so a usage error, unlike a failure of the files
+/// ccmon keeps itself.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {what}")]
+pub struct UnreadableInput {
+    /// The path as given, or `stdin`.
+    pub what: String,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl UnreadableInput {
+    /// For `map_err`: `read(path).map_err(UnreadableInput::of(path.display()))`.
+    pub fn of(what: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> Self {
+        let what = what.to_string();
+        move |source| UnreadableInput { what, source }
+    }
+}
+
+/// Picks the exit code for an error by the first typed error in its chain that decides
+/// one. What no type decides: an I/O error is ccmon's own failure (`Runtime`); a bare
+/// message (a command's own check of its arguments, `bail!`) is a usage error.
 pub fn classify(err: &anyhow::Error) -> ExitStatus {
-    for cause in err.chain() {
-        if cause.is::<ConfigError>() {
-            return ExitStatus::Usage;
-        }
-        if let Some(e) = cause.downcast_ref::<crate::scaffold::ScaffoldError>() {
-            return if e.is_conflict() {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Usage
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<crate::stream::supervisor::WatchError>() {
-            use crate::stream::supervisor::WatchError;
-            match e {
-                WatchError::Spawn { source, .. } => {
-                    return match source.kind() {
-                        std::io::ErrorKind::NotFound => ExitStatus::CommandNotFound,
-                        _ => ExitStatus::CannotExecute,
-                    };
-                }
-                WatchError::Child { .. }
-                | WatchError::Signals(_)
-                | WatchError::Thread(_)
-                | WatchError::Recording => return ExitStatus::Runtime,
-                // The metrics listener and the Redis settings: their sources decide.
-                _ => {}
-            }
-        }
-        if cause.is::<crate::stream::spool::SpoolError>() {
-            return ExitStatus::Runtime;
-        }
-        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
-            return if e.is_unavailable() {
-                ExitStatus::Unreachable
-            } else {
-                ExitStatus::Usage
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<reqwest::Error>()
-            && (e.is_connect() || e.is_timeout())
-        {
-            return ExitStatus::Unreachable;
-        }
+    if let Some(status) = err.chain().find_map(status_of) {
+        return status;
+    }
+    if err.chain().any(|cause| cause.is::<std::io::Error>()) {
+        return ExitStatus::Runtime;
     }
     ExitStatus::Usage
+}
+
+/// The exit code one error type stands for, if it decides one (a wrapper may leave it to
+/// its source). Every error type of ccmon is decided here, and only here.
+fn status_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
+    use crate::alertmanager::AmError;
+    use crate::http_client::HttpError;
+    use crate::prom::PromError;
+    use crate::rules::LintError;
+    use crate::rules::metrics_from::MetricsFromError;
+    use crate::stream::ingest::IngestError;
+    use crate::stream::supervisor::WatchError;
+    use ExitStatus::{CannotExecute, CommandNotFound, Failure, Runtime, Unreachable, Usage};
+
+    // What the user gave: flags, the config file, rule files and their settings, silences,
+    // an Alertmanager config to test routes against.
+    if cause.is::<ConfigError>()
+        || cause.is::<UnreadableInput>()
+        || cause.is::<crate::rules::settings::SettingsError>()
+        || cause.is::<crate::rules::inputs::InputError>()
+        || cause.is::<crate::alertmanager::silence::SilenceError>()
+        || cause.is::<crate::alertmanager::route::RouteError>()
+        || cause.is::<crate::serve::ServeError>()
+    {
+        return Some(Usage);
+    }
+    // ccmon's own work on this machine: its spool, output, generated files.
+    if cause.is::<crate::stream::spool::SpoolError>()
+        || cause.is::<crate::generate::GenerateError>()
+        || cause.is::<crate::output::RenderError>()
+    {
+        return Some(Runtime);
+    }
+    if let Some(e) = cause.downcast_ref::<crate::scaffold::ScaffoldError>() {
+        return Some(if e.is_conflict() { Failure } else { Usage });
+    }
+    if let Some(e) = cause.downcast_ref::<WatchError>() {
+        return match e {
+            WatchError::Spawn { source, .. } => Some(match source.kind() {
+                std::io::ErrorKind::NotFound => CommandNotFound,
+                _ => CannotExecute,
+            }),
+            WatchError::Child { .. }
+            | WatchError::Signals(_)
+            | WatchError::Thread(_)
+            | WatchError::Recording => Some(Runtime),
+            // The metrics listener and the Redis settings: their sources decide.
+            _ => None,
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<IngestError>() {
+        return match e {
+            // The file or stdin the user named.
+            IngestError::Read { .. } => Some(Usage),
+            IngestError::Thread(_) => Some(Runtime),
+            IngestError::Spool(_) | IngestError::Redis(_) => None,
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<LintError>() {
+        return match e {
+            LintError::Settings(_) => Some(Usage),
+            LintError::Thread(_) => Some(Runtime),
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<MetricsFromError>() {
+        return Some(match e {
+            MetricsFromError::Fetch { .. } => Unreachable,
+            MetricsFromError::Read { .. } | MetricsFromError::TooLarge { .. } => Usage,
+        });
+    }
+    if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+        return Some(if e.is_unavailable() {
+            Unreachable
+        } else {
+            Usage
+        });
+    }
+    if let Some(e) = cause.downcast_ref::<AmError>() {
+        return match e {
+            AmError::Http(_) => None,
+            AmError::NoPeer { .. } => Some(Unreachable),
+            AmError::BadId(_) => Some(Usage),
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<PromError>() {
+        return match e {
+            PromError::Http(_) => None,
+            // Prometheus refused what it was asked (`bad_data`), or failed running it.
+            PromError::Api { error_type, .. } => Some(match error_type.as_str() {
+                "bad_data" => Usage,
+                _ => Unreachable,
+            }),
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<HttpError>() {
+        return Some(match e {
+            HttpError::Setup { .. } | HttpError::Secret(_) => Usage,
+            HttpError::Unreachable { .. } | HttpError::Request { .. } => Unreachable,
+            // A server error is a server that cannot serve; a refusal (401, 404, 422) is
+            // about what ccmon was told to send.
+            HttpError::Status { status, .. } if status.is_server_error() => Unreachable,
+            HttpError::Status { .. } => Usage,
+            // Not the API expected: most often a URL that points at something else.
+            HttpError::Decode { .. } => Usage,
+        });
+    }
+    if let Some(e) = cause.downcast_ref::<reqwest::Error>()
+        && (e.is_connect() || e.is_timeout())
+    {
+        return Some(Unreachable);
+    }
+    None
 }
 
 /// Whether the error is stdout having been closed (`ccmon ... | head`), which is not a
@@ -202,6 +299,19 @@ mod tests {
         assert_eq!(classify(&err), ExitStatus::Runtime);
         assert_eq!(ExitStatus::Runtime.code(), 4);
         let err = anyhow::Error::new(crate::stream::supervisor::WatchError::Recording);
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+    }
+
+    #[test]
+    fn an_unknown_io_failure_is_runtime_and_a_bare_message_is_usage() {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = anyhow::Error::new(io).context("cannot write the report");
+        assert_eq!(classify(&err), ExitStatus::Runtime);
+        let err = anyhow::anyhow!("--all-contexts and --context exclude each other");
+        assert_eq!(classify(&err), ExitStatus::Usage);
+        let err = anyhow::Error::new(crate::rules::LintError::Thread(std::io::Error::from(
+            std::io::ErrorKind::OutOfMemory,
+        )));
         assert_eq!(classify(&err), ExitStatus::Runtime);
     }
 

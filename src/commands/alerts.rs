@@ -772,7 +772,7 @@ async fn routes_test(ctx: &Ctx, args: &RoutesTestArgs) -> anyhow::Result<Outcome
     let (text, source) = match &args.config_file {
         Some(path) => (
             std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?,
+                .map_err(crate::exit::UnreadableInput::of(path.display()))?,
             path.display().to_string(),
         ),
         None => {
@@ -1363,10 +1363,10 @@ async fn silence_import(ctx: &Ctx, args: &SilenceImportArgs) -> anyhow::Result<O
     if from_stdin {
         std::io::stdin()
             .read_to_string(&mut text)
-            .context("cannot read stdin")?;
+            .map_err(crate::exit::UnreadableInput::of("stdin"))?;
     } else {
-        text =
-            std::fs::read_to_string(&args.input).with_context(|| format!("cannot read {name}"))?;
+        text = std::fs::read_to_string(&args.input)
+            .map_err(crate::exit::UnreadableInput::of(&name))?;
     }
     let entries = import::parse(&text, &name)?;
     let author = os_user();

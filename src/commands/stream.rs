@@ -155,7 +155,7 @@ pub fn ingest(
         Box::new(BufReader::with_capacity(256 * 1024, std::io::stdin()))
     } else {
         let file =
-            std::fs::File::open(&args.input).with_context(|| format!("cannot read {source}"))?;
+            std::fs::File::open(&args.input).map_err(crate::exit::UnreadableInput::of(&source))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         // A progress bar only for people: on a terminal, for files big enough to wait for.
         if std::io::IsTerminal::is_terminal(&std::io::stderr()) && len > 8 * 1024 * 1024 {

@@ -415,7 +415,8 @@ fn server_errors_show_status_url_and_message() {
         .args(["--alertmanager-url", &format!("http://127.0.0.1:{port}")])
         .args(["alerts", "status"])
         .run()
-        .code(2)
+        // A server that cannot serve is unreachable, not a usage error.
+        .code(3)
         .stderr_has(&format!(
             "GET http://127.0.0.1:{port}/api/v2/status: HTTP 503 Service Unavailable: cluster is settling"
         ));

@@ -1231,7 +1231,7 @@ fn metrics_from_a_live_application_adds_its_families() {
     std::fs::write(&saved, APP_METRICS).expect("write");
     let (_, from_file) = lint_json(&file, &["--metrics-from", saved.to_str().expect("utf-8")]);
     assert_eq!(codes(&from_file), ["promql/rate-on-gauge"]);
-    // An application that does not answer is a clear error naming it, exit 2.
+    // An application that does not answer is a clear error naming it, exit 3 (unreachable).
     let port = crate::support::process::free_port();
     ccmon()
         .args([
@@ -1242,7 +1242,7 @@ fn metrics_from_a_live_application_adds_its_families() {
         ])
         .args([&file])
         .run()
-        .code(2)
+        .code(3)
         .stderr_has(&format!("cannot fetch http://127.0.0.1:{port}/metrics"));
 }
 
