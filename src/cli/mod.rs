@@ -1,0 +1,284 @@
+//! Every clap definition of ccmon: the single source of `--help`, the man pages in `man/`
+//! and the completion scripts in `completions/`. Nothing below this module imports clap;
+//! the parsed arguments are turned into plain settings types here and handed down.
+//! One module per command family; everything is re-exported here.
+
+mod alerts;
+mod health;
+mod meta;
+mod query;
+mod rules;
+mod scaffold;
+mod stream;
+
+pub use alerts::*;
+pub use health::*;
+pub use meta::*;
+pub use query::*;
+pub use rules::*;
+pub use scaffold::*;
+pub use stream::*;
+
+use std::path::PathBuf;
+
+use clap::builder::styling::{AnsiColor, Styles};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{FlagSettings, GlobalSettings};
+use crate::output::{ColorChoice, Format};
+
+const STYLES: Styles = Styles::styled()
+    .header(AnsiColor::Green.on_default().bold())
+    .usage(AnsiColor::Green.on_default().bold())
+    .literal(AnsiColor::Cyan.on_default().bold())
+    .placeholder(AnsiColor::Cyan.on_default());
+
+const AFTER_LONG_HELP: &str = "\
+Configuration:
+  Settings come from, in order of precedence: command-line flags, environment variables
+  (CCMON_PROMETHEUS_URL, CCMON_ALERTMANAGER_URL, REDIS_URL, DATABASE_URL, ...), the current
+  context of ~/.config/ccmon/config.yaml (or --config / CCMON_CONFIG), then defaults.
+  `ccmon context show` prints the effective settings and where each came from.
+
+Exit codes:
+  0  success
+  1  the thing checked is bad (lint errors, unhealthy, failed import)
+  2  usage or configuration error
+  3  a server or network could not be reached
+  `ccmon stream watch` exits with the child's code (128+N if it died of signal N).
+
+Examples:
+  ccmon stream ingest session.jsonl && ccmon stream ls
+  ccmon health serve --listen 0.0.0.0:8080
+  ccmon --context prod alerts silence add InstanceDown --duration 2h --comment 'disk swap'
+  ccmon rules lint monitoring/ --format github";
+
+/// The operator's toolbox for a fleet of Claude Code agents and their monitoring stack.
+///
+/// ccmon supervises agents and records their stream-json in Redis, serves health probes,
+/// queries Prometheus and Alertmanager, lints rule files and scaffolds a monitoring stack.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ccmon",
+    version,
+    styles = STYLES,
+    propagate_version = true,
+    max_term_width = 100,
+    after_long_help = AFTER_LONG_HELP
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this context of the config file instead of its `current_context`
+    #[arg(
+        long,
+        global = true,
+        env = "CCMON_CONTEXT",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub context: Option<String>,
+
+    /// Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml
+    #[arg(
+        long,
+        global = true,
+        env = "CCMON_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Output format: a table for people, json or yaml for programs, wide for more columns
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputArg::Table)]
+    pub output: OutputArg,
+
+    /// Never colour the output (also honoured: the NO_COLOR environment variable)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log more: -v for debug, -vv for trace (to stderr)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Log only errors; list commands print only IDs (as amtool's `silence query -q`)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub prometheus_url: Option<String>,
+
+    /// Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL,
+    /// comma-separated] [default: http://localhost:9093]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub alertmanager_url: Vec<String>,
+
+    /// Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub redis_url: Option<String>,
+
+    /// PostgreSQL URL [env: DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub database_url: Option<String>,
+
+    /// Read the bearer token for Prometheus and Alertmanager from FILE
+    /// [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
+    pub bearer_token_file: Option<PathBuf>,
+
+    /// Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT]
+    /// [default: 30s]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        help_heading = "Connection"
+    )]
+    pub timeout: Option<String>,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Aligned columns (the default)
+    Table,
+    /// Aligned columns with every field
+    Wide,
+    /// Stable, machine-readable JSON
+    Json,
+    /// YAML
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve health probes and metrics, or run the health checks once
+    #[command(subcommand)]
+    Health(HealthCommand),
+
+    /// Supervise agents and record their stream-json events
+    #[command(subcommand)]
+    Stream(StreamCommand),
+
+    /// Run a Prometheus query; `query range` draws a chart
+    Query(QueryArgs),
+
+    /// List Prometheus scrape targets and their health, unhealthy first
+    Targets(TargetsArgs),
+
+    /// Alertmanager alerts and silences
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+
+    /// Lint Prometheus rule files
+    #[command(subcommand)]
+    Rules(RulesCommand),
+
+    /// Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)
+    #[command(
+        long_about = "Write the monitoring stack: docker/monitoring-compose.yml and monitoring/ \
+        (Prometheus config, alert and recording rules, Alertmanager config and templates, \
+        blackbox config, Grafana provisioning and dashboards), all tested to work with what \
+        ccmon emits.\n\nFiles that exist with the same contents are left alone. If any file \
+        exists and differs, nothing is written and the command exits 1, unless --force. \
+        Secrets are never written: the stack reads them from files under docker/secrets/ \
+        that you create (the next steps printed at the end say which).\n\nExit codes: 0 \
+        written (or nothing to do, or --dry-run/--diff), 1 files exist and differ (no \
+        --force), 2 bad option or a file that cannot be read or written.",
+        after_long_help = "Examples:\n  ccmon scaffold ./ops --dry-run\n  ccmon scaffold ./ops --diff\n  ccmon scaffold ./ops --exporters node,postgres --receivers slack,pagerduty\n  ccmon scaffold . --ccmon-host 10.0.0.5:8080 --retention 15d --force"
+    )]
+    Scaffold(ScaffoldArgs),
+
+    /// Show and switch contexts of the config file
+    #[command(subcommand)]
+    Context(ContextCommand),
+
+    /// Print a shell completion script
+    #[command(
+        after_long_help = "Examples:\n  ccmon completions bash > /etc/bash_completion.d/ccmon\n  ccmon completions zsh > \"${fpath[1]}/_ccmon\"\n  ccmon completions fish > ~/.config/fish/completions/ccmon.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Write man pages (ccmon.1 and one page per subcommand)
+    #[command(after_long_help = "Examples:\n  ccmon man /usr/local/share/man/man1")]
+    Man(ManArgs),
+}
+
+// ---------------------------------------------------------------------------------------
+// From arguments to settings: the only place where clap types are converted.
+
+impl Cli {
+    /// The command definition, for completions and man pages.
+    pub fn definition() -> clap::Command {
+        <Cli as clap::CommandFactory>::command()
+    }
+
+    /// Parses the process arguments; clap prints help or usage errors and exits itself.
+    pub fn parse_args() -> (Cli, GlobalSettings) {
+        let matches = Self::definition().get_matches();
+        let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+            Ok(cli) => cli,
+            Err(err) => err.exit(),
+        };
+        let settings = cli.global_settings(&matches);
+        (cli, settings)
+    }
+
+    /// Parses from an iterator (for tests), with the same conversion as the binary.
+    pub fn try_parse_from_iter<I, T>(args: I) -> Result<(Cli, GlobalSettings), clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::definition().try_get_matches_from(args)?;
+        let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+        let settings = cli.global_settings(&matches);
+        Ok((cli, settings))
+    }
+
+    fn global_settings(&self, matches: &clap::ArgMatches) -> GlobalSettings {
+        use clap::parser::ValueSource;
+        let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
+        let g = &self.global;
+        GlobalSettings {
+            format: match g.output {
+                OutputArg::Table => Format::Table,
+                OutputArg::Wide => Format::Wide,
+                OutputArg::Json => Format::Json,
+                OutputArg::Yaml => Format::Yaml,
+            },
+            format_given: matches.value_source("output") == Some(ValueSource::CommandLine),
+            color: if g.no_color {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            },
+            verbosity: if g.quiet {
+                -1
+            } else {
+                i8::try_from(g.verbose).unwrap_or(i8::MAX)
+            },
+            config_path: g.config.clone(),
+            config_path_from_env: from_env("config"),
+            context: g.context.clone(),
+            context_from_env: from_env("context"),
+            flags: FlagSettings {
+                prometheus_url: g.prometheus_url.clone(),
+                alertmanager_urls: g.alertmanager_url.clone(),
+                redis_url: g.redis_url.clone(),
+                database_url: g.database_url.clone(),
+                bearer_token_file: g.bearer_token_file.clone(),
+                timeout: g.timeout.clone(),
+            },
+        }
+    }
+}
