@@ -4,6 +4,7 @@
 //! One module per command family; everything is re-exported here.
 
 mod alerts;
+mod groups;
 mod health;
 mod meta;
 mod query;
@@ -12,6 +13,10 @@ mod scaffold;
 mod stream;
 
 pub use alerts::*;
+pub use groups::{
+    AlertmanagerArgs, DatabaseArgs, GROUPS, Group, HttpArgs, OutputArgs, PrometheusArgs, RedisArgs,
+    groups_of,
+};
 pub use health::*;
 pub use meta::*;
 pub use query::*;
@@ -24,7 +29,7 @@ use std::path::PathBuf;
 use clap::builder::styling::{AnsiColor, Styles};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{FlagSettings, GlobalSettings};
+use crate::config::GlobalSettings;
 use crate::output::{ColorChoice, Format};
 
 const STYLES: Styles = Styles::styled()
@@ -74,7 +79,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags accepted by every command.
+/// Flags accepted by every command. The connection flags and `-o` are in `groups`: only
+/// the commands that use them have them.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Use this context of the config file instead of its `current_context`
@@ -97,10 +103,6 @@ pub struct GlobalArgs {
     )]
     pub config: Option<PathBuf>,
 
-    /// Output format: a table for people, json or yaml for programs, wide for more columns
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputArg::Table)]
-    pub output: OutputArg,
-
     /// Never colour the output (also honoured: the NO_COLOR environment variable)
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -112,38 +114,6 @@ pub struct GlobalArgs {
     /// Log only errors; list commands print only IDs (as amtool's `silence query -q`)
     #[arg(short, long, global = true)]
     pub quiet: bool,
-
-    /// Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]
-    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
-    pub prometheus_url: Option<String>,
-
-    /// Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL,
-    /// comma-separated] [default: http://localhost:9093]
-    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
-    pub alertmanager_url: Vec<String>,
-
-    /// Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]
-    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
-    pub redis_url: Option<String>,
-
-    /// PostgreSQL URL [env: DATABASE_URL]
-    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
-    pub database_url: Option<String>,
-
-    /// Read the bearer token for Prometheus and Alertmanager from FILE
-    /// [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]
-    #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
-    pub bearer_token_file: Option<PathBuf>,
-
-    /// Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT]
-    /// [default: 30s]
-    #[arg(
-        long,
-        global = true,
-        value_name = "DURATION",
-        help_heading = "Connection"
-    )]
-    pub timeout: Option<String>,
 }
 
 /// `-o` values.
@@ -219,18 +189,18 @@ pub enum Command {
 impl Cli {
     /// The command definition, for completions and man pages.
     pub fn definition() -> clap::Command {
-        <Cli as clap::CommandFactory>::command()
+        groups::attach(<Cli as clap::CommandFactory>::command())
     }
 
     /// Parses the process arguments; clap prints help or usage errors and exits itself.
     pub fn parse_args() -> (Cli, GlobalSettings) {
         let matches = Self::definition().get_matches();
-        let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
-            Ok(cli) => cli,
+        let parsed = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+            .and_then(|cli| Ok((cli.global_settings(&matches)?, cli)));
+        match parsed {
+            Ok((settings, cli)) => (cli, settings),
             Err(err) => err.exit(),
-        };
-        let settings = cli.global_settings(&matches);
-        (cli, settings)
+        }
     }
 
     /// Parses from an iterator (for tests), with the same conversion as the binary.
@@ -241,22 +211,23 @@ impl Cli {
     {
         let matches = Self::definition().try_get_matches_from(args)?;
         let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
-        let settings = cli.global_settings(&matches);
+        let settings = cli.global_settings(&matches)?;
         Ok((cli, settings))
     }
 
-    fn global_settings(&self, matches: &clap::ArgMatches) -> GlobalSettings {
+    fn global_settings(&self, matches: &clap::ArgMatches) -> Result<GlobalSettings, clap::Error> {
         use clap::parser::ValueSource;
         let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
         let g = &self.global;
-        GlobalSettings {
-            format: match g.output {
+        let (output, flags) = groups::read(matches)?;
+        Ok(GlobalSettings {
+            format: match output.unwrap_or(OutputArg::Table) {
                 OutputArg::Table => Format::Table,
                 OutputArg::Wide => Format::Wide,
                 OutputArg::Json => Format::Json,
                 OutputArg::Yaml => Format::Yaml,
             },
-            format_given: matches.value_source("output") == Some(ValueSource::CommandLine),
+            format_given: output.is_some(),
             color: if g.no_color {
                 ColorChoice::Never
             } else {
@@ -271,14 +242,7 @@ impl Cli {
             config_path_from_env: from_env("config"),
             context: g.context.clone(),
             context_from_env: from_env("context"),
-            flags: FlagSettings {
-                prometheus_url: g.prometheus_url.clone(),
-                alertmanager_urls: g.alertmanager_url.clone(),
-                redis_url: g.redis_url.clone(),
-                database_url: g.database_url.clone(),
-                bearer_token_file: g.bearer_token_file.clone(),
-                timeout: g.timeout.clone(),
-            },
-        }
+            flags,
+        })
     }
 }
