@@ -178,7 +178,7 @@ pub struct FlagSettings {
     /// `--bearer-token-file`.
     pub bearer_token_file: Option<PathBuf>,
     /// `--timeout`.
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1012,12 +1012,9 @@ fn resolve(
         },
     };
 
-    let timeout = if let Some(v) = &global.flags.timeout {
+    let timeout = if let Some(v) = global.flags.timeout {
         Sourced {
-            value: parse_timeout(v).map_err(|m| ConfigError::BadFlag {
-                flag: "--timeout",
-                message: m,
-            })?,
+            value: v,
             source: Source::Flag { flag: "--timeout" },
         }
     } else if let Some(v) = env.get(env_vars::TIMEOUT) {
@@ -1099,7 +1096,7 @@ fn resolve(
     })
 }
 
-fn parse_timeout(v: &str) -> Result<Duration, String> {
+pub(crate) fn parse_timeout(v: &str) -> Result<Duration, String> {
     match crate::duration::parse(v) {
         Ok(d) if d.is_zero() => Err("a timeout must be longer than 0".to_owned()),
         Ok(d) => Ok(d),

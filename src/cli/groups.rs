@@ -7,6 +7,7 @@
 //! `ccmon -o json context show`; a value given after the command name wins.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Command, FromArgMatches};
@@ -49,8 +50,13 @@ pub struct HttpArgs {
 
     /// Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT]
     /// [default: 30s]
-    #[arg(long, value_name = "DURATION", help_heading = "Connection")]
-    pub timeout: Option<String>,
+    #[arg(
+        long,
+        value_name = "DURATION",
+        help_heading = "Connection",
+        value_parser = super::values::timeout
+    )]
+    pub timeout: Option<Duration>,
 }
 
 /// Redis, for `stream` and the health server's fleet view and checks.

@@ -1,6 +1,7 @@
 //! `ccmon health serve|check`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -40,13 +41,13 @@ pub struct HealthServeArgs {
     pub details_token_file: Option<PathBuf>,
 
     /// Longest time to finish in-flight requests after SIGTERM
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub drain_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = super::values::duration)]
+    pub drain_timeout: Duration,
 
     /// After SIGTERM, keep accepting and answer readiness with 503 this long before the
     /// drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub shutdown_delay: String,
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::values::duration)]
+    pub shutdown_delay: Duration,
 
     /// Most concurrent connections; at the limit a new connection replaces the one waiting
     /// longest for its request headers, so slow clients cannot starve probes

@@ -11,6 +11,7 @@ mod query;
 mod rules;
 mod scaffold;
 mod stream;
+mod values;
 
 pub use alerts::*;
 pub use groups::{
@@ -194,7 +195,11 @@ impl Cli {
 
     /// Parses the process arguments; clap prints help or usage errors and exits itself.
     pub fn parse_args() -> (Cli, GlobalSettings) {
-        let matches = Self::definition().get_matches();
+        let cmd = Self::definition();
+        let matches = match cmd.clone().try_get_matches() {
+            Ok(matches) => matches,
+            Err(err) => values::reword(err, &cmd).exit(),
+        };
         let parsed = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
             .and_then(|cli| Ok((cli.global_settings(&matches)?, cli)));
         match parsed {
@@ -209,7 +214,11 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let matches = Self::definition().try_get_matches_from(args)?;
+        let cmd = Self::definition();
+        let matches = cmd
+            .clone()
+            .try_get_matches_from(args)
+            .map_err(|err| values::reword(err, &cmd))?;
         let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
         let settings = cli.global_settings(&matches)?;
         Ok((cli, settings))

@@ -1,8 +1,12 @@
 //! `ccmon stream watch|ingest|tail|ls|flush`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
+
+use super::values;
+use crate::stream::monitor::OnStuck;
 
 #[derive(Debug, Subcommand)]
 pub enum StreamCommand {
@@ -54,25 +58,25 @@ pub struct RecordArgs {
     /// Longest line parsed and held whole (e.g. 4MiB, 32MiB); a longer line is recorded as
     /// consecutive raw chunks of this size. Memory stays within a few times this, whatever
     /// the input
-    #[arg(long, value_name = "SIZE", default_value = "4MiB")]
-    pub max_line: String,
+    #[arg(long, value_name = "SIZE", default_value = "4MiB", value_parser = values::line_bound)]
+    pub max_line: usize,
 
     /// Expiry of an agent's keys, refreshed on every write; 0 keeps them forever
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
-    pub ttl: String,
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = values::duration)]
+    pub ttl: Duration,
 
     /// Spool directory [default: $XDG_STATE_HOME/ccmon/spool]
     #[arg(long, value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
 
     /// Longest wait for one Redis round trip before events go to the spool
-    #[arg(long, value_name = "DURATION", default_value = "2s")]
-    pub redis_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = values::duration)]
+    pub redis_timeout: Duration,
 
     /// With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it
     /// the agent is slowed down (its output waits) until Redis takes events again
-    #[arg(long, value_name = "SIZE", default_value = "1GiB")]
-    pub spool_max: String,
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = values::size)]
+    pub spool_max: u64,
 }
 
 #[derive(Debug, Args)]
@@ -84,8 +88,8 @@ pub struct StreamWatchArgs {
     /// at most twice this plus one batch), which a Redis restarted without its data gets
     /// again; the older delivered part is freed, so a session of any length needs bounded
     /// disk
-    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
-    pub spool_keep: String,
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = values::size)]
+    pub spool_keep: u64,
 
     /// How to show the child's stdout: raw bytes, or a live summary [default: pretty on a
     /// TTY, raw otherwise]
@@ -97,20 +101,20 @@ pub struct StreamWatchArgs {
     pub metrics_listen: Option<String>,
 
     /// What to do when the agent is stuck: warn, interrupt (SIGINT), kill, or exec CMD
-    #[arg(long, value_name = "ACTION", default_value = "warn")]
-    pub on_stuck: String,
+    #[arg(long, value_name = "ACTION", default_value = "warn", value_parser = values::on_stuck)]
+    pub on_stuck: OnStuck,
 
     /// Never call an agent stuck before this much silence
-    #[arg(long, value_name = "DURATION", default_value = "120s")]
-    pub stuck_floor: String,
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = values::duration)]
+    pub stuck_floor: Duration,
 
     /// Stuck when silent for this multiple of the recent gaps between events
-    #[arg(long, value_name = "X", default_value_t = 10.0)]
+    #[arg(long, value_name = "X", default_value = "10", value_parser = values::positive)]
     pub stuck_multiplier: f64,
 
     /// Silence allowed while a tool call is open (no tool_progress)
-    #[arg(long, value_name = "DURATION", default_value = "600s")]
-    pub tool_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "600s", value_parser = values::duration)]
+    pub tool_timeout: Duration,
 
     /// Same tool with the same input this many times in a row is a loop
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -129,8 +133,8 @@ pub struct StreamWatchArgs {
     pub api_retry_storm: u32,
 
     /// Grace period between SIGTERM and SIGKILL when stopping the child
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub kill_grace: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::duration)]
+    pub kill_grace: Duration,
 
     /// The agent command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -204,6 +208,6 @@ pub struct StreamFlushArgs {
     pub spool_dir: Option<PathBuf>,
 
     /// Longest wait for one Redis round trip
-    #[arg(long, value_name = "DURATION", default_value = "2s")]
-    pub redis_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = values::duration)]
+    pub redis_timeout: Duration,
 }
