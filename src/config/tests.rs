@@ -1,0 +1,163 @@
+//! Unit tests of resolution and editing.
+
+use super::file::yaml_scalar;
+use super::resolve::resolve;
+use super::*;
+
+fn global() -> GlobalSettings {
+    GlobalSettings {
+        format: Format::Table,
+        format_given: false,
+        color: ColorChoice::Never,
+        verbosity: 0,
+        config_path: None,
+        config_path_from_env: false,
+        context: None,
+        context_from_env: false,
+        flags: FlagSettings::default(),
+    }
+}
+
+const FILE: &str = "\
+# my contexts
+current_context: dev
+contexts:
+  dev:
+    prometheus: http://prom.dev:9090
+    alertmanager: [http://am1:9093, http://am2:9093]
+    redis: redis://:devpass@cache:6379/0
+    timeout: 5s
+  prod:
+    prometheus: https://prom.prod
+    headers:
+      X-Scope-OrgID: team-a
+";
+
+fn parsed(text: &str) -> ConfigFile {
+    ConfigFile::parse(Path::new("/etc/ccmon.yaml"), text.to_owned()).unwrap()
+}
+
+#[test]
+fn precedence_flag_env_context_default() {
+    let file = parsed(FILE);
+    let env = Environment::from_pairs([("CCMON_PROMETHEUS_URL", "http://from-env:9090")]);
+    let mut g = global();
+    let s = resolve(&g, &env, Some(&file), ConfigPathSource::Flag).unwrap();
+    assert_eq!(s.prometheus.value.as_str(), "http://from-env:9090/");
+    assert_eq!(
+        s.prometheus.source,
+        Source::Env {
+            var: "CCMON_PROMETHEUS_URL"
+        }
+    );
+    assert_eq!(s.alertmanager.value.len(), 2);
+    assert!(matches!(s.alertmanager.source, Source::Context { .. }));
+    assert_eq!(s.timeout.value, Duration::from_secs(5));
+
+    g.flags.prometheus_url = Some("http://from-flag:9090".into());
+    let s = resolve(&g, &env, Some(&file), ConfigPathSource::Flag).unwrap();
+    assert_eq!(
+        s.prometheus.source,
+        Source::Flag {
+            flag: "--prometheus-url"
+        }
+    );
+
+    let s = resolve(
+        &global(),
+        &Environment::default(),
+        None,
+        ConfigPathSource::Default,
+    )
+    .unwrap();
+    assert_eq!(s.prometheus.value.as_str(), "http://localhost:9090/");
+    assert_eq!(s.prometheus.source, Source::Default);
+    assert!(s.redis.is_none());
+}
+
+#[test]
+fn context_location_is_reported() {
+    let file = parsed(FILE);
+    let s = resolve(
+        &global(),
+        &Environment::default(),
+        Some(&file),
+        ConfigPathSource::Default,
+    )
+    .unwrap();
+    match &s.prometheus.source {
+        Source::Context { context, location } => {
+            assert_eq!(context, "dev");
+            assert_eq!(location, "/etc/ccmon.yaml:5:17");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bad_values_point_at_their_position() {
+    let err = ConfigFile::parse(
+        Path::new("c.yaml"),
+        "contexts:\n  a:\n    promethus: x\n".into(),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("c.yaml:3:5: "), "{text}");
+    let file = parsed("contexts:\n  a:\n    prometheus: 'ftp://x'\ncurrent_context: a\n");
+    let err = resolve(
+        &global(),
+        &Environment::default(),
+        Some(&file),
+        ConfigPathSource::Default,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("/etc/ccmon.yaml:3:17: prometheus: unsupported scheme"),
+        "{err}"
+    );
+    let err = ConfigFile::parse(
+        Path::new("c.yaml"),
+        "current_context: nope\ncontexts: {a: {}}\n".into(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("c.yaml:1:18: current_context \"nope\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn use_context_keeps_comments() {
+    let file = parsed(FILE);
+    let text = file.with_current_context("prod").unwrap();
+    assert!(
+        text.starts_with("# my contexts\ncurrent_context: prod\ncontexts:"),
+        "{text}"
+    );
+    let file = parsed("# c\ncontexts:\n  a: {}\n");
+    assert_eq!(
+        file.with_current_context("a").unwrap(),
+        "# c\ncurrent_context: a\ncontexts:\n  a: {}\n"
+    );
+    assert_eq!(yaml_scalar("true"), "\"true\"");
+    assert_eq!(yaml_scalar("prod-eu.1"), "prod-eu.1");
+    assert_eq!(yaml_scalar("a b"), "\"a b\"");
+}
+
+#[test]
+fn url_passwords_are_registered_secrets() {
+    let file = parsed(FILE);
+    let _ = resolve(
+        &global(),
+        &Environment::default(),
+        Some(&file),
+        ConfigPathSource::Default,
+    )
+    .unwrap();
+    assert_eq!(
+        crate::redact::redact("auth devpass failed"),
+        "auth *** failed"
+    );
+}
