@@ -6,11 +6,13 @@
 mod error;
 mod file;
 mod resolve;
+pub mod table;
 #[cfg(test)]
 mod tests;
 
 pub use error::ConfigError;
 pub use file::{ConfigFile, ConfigPathSource, use_context};
+pub use resolve::Shown;
 pub(crate) use resolve::parse_timeout;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,13 +22,6 @@ use std::time::Duration;
 
 use crate::output::{ColorChoice, Format};
 use crate::redact::register_secret;
-
-/// Default Prometheus URL when nothing else is configured.
-pub const DEFAULT_PROMETHEUS: &str = "http://localhost:9090";
-/// Default Alertmanager URL when nothing else is configured.
-pub const DEFAULT_ALERTMANAGER: &str = "http://localhost:9093";
-/// Default per-request timeout for Prometheus and Alertmanager.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Environment variables ccmon reads, each named once here.
 pub mod env_vars {

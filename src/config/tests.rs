@@ -161,3 +161,58 @@ fn url_passwords_are_registered_secrets() {
         "auth *** failed"
     );
 }
+
+#[test]
+fn the_table_drives_context_show() {
+    let file = parsed(
+        "current_context: a\ncontexts:\n  a:\n    prometheus: http://p:9090\n    postgres: postgres://u:pw@db/app\n    bearer_token_file: token\n    tls: {ca_file: ca.crt}\n    headers: {X-Scope-OrgID: t}\n",
+    );
+    let env = Environment::from_pairs([
+        ("REDIS_URL", "redis://:secret@cache:6379"),
+        ("CCMON_TIMEOUT", "7s"),
+        ("HOME", "/home/x"),
+    ]);
+    let mut g = global();
+    g.flags.alertmanager_urls = vec!["http://am1:9093".into(), "http://am2:9093".into()];
+    let s = resolve(&g, &env, Some(&file), ConfigPathSource::Flag).unwrap();
+    let shown = s.shown();
+    let names: Vec<&str> = shown.iter().map(|r| r.setting).collect();
+    let table: Vec<&str> = table::SETTINGS.iter().map(|s| s.name).collect();
+    assert_eq!(names, table);
+    let row = |name: &str| shown.iter().find(|r| r.setting == name).unwrap();
+    assert_eq!(row("prometheus").value, "http://p:9090/");
+    assert!(matches!(row("prometheus").source, Source::Context { .. }));
+    assert_eq!(
+        row("alertmanager").value,
+        "http://am1:9093/, http://am2:9093/"
+    );
+    assert_eq!(
+        row("alertmanager").source,
+        Source::Flag {
+            flag: "--alertmanager-url"
+        }
+    );
+    assert_eq!(row("redis").value, "redis://:***@cache:6379");
+    assert_eq!(row("redis").source, Source::Env { var: "REDIS_URL" });
+    assert_eq!(row("postgres").value, "postgres://u:***@db/app");
+    assert!(
+        row("bearer_token")
+            .value
+            .starts_with("<unreadable file /etc/token")
+    );
+    assert_eq!(row("basic_auth").value, "(not set)");
+    assert_eq!(row("tls").value, "ca_file /etc/ca.crt");
+    assert_eq!(row("headers").value, "X-Scope-OrgID: t");
+    assert_eq!(row("timeout").value, "7s");
+    assert_eq!(row("state_dir").value, "/home/x/.local/state/ccmon");
+    assert_eq!(row("context").value, "a");
+    // Every variable of the table (but the two clap reads itself) is one ccmon reads.
+    for setting in table::SETTINGS {
+        if matches!(setting.kind, table::Kind::ConfigFile | table::Kind::Context) {
+            continue;
+        }
+        for var in setting.env {
+            assert!(env_vars::ALL.contains(var), "{var} is not read");
+        }
+    }
+}
