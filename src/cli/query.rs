@@ -1,5 +1,7 @@
 //! `ccmon query`, `query range` and `targets`: Prometheus.
 
+use std::time::Duration;
+
 use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Args)]
@@ -50,12 +52,12 @@ pub struct QueryRangeArgs {
     pub end: Option<String>,
 
     /// Shorthand for --start -DURATION
-    #[arg(long, value_name = "DURATION")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = super::values::pointed)]
+    pub since: Option<Duration>,
 
     /// Resolution step [default: chosen to fit the chart width]
-    #[arg(long, value_name = "DURATION")]
-    pub step: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = super::values::span)]
+    pub step: Option<Duration>,
 
     /// Chart width in columns, 40 to 400 [default: the terminal's width, else $COLUMNS,
     /// else 80]

@@ -13,6 +13,21 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     crate::duration::parse(text).map_err(|e| e.to_string())
 }
 
+/// A span of time longer than 0, such as a query's `--step`; a bad one is shown with a
+/// caret under the character at fault.
+pub fn span(text: &str) -> Result<Duration, String> {
+    match pointed(text)? {
+        d if d.is_zero() => Err("it must be more than zero".to_owned()),
+        d => Ok(d),
+    }
+}
+
+/// A duration; a bad one is shown with a caret under the character at fault.
+pub fn pointed(text: &str) -> Result<Duration, String> {
+    crate::duration::parse(text)
+        .map_err(|e| format!("{e}\n  {}", e.pointer().replace('\n', "\n  ")))
+}
+
 /// A timeout: a duration longer than 0.
 pub fn timeout(text: &str) -> Result<Duration, String> {
     crate::config::parse_timeout(text)
@@ -108,5 +123,7 @@ mod tests {
         assert_eq!(positive("1.5"), Ok(1.5));
         assert!(timeout("0s").is_err());
         assert_eq!(duration("0"), Ok(Duration::ZERO));
+        assert!(span("0").is_err());
+        assert!(span("1x").unwrap_err().ends_with("\n  1x\n   ^"));
     }
 }
