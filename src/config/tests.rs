@@ -165,10 +165,10 @@ fn url_passwords_are_registered_secrets() {
 #[test]
 fn the_table_drives_context_show() {
     let file = parsed(
-        "current_context: a\ncontexts:\n  a:\n    prometheus: http://p:9090\n    postgres: postgres://u:pw@db/app\n    bearer_token_file: token\n    tls: {ca_file: ca.crt}\n    headers: {X-Scope-OrgID: t}\n",
+        "current_context: a\ncontexts:\n  a:\n    prometheus: http://p:9090\n    postgres: postgres://u:tbl-pg-pw-4711@db/app\n    bearer_token_file: token\n    tls: {ca_file: ca.crt}\n    headers: {X-Scope-OrgID: t}\n",
     );
     let env = Environment::from_pairs([
-        ("REDIS_URL", "redis://:secret@cache:6379"),
+        ("REDIS_URL", "redis://:tbl-redis-pw-4711@cache:6379"),
         ("CCMON_TIMEOUT", "7s"),
         ("HOME", "/home/x"),
     ]);
