@@ -41,7 +41,8 @@ const STYLES: Styles = Styles::styled()
 
 const AFTER_LONG_HELP: &str = "\
 Configuration:
-  Settings come from, in order of precedence: command-line flags, environment variables
+  Settings come from, in order of precedence: command-line flags (each command lists the
+  connection flags it uses under \"Connection\" in its --help), environment variables
   (CCMON_PROMETHEUS_URL, CCMON_ALERTMANAGER_URL, REDIS_URL, DATABASE_URL, ...), the current
   context of ~/.config/ccmon/config.yaml (or --config / CCMON_CONFIG), then defaults.
   `ccmon context show` prints the effective settings and where each came from.
