@@ -548,6 +548,8 @@ impl Settings {
             .collect()
     }
 
+    /// The value and source of `setting`, found by its kind (each setting has its own; a
+    /// unit test holds the table to that), or `None` when it has no value.
     fn show(&self, setting: &Setting) -> Option<(String, Source)> {
         fn with<T>(s: &Sourced<T>, show: impl FnOnce(&T) -> String) -> (String, Source) {
             (show(&s.value), s.source.clone())

@@ -206,6 +206,12 @@ fn the_table_drives_context_show() {
     assert_eq!(row("timeout").value, "7s");
     assert_eq!(row("state_dir").value, "/home/x/.local/state/ccmon");
     assert_eq!(row("context").value, "a");
+    // `Settings::show` finds a setting's field by its kind: no two settings share one.
+    for (i, a) in table::SETTINGS.iter().enumerate() {
+        for b in &table::SETTINGS[i + 1..] {
+            assert_ne!(a.kind, b.kind, "{} and {} share a kind", a.name, b.name);
+        }
+    }
     // Every variable of the table (but the two clap reads itself) is one ccmon reads.
     for setting in table::SETTINGS {
         if matches!(setting.kind, table::Kind::ConfigFile | table::Kind::Context) {
