@@ -24,10 +24,10 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -37,40 +37,58 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand health 'Serve health probes and metrics, or run the health checks once'
-            cand stream 'Supervise agents and record their stream-json events'
-            cand query 'Run a Prometheus query; `query range` draws a chart'
-            cand targets 'List Prometheus scrape targets and their health, unhealthy first'
-            cand alerts 'Alertmanager alerts and silences'
-            cand rules 'Lint Prometheus rule files'
-            cand scaffold 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
-            cand context 'Show and switch contexts of the config file'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages (ccmon.1 and one page per subcommand)'
+            cand health 'Serve health probes and metrics, or run the health checks once'
+            cand stream 'Supervise agents and record their stream-json events'
+            cand query 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand targets 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand alerts 'Alertmanager alerts and silences'
+            cand scaffold '`-o`, on the commands that print results'
+            cand context 'Show and switch contexts of the config file'
+            cand rules 'Lint Prometheus rule files'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;completions'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;man'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'ccmon;health'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
-            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+            cand serve 'PostgreSQL, for the health checks'
+            cand check 'PostgreSQL, for the health checks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;health;serve'= {
@@ -80,16 +98,10 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --drain-timeout 'Longest time to finish in-flight requests after SIGTERM'
             cand --shutdown-delay 'After SIGTERM, keep accepting and answer readiness with 503 this long before the drain, so load balancers and the kubelet see the pod leave (e.g. 5s on Kubernetes)'
             cand --max-connections 'Most concurrent connections; at the limit a new connection replaces the one waiting longest for its request headers, so slow clients cannot starve probes'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -102,16 +114,12 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;health;check'= {
             cand --fail-on 'Lowest status that makes the command fail'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
             cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -123,8 +131,8 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;health;help'= {
-            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
-            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+            cand serve 'PostgreSQL, for the health checks'
+            cand check 'PostgreSQL, for the health checks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;health;help;serve'= {
@@ -136,29 +144,21 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
-            cand ingest 'Record stream-json read from a file or stdin'
-            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
-            cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
-            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
+            cand watch 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ingest 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand tail 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ls 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand report 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand flush 'Redis, for `stream` and the health server''s fleet view and checks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;watch'= {
@@ -182,16 +182,9 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --api-retry-storm 'This many API retries with no answer in between is a retry storm (0 turns it off)'
             cand --result-exit-timeout 'Stuck (no_exit_after_result) when the agent cannot get more input (`-p` without `--input-format stream-json`, or stdin at its end) and has not exited this long after its result; 0s turns the check off'
             cand --kill-grace 'Grace period between SIGTERM and SIGKILL when stopping the child'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -210,16 +203,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
             cand --redis-timeout 'Longest wait for one Redis round trip before events go to the spool'
             cand --spool-max 'With Redis, most bytes the spool may hold undelivered (e.g. 512MiB, 2GiB); past it the agent is slowed down (its output waits) until Redis takes events again'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -234,16 +222,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -n 'Number of recent events to show first'
             cand --lines 'Number of recent events to show first'
             cand --spool-dir 'Spool directory to read when no Redis is configured'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -f 'Keep following new events'
             cand --follow 'Keep following new events'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
@@ -259,39 +242,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;stream;ls'= {
             cand --state 'Only agents in this state'
             cand --spool-dir 'Spool directory to read when no Redis is configured'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'ccmon;stream;flush'= {
-            cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
-            cand --redis-timeout 'Longest wait for one Redis round trip'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -306,16 +261,27 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --since 'Only agents whose last event is at most this long ago, e.g. 24h or 7d [default: every agent]'
             cand --by 'One row per agent, per model, or per UTC day of the agents'' last events (a run that crosses midnight counts whole on the day it last reported)'
             cand --spool-dir 'Spool directory to read when no Redis is configured'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
             cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;stream;flush'= {
+            cand --spool-dir 'Spool directory [default: $XDG_STATE_HOME/ccmon/spool]'
+            cand --redis-timeout 'Longest wait for one Redis round trip'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -327,12 +293,12 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;stream;help'= {
-            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
-            cand ingest 'Record stream-json read from a file or stdin'
-            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
-            cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
-            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
+            cand watch 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ingest 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand tail 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ls 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand report 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand flush 'Redis, for `stream` and the health server''s fleet view and checks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;stream;help;watch'= {
@@ -343,24 +309,21 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;stream;help;ls'= {
         }
-        &'ccmon;stream;help;flush'= {
-        }
         &'ccmon;stream;help;report'= {
+        }
+        &'ccmon;stream;help;flush'= {
         }
         &'ccmon;stream;help;help'= {
         }
         &'ccmon;query'= {
             cand --time 'Evaluation time: RFC 3339, Unix seconds, or relative like -1h [default: now]'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -370,7 +333,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+            cand range 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;query;range'= {
@@ -379,16 +342,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --since 'Shorthand for --start -DURATION'
             cand --step 'Resolution step [default: chosen to fit the chart width]'
             cand --width 'Chart width in columns, 40 to 400 [default: the terminal''s width, else $COLUMNS, else 80]'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -400,7 +360,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;query;help'= {
-            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+            cand range 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;query;help;range'= {
@@ -410,16 +370,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;targets'= {
             cand --job 'Only targets of this job'
             cand --health 'Only targets in this health state'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -433,26 +390,18 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand ls 'List alerts (active only unless a state flag is given)'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand silence 'Create, list, expire, extend and import silences'
-            cand status 'Alertmanager version, cluster peers and a config summary'
+            cand status 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -461,16 +410,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand -r 'Only alerts routed to receivers matching this regex'
             cand --receiver 'Only alerts routed to receivers matching this regex'
             cand --silenced-by 'Only the alerts this silence mutes now (implies --silenced)'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -a 'Show active alerts'
             cand --active 'Show active alerts'
             cand -s 'Show silenced alerts'
@@ -493,28 +439,20 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
-            cand expire 'Expire silences by ID or by matchers'
-            cand extend 'Extend silences by a duration from their current end'
-            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand add 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand expire 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand extend 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand import 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;silence;add'= {
@@ -526,16 +464,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --comment 'Why the silence exists'
             cand -a 'Who creates it [default: the current user]'
             cand --author 'Who creates it [default: the current user]'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --force 'Allow a silence that matches every alert'
             cand --dry-run 'Print the alerts the silence would mute now (as `alerts ls`) and create nothing'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
@@ -551,16 +486,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence;ls'= {
             cand --within 'Only silences ending within D (or, with --expired, that ended within the last D)'
             cand --created-by 'Only silences created by this author'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --expired 'Show expired silences instead of active and pending ones'
             cand --all-contexts 'Merge the silences of every context of the config file (a CONTEXT column shows where each comes from); `--context a,b` merges the contexts named'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
@@ -575,16 +507,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;alerts;silence;expire'= {
             cand --matching 'Expire every active or pending silence that has these matchers (as `silence ls` selects them); shows them and asks first on a terminal'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
@@ -592,45 +519,35 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;extend'= {
             cand -d 'How much longer each silence lasts'
             cand --duration 'How much longer each silence lasts'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;import'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --force 'Create new silences even if the IDs exist, and import silences that match every alert (refused otherwise, as by `silence add`); entries identical to an active or pending silence are skipped either way'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -643,11 +560,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;silence;help'= {
-            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
-            cand expire 'Expire silences by ID or by matchers'
-            cand extend 'Extend silences by a duration from their current end'
-            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand add 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand expire 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand extend 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand import 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;silence;help;add'= {
@@ -663,16 +580,13 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;silence;help;help'= {
         }
         &'ccmon;alerts;status'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -686,39 +600,28 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;routes'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand test 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;routes;test'= {
             cand --config-file 'Read the routing tree from this Alertmanager config file instead of the live Alertmanager'
             cand --verify-receivers 'Exit 1 unless the receivers are exactly these, in order (as amtool''s --verify.receivers)'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --tree 'Also show the routing tree, each route marked receives, matches, no match or not tried'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -731,7 +634,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;alerts;routes;help'= {
-            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand test 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;routes;help;test'= {
@@ -739,20 +642,20 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;routes;help;help'= {
         }
         &'ccmon;alerts;help'= {
-            cand ls 'List alerts (active only unless a state flag is given)'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand silence 'Create, list, expire, extend and import silences'
-            cand status 'Alertmanager version, cluster peers and a config summary'
+            cand status 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;alerts;help;ls'= {
         }
         &'ccmon;alerts;help;silence'= {
-            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
-            cand expire 'Expire silences by ID or by matchers'
-            cand extend 'Extend silences by a duration from their current end'
-            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand add 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand expire 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand extend 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand import 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;alerts;help;silence;add'= {
         }
@@ -767,130 +670,11 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;alerts;help;status'= {
         }
         &'ccmon;alerts;help;routes'= {
-            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand test 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;alerts;help;routes;test'= {
         }
         &'ccmon;alerts;help;help'= {
-        }
-        &'ccmon;rules'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
-            cand catalog 'The metric catalogue the linter checks rules against'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ccmon;rules;lint'= {
-            cand --format 'Report format'
-            cand --fail-on 'Lowest severity that makes the command exit 1'
-            cand --min-severity 'Hide findings below this severity (the exit status then counts only what is shown)'
-            cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
-            cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
-            cand --metrics-from 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --list-codes 'Print every check''s code, default severity and summary, and exit'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'ccmon;rules;catalog'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand export 'Write a catalogue file of the metric families applications expose'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ccmon;rules;catalog;export'= {
-            cand --metrics-from 'A /metrics URL or a saved copy (Prometheus text format); repeatable'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'ccmon;rules;catalog;help'= {
-            cand export 'Write a catalogue file of the metric families applications expose'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ccmon;rules;catalog;help;export'= {
-        }
-        &'ccmon;rules;catalog;help;help'= {
-        }
-        &'ccmon;rules;help'= {
-            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
-            cand catalog 'The metric catalogue the linter checks rules against'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ccmon;rules;help;lint'= {
-        }
-        &'ccmon;rules;help;catalog'= {
-            cand export 'Write a catalogue file of the metric families applications expose'
-        }
-        &'ccmon;rules;help;catalog;export'= {
-        }
-        &'ccmon;rules;help;help'= {
         }
         &'ccmon;scaffold'= {
             cand --exporters 'Exporters to deploy (comma-separated); their scrape jobs, alerts and dashboard panels come and go with them'
@@ -904,16 +688,10 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --remote-write-auth 'Credentials for --remote-write: bearer (docker/secrets/remote_write_token) or basic (--remote-write-user, docker/secrets/remote_write_password)'
             cand --remote-write-user 'User name for --remote-write-auth basic'
             cand --external-labels 'Labels Prometheus adds to everything it sends out (NAME=VALUE, comma-separated), e.g. cluster=eu1,replica=a as Thanos, Cortex and Mimir expect; a `replica` label is dropped from alerts so a Prometheus pair''s alerts deduplicate'
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --force 'Overwrite files that exist and differ (without it, nothing is written and the command exits 1 when any file would be overwritten)'
             cand --dry-run 'Only list what would be created, updated or left unchanged; write nothing'
             cand --diff 'Show a unified diff of what would change (implies --dry-run)'
@@ -932,60 +710,38 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;context'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand ls 'List the contexts of the config file; * marks the current one'
             cand use 'Make NAME the current context (written to the config file, comments kept)'
-            cand show 'Show the effective settings and where each came from (secrets redacted)'
+            cand ls '`-o`, on the commands that print results'
+            cand show 'PostgreSQL, for the health checks'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ccmon;context;ls'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'ccmon;context;use'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;context;ls'= {
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -997,16 +753,16 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;context;show'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
             cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
             cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
             cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
+            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
+            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -1018,89 +774,140 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;context;help'= {
-            cand ls 'List the contexts of the config file; * marks the current one'
             cand use 'Make NAME the current context (written to the config file, comments kept)'
-            cand show 'Show the effective settings and where each came from (secrets redacted)'
+            cand ls '`-o`, on the commands that print results'
+            cand show 'PostgreSQL, for the health checks'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'ccmon;context;help;ls'= {
-        }
         &'ccmon;context;help;use'= {
+        }
+        &'ccmon;context;help;ls'= {
         }
         &'ccmon;context;help;show'= {
         }
         &'ccmon;context;help;help'= {
         }
-        &'ccmon;completions'= {
+        &'ccmon;rules'= {
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
             cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
             cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-        }
-        &'ccmon;man'= {
-            cand --context 'Use this context of the config file instead of its `current_context`'
-            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
-            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
-            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
-            cand --alertmanager-url 'Alertmanager base URL; repeat for an HA cluster [env: CCMON_ALERTMANAGER_URL, comma-separated] [default: http://localhost:9093]'
-            cand --redis-url 'Redis URL: redis://, rediss:// (TLS) or redis+cluster:// [env: REDIS_URL]'
-            cand --database-url 'PostgreSQL URL [env: DATABASE_URL]'
-            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
-            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
-            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
-            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
-            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'ccmon;help'= {
-            cand health 'Serve health probes and metrics, or run the health checks once'
-            cand stream 'Supervise agents and record their stream-json events'
-            cand query 'Run a Prometheus query; `query range` draws a chart'
-            cand targets 'List Prometheus scrape targets and their health, unhealthy first'
-            cand alerts 'Alertmanager alerts and silences'
-            cand rules 'Lint Prometheus rule files'
-            cand scaffold 'Write the monitoring stack (compose file, Prometheus, Alertmanager, Grafana)'
-            cand context 'Show and switch contexts of the config file'
-            cand completions 'Print a shell completion script'
-            cand man 'Write man pages (ccmon.1 and one page per subcommand)'
+            cand catalog 'The metric catalogue the linter checks rules against'
+            cand lint '`-o`, on the commands that print results'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'ccmon;rules;catalog'= {
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand export 'Write a catalogue file of the metric families applications expose'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;catalog;export'= {
+            cand --metrics-from 'A /metrics URL or a saved copy (Prometheus text format); repeatable'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;rules;catalog;help'= {
+            cand export 'Write a catalogue file of the metric families applications expose'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;catalog;help;export'= {
+        }
+        &'ccmon;rules;catalog;help;help'= {
+        }
+        &'ccmon;rules;lint'= {
+            cand --format 'Report format'
+            cand --fail-on 'Lowest severity that makes the command exit 1'
+            cand --min-severity 'Hide findings below this severity (the exit status then counts only what is shown)'
+            cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
+            cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
+            cand --metrics-from 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)'
+            cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
+            cand --context 'Use this context of the config file instead of its `current_context`'
+            cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --list-codes 'Print every check''s code, default severity and summary, and exit'
+            cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
+            cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
+            cand -q 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand --quiet 'Log only errors; list commands print only IDs (as amtool''s `silence query -q`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ccmon;rules;help'= {
+            cand catalog 'The metric catalogue the linter checks rules against'
+            cand lint '`-o`, on the commands that print results'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;rules;help;catalog'= {
+            cand export 'Write a catalogue file of the metric families applications expose'
+        }
+        &'ccmon;rules;help;catalog;export'= {
+        }
+        &'ccmon;rules;help;lint'= {
+        }
+        &'ccmon;rules;help;help'= {
+        }
+        &'ccmon;help'= {
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages (ccmon.1 and one page per subcommand)'
+            cand health 'Serve health probes and metrics, or run the health checks once'
+            cand stream 'Supervise agents and record their stream-json events'
+            cand query 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand targets 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand alerts 'Alertmanager alerts and silences'
+            cand scaffold '`-o`, on the commands that print results'
+            cand context 'Show and switch contexts of the config file'
+            cand rules 'Lint Prometheus rule files'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ccmon;help;completions'= {
+        }
+        &'ccmon;help;man'= {
+        }
         &'ccmon;help;health'= {
-            cand serve 'Run the health server for Kubernetes probes and Prometheus (long-running)'
-            cand check 'Run the health checks once, print the report, exit 0 healthy, 1 degraded, 2 unhealthy'
+            cand serve 'PostgreSQL, for the health checks'
+            cand check 'PostgreSQL, for the health checks'
         }
         &'ccmon;help;health;serve'= {
         }
         &'ccmon;help;health;check'= {
         }
         &'ccmon;help;stream'= {
-            cand watch 'Run an agent, pass its output through, record every event, detect stuck agents'
-            cand ingest 'Record stream-json read from a file or stdin'
-            cand tail 'Follow recorded events of an agent (from Redis, or the local spool)'
-            cand ls 'List agents with state, last event, turns, tokens and cost'
-            cand flush 'Deliver spooled events to Redis now (runs of a ccmon that was killed included)'
-            cand report 'Tokens and cost of the fleet by agent, model or day (from Redis, or the local spool)'
+            cand watch 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ingest 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand tail 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand ls 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand report 'Redis, for `stream` and the health server''s fleet view and checks'
+            cand flush 'Redis, for `stream` and the health server''s fleet view and checks'
         }
         &'ccmon;help;stream;watch'= {
         }
@@ -1110,31 +917,31 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         }
         &'ccmon;help;stream;ls'= {
         }
-        &'ccmon;help;stream;flush'= {
-        }
         &'ccmon;help;stream;report'= {
         }
+        &'ccmon;help;stream;flush'= {
+        }
         &'ccmon;help;query'= {
-            cand range 'Range query, drawn as a terminal line chart (use -o table or -o json for the data)'
+            cand range 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;help;query;range'= {
         }
         &'ccmon;help;targets'= {
         }
         &'ccmon;help;alerts'= {
-            cand ls 'List alerts (active only unless a state flag is given)'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand silence 'Create, list, expire, extend and import silences'
-            cand status 'Alertmanager version, cluster peers and a config summary'
+            cand status 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand routes 'Test the routing tree: which receivers an alert with given labels reaches'
         }
         &'ccmon;help;alerts;ls'= {
         }
         &'ccmon;help;alerts;silence'= {
-            cand add 'Add a silence and print its ID; says how many alerts it mutes (--dry-run lists them)'
-            cand ls 'List silences (active and pending unless --expired) and how many alerts each mutes; with -q, only their IDs'
-            cand expire 'Expire silences by ID or by matchers'
-            cand extend 'Extend silences by a duration from their current end'
-            cand import 'Import silences from amtool''s JSON or the YAML list form'
+            cand add 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand ls 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand expire 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand extend 'How ccmon talks HTTP to Prometheus and Alertmanager'
+            cand import 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;help;alerts;silence;add'= {
         }
@@ -1149,37 +956,33 @@ set edit:completion:arg-completer[ccmon] = {|@words|
         &'ccmon;help;alerts;status'= {
         }
         &'ccmon;help;alerts;routes'= {
-            cand test 'Receivers an alert with these labels reaches, on the live Alertmanager''s routing tree (from its status API) or a config file''s'
+            cand test 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;help;alerts;routes;test'= {
         }
-        &'ccmon;help;rules'= {
-            cand lint 'Lint Prometheus rule files (directories are searched for *.yml and *.yaml)'
-            cand catalog 'The metric catalogue the linter checks rules against'
+        &'ccmon;help;scaffold'= {
         }
-        &'ccmon;help;rules;lint'= {
+        &'ccmon;help;context'= {
+            cand use 'Make NAME the current context (written to the config file, comments kept)'
+            cand ls '`-o`, on the commands that print results'
+            cand show 'PostgreSQL, for the health checks'
+        }
+        &'ccmon;help;context;use'= {
+        }
+        &'ccmon;help;context;ls'= {
+        }
+        &'ccmon;help;context;show'= {
+        }
+        &'ccmon;help;rules'= {
+            cand catalog 'The metric catalogue the linter checks rules against'
+            cand lint '`-o`, on the commands that print results'
         }
         &'ccmon;help;rules;catalog'= {
             cand export 'Write a catalogue file of the metric families applications expose'
         }
         &'ccmon;help;rules;catalog;export'= {
         }
-        &'ccmon;help;scaffold'= {
-        }
-        &'ccmon;help;context'= {
-            cand ls 'List the contexts of the config file; * marks the current one'
-            cand use 'Make NAME the current context (written to the config file, comments kept)'
-            cand show 'Show the effective settings and where each came from (secrets redacted)'
-        }
-        &'ccmon;help;context;ls'= {
-        }
-        &'ccmon;help;context;use'= {
-        }
-        &'ccmon;help;context;show'= {
-        }
-        &'ccmon;help;completions'= {
-        }
-        &'ccmon;help;man'= {
+        &'ccmon;help;rules;lint'= {
         }
         &'ccmon;help;help'= {
         }

@@ -1,5 +1,5 @@
 //! The generated files shipped in `completions/` and `man/`, built from the clap
-//! definition in `cli.rs` so they can never disagree with `--help`.
+//! definition in `cli/` so they can never disagree with `--help`.
 
 use std::io;
 use std::path::Path;

@@ -68,16 +68,7 @@ fn details_policy(args: &HealthServeArgs) -> anyhow::Result<DetailsPolicy> {
 
 /// `ccmon health serve`.
 pub fn serve(args: &HealthServeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
-    let shutdown_delay =
-        crate::duration::parse(&args.shutdown_delay).map_err(|e| ConfigError::BadFlag {
-            flag: "--shutdown-delay",
-            message: e.to_string(),
-        })?;
-    let drain_timeout =
-        crate::duration::parse(&args.drain_timeout).map_err(|e| ConfigError::BadFlag {
-            flag: "--drain-timeout",
-            message: e.to_string(),
-        })?;
+    let (shutdown_delay, drain_timeout) = (args.shutdown_delay, args.drain_timeout);
     let details = details_policy(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -154,10 +154,7 @@ fn query_range(
     };
     let start = match (&args.start, &args.since) {
         (Some(t), _) => clock::parse_time(t, now).context("invalid --start")?,
-        (None, Some(d)) => {
-            let d = super::duration_flag("--since", d)?;
-            sub(end, d)?
-        }
+        (None, Some(d)) => sub(end, *d)?,
         (None, None) => sub(end, DEFAULT_WINDOW)?,
     };
     if start >= end {
@@ -169,16 +166,13 @@ fn query_range(
     }
     let width = chart_width(args.width, env);
     let plot_width = (width - 10) as u32;
-    let step = match &args.step {
-        Some(s) => {
-            let step = super::duration_flag("--step", s)?;
-            if step.is_zero() {
-                bail!("invalid --step: it must be more than zero");
-            }
+    let step = match args.step {
+        Some(step) => {
             let points = end.duration_since(start).as_secs_f64() / step.as_secs_f64();
             if points > MAX_POINTS {
                 bail!(
-                    "--step {s} gives {points:.0} points per series; Prometheus allows at most {MAX_POINTS}: use a larger --step or a shorter range"
+                    "--step {} gives {points:.0} points per series; Prometheus allows at most {MAX_POINTS}: use a larger --step or a shorter range",
+                    crate::duration::format(step)
                 );
             }
             step

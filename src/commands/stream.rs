@@ -37,6 +37,9 @@ const BATCH: usize = 512;
 /// by bytes, see `recorder::BATCH_BYTES`).
 const INGEST_BATCH: usize = 1024;
 
+/// Longest wait for one Redis round trip of the commands that only read (`ls`, `tail`).
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 fn spool(flag: Option<&Path>, settings: &Settings) -> anyhow::Result<Spool> {
     if let Some(dir) = flag {
         return Ok(Spool::new(dir));
@@ -85,14 +88,14 @@ fn report_damaged(spool: &Spool) -> anyhow::Result<()> {
 /// The Redis settings, when Redis is configured.
 fn redis(
     settings: &Settings,
-    timeout: &str,
+    timeout: Duration,
     record: Option<&RecordArgs>,
 ) -> anyhow::Result<Option<RedisConfig>> {
     let Some(url) = &settings.redis else {
         return Ok(None);
     };
     let mut cfg = RedisConfig::new(url.value.clone());
-    cfg.timeout = flag_duration("--redis-timeout", timeout)?;
+    cfg.timeout = timeout;
     cfg.ca_file = settings.tls.value.ca_file.clone();
     if let Some(r) = record {
         // 0 is "keep everything": a threshold no stream reaches (Redis takes up to i64::MAX).
@@ -101,8 +104,7 @@ fn redis(
         } else {
             r.maxlen
         };
-        let ttl = flag_duration("--ttl", &r.ttl)?;
-        cfg.ttl = (!ttl.is_zero()).then_some(ttl);
+        cfg.ttl = (!r.ttl.is_zero()).then_some(r.ttl);
     }
     Ok(Some(cfg))
 }
@@ -144,7 +146,7 @@ pub fn ingest(
 ) -> anyhow::Result<Outcome> {
     crate::stream::pricing::set_overrides(settings.pricing.clone());
     let spool = spool(args.record.spool_dir.as_deref(), settings)?;
-    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
+    let redis = redis(settings, args.record.redis_timeout, Some(&args.record))?;
     let from_stdin = args.input.as_os_str() == "-";
     let source = if from_stdin {
         "stdin".to_owned()
@@ -186,8 +188,8 @@ pub fn ingest(
         started_at: clock::rfc3339(now),
         spool: spool.clone(),
         redis,
-        spool_max: parse_size("--spool-max", &args.record.spool_max)?,
-        max_line: max_line(&args.record)?,
+        spool_max: args.record.spool_max,
+        max_line: args.record.max_line,
     };
     // The typed errors inside go on as they are, so the exit code is theirs.
     let done = crate::stream::ingest(reader, &source, spec).map_err(|e| match e {
@@ -229,7 +231,7 @@ pub fn watch(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
-    use crate::stream::monitor::{MonitorConfig, OnStuck};
+    use crate::stream::monitor::MonitorConfig;
     use crate::stream::stuck::StuckConfig;
     use crate::stream::supervisor::{Display, WatchConfig, watch};
     crate::stream::pricing::set_overrides(settings.pricing.clone());
@@ -238,8 +240,7 @@ pub fn watch(
     if let Err(e) = recover_intakes(&spool) {
         write_stderr_line(&format!("ccmon: {e:#}"));
     }
-    let redis = redis(settings, &args.record.redis_timeout, Some(&args.record))?;
-    let kill_grace = flag_duration("--kill-grace", &args.kill_grace)?;
+    let redis = redis(settings, args.record.redis_timeout, Some(&args.record))?;
     let display = match args.display {
         Some(DisplayArg::Raw) => Display::Raw,
         Some(DisplayArg::Pretty) => Display::Pretty,
@@ -251,36 +252,21 @@ pub fn watch(
         u128::try_from(now.as_millisecond()).unwrap_or(0),
         std::process::id(),
     );
-    let on_stuck =
-        OnStuck::parse(&args.on_stuck).ok_or_else(|| crate::config::ConfigError::BadFlag {
-            flag: "--on-stuck",
-            message: format!(
-                "{:?} is not one of warn, interrupt, kill, exec CMD",
-                args.on_stuck
-            ),
-        })?;
-    if !(args.stuck_multiplier.is_finite() && args.stuck_multiplier > 0.0) {
-        return Err(crate::config::ConfigError::BadFlag {
-            flag: "--stuck-multiplier",
-            message: format!("{} must be a positive number", args.stuck_multiplier),
-        }
-        .into());
-    }
     let stuck = StuckConfig {
-        floor: flag_duration("--stuck-floor", &args.stuck_floor)?,
+        floor: args.stuck_floor,
         multiplier: args.stuck_multiplier,
-        tool_timeout: flag_duration("--tool-timeout", &args.tool_timeout)?,
+        tool_timeout: args.tool_timeout,
         repeated_tool_calls: args.repeated_tool_calls,
         consecutive_tools: args.consecutive_tools,
         consecutive_thinking: args.consecutive_thinking,
         api_retry_storm: args.api_retry_storm,
-        result_exit_timeout: flag_duration("--result-exit-timeout", &args.result_exit_timeout)?,
+        result_exit_timeout: args.result_exit_timeout,
         ..StuckConfig::default()
     };
     let config = WatchConfig {
         command: args.command.clone(),
         display,
-        kill_grace,
+        kill_grace: args.kill_grace,
         monitor: MonitorConfig {
             recorder: RecorderConfig {
                 agent_id: args.record.agent_id.clone(),
@@ -290,23 +276,20 @@ pub fn watch(
             spool,
             pretty: display == Display::Pretty,
             stuck,
-            on_stuck,
+            on_stuck: args.on_stuck.clone(),
             episodes: None,
             memory: None,
             recorded: None,
             release: std::sync::Arc::default(),
             input_closed: std::sync::Arc::default(),
-            spool_max: match &redis {
-                Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),
-                None => None,
-            },
+            spool_max: redis.as_ref().map(|_| args.record.spool_max),
         },
         flush_interval: Duration::from_millis(20),
-        max_line: max_line(&args.record)?,
+        max_line: args.record.max_line,
         metrics_listen: args.metrics_listen.clone(),
         redis,
         final_delivery: Duration::from_secs(10),
-        spool_keep: parse_size("--spool-keep", &args.spool_keep)?,
+        spool_keep: args.spool_keep,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -353,60 +336,6 @@ pub fn watch(
         ));
     }
     Ok(Outcome::Code(outcome.exit_code))
-}
-
-/// `--max-line`, at least 1 KiB (a line bound below that would cut ordinary events).
-fn max_line(record: &RecordArgs) -> anyhow::Result<usize> {
-    let n = parse_size("--max-line", &record.max_line)?;
-    if n < 1024 {
-        return Err(crate::config::ConfigError::BadFlag {
-            flag: "--max-line",
-            message: format!("{:?} is below the least line bound, 1KiB", record.max_line),
-        }
-        .into());
-    }
-    Ok(usize::try_from(n).unwrap_or(usize::MAX))
-}
-
-/// Parses a size: a number of bytes with an optional binary suffix (`KiB`, `MiB`, `GiB`,
-/// `TiB`, or `K`, `M`, `G`, `T`).
-fn parse_size(flag: &'static str, value: &str) -> anyhow::Result<u64> {
-    let v = value.trim();
-    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
-    let (number, unit) = v.split_at(split);
-    let shift = match unit.trim() {
-        "" | "B" => 0,
-        "K" | "KiB" | "k" => 10,
-        "M" | "MiB" => 20,
-        "G" | "GiB" => 30,
-        "T" | "TiB" => 40,
-        _ => u32::MAX,
-    };
-    let n: Option<u64> = number.parse().ok();
-    match (n, shift) {
-        (Some(n), s) if s != u32::MAX && n > 0 => n.checked_mul(1u64 << s).ok_or_else(|| {
-            crate::config::ConfigError::BadFlag {
-                flag,
-                message: format!("{value:?} is too large"),
-            }
-            .into()
-        }),
-        _ => Err(crate::config::ConfigError::BadFlag {
-            flag,
-            message: format!("{value:?} is not a size such as 512MiB or 2GiB"),
-        }
-        .into()),
-    }
-}
-
-fn flag_duration(flag: &'static str, value: &str) -> anyhow::Result<Duration> {
-    crate::duration::parse(value).map_err(|e| {
-        crate::config::ConfigError::BadFlag {
-            flag,
-            message: e.to_string(),
-        }
-        .into()
-    })
 }
 
 /// Agents, for `stream ls`.
@@ -534,7 +463,7 @@ pub fn ls(
 /// The agents' summaries: from Redis when it is configured, else from the spool (`stream
 /// ls` and `stream report` read the same).
 fn stored_agents(spool_dir: Option<&Path>, settings: &Settings) -> anyhow::Result<Vec<Summary>> {
-    Ok(match redis(settings, "5s", None)? {
+    Ok(match redis(settings, READ_TIMEOUT, None)? {
         Some(cfg) => {
             let mut sink = RedisSink::new(cfg)?;
             runtime()?.block_on(sink.agents())?
@@ -554,19 +483,19 @@ pub fn report(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
-    let since = match &args.since {
-        Some(text) => {
-            let ago = flag_duration("--since", text)?;
+    let since = match args.since {
+        Some(ago) => {
+            let shown = crate::duration::PromDuration(ago);
             let ago = jiff::SignedDuration::try_from(ago).map_err(|_| {
                 crate::config::ConfigError::BadFlag {
                     flag: "--since",
-                    message: format!("{text:?} is too long"),
+                    message: format!("{shown} is too long"),
                 }
             })?;
             Some(clock::now().checked_sub(ago).map_err(|_| {
                 crate::config::ConfigError::BadFlag {
                     flag: "--since",
-                    message: format!("{text:?} reaches before the earliest time"),
+                    message: format!("{shown} reaches before the earliest time"),
                 }
             })?)
         }
@@ -647,7 +576,7 @@ pub fn tail(
     settings: &Settings,
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
-    if let Some(cfg) = redis(settings, "5s", None)? {
+    if let Some(cfg) = redis(settings, READ_TIMEOUT, None)? {
         return tail_redis(args, cfg, printer);
     }
     let spool = spool(args.spool_dir.as_deref(), settings)?;
@@ -760,7 +689,7 @@ fn tail_redis(
 /// marked ended first, so they leave the spool once delivered.
 pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let spool = spool(args.spool_dir.as_deref(), settings)?;
-    let Some(cfg) = redis(settings, &args.redis_timeout, None)? else {
+    let Some(cfg) = redis(settings, args.redis_timeout, None)? else {
         return Err(crate::config::ConfigError::Conflict {
             message:
                 "no Redis is configured, so the spool is the store and there is nothing to flush; \

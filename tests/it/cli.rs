@@ -96,6 +96,116 @@ fn every_flag_has_help_text() {
     walk(&cmd, "ccmon");
 }
 
+/// The options only some commands have, and which command has which (visible in its
+/// --help). Written out here, not read from `ccmon::cli::GROUPS`, so a change to either
+/// shows up as a failure to look at.
+const SCOPED: &[&str] = &[
+    "output",
+    "prometheus-url",
+    "alertmanager-url",
+    "bearer-token-file",
+    "timeout",
+    "redis-url",
+    "database-url",
+];
+
+fn scoped_flags(path: &str) -> &'static [&'static str] {
+    const PROM: &[&str] = &["output", "prometheus-url", "bearer-token-file", "timeout"];
+    const AM: &[&str] = &["output", "alertmanager-url", "bearer-token-file", "timeout"];
+    const AM_NO_OUTPUT: &[&str] = &["alertmanager-url", "bearer-token-file", "timeout"];
+    match path {
+        "health serve" => &["redis-url", "database-url"],
+        "health check" => &["output", "redis-url", "database-url"],
+        "stream watch" | "stream flush" => &["redis-url"],
+        "stream ingest" | "stream tail" | "stream ls" | "stream report" => &["output", "redis-url"],
+        "query" | "query range" | "targets" => PROM,
+        "alerts ls" | "alerts silence add" | "alerts silence ls" | "alerts status"
+        | "alerts routes test" => AM,
+        "alerts silence expire" | "alerts silence extend" | "alerts silence import" => AM_NO_OUTPUT,
+        "scaffold" | "context ls" => &["output"],
+        "context show" => SCOPED,
+        // rules lint, rules catalog export, context use, completions, man
+        _ => &[],
+    }
+}
+
+#[test]
+fn connection_flags_and_output_only_on_the_commands_that_use_them() {
+    fn walk(cmd: &clap::Command, path: &str, seen: &mut Vec<String>) {
+        if path != "ccmon" {
+            let mut has: Vec<&str> = cmd
+                .get_arguments()
+                .filter(|a| !a.is_hide_set())
+                .filter_map(|a| a.get_long())
+                .filter(|long| SCOPED.contains(long))
+                .collect();
+            has.sort_unstable();
+            let name = path.trim_start_matches("ccmon ");
+            let mut want = scoped_flags(name).to_vec();
+            want.sort_unstable();
+            assert_eq!(has, want, "`{path}` has the wrong scoped flags");
+            seen.push(name.to_owned());
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), seen);
+        }
+    }
+    let mut cmd = ccmon::cli::Cli::definition();
+    cmd.build();
+    let mut seen = Vec::new();
+    walk(&cmd, "ccmon", &mut seen);
+    assert!(seen.iter().any(|p| p == "rules lint"), "{seen:?}");
+    // And in what a person reads.
+    let help = ccmon().args(["rules", "lint", "--help"]).ok();
+    for flag in [
+        "--redis-url",
+        "--database-url",
+        "--alertmanager-url",
+        "--prometheus-url",
+        "--output",
+    ] {
+        assert!(
+            !help.stdout.contains(flag),
+            "rules lint lists {flag}\n{help}"
+        );
+    }
+    let help = ccmon().args(["stream", "tail", "--help"]).ok();
+    assert!(help.stdout.contains("--redis-url"), "{help}");
+    for flag in ["--prometheus-url", "--database-url", "--alertmanager-url"] {
+        assert!(
+            !help.stdout.contains(flag),
+            "stream tail lists {flag}\n{help}"
+        );
+    }
+}
+
+#[test]
+fn scoped_flags_are_refused_after_other_commands_and_kept_before_any() {
+    ccmon()
+        .args(["rules", "lint", "--redis-url", "redis://x"])
+        .run()
+        .code(2)
+        .stderr_has("--redis-url");
+    ccmon()
+        .args(["stream", "ls", "--prometheus-url", "http://x"])
+        .run()
+        .code(2)
+        .stderr_has("--prometheus-url");
+    // Before the command name, as scripts wrote them when these flags were global.
+    let out = ccmon()
+        .args(["-o", "json", "--redis-url", "redis://before:1"])
+        .args(["context", "show"])
+        .ok();
+    assert!(out.stdout.contains("redis://before:1"), "{out}");
+    // After it, the value wins over one before.
+    let out = ccmon()
+        .args(["--redis-url", "redis://before:1", "context", "show"])
+        .args(["--redis-url", "redis://after:1", "-o", "yaml"])
+        .ok();
+    assert!(out.stdout.contains("redis://after:1"), "{out}");
+    assert!(out.stdout.contains("- setting: "), "{out}");
+}
+
 #[test]
 fn version_prints_the_crate_version() {
     ccmon()

@@ -448,3 +448,52 @@ fn every_url_form_is_redacted_in_output_logs_health_json_and_errors() {
             .nowhere("s3cretPW3");
     }
 }
+
+/// The settings table and the command line agree: every flag the table names is a flag
+/// of `context show` (which takes them all), and each one, given after the command name,
+/// is the source `context show` reports for its setting.
+#[test]
+fn every_flag_of_the_settings_table_exists_and_is_the_reported_source() {
+    let mut cli = ccmon::cli::Cli::definition();
+    cli.build();
+    let show = cli
+        .find_subcommand("context")
+        .and_then(|c| c.find_subcommand("show"))
+        .expect("context show");
+    let global: Vec<String> = cli
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let longs: Vec<String> = show
+        .get_arguments()
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .chain(global)
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "t0ken").expect("write token");
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, "contexts:\n  a: {}\n").expect("write config");
+    for spec in ccmon::config::table::SETTINGS {
+        let Some(flag) = spec.flag else { continue };
+        assert!(longs.iter().any(|l| l == flag), "{flag} is not a flag");
+        let value = match spec.name {
+            "config_file" => config.to_str().expect("utf-8").to_owned(),
+            "context" => "a".to_owned(),
+            "redis" => "redis://r:6379".to_owned(),
+            "postgres" => "postgres://db/app".to_owned(),
+            "bearer_token" => file.to_str().expect("utf-8").to_owned(),
+            "timeout" => "3s".to_owned(),
+            _ => "http://x:1".to_owned(),
+        };
+        let mut args = vec!["context", "show", "-o", "json", flag, &value];
+        if spec.name == "context" {
+            args.extend(["--config", config.to_str().expect("utf-8")]);
+        }
+        let json = parse(&ccmon().args(&args).ok());
+        let row = setting(&json, spec.name);
+        assert_eq!(row["source"]["kind"], "flag", "{flag}: {row}");
+        assert_eq!(row["source"]["flag"], *flag, "{flag}: {row}");
+    }
+}

@@ -1,4 +1,4 @@
-//! `completions/` and `man/` are generated from `src/cli.rs`; this test regenerates them
+//! `completions/` and `man/` are generated from `src/cli/`; this test regenerates them
 //! and fails when the committed copies are stale. `UPDATE_GENERATED=1 cargo test`
 //! rewrites them instead.
 
