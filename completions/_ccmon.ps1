@@ -191,6 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--consecutive-tools', '--consecutive-tools', [CompletionResultType]::ParameterName, 'Same tool name this many times in a row is a loop')
             [CompletionResult]::new('--consecutive-thinking', '--consecutive-thinking', [CompletionResultType]::ParameterName, 'This many thinking blocks with no text or tool call is a loop')
             [CompletionResult]::new('--api-retry-storm', '--api-retry-storm', [CompletionResultType]::ParameterName, 'This many API retries with no answer in between is a retry storm (0 turns it off)')
+            [CompletionResult]::new('--result-exit-timeout', '--result-exit-timeout', [CompletionResultType]::ParameterName, 'Stuck (no_exit_after_result) when the agent cannot get more input (`-p` without `--input-format stream-json`, or stdin at its end) and has not exited this long after its result; 0s turns the check off')
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'Grace period between SIGTERM and SIGKILL when stopping the child')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')

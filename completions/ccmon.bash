@@ -3487,7 +3487,7 @@ _ccmon() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "running stuck exited" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "running retrying compacting rate-limited stuck exited" -- "${cur}"))
                     return 0
                     ;;
                 --spool-dir)
@@ -3608,7 +3608,7 @@ _ccmon() {
             return 0
             ;;
         ccmon__subcmd__stream__subcmd__watch)
-            opts="-o -v -q -h -V --agent-id --maxlen --max-line --ttl --spool-dir --redis-timeout --spool-max --spool-keep --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
+            opts="-o -v -q -h -V --agent-id --maxlen --max-line --ttl --spool-dir --redis-timeout --spool-max --spool-keep --display --metrics-listen --on-stuck --stuck-floor --stuck-multiplier --tool-timeout --repeated-tool-calls --consecutive-tools --consecutive-thinking --api-retry-storm --result-exit-timeout --kill-grace --context --config --output --no-color --verbose --quiet --prometheus-url --alertmanager-url --redis-url --database-url --bearer-token-file --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3683,6 +3683,10 @@ _ccmon() {
                     return 0
                     ;;
                 --api-retry-storm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --result-exit-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -179,6 +179,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --consecutive-tools 'Same tool name this many times in a row is a loop'
             cand --consecutive-thinking 'This many thinking blocks with no text or tool call is a loop'
             cand --api-retry-storm 'This many API retries with no answer in between is a retry storm (0 turns it off)'
+            cand --result-exit-timeout 'Stuck (no_exit_after_result) when the agent cannot get more input (`-p` without `--input-format stream-json`, or stdin at its end) and has not exited this long after its result; 0s turns the check off'
             cand --kill-grace 'Grace period between SIGTERM and SIGKILL when stopping the child'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'

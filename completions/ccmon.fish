@@ -161,6 +161,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-tools -d 'Same tool name this many times in a row is a loop' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l consecutive-thinking -d 'This many thinking blocks with no text or tool call is a loop' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l api-retry-storm -d 'This many API retries with no answer in between is a retry storm (0 turns it off)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l result-exit-timeout -d 'Stuck (no_exit_after_result) when the agent cannot get more input (`-p` without `--input-format stream-json`, or stdin at its end) and has not exited this long after its result; 0s turns the check off' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l kill-grace -d 'Grace period between SIGTERM and SIGKILL when stopping the child' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from watch" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
@@ -224,6 +225,9 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from tail" -s V -l version -d 'Print version'
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l state -d 'Only agents in this state' -r -f -a "running\t'Running and making progress'
+retrying\t'An API call is being retried, with no answer yet'
+compacting\t'Compacting its context'
+rate-limited\t'A rate limit rejected it and has not reset yet'
 stuck\t'Running, but stuck or looping'
 exited\t'Finished'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F

@@ -418,6 +418,12 @@ pub struct StreamWatchArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub api_retry_storm: u32,
 
+    /// Stuck (no_exit_after_result) when the agent cannot get more input (`-p` without
+    /// `--input-format stream-json`, or stdin at its end) and has not exited this long after
+    /// its result; 0s turns the check off
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub result_exit_timeout: String,
+
     /// Grace period between SIGTERM and SIGKILL when stopping the child
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub kill_grace: String,
@@ -481,6 +487,12 @@ pub struct StreamLsArgs {
 pub enum AgentStateArg {
     /// Running and making progress
     Running,
+    /// An API call is being retried, with no answer yet
+    Retrying,
+    /// Compacting its context
+    Compacting,
+    /// A rate limit rejected it and has not reset yet
+    RateLimited,
     /// Running, but stuck or looping
     Stuck,
     /// Finished

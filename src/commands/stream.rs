@@ -273,6 +273,7 @@ pub fn watch(
         consecutive_tools: args.consecutive_tools,
         consecutive_thinking: args.consecutive_thinking,
         api_retry_storm: args.api_retry_storm,
+        result_exit_timeout: flag_duration("--result-exit-timeout", &args.result_exit_timeout)?,
         ..StuckConfig::default()
     };
     let config = WatchConfig {
@@ -293,6 +294,7 @@ pub fn watch(
             memory: None,
             recorded: None,
             release: std::sync::Arc::default(),
+            input_closed: std::sync::Arc::default(),
             spool_max: match &redis {
                 Some(_) => Some(parse_size("--spool-max", &args.record.spool_max)?),
                 None => None,
@@ -567,6 +569,9 @@ pub fn ls(
     if let Some(state) = args.state {
         let want = match state {
             AgentStateArg::Running => AgentState::Running,
+            AgentStateArg::Retrying => AgentState::Retrying,
+            AgentStateArg::Compacting => AgentState::Compacting,
+            AgentStateArg::RateLimited => AgentState::RateLimited,
             AgentStateArg::Stuck => AgentState::Stuck,
             AgentStateArg::Exited => AgentState::Exited,
         };

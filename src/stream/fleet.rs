@@ -12,7 +12,11 @@ pub async fn fleet_metrics(
     registry: &mut Registry,
     now: jiff::Timestamp,
 ) -> Result<(), RedisSinkError> {
-    for (name, kind, help) in FAMILIES.iter().chain(super::metrics::RATE_LIMIT_FAMILIES) {
+    let families = FAMILIES
+        .iter()
+        .chain(super::metrics::RATE_LIMIT_FAMILIES)
+        .chain(super::metrics::ACTIVITY_FAMILIES);
+    for (name, kind, help) in families {
         registry.describe(name, *kind, help);
     }
     let agents = sink.agents().await?;
@@ -20,18 +24,13 @@ pub async fn fleet_metrics(
     let mut stuck = 0u64;
     for s in &agents {
         let a = ("agent_id", s.agent_id.as_str());
-        match s.state {
-            AgentState::Running => running += 1,
-            AgentState::Stuck => {
-                running += 1;
-                stuck += 1;
-            }
-            AgentState::Exited => {}
+        if s.state.is_live() {
+            running += 1;
         }
-        for state in [AgentState::Running, AgentState::Stuck, AgentState::Exited] {
-            let v = if s.state == state { 1.0 } else { 0.0 };
-            registry.set("stream_agent_state", &[a, ("state", state.as_str())], v);
+        if s.state == AgentState::Stuck {
+            stuck += 1;
         }
+        super::metrics::activity_figures(registry, &s.agent_id, s);
         if let Ok(ts) = s.last_event_at.parse::<jiff::Timestamp>() {
             let secs = ts.as_millisecond() as f64 / 1000.0;
             registry.set("stream_last_event_timestamp_seconds", &[a], secs);
@@ -67,11 +66,6 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
         "stream_agents_known",
         Kind::Gauge,
         "Agents in the `agents` set.",
-    ),
-    (
-        "stream_agent_state",
-        Kind::Gauge,
-        "1 for each agent's current state.",
     ),
     (
         "stream_last_event_timestamp_seconds",

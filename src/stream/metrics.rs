@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use super::parse::Parsed;
-use super::summary::Summary;
+use super::summary::{AgentState, Summary};
 use crate::metrics::{Kind, Registry};
 
 /// Open tool calls remembered for their duration; beyond this the oldest are forgotten
@@ -31,7 +31,11 @@ impl StreamMetrics {
     /// Declares every family, so a scrape shows them before the first event.
     pub fn new() -> Self {
         let mut r = Registry::default();
-        for (name, kind, help) in FAMILIES.iter().chain(RATE_LIMIT_FAMILIES) {
+        for (name, kind, help) in FAMILIES
+            .iter()
+            .chain(RATE_LIMIT_FAMILIES)
+            .chain(ACTIVITY_FAMILIES)
+        {
             r.describe(name, *kind, help);
         }
         r.set("stream_active_monitors", &[], 1.0);
@@ -105,6 +109,7 @@ impl StreamMetrics {
             }
         }
         r.set("stream_turn_count", &[a], summary.turns as f64);
+        activity_figures(r, agent, summary);
         model_figures(r, agent, summary);
         rate_limit_figures(r, agent, summary);
         if let Ok(ts) = summary.last_event_at.parse::<jiff::Timestamp>() {
@@ -129,6 +134,11 @@ impl StreamMetrics {
     /// The stuck episode ended.
     pub fn recovered(&mut self) {
         self.registry.set("stream_active_stuck_agents", &[], 0.0);
+    }
+
+    /// The agent's state changed without a line (a stuck episode, a rate limit's reset).
+    pub fn state(&mut self, agent: &str, summary: &Summary) {
+        activity_figures(&mut self.registry, agent, summary);
     }
 
     /// Spool writes that failed so far (the degraded mode).
@@ -164,6 +174,18 @@ impl StreamMetrics {
     pub fn render(&self) -> String {
         self.registry.render()
     }
+}
+
+/// The agent's state (1 for the current one, 0 for the others), and the API retries and
+/// compactions it went through.
+pub fn activity_figures(r: &mut Registry, agent: &str, summary: &Summary) {
+    let a = ("agent_id", agent);
+    for state in AgentState::ALL {
+        let v = if summary.state == state { 1.0 } else { 0.0 };
+        r.set("stream_agent_state", &[a, ("state", state.as_str())], v);
+    }
+    r.set("stream_api_retries_total", &[a], summary.api_retries as f64);
+    r.set("stream_compactions_total", &[a], summary.compactions as f64);
 }
 
 /// Tokens and cost of each of the agent's models, and whether the cost is an estimate. A
@@ -339,6 +361,25 @@ const FAMILIES: &[(&str, Kind, &str)] = &[
 ];
 
 /// The rate-limit families, the same on an agent's own `/metrics` and on the fleet view.
+/// The families of [`activity_figures`], declared once for the agent's and the fleet's view.
+pub(super) const ACTIVITY_FAMILIES: &[(&str, Kind, &str)] = &[
+    (
+        "stream_agent_state",
+        Kind::Gauge,
+        "1 for each agent's current state (running, retrying, compacting, rate_limited, stuck, exited).",
+    ),
+    (
+        "stream_api_retries_total",
+        Kind::Counter,
+        "API calls each agent's Claude Code had to retry (system/api_retry lines).",
+    ),
+    (
+        "stream_compactions_total",
+        Kind::Counter,
+        "Context compactions each agent went through (system/compact_boundary lines).",
+    ),
+];
+
 pub(super) const RATE_LIMIT_FAMILIES: &[(&str, Kind, &str)] = &[
     (
         "stream_rate_limit_status",

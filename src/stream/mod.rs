@@ -1,6 +1,7 @@
 //! The stream monitor: Claude Code stream-json events, their recording in Redis Streams or
 //! the local spool, and the per-agent summary (`agent:{id}:meta`).
 
+pub mod activity;
 pub mod delivery;
 pub mod describe;
 pub mod direct_sink;

@@ -95,6 +95,9 @@ pub struct MonitorConfig {
     pub memory: Option<Arc<MemoryQueue>>,
     /// Woken after every recorded batch (the forwarder waits on it).
     pub recorded: Option<Arc<tokio::sync::Notify>>,
+    /// Set when the agent can get no more input (a one-prompt command, or its stdin ended):
+    /// from then on a main-thread `result` should be followed by its exit.
+    pub input_closed: Arc<AtomicBool>,
 }
 
 /// Handles to a running monitor.
@@ -146,6 +149,7 @@ pub fn start(
         release,
         memory,
         recorded,
+        input_closed,
     } = config;
     let (requests_tx, requests_rx) = mpsc::unbounded_channel();
     let (tx, mut rx) = mpsc::channel::<ToMonitor>(CHANNEL_DEPTH);
@@ -170,7 +174,9 @@ pub fn start(
         held: Vec::new(),
         dirty: false,
         pretty: pretty.then(Instant::now),
-        detector: Detector::new(stuck, Instant::now()),
+        detector: Detector::new(stuck, Instant::now())
+            .with_wall_clock(clock::now().as_millisecond()),
+        input_closed,
         on_stuck,
         requests: requests_tx,
         episodes,
@@ -247,6 +253,7 @@ struct State {
     /// When pretty display is on: the start, for elapsed times.
     pretty: Option<Instant>,
     detector: Detector,
+    input_closed: Arc<AtomicBool>,
     on_stuck: OnStuck,
     requests: mpsc::UnboundedSender<FromMonitor>,
     episodes: Option<mpsc::UnboundedSender<Episode>>,
@@ -307,6 +314,7 @@ impl State {
                     s.state = AgentState::Stuck;
                     s.stuck_reason = Some(reason.as_str().to_owned());
                 }
+                self.state_changed();
                 // The meta shows the state before any hook runs: a hook may read it.
                 let _ = self.recorder.write_summary();
                 if let Some(tx) = &self.episodes {
@@ -330,9 +338,9 @@ impl State {
                 ));
                 self.metrics.recovered();
                 if let Some(s) = self.recorder.summary_mut() {
-                    s.state = AgentState::Running;
-                    s.stuck_reason = None;
+                    s.unstick(clock::now().as_millisecond());
                 }
+                self.state_changed();
             }
         }
         // The meta must show the state at once, not with the next batch.
@@ -413,9 +421,31 @@ impl State {
         let _ = crate::output::write_stdout(&line);
     }
 
+    /// The state gauge follows a change made without a line.
+    fn state_changed(&mut self) {
+        if let Some(s) = self.recorder.summary() {
+            let agent = s.agent_id.clone();
+            self.metrics.state(&agent, s);
+        }
+    }
+
     fn tick(&mut self) {
+        if self.input_closed.load(Ordering::Acquire) {
+            self.detector.no_more_input();
+        }
         if let Some(t) = self.detector.tick(Instant::now()) {
             self.transition(t);
+        }
+        // A rate limit's reset passes with no line: the state follows the clock.
+        if let Some(s) = self.recorder.summary_mut()
+            && s.settle(clock::now().as_millisecond())
+        {
+            self.state_changed();
+            let _ = self.recorder.write_summary();
+            if let Some(wake) = &self.wake {
+                wake.notify_one();
+            }
+            self.dirty = true;
         }
         self.flush_until_written(0);
         if let Some(memory) = &self.memory {

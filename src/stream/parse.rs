@@ -227,6 +227,10 @@ pub struct Parsed {
     pub stream_usage: Option<StreamUsage>,
     /// A `rate_limit_event`'s limit.
     pub rate_limit: Option<RateLimit>,
+    /// `system/api_retry`: the wait announced before the retry, in ms.
+    pub retry_delay_ms: Option<u64>,
+    /// `system/status`: the status it reports (`compacting`, `requesting`; "" for null).
+    pub system_status: Option<String>,
 }
 
 impl Parsed {
@@ -238,6 +242,16 @@ impl Parsed {
     /// Whether this is an API retry notice (`system/api_retry`).
     pub fn is_api_retry(&self) -> bool {
         self.type_ == "system" && self.subtype == "api_retry"
+    }
+
+    /// Whether this marks the end of a compaction (`system/compact_boundary`).
+    pub fn is_compact_boundary(&self) -> bool {
+        self.type_ == "system" && self.subtype == "compact_boundary"
+    }
+
+    /// Whether the API answered: an assistant message or one of its streaming events.
+    pub fn is_api_answer(&self) -> bool {
+        matches!(self.type_.as_str(), "assistant" | "stream_event")
     }
 }
 
@@ -286,6 +300,11 @@ struct Line<'a, C> {
     // rate_limit_event
     #[serde(borrow, default)]
     rate_limit_info: Option<WireRateLimit<'a>>,
+    // system/api_retry and system/status, read leniently: other types use these names too.
+    #[serde(borrow, default)]
+    retry_delay_ms: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<&'a RawValue>,
     // tool_progress
     #[serde(borrow, default)]
     tool_use_id: Option<Cow<'a, str>>,
@@ -679,6 +698,20 @@ fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
                         status: own(m.status),
                     })
                     .collect();
+            }
+            if subtype == "api_retry" {
+                p.retry_delay_ms = l
+                    .retry_delay_ms
+                    .and_then(|r| serde_json::from_str::<f64>(r.get()).ok())
+                    .filter(|ms| ms.is_finite() && *ms >= 0.0)
+                    .map(|ms| ms.min(u64::MAX as f64) as u64);
+            }
+            if subtype == "status" {
+                p.system_status = Some(
+                    l.status
+                        .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+                        .unwrap_or_default(),
+                );
             }
             EventType::System
         }

@@ -2057,11 +2057,7 @@ fn summary_from_meta(agent_id: &str, fields: &[(String, String)]) -> Summary {
     };
     let num = |name: &str| get(name).parse::<u64>().unwrap_or(0);
     let mut s = Summary::new(agent_id, get("command"), get("started_at"));
-    s.state = match get("state") {
-        "stuck" => AgentState::Stuck,
-        "exited" => AgentState::Exited,
-        _ => AgentState::Running,
-    };
+    s.state = AgentState::parse(get("state"));
     s.pid = get("pid").parse().ok();
     get("session_id").clone_into(&mut s.session_id);
     get("model").clone_into(&mut s.model);
@@ -2069,6 +2065,8 @@ fn summary_from_meta(agent_id: &str, fields: &[(String, String)]) -> Summary {
     s.events = num("events");
     s.turns = num("turns");
     s.tool_calls = num("tool_calls");
+    s.api_retries = num("api_retries");
+    s.compactions = num("compactions");
     s.tokens_in = num("tokens_in");
     s.tokens_out = num("tokens_out");
     s.tokens_cache_read = num("tokens_cache_read");

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::activity::{Activity, Waiting};
 use super::parse::{Parsed, Usage};
 use super::pricing;
 
@@ -85,6 +86,12 @@ struct Message {
 pub enum AgentState {
     /// Running and making progress.
     Running,
+    /// An API call failed and is being retried, with no answer yet.
+    Retrying,
+    /// Compacting its context.
+    Compacting,
+    /// A rate limit rejected it and has not reset yet.
+    RateLimited,
     /// Running, but stuck or looping.
     Stuck,
     /// Finished.
@@ -92,12 +99,48 @@ pub enum AgentState {
 }
 
 impl AgentState {
+    /// Every state, in the order tables and metrics list them.
+    pub const ALL: [AgentState; 6] = [
+        AgentState::Running,
+        AgentState::Retrying,
+        AgentState::Compacting,
+        AgentState::RateLimited,
+        AgentState::Stuck,
+        AgentState::Exited,
+    ];
+
     /// The value stored in Redis.
     pub fn as_str(self) -> &'static str {
         match self {
             AgentState::Running => "running",
+            AgentState::Retrying => "retrying",
+            AgentState::Compacting => "compacting",
+            AgentState::RateLimited => "rate_limited",
             AgentState::Stuck => "stuck",
             AgentState::Exited => "exited",
+        }
+    }
+
+    /// The state of a stored value; an unknown one (a newer ccmon's) reads as running.
+    pub fn parse(s: &str) -> AgentState {
+        AgentState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .unwrap_or(AgentState::Running)
+    }
+
+    /// Whether the agent process is alive (every state but `exited`).
+    pub fn is_live(self) -> bool {
+        self != AgentState::Exited
+    }
+
+    /// The state an agent that is neither stuck nor exited is in, from what it waits on.
+    fn of_waiting(waiting: Option<&Waiting>) -> AgentState {
+        match waiting {
+            None => AgentState::Running,
+            Some(Waiting::Retry { .. }) => AgentState::Retrying,
+            Some(Waiting::Compaction { .. }) => AgentState::Compacting,
+            Some(Waiting::RateLimit { .. }) => AgentState::RateLimited,
         }
     }
 }
@@ -127,6 +170,12 @@ pub struct Summary {
     pub turns: u64,
     /// Tool calls made.
     pub tool_calls: u64,
+    /// `system/api_retry` lines: API calls Claude Code had to retry.
+    #[serde(default)]
+    pub api_retries: u64,
+    /// `system/compact_boundary` lines: context compactions done.
+    #[serde(default)]
+    pub compactions: u64,
     /// Uncached input tokens.
     pub tokens_in: u64,
     /// Output tokens.
@@ -170,6 +219,9 @@ pub struct Summary {
     /// run of a killed ccmon from one still being written.
     #[serde(default)]
     pub owner_pid: Option<u32>,
+    /// What the agent waits on, which decides `retrying`, `compacting` and `rate_limited`.
+    #[serde(skip)]
+    activity: Activity,
     #[serde(skip)]
     messages: VecDeque<Message>,
     /// The message each stream (main thread, or a subagent's `parent_tool_use_id`) is
@@ -204,6 +256,8 @@ impl Summary {
             events: 0,
             turns: 0,
             tool_calls: 0,
+            api_retries: 0,
+            compactions: 0,
             tokens_in: 0,
             tokens_out: 0,
             tokens_cache_read: 0,
@@ -219,6 +273,7 @@ impl Summary {
             spool_pending: 0,
             spool_write_errors: 0,
             owner_pid: None,
+            activity: Activity::default(),
             messages: VecDeque::new(),
             streaming: VecDeque::new(),
             exact: BTreeMap::new(),
@@ -276,6 +331,14 @@ impl Summary {
             }
         }
         self.tool_calls += p.tool_uses.len() as u64;
+        if p.is_api_retry() {
+            self.api_retries += 1;
+        }
+        if p.is_compact_boundary() {
+            self.compactions += 1;
+        }
+        let at_ms = || unix_ms(at);
+        self.activity.observe(p, at_ms);
         if let Some(rl) = &p.rate_limit {
             let kind = if rl.limit_type.is_empty() {
                 "unknown"
@@ -311,7 +374,43 @@ impl Summary {
             }
         }
         self.refresh();
+        self.settle_at(|| unix_ms(at));
         self.turns
+    }
+
+    /// What the agent waits on at `now_ms` (Unix ms), if anything.
+    pub fn waiting(&self, now_ms: i64) -> Option<Waiting> {
+        self.activity.waiting(now_ms)
+    }
+
+    /// Brings `state` up to date at `now_ms` (a rate limit's reset passes with no line):
+    /// `running`, `retrying`, `compacting` or `rate_limited` from what the agent waits on.
+    /// `stuck` and `exited` are set by who detects them and left alone. Returns whether the
+    /// state changed.
+    pub fn settle(&mut self, now_ms: i64) -> bool {
+        self.settle_at(|| now_ms)
+    }
+
+    /// [`settle`](Self::settle), reading the clock only when a wait depends on it.
+    fn settle_at(&mut self, now_ms: impl FnOnce() -> i64) -> bool {
+        if matches!(self.state, AgentState::Stuck | AgentState::Exited) {
+            return false;
+        }
+        let state = if self.activity.is_empty() {
+            AgentState::Running
+        } else {
+            AgentState::of_waiting(self.activity.waiting(now_ms()).as_ref())
+        };
+        std::mem::replace(&mut self.state, state) != state
+    }
+
+    /// A stuck episode is over: the state is what the agent waits on again.
+    pub fn unstick(&mut self, now_ms: i64) {
+        if self.state == AgentState::Stuck {
+            self.state = AgentState::Running;
+        }
+        self.stuck_reason = None;
+        self.settle(now_ms);
     }
 
     /// The worst rate limit: rejected before warning before allowed, then the most used.
@@ -476,6 +575,8 @@ impl Summary {
             ("events", self.events.to_string()),
             ("turns", self.turns.to_string()),
             ("tool_calls", self.tool_calls.to_string()),
+            ("api_retries", self.api_retries.to_string()),
+            ("compactions", self.compactions.to_string()),
             ("tokens_in", self.tokens_in.to_string()),
             ("tokens_out", self.tokens_out.to_string()),
             ("tokens_cache_read", self.tokens_cache_read.to_string()),
@@ -502,10 +603,74 @@ impl Summary {
     }
 }
 
+/// An RFC 3339 time in Unix ms; 0 for anything else (the wait rules then use the stream's
+/// order alone).
+fn unix_ms(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>()
+        .map_or(0, |t| t.as_millisecond())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::stream::parse::parse;
+
+    #[test]
+    fn states_follow_retries_compactions_and_rate_limits() {
+        let mut s = Summary::new("a", "test", "2026-01-01T00:00:00Z");
+        let at = "2026-01-01T00:00:10Z";
+        let t10 = 1_767_225_610_000;
+        let retry = br#"{"type":"system","subtype":"api_retry","attempt":1,"max_retries":10,"retry_delay_ms":2000,"error_status":529}"#;
+        s.observe(&parse(retry), at);
+        assert_eq!((s.state, s.api_retries), (AgentState::Retrying, 1));
+        let answer =
+            br#"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"a"}]}}"#;
+        s.observe(&parse(answer), at);
+        assert_eq!(s.state, AgentState::Running);
+        s.observe(
+            &parse(br#"{"type":"system","subtype":"status","status":"compacting"}"#),
+            at,
+        );
+        assert_eq!(s.state, AgentState::Compacting);
+        s.observe(
+            &parse(br#"{"type":"system","subtype":"compact_boundary","compact_metadata":{"trigger":"auto","pre_tokens":1}}"#),
+            at,
+        );
+        assert_eq!((s.state, s.compactions), (AgentState::Running, 1));
+        // Rejected until 00:01:00 UTC; the clock, not a line, ends it.
+        s.observe(
+            &parse(br#"{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1767225660,"rateLimitType":"five_hour"}}"#),
+            at,
+        );
+        assert_eq!(s.state, AgentState::RateLimited);
+        assert!(!s.settle(t10 + 10_000));
+        assert!(s.settle(t10 + 50_000), "the reset has passed");
+        assert_eq!(s.state, AgentState::Running);
+        // Stuck and exited are not the stream's to change.
+        s.state = AgentState::Stuck;
+        s.stuck_reason = Some("no_progress".into());
+        s.observe(&parse(retry), at);
+        assert_eq!(s.state, AgentState::Stuck);
+        s.unstick(t10 + 60_000);
+        assert_eq!(
+            (s.state, s.stuck_reason.as_deref()),
+            (AgentState::Retrying, None)
+        );
+        let fields = s.fields();
+        let field = |n: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(field("state"), Some("retrying"));
+        assert_eq!(field("api_retries"), Some("2"));
+        assert_eq!(field("compactions"), Some("1"));
+        for state in AgentState::ALL {
+            assert_eq!(AgentState::parse(state.as_str()), state);
+        }
+        assert_eq!(AgentState::parse("from_the_future"), AgentState::Running);
+    }
 
     #[test]
     fn usage_is_counted_once_per_message_and_result_wins() {

@@ -148,6 +148,10 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     let memory = monitor_config.memory.clone();
     let spool = monitor_config.spool.clone();
     let release = monitor_config.release.clone();
+    let input_closed = monitor_config.input_closed.clone();
+    if answers_one_prompt(&config.command) {
+        input_closed.store(true, std::sync::atomic::Ordering::Release);
+    }
     // Every byte of the agent's stdout goes here before it is passed through. Without it
     // (a full disk already) the run still goes on, recorded by the monitor alone.
     let mut intake = match Intake::create(
@@ -242,7 +246,7 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
     // If anything below fails or panics, the whole group goes with us.
     let _guard = GroupGuard(group);
 
-    pass_stdin_through(child.stdin.take());
+    pass_stdin_through(child.stdin.take(), input_closed);
     let mut stdout = child.stdout.take().ok_or_else(|| WatchError::Child {
         command: shown.clone(),
         source: std::io::Error::other("no stdout pipe"),
@@ -568,9 +572,25 @@ impl Drop for GroupGuard {
     }
 }
 
+/// Whether the command runs Claude Code to answer one prompt: `-p`/`--print` without
+/// `--input-format stream-json` (which keeps reading prompts from stdin).
+fn answers_one_prompt(command: &[String]) -> bool {
+    let args = command.get(1..).unwrap_or_default();
+    let print = args.iter().any(|a| a == "-p" || a == "--print");
+    let streamed_input = args
+        .windows(2)
+        .any(|w| w[0] == "--input-format" && w[1] == "stream-json")
+        || args.iter().any(|a| a == "--input-format=stream-json");
+    print && !streamed_input
+}
+
 /// Copies ccmon's stdin to the child on a detached thread: a blocking read of a terminal
-/// must never delay ccmon's exit, and the process ends the thread when ccmon exits.
-fn pass_stdin_through(stdin: Option<tokio::process::ChildStdin>) {
+/// must never delay ccmon's exit, and the process ends the thread when ccmon exits. When
+/// the copy ends, the child can get no more input: `closed` says so to the monitor.
+fn pass_stdin_through(
+    stdin: Option<tokio::process::ChildStdin>,
+    closed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
     let Some(stdin) = stdin else { return };
     let Ok(fd) = stdin.into_owned_fd() else {
         return;
@@ -581,5 +601,7 @@ fn pass_stdin_through(stdin: Option<tokio::process::ChildStdin>) {
         .spawn(move || {
             let _ = std::io::copy(&mut std::io::stdin().lock(), &mut to_child);
             // Dropping `to_child` closes the pipe: the child sees end of input.
+            drop(to_child);
+            closed.store(true, std::sync::atomic::Ordering::Release);
         });
 }

@@ -953,6 +953,34 @@ fn metrics_include_the_fleet_read_from_redis() {
             spool.path().as_os_str(),
         ])
         .ok();
+    // And one whose API calls were retried and whose context was compacted.
+    let waits = spool.path().join("waits.jsonl");
+    std::fs::write(
+        &waits,
+        concat!(
+            r#"{"type":"system","subtype":"init","session_id":"waits-1","model":"m"}"#,
+            "\n",
+            r#"{"type":"system","subtype":"api_retry","attempt":1,"retry_delay_ms":500,"session_id":"waits-1"}"#,
+            "\n",
+            r#"{"type":"system","subtype":"api_retry","attempt":2,"retry_delay_ms":1000,"session_id":"waits-1"}"#,
+            "\n",
+            r#"{"type":"system","subtype":"status","status":"compacting","session_id":"waits-1"}"#,
+            "\n",
+            r#"{"type":"system","subtype":"compact_boundary","session_id":"waits-1"}"#,
+            "\n",
+        ),
+    )
+    .expect("write the recording");
+    crate::util::ccmon()
+        .env("REDIS_URL", redis.url())
+        .args([
+            "stream".as_ref(),
+            "ingest".as_ref(),
+            waits.as_os_str(),
+            "--spool-dir".as_ref(),
+            spool.path().as_os_str(),
+        ])
+        .ok();
     let home = tempfile::tempdir().expect("home");
     let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
     let server = Server::start_in(home, config, &[], &[("REDIS_URL", &redis.url())]);
@@ -975,6 +1003,10 @@ fn metrics_include_the_fleet_read_from_redis() {
         ),
         format!("stream_cost_estimated{{agent_id=\"{agent}\"}} 0\n"),
         format!("stream_seconds_since_last_event{{agent_id=\"{agent}\"}}"),
+        "stream_api_retries_total{agent_id=\"waits-1\"} 2\n".to_owned(),
+        "stream_compactions_total{agent_id=\"waits-1\"} 1\n".to_owned(),
+        "stream_agent_state{agent_id=\"waits-1\",state=\"rate_limited\"} 0\n".to_owned(),
+        "stream_agent_state{agent_id=\"waits-1\",state=\"exited\"} 1\n".to_owned(),
         "health_check_status{check=\"mem\",level=\"readiness\"}".to_owned(),
     ] {
         assert!(text.contains(&needle), "{needle:?} not in\n{text}");

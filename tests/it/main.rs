@@ -25,3 +25,4 @@ mod stream_redis;
 mod support;
 mod util;
 mod watch;
+mod watch_states;

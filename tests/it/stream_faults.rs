@@ -5,29 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::stream_redis::start_watch;
+use crate::stream_redis::{flush, start_watch, stream_data};
 use crate::support::redis::Redis;
 use crate::support::standin::{self, Pace, Standin, children, send_signal};
 use crate::util::{ccmon, lines_of};
-
-/// The `data` fields of an agent's stream, in order.
-fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
-    crate::redis_sink::entries(redis.cmd(&[
-        "XRANGE",
-        &format!("agent:{{{agent}}}:events"),
-        "-",
-        "+",
-    ]))
-    .into_iter()
-    .map(|(_, fields)| {
-        fields
-            .into_iter()
-            .find(|(name, _)| name == "data")
-            .map(|(_, v)| v)
-            .expect("every entry has data")
-    })
-    .collect()
-}
 
 /// SIGKILL ccmon after `shown` lines reached its stdout, then `stream flush`: every line
 /// that reached stdout is in Redis, exactly once and in order (Redis holds a prefix of the
@@ -50,11 +31,7 @@ fn killed_after(redis: &Redis, shown: usize, agent: &str) {
     for pid in agents {
         send_signal(-pid, libc::SIGKILL);
     }
-    let flush = ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let flushed = flush(redis, spool.path());
     let recorded = stream_data(redis, agent);
     let stdout: Vec<Vec<u8>> = seen
         .iter()
@@ -63,7 +40,7 @@ fn killed_after(redis: &Redis, shown: usize, agent: &str) {
         .collect();
     assert!(
         recorded.len() >= stdout.len(),
-        "killed after {shown} lines: {} lines reached stdout, only {} were recorded\n{flush}",
+        "killed after {shown} lines: {} lines reached stdout, only {} were recorded\n{flushed}",
         stdout.len(),
         recorded.len()
     );
@@ -218,32 +195,28 @@ fn damaged_spool_files_harm_no_other_agent() {
     }
 
     redis.restart();
-    let flush = ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([sp])
-        .ok();
+    let flushed = flush(&redis, sp);
     assert_eq!(
         stream_data(&redis, "healthy"),
         lines_for("healthy", 2000),
-        "{flush}"
+        "{flushed}"
     );
     assert_eq!(
         stream_data(&redis, "lying"),
         lines_for("lying", 5000),
-        "{flush}"
+        "{flushed}"
     );
     // The corrupt run: a prefix, exactly as spooled, up to the damage.
     let got = stream_data(&redis, "corrupt");
     assert!(
         got.len() > 500 && got.len() < 2000,
-        "{} records\n{flush}",
+        "{} records\n{flushed}",
         got.len()
     );
     assert_eq!(got, lines_for("corrupt", got.len()));
     assert!(
-        flush.stderr.contains(".corrupt-1"),
-        "flush says where the damaged log went\n{flush}"
+        flushed.stderr.contains(".corrupt-1"),
+        "flush says where the damaged log went\n{flushed}"
     );
     let aside = std::fs::read_dir(sp.join("corrupt"))
         .unwrap()
@@ -256,11 +229,7 @@ fn damaged_spool_files_harm_no_other_agent() {
         .args([sp])
         .ok()
         .stderr_has("moved aside");
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([sp])
-        .ok();
+    flush(&redis, sp);
     assert_eq!(stream_data(&redis, "healthy").len(), 2000);
     assert_eq!(stream_data(&redis, "lying").len(), 5000);
 
@@ -539,33 +508,25 @@ fn a_full_disk_with_redis_down_ends_on_sigterm_and_says_what_was_lost() {
     };
     // Redis is back, the disk still full: what the spool log holds is delivered.
     redis.restart();
-    let flush = ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([&spool])
-        .ok();
+    let flushed = flush(&redis, &spool);
     let recorded = stream_data(&redis, "full-down");
     assert!(
         recorded.len() >= 200,
-        "{} recorded\n{flush}\n{stderr}",
+        "{} recorded\n{flushed}\n{stderr}",
         recorded.len()
     );
     prefix_of_input(&recorded);
     // The disk has room again: what only the intake kept is recorded too.
     disk.free();
-    let flush = ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([&spool])
-        .ok();
+    let flushed = flush(&redis, &spool);
     let after = stream_data(&redis, "full-down");
     eprintln!(
-        "phase 2: {} records, phase 3: {}\n{flush}",
+        "phase 2: {} records, phase 3: {}\n{flushed}",
         recorded.len(),
         after.len()
     );
     prefix_of_input(&after);
-    assert!(after.len() >= recorded.len(), "{flush}");
+    assert!(after.len() >= recorded.len(), "{flushed}");
 }
 
 /// `--maxlen 0` keeps every entry (it used to trim the stream to one); a small maxlen trims.

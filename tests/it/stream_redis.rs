@@ -18,7 +18,7 @@ fn key(agent: &str) -> String {
 }
 
 /// The `data` fields of the agent's stream, in order.
-fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
+pub fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
     entries(redis.cmd(&["XRANGE", &key(agent), "-", "+"]))
         .into_iter()
         .map(|(_, fields)| {
@@ -29,6 +29,15 @@ fn stream_data(redis: &Redis, agent: &str) -> Vec<Vec<u8>> {
                 .expect("every entry has data")
         })
         .collect()
+}
+
+/// `stream flush --spool-dir SPOOL` against `redis`, which must succeed.
+pub fn flush(redis: &Redis, spool: &Path) -> crate::util::Output {
+    ccmon()
+        .env("REDIS_URL", redis.url())
+        .args(["stream", "flush", "--spool-dir"])
+        .args([spool])
+        .ok()
 }
 
 fn spool_is_empty(spool: &Path) -> bool {
@@ -59,13 +68,8 @@ pub fn start_watch(
     s: &Standin,
     extra: &[&str],
 ) -> (Running, Option<tempfile::TempDir>) {
-    let (mut cmd, home) = ccmon()
+    let (mut cmd, home) = crate::util::watch_raw(spool, s, extra)
         .env("REDIS_URL", redis_url)
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
-        .args(extra)
-        .args(["--".as_ref(), standin::standin_path().as_os_str()])
-        .args(s.args())
         .into_command();
     cmd.stdin(Stdio::null());
     (Running::start(cmd), home)
@@ -159,25 +163,21 @@ fn ingest_delivers_and_a_down_redis_leaves_the_events_for_flush() {
         .code(3)
         .stderr_has("events stay in the spool");
     redis.restart();
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok()
-        .stderr_has("delivered 3 spooled events");
+    flush(&redis, spool.path()).stderr_has("delivered 3 spooled events");
     assert_eq!(stream_data(&redis, agent), lines_of(&input));
     assert!(spool_is_empty(spool.path()));
     // Flushing again is a no-op, never a duplicate.
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    flush(&redis, spool.path());
     assert_eq!(stream_data(&redis, agent).len(), 3);
 }
 
-#[test]
-fn redis_killed_mid_run_and_restarted_loses_nothing() {
+/// A paced session with `fault` done to Redis while it runs (given the running ccmon, to
+/// time it by output): ccmon exits 0 and Redis ends up with every line, once, in order.
+/// Returns the spool.
+fn paced_session_survives(
+    timeout: &str,
+    fault: impl FnOnce(&mut Redis, &Running),
+) -> tempfile::TempDir {
     let mut redis = Redis::start();
     let spool = tempfile::tempdir().unwrap();
     let s = paced();
@@ -185,54 +185,42 @@ fn redis_killed_mid_run_and_restarted_loses_nothing() {
         &redis.url(),
         spool.path(),
         &s,
-        &["--redis-timeout", "300ms"],
+        &["--redis-timeout", timeout],
     );
-    let _ = running.stdout.take(20);
-    redis.kill();
-    let _ = running.stdout.take(40);
-    redis.restart();
+    fault(&mut redis, &running);
     let out = running.finish();
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
     assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    spool
+}
+
+#[test]
+fn redis_killed_mid_run_and_restarted_loses_nothing() {
+    let spool = paced_session_survives("300ms", |redis, running| {
+        let _ = running.stdout.take(20);
+        redis.kill();
+        let _ = running.stdout.take(40);
+        redis.restart();
+    });
     assert!(spool_is_empty(spool.path()));
 }
 
 #[test]
 fn redis_paused_past_the_timeout_loses_nothing() {
-    let mut redis = Redis::start();
-    let spool = tempfile::tempdir().unwrap();
-    let s = paced();
-    let (running, _home) = start_watch(
-        &redis.url(),
-        spool.path(),
-        &s,
-        &["--redis-timeout", "200ms"],
-    );
-    let _ = running.stdout.take(20);
-    redis.pause();
-    let _ = running.stdout.take(60);
-    redis.resume();
-    let out = running.finish();
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
-    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    paced_session_survives("200ms", |redis, running| {
+        let _ = running.stdout.take(20);
+        redis.pause();
+        let _ = running.stdout.take(60);
+        redis.resume();
+    });
 }
 
 #[test]
 fn redis_restarted_without_its_data_gets_every_line_again() {
-    let mut redis = Redis::start();
-    let spool = tempfile::tempdir().unwrap();
-    let s = paced();
-    let (running, _home) = start_watch(
-        &redis.url(),
-        spool.path(),
-        &s,
-        &["--redis-timeout", "300ms"],
-    );
-    let _ = running.stdout.take(50);
-    redis.restart_without_data();
-    let out = running.finish();
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());
-    assert_eq!(stream_data(&redis, AGENT), expected(&s));
+    paced_session_survives("300ms", |redis, running| {
+        let _ = running.stdout.take(50);
+        redis.restart_without_data();
+    });
 }
 
 #[test]
@@ -283,11 +271,7 @@ fn a_ccmon_killed_with_sigkill_leaves_a_spool_that_flush_delivers() {
         send_signal(-pid, libc::SIGKILL);
     }
     redis.restart();
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args(["stream", "flush", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    flush(&redis, spool.path());
     let input = std::fs::read(standin::fixture(standin::CLAUDE_CLEAN)).unwrap();
     assert_eq!(stream_data(&redis, AGENT), lines_of(&input)[..30].to_vec());
     assert!(

@@ -41,6 +41,23 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// `ccmon stream watch --display raw --spool-dir SPOOL EXTRA... -- <stand-in> ARGS...`.
+pub fn watch_raw(
+    spool: &Path,
+    standin: &crate::support::standin::Standin,
+    extra: &[&str],
+) -> Ccmon {
+    ccmon()
+        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
+        .args([spool])
+        .args(extra)
+        .args([
+            "--".as_ref(),
+            crate::support::standin::standin_path().as_os_str(),
+        ])
+        .args(standin.args())
+}
+
 /// Path of the built binary.
 pub fn ccmon_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ccmon"))

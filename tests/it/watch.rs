@@ -107,13 +107,7 @@ fn hanging(
     lines: usize,
     extra: &[&str],
 ) -> (Running, Option<tempfile::TempDir>, i32) {
-    let (mut cmd, home) = ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
-        .args(extra)
-        .args(["--".as_ref(), standin::standin_path().as_os_str()])
-        .args(s.args())
-        .into_command();
+    let (mut cmd, home) = crate::util::watch_raw(spool, s, extra).into_command();
     cmd.stdin(Stdio::null());
     let running = Running::start(cmd);
     let _ = running.stdout.take(lines);
@@ -378,20 +372,6 @@ fn watch_hanging(
     (running, home)
 }
 
-fn stderr_until(running: &Running, needle: &str) -> String {
-    let mut seen = String::new();
-    loop {
-        let line = running
-            .stderr
-            .next_line()
-            .unwrap_or_else(|| panic!("stderr ended without {needle:?}:\n{seen}"));
-        seen.push_str(&String::from_utf8_lossy(&line));
-        if seen.contains(needle) {
-            return seen;
-        }
-    }
-}
-
 #[test]
 fn a_hang_is_reported_and_on_stuck_kill_stops_the_agent() {
     let spool = tempfile::tempdir().unwrap();
@@ -411,7 +391,7 @@ fn a_hang_is_reported_and_on_stuck_kill_stops_the_agent() {
             "kill",
         ],
     );
-    let seen = stderr_until(&running, "is stuck (no_progress)");
+    let seen = running.stderr_until("is stuck (no_progress)");
     assert!(
         seen.contains("agent 6170607e-7232-407c-82c3-7fc983d60064"),
         "{seen}"
@@ -441,7 +421,7 @@ fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
     );
     let (mut running, _home) =
         watch_hanging(spool.path(), &file, lines.len(), &["--on-stuck", &hook]);
-    let seen = stderr_until(&running, "is stuck (repeated_tool_call)");
+    let seen = running.stderr_until("is stuck (repeated_tool_call)");
     assert!(seen.contains("Read"), "{seen}");
     // The meta shows the state while the episode lasts.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -479,7 +459,7 @@ fn a_thinking_loop_is_interrupted() {
         lines.len(),
         &["--on-stuck", "interrupt"],
     );
-    stderr_until(&running, "is stuck (consecutive_thinking)");
+    running.stderr_until("is stuck (consecutive_thinking)");
     // The stand-in dies of the SIGINT; ccmon exits with 128+2.
     assert_eq!(running.wait().code(), Some(128 + libc::SIGINT));
 }

@@ -323,6 +323,22 @@ impl Running {
         }
     }
 
+    /// Reads stderr until `needle` appears and returns what was read; fails the test if
+    /// stderr ends first.
+    pub fn stderr_until(&self, needle: &str) -> String {
+        let mut seen = String::new();
+        loop {
+            let line = self
+                .stderr
+                .next_line()
+                .unwrap_or_else(|| panic!("stderr ended without {needle:?}:\n{seen}"));
+            seen.push_str(&String::from_utf8_lossy(&line));
+            if seen.contains(needle) {
+                return seen;
+            }
+        }
+    }
+
     /// True while the child has not exited.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
