@@ -93,7 +93,7 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
         if cause.is::<crate::stream::spool::SpoolError>() {
             return ExitStatus::Runtime;
         }
-        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis::RedisSinkError>() {
             return if e.is_unavailable() {
                 ExitStatus::Unreachable
             } else {
@@ -172,7 +172,7 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<crate::http_client::HttpError>() {
             return e.hint();
         }
-        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis::RedisSinkError>() {
             return e.hint();
         }
         if let Some(hint) = cause

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ccmon::stream::record::{EventType, Record};
 use ccmon::stream::recorder::{Recorder, RecorderConfig, Sink};
-use ccmon::stream::redis_sink::{
+use ccmon::stream::redis::{
     AGENTS_KEY, Delivered, RedisConfig, RedisSink, RedisSinkError, STUCK_KEY, events_key, meta_key,
 };
 use ccmon::stream::summary::{AgentState, Summary};
