@@ -159,6 +159,22 @@ pub(super) fn cluster_seeds(url: &url::Url, tls: bool) -> Result<Vec<String>, St
     Ok(seeds)
 }
 
+/// `url` with a lone userinfo (`redis://SECRET@host`) moved to the password: ccmon's
+/// redaction masks it as a password, so it must be sent as one, not as a user name
+/// without a password (with which no `AUTH` is sent at all). `redis://user:pw@host` and
+/// `redis://:pw@host` are left as they are.
+pub(super) fn password_url(url: &url::Url) -> url::Url {
+    let mut out = url.clone();
+    if url.username().is_empty() || url.password().is_some() {
+        return out;
+    }
+    // Both setters fail only for URLs that cannot have a userinfo, which have none.
+    if out.set_password(Some(url.username())).is_err() || out.set_username("").is_err() {
+        return url.clone();
+    }
+    out
+}
+
 impl RedisSink {
     /// A sink for `cfg` that connects on first use; fails only on an unusable URL or CA file.
     pub fn new(cfg: RedisConfig) -> Result<RedisSink, RedisSinkError> {
@@ -188,9 +204,10 @@ impl RedisSink {
                 _ => None,
             };
         let client_err = |e: RedisError| config_err(redact(&e.to_string()).into_owned());
+        let with_password = password_url(&cfg.url);
         let target = match cfg.url.scheme() {
             "redis" | "rediss" | "redis+unix" | "unix" => {
-                let client = redis::Client::open(cfg.url.as_str()).map_err(client_err)?;
+                let client = redis::Client::open(with_password.as_str()).map_err(client_err)?;
                 let tls = tls
                     .then(|| resp_conn::tls_config(ca.as_deref()))
                     .transpose()
@@ -203,7 +220,7 @@ impl RedisSink {
                 Target::Single(client, tls)
             }
             "redis+cluster" | "rediss+cluster" => {
-                let seeds = cluster_seeds(&cfg.url, tls).map_err(config_err)?;
+                let seeds = cluster_seeds(&with_password, tls).map_err(config_err)?;
                 let mut builder = redis::cluster::ClusterClientBuilder::new(seeds)
                     .connection_timeout(cfg.timeout)
                     .response_timeout(cfg.timeout);
@@ -320,6 +337,21 @@ impl Ctx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ccmon's redaction masks a lone userinfo as a password, so it is sent as one.
+    #[test]
+    fn a_lone_userinfo_is_the_password() {
+        let url = |u: &str| password_url(&url::Url::parse(u).unwrap()).to_string();
+        assert_eq!(url("redis://s3cret@h:1/2"), "redis://:s3cret@h:1/2");
+        assert_eq!(url("redis://user:pw@h:1"), "redis://user:pw@h:1");
+        assert_eq!(url("redis://:pw@h:1"), "redis://:pw@h:1");
+        assert_eq!(url("redis://h:1"), "redis://h:1");
+        assert_eq!(
+            url("redis+cluster://s3cret@h:1/?node=h2:2"),
+            "redis+cluster://:s3cret@h:1/?node=h2:2"
+        );
+        assert_eq!(url("redis+unix:///tmp/r.sock"), "redis+unix:///tmp/r.sock");
+    }
 
     #[test]
     fn cluster_urls_name_their_seeds() {
