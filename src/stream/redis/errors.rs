@@ -112,7 +112,7 @@ pub enum RedisSinkError {
         /// What is wrong.
         detail: String,
     },
-    /// The caller handed in a batch that breaks the contract of [`RedisSink::deliver`].
+    /// The caller handed in a batch that breaks the contract of [`RedisSink::deliver`](super::RedisSink::deliver).
     #[error("cannot deliver to redis at {url}: {detail}")]
     Batch {
         /// Redacted URL.

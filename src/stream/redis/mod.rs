@@ -6,8 +6,8 @@
 //!
 //! | key | type | what |
 //! |---|---|---|
-//! | `agent:{<agent_id>}:events` | stream | one entry per record, the fields of [`Record::fields`], `XADD ... MAXLEN ~ maxlen` |
-//! | `agent:{<agent_id>}:meta` | hash | [`Summary::fields`] |
+//! | `agent:{<agent_id>}:events` | stream | one entry per record, the fields of [`Record::fields`](crate::stream::record::Record::fields), `XADD ... MAXLEN ~ maxlen` |
+//! | `agent:{<agent_id>}:meta` | hash | [`Summary::fields`](crate::stream::summary::Summary::fields) |
 //! | `agents` | sorted set | member agent id, score the last event time (Unix seconds, float) |
 //! | `agents:stuck` | stream | one entry per stuck episode, `agent_id` first, `MAXLEN ~ maxlen` |
 //!
