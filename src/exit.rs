@@ -162,7 +162,7 @@ fn status_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
             MetricsFromError::Read { .. } | MetricsFromError::TooLarge { .. } => Usage,
         });
     }
-    if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+    if let Some(e) = cause.downcast_ref::<crate::stream::redis::RedisSinkError>() {
         return Some(if e.is_unavailable() {
             Unreachable
         } else {
@@ -269,7 +269,7 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<crate::http_client::HttpError>() {
             return e.hint();
         }
-        if let Some(e) = cause.downcast_ref::<crate::stream::redis_sink::RedisSinkError>() {
+        if let Some(e) = cause.downcast_ref::<crate::stream::redis::RedisSinkError>() {
             return e.hint();
         }
         if let Some(hint) = cause

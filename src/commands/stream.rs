@@ -21,7 +21,7 @@ use crate::stream::describe::ToolClock;
 use crate::stream::ingest::{IngestError, IngestSpec};
 use crate::stream::record::Record;
 use crate::stream::recorder::{RecorderConfig, new_run_id};
-use crate::stream::redis_sink::{RedisConfig, RedisSink};
+use crate::stream::redis::{RedisConfig, RedisSink};
 use crate::stream::report::{self, GroupBy, Report};
 use crate::stream::spool::{LogReader, Spool};
 use crate::stream::summary::{AgentState, Summary};

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use crate::metrics::{Kind, Registry};
 use crate::stream::fleet::fleet_metrics;
-use crate::stream::redis_sink::{RedisConfig, RedisSink};
+use crate::stream::redis::{RedisConfig, RedisSink};
 
 /// The text when Redis could not be read.
 fn down() -> String {

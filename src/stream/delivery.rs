@@ -427,8 +427,8 @@ pub async fn deliver_all<T: Target>(
 }
 
 /// The Redis sink as a delivery target.
-impl Target for super::redis_sink::RedisSink {
-    type Error = super::redis_sink::RedisSinkError;
+impl Target for super::redis::RedisSink {
+    type Error = super::redis::RedisSinkError;
 
     async fn deliver(
         &mut self,
@@ -436,16 +436,15 @@ impl Target for super::redis_sink::RedisSink {
         summary: &Summary,
         floor: u64,
     ) -> Result<Option<u64>, Self::Error> {
-        match super::redis_sink::RedisSink::deliver_from_floor(self, records, summary, floor).await
-        {
+        match super::redis::RedisSink::deliver_from_floor(self, records, summary, floor).await {
             Ok(d) => Ok(Some(d.written)),
-            Err(super::redis_sink::RedisSinkError::Gap { .. }) => Ok(None),
+            Err(super::redis::RedisSinkError::Gap { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
     async fn delivered_seq(&mut self, agent_id: &str, run_id: &str) -> Result<u64, Self::Error> {
-        super::redis_sink::RedisSink::delivered_seq(self, agent_id, run_id).await
+        super::redis::RedisSink::delivered_seq(self, agent_id, run_id).await
     }
 }
 

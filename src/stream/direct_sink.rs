@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 
 use super::record::Record;
 use super::recorder::Sink;
-use super::redis_sink::{RedisSink, RedisSinkError};
+use super::redis::{RedisSink, RedisSinkError};
 use super::spool::SpoolError;
 use super::spool_sink::SpoolSink;
 use super::summary::Summary;

@@ -2,7 +2,7 @@
 //! event, turns, tokens, cost and stream length, read from the `agents` set and the meta
 //! hashes (never `KEYS`), rendered with the stream metric names of docs/architecture.md section 2.
 
-use super::redis_sink::{RedisSink, RedisSinkError};
+use super::redis::{RedisSink, RedisSinkError};
 use super::summary::AgentState;
 use crate::metrics::{Kind, Registry};
 

@@ -14,7 +14,7 @@ use super::delivery::{self, DeliveryError};
 use super::memory_queue::MemoryQueue;
 pub use super::messages::Episode;
 use super::messages::ToMonitor;
-use super::redis_sink::RedisSink;
+use super::redis::RedisSink;
 use super::spool::Spool;
 
 /// How often the spool is checked when nothing wakes the forwarder: the monitor wakes it

@@ -11,7 +11,7 @@ use super::delivery::{self, DeliveryError};
 use super::direct_sink::DirectSink;
 use super::lines::LineReader;
 use super::recorder::{Recorder, RecorderConfig, Sink};
-use super::redis_sink::{RedisConfig, RedisSink, RedisSinkError};
+use super::redis::{RedisConfig, RedisSink, RedisSinkError};
 use super::spool::{Spool, SpoolError};
 use super::spool_sink::SpoolSink;
 use super::summary::Summary;

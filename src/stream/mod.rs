@@ -18,7 +18,7 @@ pub mod parse;
 pub mod pricing;
 pub mod record;
 pub mod recorder;
-pub mod redis_sink;
+pub mod redis;
 pub mod report;
 mod resp_conn;
 pub mod signal;

@@ -18,7 +18,7 @@ use super::intake::{Intake, IntakeHeader};
 use super::lines::{Chunk, LineSplitter};
 use super::monitor::{self, FromMonitor, Line, MonitorConfig, ToMonitor};
 use super::recorder::parse_chunk;
-use super::redis_sink::{RedisConfig, RedisSink, RedisSinkError};
+use super::redis::{RedisConfig, RedisSink, RedisSinkError};
 use super::signal::{ProcessGroup, Signal};
 use super::spool::SpoolError;
 use super::summary::Summary;

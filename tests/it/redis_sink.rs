@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ccmon::stream::record::{EventType, Record};
 use ccmon::stream::recorder::{Recorder, RecorderConfig, Sink};
-use ccmon::stream::redis_sink::{
+use ccmon::stream::redis::{
     AGENTS_KEY, Delivered, RedisConfig, RedisSink, RedisSinkError, STUCK_KEY, events_key, meta_key,
 };
 use ccmon::stream::summary::{AgentState, Summary};
@@ -638,6 +638,11 @@ fn a_password_protected_redis_works_and_a_wrong_password_is_not_printed() {
         5
     );
     assert_eq!(rt.block_on(sink.events("pw", 10)).unwrap(), batch);
+    // A lone userinfo is the password, as the redaction takes it, not a user name.
+    let lone = format!("redis://{password}@{}", redis.addr());
+    let mut sink = connect(&rt, config(&lone));
+    assert!(!sink.url().contains(password), "{}", sink.url());
+    assert_eq!(rt.block_on(sink.stream_len("pw")).unwrap(), 5);
 
     let wrong = "wrong-pw-7777";
     for url in [redis.url_with_password(wrong), redis.url()] {

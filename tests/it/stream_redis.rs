@@ -355,8 +355,7 @@ fn the_fleet_view_for_the_health_server_comes_from_redis() {
         .unwrap();
     let url: url::Url = redis.url().parse().unwrap();
     let mut sink =
-        ccmon::stream::redis_sink::RedisSink::new(ccmon::stream::redis_sink::RedisConfig::new(url))
-            .unwrap();
+        ccmon::stream::redis::RedisSink::new(ccmon::stream::redis::RedisConfig::new(url)).unwrap();
     let mut registry = ccmon::metrics::Registry::default();
     rt.block_on(ccmon::stream::fleet::fleet_metrics(
         &mut sink,
