@@ -2836,7 +2836,7 @@ _ccmon() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "running retrying compacting rate-limited stuck exited" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "running retrying compacting rate_limited stuck exited" -- "${cur}"))
                     return 0
                     ;;
                 --spool-dir)

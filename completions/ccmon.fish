@@ -191,7 +191,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subc
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l state -d 'Only agents in this state' -r -f -a "running\t'Running and making progress'
 retrying\t'An API call is being retried, with no answer yet'
 compacting\t'Compacting its context'
-rate-limited\t'A rate limit rejected it and has not reset yet'
+rate_limited\t'A rate limit rejected it and has not reset yet'
 stuck\t'Running, but stuck or looping'
 exited\t'Finished'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand stream; and __fish_seen_subcommand_from ls" -l spool-dir -d 'Spool directory to read when no Redis is configured' -r -F

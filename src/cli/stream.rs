@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::values;
 use crate::stream::monitor::OnStuck;
+use crate::stream::summary::AgentState;
 
 #[derive(Debug, Subcommand)]
 pub enum StreamCommand {
@@ -204,28 +205,22 @@ pub struct StreamTailArgs {
 pub struct StreamLsArgs {
     /// Only agents in this state
     #[arg(long, value_enum)]
-    pub state: Option<AgentStateArg>,
+    pub state: Option<AgentState>,
 
     /// Spool directory to read when no Redis is configured
     #[arg(long, value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
 }
 
-/// Agent states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AgentStateArg {
-    /// Running and making progress
-    Running,
-    /// An API call is being retried, with no answer yet
-    Retrying,
-    /// Compacting its context
-    Compacting,
-    /// A rate limit rejected it and has not reset yet
-    RateLimited,
-    /// Running, but stuck or looping
-    Stuck,
-    /// Finished
-    Exited,
+/// `stream ls --state` takes the states as they are stored, with their meanings as help.
+impl ValueEnum for AgentState {
+    fn value_variants<'a>() -> &'a [Self] {
+        &AgentState::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.meaning()))
+    }
 }
 
 #[derive(Debug, Args)]

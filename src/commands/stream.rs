@@ -9,8 +9,8 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 use crate::cli::{
-    AgentStateArg, DisplayArg, RecordArgs, ReportByArg, StreamFlushArgs, StreamIngestArgs,
-    StreamLsArgs, StreamReportArgs, StreamTailArgs, StreamWatchArgs,
+    DisplayArg, RecordArgs, ReportByArg, StreamFlushArgs, StreamIngestArgs, StreamLsArgs,
+    StreamReportArgs, StreamTailArgs, StreamWatchArgs,
 };
 use crate::clock;
 use crate::config::Settings;
@@ -441,15 +441,7 @@ pub fn ls(
 ) -> anyhow::Result<Outcome> {
     let mut agents = stored_agents(args.spool_dir.as_deref(), settings)?;
     if let Some(state) = args.state {
-        let want = match state {
-            AgentStateArg::Running => AgentState::Running,
-            AgentStateArg::Retrying => AgentState::Retrying,
-            AgentStateArg::Compacting => AgentState::Compacting,
-            AgentStateArg::RateLimited => AgentState::RateLimited,
-            AgentStateArg::Stuck => AgentState::Stuck,
-            AgentStateArg::Exited => AgentState::Exited,
-        };
-        agents.retain(|a| a.state == want);
+        agents.retain(|a| a.state == state);
     }
     if ids_only && matches!(printer.format(), Format::Table | Format::Wide) {
         let ids: String = agents.iter().map(|a| format!("{}\n", a.agent_id)).collect();

@@ -129,6 +129,18 @@ impl AgentState {
             .unwrap_or(AgentState::Running)
     }
 
+    /// What the state means, for people (`stream ls --state` help, the README's table).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            AgentState::Running => "Running and making progress",
+            AgentState::Retrying => "An API call is being retried, with no answer yet",
+            AgentState::Compacting => "Compacting its context",
+            AgentState::RateLimited => "A rate limit rejected it and has not reset yet",
+            AgentState::Stuck => "Running, but stuck or looping",
+            AgentState::Exited => "Finished",
+        }
+    }
+
     /// Whether the agent process is alive (every state but `exited`).
     pub fn is_live(self) -> bool {
         self != AgentState::Exited
