@@ -1452,19 +1452,7 @@ fn a_rate_limited_agent_fires_through_the_scaffold_stack() {
     let lines = event("allowed_warning", "five_hour", 92)
         + &event("rejected", "five_hour", 100)
         + &event("allowed_warning", "seven_day", 95);
-    ccmon()
-        .env("REDIS_URL", redis.url())
-        .args([
-            "stream",
-            "ingest",
-            "-",
-            "--agent-id",
-            "builder-9",
-            "--spool-dir",
-        ])
-        .args([spool.path()])
-        .stdin(lines.into_bytes())
-        .ok();
+    crate::util::ingest_stdin(&redis.url(), spool.path(), "builder-9", &[], lines);
     let health = fleet_health_server(&redis.url());
 
     let dir = scaffold(&[]);
@@ -1586,16 +1574,7 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
         &redis.url(),
         spool.path(),
         &agent,
-        &[
-            "--agent-id",
-            "builder-7",
-            "--stuck-floor",
-            "1s",
-            "--stuck-multiplier",
-            "1",
-            "--tool-timeout",
-            "2s",
-        ],
+        &[&["--agent-id", "builder-7"][..], &crate::util::QUICK_STUCK].concat(),
     );
 
     // The health server, reading the fleet from the same Redis.

@@ -113,21 +113,13 @@ fn spooled_run(
     lines: usize,
 ) -> std::path::PathBuf {
     let input: String = (1..=lines).map(|i| format!("{agent} line {i}\n")).collect();
-    ccmon()
-        .env("REDIS_URL", redis_url)
-        .args([
-            "stream",
-            "ingest",
-            "-",
-            "--agent-id",
-            agent,
-            "--redis-timeout",
-            "300ms",
-            "--spool-dir",
-        ])
-        .args([spool])
-        .stdin(input)
-        .ok();
+    crate::util::ingest_stdin(
+        redis_url,
+        spool,
+        agent,
+        &["--redis-timeout", "300ms"],
+        input,
+    );
     let dir = spool.join(agent);
     std::fs::read_dir(&dir)
         .unwrap()
@@ -536,20 +528,13 @@ fn maxlen_zero_keeps_every_entry() {
     let spool = tempfile::tempdir().unwrap();
     let input: String = (1..=1000).map(|i| format!("line {i}\n")).collect();
     for (agent, maxlen) in [("keep-all", "0"), ("trimmed", "10")] {
-        ccmon()
-            .env("REDIS_URL", redis.url())
-            .args([
-                "stream",
-                "ingest",
-                "-",
-                "--agent-id",
-                agent,
-                "--maxlen",
-                maxlen,
-            ])
-            .args(["--spool-dir".as_ref(), spool.path().as_os_str()])
-            .stdin(input.clone())
-            .ok();
+        crate::util::ingest_stdin(
+            &redis.url(),
+            spool.path(),
+            agent,
+            &["--maxlen", maxlen],
+            input.clone(),
+        );
     }
     let all: Vec<Vec<u8>> = (1..=1000)
         .map(|i| format!("line {i}").into_bytes())

@@ -577,16 +577,7 @@ fn a_hung_agent_is_marked_stuck_in_redis_without_waiting_for_an_event() {
         &redis.url(),
         spool.path(),
         &s,
-        &[
-            "--agent-id",
-            "hung-1",
-            "--stuck-floor",
-            "1s",
-            "--stuck-multiplier",
-            "1",
-            "--tool-timeout",
-            "2s",
-        ],
+        &[&["--agent-id", "hung-1"][..], &crate::util::QUICK_STUCK].concat(),
     );
     let meta = "agent:{hung-1}:meta";
     let field = |name: &str| match redis.cmd(&["HGET", meta, name]) {

@@ -58,6 +58,34 @@ pub fn watch_raw(
         .args(standin.args())
 }
 
+/// Stuck thresholds of a second or two, for tests that wait for a hang to be seen.
+pub const QUICK_STUCK: [&str; 6] = [
+    "--stuck-floor",
+    "1s",
+    "--stuck-multiplier",
+    "1",
+    "--tool-timeout",
+    "2s",
+];
+
+/// `stream ingest -` of `input` as agent `agent` into the Redis at `redis_url`, spooling
+/// under `spool`, with `extra` flags; it must succeed.
+pub fn ingest_stdin(
+    redis_url: &str,
+    spool: &Path,
+    agent: &str,
+    extra: &[&str],
+    input: impl Into<Vec<u8>>,
+) -> Output {
+    ccmon()
+        .env("REDIS_URL", redis_url)
+        .args(["stream", "ingest", "-", "--agent-id", agent])
+        .args(extra)
+        .args(["--spool-dir".as_ref(), spool.as_os_str()])
+        .stdin(input)
+        .ok()
+}
+
 /// Path of the built binary.
 pub fn ccmon_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ccmon"))

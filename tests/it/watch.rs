@@ -380,16 +380,7 @@ fn a_hang_is_reported_and_on_stuck_kill_stops_the_agent() {
         spool.path(),
         &file,
         5,
-        &[
-            "--stuck-floor",
-            "1s",
-            "--stuck-multiplier",
-            "1",
-            "--tool-timeout",
-            "2s",
-            "--on-stuck",
-            "kill",
-        ],
+        &[&crate::util::QUICK_STUCK[..], &["--on-stuck", "kill"]].concat(),
     );
     let seen = running.stderr_until("is stuck (no_progress)");
     assert!(
