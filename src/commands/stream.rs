@@ -599,7 +599,8 @@ pub fn tail(
     let mut follow = None;
     for (i, path) in logs.iter().enumerate() {
         let mut reader = LogReader::open(path)?;
-        while let Some(record) = next_readable(&mut reader)? {
+        let mut damaged = false;
+        while let Some(record) = next_readable(&mut reader, &mut damaged)? {
             if last.len() == args.lines {
                 last.pop_front();
             }
@@ -608,19 +609,19 @@ pub fn tail(
             }
         }
         if i + 1 == logs.len() {
-            follow = Some((path.clone(), reader));
+            follow = Some((path.clone(), reader, damaged));
         }
     }
     for record in &last {
         print_event(record, printer.format(), &mut tools)?;
     }
     if args.follow
-        && let Some((mut path, mut reader)) = follow
+        && let Some((mut path, mut reader, mut damaged)) = follow
     {
         // Polling keeps this independent of the writer (another process, maybe killed);
         // a fifth of a second is quick for a person and nothing for the disk.
         loop {
-            while let Some(record) = next_readable(&mut reader)? {
+            while let Some(record) = next_readable(&mut reader, &mut damaged)? {
                 print_event(&record, printer.format(), &mut tools)?;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -630,6 +631,7 @@ pub fn tail(
             {
                 reader = LogReader::open(&newest)?;
                 path = newest;
+                damaged = false;
             }
         }
     }
@@ -723,10 +725,17 @@ pub fn flush(args: &StreamFlushArgs, settings: &Settings) -> anyhow::Result<Outc
 
 /// The next record of a log, or `None` at its end or at damage (reported: one damaged run
 /// must not hide the others).
-fn next_readable(reader: &mut LogReader) -> anyhow::Result<Option<Record>> {
+/// The next record of a log, `None` at its end. A damaged record ends the log: it is
+/// reported once (`damaged` remembers it, so a follow does not repeat it every poll) and
+/// nothing after it is read.
+fn next_readable(reader: &mut LogReader, damaged: &mut bool) -> anyhow::Result<Option<Record>> {
+    if *damaged {
+        return Ok(None);
+    }
     match reader.next_record() {
         Ok(r) => Ok(r),
         Err(e @ crate::stream::spool::SpoolError::Corrupt { .. }) => {
+            *damaged = true;
             write_stderr_line(&format!("ccmon: {e}; the records after it are not shown"));
             Ok(None)
         }

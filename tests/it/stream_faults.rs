@@ -185,6 +185,22 @@ fn damaged_spool_files_harm_no_other_agent() {
     for id in ["healthy", "corrupt", "lying"] {
         assert!(ids.contains(&id), "{id} missing from {ls}");
     }
+    // A follow of the damaged run says so once, not at every poll.
+    let (cmd, _home) = ccmon()
+        .args(["stream", "tail", "corrupt", "-f", "-n", "1", "--spool-dir"])
+        .args([sp])
+        .into_command();
+    let tail = crate::support::standin::Running::start(cmd);
+    tail.stderr_until("not shown");
+    std::thread::sleep(Duration::from_millis(1500));
+    tail.signal(libc::SIGTERM);
+    let out = tail.finish();
+    assert_eq!(
+        out.stderr_text().matches("not shown").count(),
+        0,
+        "repeated after the first:\n{}",
+        out.stderr_text()
+    );
 
     redis.restart();
     let flushed = flush(&redis, sp);
