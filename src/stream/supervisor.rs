@@ -336,6 +336,11 @@ pub async fn watch(config: WatchConfig, run_id: String) -> Result<WatchOutcome, 
                 stopping = true;
                 // A second Ctrl-C means "now".
                 let sig = if interrupts > 1 { Signal::Kill } else { Signal::Int };
+                if interrupts == 1 {
+                    crate::output::write_stderr_line(
+                        "ccmon: interrupting the agent (Ctrl-C again to kill it)",
+                    );
+                }
                 forward(group, sig);
             }
             _ = sigterm.recv() => {

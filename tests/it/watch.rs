@@ -167,7 +167,9 @@ fn a_second_ctrl_c_kills_at_once() {
         .spawn_grandchild();
     let (mut running, _home, grandchild) = hanging(spool.path(), &s, 2, &["--kill-grace", "1h"]);
     running.signal(libc::SIGINT);
-    // The child ignores SIGINT; ccmon is still there, waiting.
+    // ccmon took the first (two signals sent at once could arrive as one)...
+    running.stderr_until("Ctrl-C again to kill it");
+    // ...and, the child ignoring SIGINT, is still there, waiting.
     assert!(running.is_running());
     running.signal(libc::SIGINT);
     assert_eq!(running.wait().code(), Some(128 + libc::SIGKILL));
