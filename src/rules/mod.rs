@@ -13,6 +13,7 @@ pub mod exposition;
 pub mod inputs;
 pub mod metrics_from;
 pub mod model;
+pub mod online;
 pub mod render;
 pub mod scalar_map;
 pub mod settings;
@@ -41,6 +42,11 @@ pub struct LintOptions {
     pub min_severity: Severity,
     /// Families from `--metrics-from`, added to every catalogue.
     pub metrics: Vec<catalog::Entry>,
+    /// Families from `--online` (the server's names and types), added to every catalogue;
+    /// an untyped one never replaces a known type.
+    pub online_metrics: Vec<catalog::Entry>,
+    /// `--online`: the server `promql/series` asks.
+    pub series: Option<std::sync::Arc<dyn checks::series::SeriesSource>>,
 }
 
 impl Default for LintOptions {
@@ -50,6 +56,8 @@ impl Default for LintOptions {
             features: Vec::new(),
             min_severity: Severity::Info,
             metrics: Vec::new(),
+            online_metrics: Vec::new(),
+            series: None,
         }
     }
 }

@@ -4,12 +4,13 @@
 mod duplicates;
 mod expr;
 mod policy;
+pub mod series;
 mod structure;
 mod templates;
 
 use crate::promql::Features;
 
-use super::catalog::{Catalog, Entry, MetricType};
+use super::catalog::{Catalog, MetricType};
 use super::diagnostic::{Context, Diagnostic};
 use super::settings::Settings;
 use super::source::SourceFile;
@@ -29,7 +30,7 @@ pub fn run(
 ) {
     let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
-    let catalogs = catalogs(parsed, settings, &options.metrics);
+    let catalogs = catalogs(parsed, settings, options);
     let suggestions: Vec<expr::Suggestions> = catalogs
         .iter()
         .map(|_| expr::Suggestions::default())
@@ -76,14 +77,24 @@ pub fn run(
         out
     });
     out.extend(per_file.into_iter().flatten());
+    if let Some(source) = &options.series {
+        // One file after another: each distinct selector is one request to the server.
+        series::check(files, parsed, &features, source.as_ref(), out);
+    }
     duplicates::check(files, parsed, out);
 }
 
-/// One catalogue per settings file: the built-in sources, `--metrics-from`, every metric a
-/// linted file records, and the settings' own `metrics_file:` and `metrics:`.
-fn catalogs(parsed: &[Parsed], settings: &[Settings], metrics: &[Entry]) -> Vec<Catalog> {
+/// One catalogue per settings file: the built-in sources, `--online`, `--metrics-from`,
+/// every metric a linted file records, and the settings' own `metrics_file:` and `metrics:`.
+fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> Vec<Catalog> {
     let mut base = Catalog::builtin();
-    for entry in metrics {
+    for entry in &options.online_metrics {
+        // A name the server has no type for keeps the type the catalogue knows.
+        if entry.kind != MetricType::Untyped || base.lookup(&entry.name).is_none() {
+            base.insert(entry.clone());
+        }
+    }
+    for entry in &options.metrics {
         base.insert(entry.clone());
     }
     for file in parsed {
