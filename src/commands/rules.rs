@@ -78,6 +78,7 @@ pub fn lint(
             MinSeverityArg::Warning => Severity::Warning,
             MinSeverityArg::Error => Severity::Error,
         },
+        keep_models_bytes: rules::KEEP_MODELS_BYTES,
     };
     let inputs = rules::inputs::collect(&args.paths)?;
     let report = rules::lint(inputs, &options)?;

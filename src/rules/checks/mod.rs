@@ -51,8 +51,9 @@ pub fn run(
             ..Context::default()
         };
         let settings = settings.get(file.settings).unwrap_or(&defaults);
-        structure::check(&file.model, &cx, &mut out);
-        for group in &file.model.groups {
+        let model = file.model(source, index);
+        structure::check(&model, &cx, &mut out);
+        for group in &model.groups {
             for rule in &group.rules {
                 let rcx = Context {
                     file: index,
@@ -84,6 +85,8 @@ pub fn run(
     duplicates::check(files, parsed, out);
 }
 
+pub use duplicates::rule_identity;
+
 /// One catalogue per settings file: the built-in sources, `--online`, `--metrics-from`,
 /// every metric a linted file records, and the settings' own `metrics_file:` and `metrics:`.
 fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> Vec<Catalog> {
@@ -98,13 +101,9 @@ fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> 
         base.insert(entry.clone());
     }
     for file in parsed {
-        for group in &file.model.groups {
-            for rule in &group.rules {
-                if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
-                    // Untyped: a recorded series is usually a rate or ratio already.
-                    base.add(&record.value, MetricType::Untyped, RECORDED);
-                }
-            }
+        for record in &file.summary.recorded {
+            // Untyped: a recorded series is usually a rate or ratio already.
+            base.add(record, MetricType::Untyped, RECORDED);
         }
     }
     // Each settings file gets its own copy; the last takes the base itself (a catalogue is

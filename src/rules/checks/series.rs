@@ -58,7 +58,8 @@ pub fn check(
 ) {
     let mut verdicts: HashMap<String, Option<Verdict>> = HashMap::new();
     for (index, (file, text)) in parsed.iter().zip(files).enumerate() {
-        for group in &file.model.groups {
+        let model = file.model(text, index);
+        for group in &model.groups {
             for rule in &group.rules {
                 let Some(expr_text) = &rule.expr else {
                     continue;
