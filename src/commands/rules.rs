@@ -95,7 +95,13 @@ pub fn lint(
     }
     let text = match args.format {
         LintFormatArg::Human => render::human(&report, printer.decorated()),
-        LintFormatArg::Json => render::json(&report),
+        // Streamed (and redacted) finding by finding: the largest reports are JSON.
+        LintFormatArg::Json => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            render::write_json(&report, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            String::new()
+        }
         LintFormatArg::Github => render::github(&report),
         LintFormatArg::Sarif => render::sarif(&report),
         LintFormatArg::Checkstyle => render::checkstyle(&report),
