@@ -116,6 +116,20 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Calls `f` with every metric name the file's recording rules record.
+    pub fn each_recorded(&self, f: &mut dyn FnMut(&str)) {
+        match &self.model {
+            Some(model) => {
+                for rule in model.groups.iter().flat_map(|g| &g.rules) {
+                    if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
+                        f(&record.value);
+                    }
+                }
+            }
+            None => self.summary.recorded.iter().for_each(|r| f(r)),
+        }
+    }
+
     /// The file's groups and rules: the kept model, or the file read again (its reading
     /// findings were reported the first time).
     pub fn model<'a>(&'a self, source: &SourceFile, file: usize) -> Cow<'a, RuleFile> {
@@ -134,15 +148,16 @@ impl Parsed {
 
 /// The little a file's model is needed for once the file has been checked: the metrics
 /// its rules record (for every file's catalogue), where its rules are (for ignore
-/// comments), and a compact identity per rule (for duplicates across files).
+/// comments), and a compact identity per rule (for duplicates across files). No string is
+/// copied while the model is kept.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Names recorded by the file's recording rules.
+    /// Names recorded by the file's recording rules, only when the model is dropped.
     pub recorded: Vec<String>,
     /// Each rule's span, in order.
     pub rule_spans: Vec<std::ops::Range<usize>>,
-    /// The file's group names, for [`RuleKey::group`].
-    pub groups: Vec<String>,
+    /// How many groups the file has.
+    pub groups: usize,
     /// One key per named rule, in order.
     pub rules: Vec<RuleKey>,
 }
@@ -157,21 +172,26 @@ pub struct RuleKey {
     pub name_span: std::ops::Range<usize>,
     /// Where the rule is.
     pub rule_span: std::ops::Range<usize>,
-    /// The rule's name.
-    pub name: Box<str>,
-    /// Index into [`Summary::groups`].
-    pub group: usize,
+    /// The group's index in the file.
+    pub group: u32,
+    /// The rule's index in its group.
+    pub rule: u32,
 }
 
 impl Summary {
-    /// Takes what the checks across files need from `model`.
-    pub fn of(model: &RuleFile) -> Summary {
-        let mut summary = Summary::default();
+    /// Takes what the checks across files need from `model`; `recorded` only when the
+    /// model is about to be dropped (a kept model answers itself).
+    pub fn of(model: &RuleFile, with_recorded: bool) -> Summary {
+        let mut summary = Summary {
+            groups: model.groups.len(),
+            ..Summary::default()
+        };
         for (g, group) in model.groups.iter().enumerate() {
-            summary.groups.push(group.name.value.clone());
-            for rule in &group.rules {
+            for (r, rule) in group.rules.iter().enumerate() {
                 summary.rule_spans.push(rule.span.clone());
-                if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
+                if with_recorded
+                    && let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty())
+                {
                     summary.recorded.push(record.value.clone());
                 }
                 let Some(name) = rule.name() else {
@@ -181,8 +201,8 @@ impl Summary {
                     identity: checks::rule_identity(group, rule),
                     name_span: name.span.clone(),
                     rule_span: rule.span.clone(),
-                    name: name.value.as_str().into(),
-                    group: g,
+                    group: u32::try_from(g).unwrap_or(u32::MAX),
+                    rule: u32::try_from(r).unwrap_or(u32::MAX),
                 });
             }
         }
@@ -264,7 +284,7 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             .get(i)
             .and_then(|input| read(&input.source, input.explicit, &cx, &mut out));
         let parsed = model.map(|model| {
-            let summary = Summary::of(&model);
+            let summary = Summary::of(&model, !keep_models);
             (keep_models.then_some(model), summary)
         });
         (parsed, out)
@@ -281,7 +301,7 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             d.file = file;
         }
         raw.append(&mut out);
-        report.groups += summary.groups.len();
+        report.groups += summary.groups;
         report.rules += summary.rule_spans.len();
         report.files.push(input.source);
         parsed.push(Parsed {

@@ -45,6 +45,8 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
     // identity -> (file, name span, rule start) of the first occurrence
     let mut first: HashMap<u128, (usize, std::ops::Range<usize>, usize)> = HashMap::new();
     for (index, file) in parsed.iter().enumerate() {
+        // The file's model, taken (or read again) at its first duplicate only.
+        let mut model = None;
         for key in &file.summary.rules {
             let Some((other_file, other_name, other_start)) = first.get(&key.identity).cloned()
             else {
@@ -62,10 +64,19 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
                 (key.rule_span.clone(), other_start)
             };
             let repeated_alias = other_file == index && here.start == other_offset;
+            // Names only for a rule reported, from its model (read again if it was dropped).
+            let Some(source) = files.get(index) else {
+                continue;
+            };
+            let model = model.get_or_insert_with(|| file.model(source, index));
+            let group = model.groups.get(key.group as usize);
             let cx = Context {
                 file: index,
-                group: file.summary.groups.get(key.group).cloned(),
-                rule: Some(key.name.to_string()),
+                group: group.map(|g| g.name.value.clone()),
+                rule: group
+                    .and_then(|g| g.rules.get(key.rule as usize))
+                    .and_then(|r| r.name())
+                    .map(|n| n.value.clone()),
             };
             let place = files.get(other_file).map_or_else(String::new, |f| {
                 let at = f.line_col(other_offset);

@@ -101,10 +101,8 @@ fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> 
         base.insert(entry.clone());
     }
     for file in parsed {
-        for record in &file.summary.recorded {
-            // Untyped: a recorded series is usually a rate or ratio already.
-            base.add(record, MetricType::Untyped, RECORDED);
-        }
+        // Untyped: a recorded series is usually a rate or ratio already.
+        file.each_recorded(&mut |record| base.add(record, MetricType::Untyped, RECORDED));
     }
     // Each settings file gets its own copy; the last takes the base itself (a catalogue is
     // about a megabyte, and most runs have one settings file).
