@@ -109,13 +109,23 @@ pub struct Parsed {
     /// Groups and rules; `None` when dropped to save memory, then read again from the
     /// source by [`Parsed::model`].
     model: Option<RuleFile>,
-    /// What the checks across files need, kept for every file.
-    pub summary: Summary,
+    /// What the checks across files need, when the model is dropped (see
+    /// [`Parsed::summary`]).
+    summary: Summary,
     /// Index into the run's settings list.
     pub settings: usize,
 }
 
 impl Parsed {
+    /// What the checks across files need: taken from the kept model when asked (so the
+    /// usual small run holds no second copy while it checks), or kept since reading.
+    pub fn summary(&self) -> Cow<'_, Summary> {
+        match &self.model {
+            Some(model) => Cow::Owned(Summary::of(model, false)),
+            None => Cow::Borrowed(&self.summary),
+        }
+    }
+
     /// Calls `f` with every metric name the file's recording rules record.
     pub fn each_recorded(&self, f: &mut dyn FnMut(&str)) {
         match &self.model {
@@ -150,7 +160,7 @@ impl Parsed {
 /// its rules record (for every file's catalogue), where its rules are (for ignore
 /// comments), and a compact identity per rule (for duplicates across files). No string is
 /// copied while the model is kept.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Summary {
     /// Names recorded by the file's recording rules, only when the model is dropped.
     pub recorded: Vec<String>,
@@ -163,7 +173,7 @@ pub struct Summary {
 }
 
 /// A rule as the duplicate check sees it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleKey {
     /// A 128-bit hash of alert-or-record, name and merged labels: equal keys are the
     /// same rule (a collision among even millions of rules is out of reach).
@@ -182,8 +192,12 @@ impl Summary {
     /// Takes what the checks across files need from `model`; `recorded` only when the
     /// model is about to be dropped (a kept model answers itself).
     pub fn of(model: &RuleFile, with_recorded: bool) -> Summary {
+        // Sized exactly: doubling growth would leave up to half of each list unused.
+        let rules = model.groups.iter().map(|g| g.rules.len()).sum();
         let mut summary = Summary {
             groups: model.groups.len(),
+            rule_spans: Vec::with_capacity(rules),
+            rules: Vec::with_capacity(rules),
             ..Summary::default()
         };
         for (g, group) in model.groups.iter().enumerate() {
@@ -284,15 +298,22 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             .get(i)
             .and_then(|input| read(&input.source, input.explicit, &cx, &mut out));
         let parsed = model.map(|model| {
-            let summary = Summary::of(&model, !keep_models);
-            (keep_models.then_some(model), summary)
+            let counts = (
+                model.groups.len(),
+                model.groups.iter().map(|g| g.rules.len()).sum::<usize>(),
+            );
+            if keep_models {
+                (Some(model), Summary::default(), counts)
+            } else {
+                (None, Summary::of(&model, true), counts)
+            }
         });
         (parsed, out)
     });
     for ((input, (parsed_file, mut out)), settings) in
         inputs.into_iter().zip(results).zip(settings_of)
     {
-        let Some((model, summary)) = parsed_file else {
+        let Some((model, summary, (groups, rules))) = parsed_file else {
             report.skipped.push(input.source.name);
             continue;
         };
@@ -301,8 +322,8 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             d.file = file;
         }
         raw.append(&mut out);
-        report.groups += summary.groups;
-        report.rules += summary.rule_spans.len();
+        report.groups += groups;
+        report.rules += rules;
         report.files.push(input.source);
         parsed.push(Parsed {
             model,
@@ -323,9 +344,8 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     }
     let mut diagnostics = Vec::new();
     for ((index, file), mut mine) in report.files.iter().enumerate().zip(by_file) {
-        let rule_spans = parsed
-            .get(index)
-            .map_or(&[][..], |p| &p.summary.rule_spans[..]);
+        let summary = parsed.get(index).map(Parsed::summary);
+        let rule_spans = summary.as_ref().map_or(&[][..], |s| &s.rule_spans[..]);
         let mut ignores = suppress::find(file, rule_spans);
         let unused = suppress::apply(&mut mine, &mut ignores, index);
         mine.extend(unused);

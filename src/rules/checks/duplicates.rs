@@ -47,7 +47,8 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
     for (index, file) in parsed.iter().enumerate() {
         // The file's model, taken (or read again) at its first duplicate only.
         let mut model = None;
-        for key in &file.summary.rules {
+        let summary = file.summary();
+        for key in &summary.rules {
             let Some((other_file, other_name, other_start)) = first.get(&key.identity).cloned()
             else {
                 first.insert(
