@@ -78,6 +78,10 @@ pub fn run(
         out
     });
     out.extend(per_file.into_iter().flatten());
+    // The catalogues (a few MB each) are done with: free them before the checks across
+    // files allocate theirs.
+    drop(suggestions);
+    drop(catalogs);
     if let Some(source) = &options.series {
         // One file after another: each distinct selector is one request to the server.
         series::check(files, parsed, &features, source.as_ref(), out);
