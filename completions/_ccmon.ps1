@@ -893,14 +893,20 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a catalogue file of the metric families applications expose')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'How ccmon talks HTTP to Prometheus and Alertmanager')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ccmon;rules;catalog;export' {
             [CompletionResult]::new('--metrics-from', '--metrics-from', [CompletionResultType]::ParameterName, 'A /metrics URL or a saved copy (Prometheus text format); repeatable')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'With --online: how long the names cached for a server serve before it is asked again')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
+            [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Also export every metric name and type of the context''s Prometheus (cached as for `rules lint --online`); fails when the server does not answer and nothing is cached')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'With --online: ask the server even if its cached names are fresh')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -913,7 +919,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;rules;catalog;help' {
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a catalogue file of the metric families applications expose')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'How ccmon talks HTTP to Prometheus and Alertmanager')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -930,11 +936,17 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             [CompletionResult]::new('--lint-config', '--lint-config', [CompletionResultType]::ParameterName, 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]')
             [CompletionResult]::new('--enable-feature', '--enable-feature', [CompletionResultType]::ParameterName, 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)')
             [CompletionResult]::new('--metrics-from', '--metrics-from', [CompletionResultType]::ParameterName, 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'With --online: how long the names cached for a server serve before it is asked again')
+            [CompletionResult]::new('--prometheus-url', '--prometheus-url', [CompletionResultType]::ParameterName, 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, json or yaml for programs, wide for more columns')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this context of the config file instead of its `current_context`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml')
             [CompletionResult]::new('--list-codes', '--list-codes', [CompletionResultType]::ParameterName, 'Print every check''s code, default severity and summary, and exit')
+            [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Also take metric names and types from the context''s Prometheus (--prometheus-url, its credentials, TLS and headers), cached per server under $XDG_CACHE_HOME/ccmon, and report selectors whose label matchers match none of the server''s series of the last 7 days (promql/series, at most 2,000 selectors a run). A server that does not answer is a warning, and the lint goes on with the offline catalogue')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'With --online: ask the server even if its cached names are fresh')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also honoured: the NO_COLOR environment variable)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v for debug, -vv for trace (to stderr)')
@@ -953,7 +965,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;rules;help;catalog' {
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a catalogue file of the metric families applications expose')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'How ccmon talks HTTP to Prometheus and Alertmanager')
             break
         }
         'ccmon;rules;help;catalog;export' {
@@ -1100,7 +1112,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccmon' -ScriptBlock {
             break
         }
         'ccmon;help;rules;catalog' {
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a catalogue file of the metric families applications expose')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'How ccmon talks HTTP to Prometheus and Alertmanager')
             break
         }
         'ccmon;help;rules;catalog;export' {

@@ -815,13 +815,19 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand export 'Write a catalogue file of the metric families applications expose'
+            cand export 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;rules;catalog;export'= {
             cand --metrics-from 'A /metrics URL or a saved copy (Prometheus text format); repeatable'
+            cand --cache-ttl 'With --online: how long the names cached for a server serve before it is asked again'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
+            cand --online 'Also export every metric name and type of the context''s Prometheus (cached as for `rules lint --online`); fails when the server does not answer and nothing is cached'
+            cand --refresh 'With --online: ask the server even if its cached names are fresh'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -833,7 +839,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --version 'Print version'
         }
         &'ccmon;rules;catalog;help'= {
-            cand export 'Write a catalogue file of the metric families applications expose'
+            cand export 'How ccmon talks HTTP to Prometheus and Alertmanager'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;rules;catalog;help;export'= {
@@ -847,11 +853,17 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand --lint-config 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]'
             cand --enable-feature 'Enable experimental PromQL as promtool''s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)'
             cand --metrics-from 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)'
+            cand --cache-ttl 'With --online: how long the names cached for a server serve before it is asked again'
+            cand --prometheus-url 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]'
+            cand --bearer-token-file 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]'
+            cand --timeout 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]'
             cand -o 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --output 'Output format: a table for people, json or yaml for programs, wide for more columns'
             cand --context 'Use this context of the config file instead of its `current_context`'
             cand --config 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml'
             cand --list-codes 'Print every check''s code, default severity and summary, and exit'
+            cand --online 'Also take metric names and types from the context''s Prometheus (--prometheus-url, its credentials, TLS and headers), cached per server under $XDG_CACHE_HOME/ccmon, and report selectors whose label matchers match none of the server''s series of the last 7 days (promql/series, at most 2,000 selectors a run). A server that does not answer is a warning, and the lint goes on with the offline catalogue'
+            cand --refresh 'With --online: ask the server even if its cached names are fresh'
             cand --no-color 'Never colour the output (also honoured: the NO_COLOR environment variable)'
             cand -v 'Log more: -v for debug, -vv for trace (to stderr)'
             cand --verbose 'Log more: -v for debug, -vv for trace (to stderr)'
@@ -868,7 +880,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ccmon;rules;help;catalog'= {
-            cand export 'Write a catalogue file of the metric families applications expose'
+            cand export 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;rules;help;catalog;export'= {
         }
@@ -978,7 +990,7 @@ set edit:completion:arg-completer[ccmon] = {|@words|
             cand lint '`-o`, on the commands that print results'
         }
         &'ccmon;help;rules;catalog'= {
-            cand export 'Write a catalogue file of the metric families applications expose'
+            cand export 'How ccmon talks HTTP to Prometheus and Alertmanager'
         }
         &'ccmon;help;rules;catalog;export'= {
         }

@@ -472,7 +472,7 @@ complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subco
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s h -l help -d 'Print help'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -s V -l version -d 'Print version'
-complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -f -a "export" -d 'Write a catalogue file of the metric families applications expose'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -f -a "export" -d 'How ccmon talks HTTP to Prometheus and Alertmanager'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from catalog" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l format -d 'Report format' -r -f -a "human\t'Source line and caret, for people'
 json\t'An array of diagnostics'
@@ -488,6 +488,10 @@ error\t'Show errors only'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l lint-config -d 'Lint settings [default: .ccmon-lint.yaml found upward from the linted files]' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l enable-feature -d 'Enable experimental PromQL as promtool\'s flag of the same name does (promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers)' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l metrics-from -d 'Add the metric families an application exposes to the catalogue: its /metrics URL or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l cache-ttl -d 'With --online: how long the names cached for a server serve before it is asked again' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l prometheus-url -d 'Prometheus base URL [env: CCMON_PROMETHEUS_URL] [default: http://localhost:9090]' -r
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l bearer-token-file -d 'Read the bearer token for Prometheus and Alertmanager from FILE [env: CCMON_BEARER_TOKEN_FILE, or the token itself in CCMON_BEARER_TOKEN]' -r -F
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l timeout -d 'Per-request timeout for Prometheus and Alertmanager, e.g. 10s [env: CCMON_TIMEOUT] [default: 30s]' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, json or yaml for programs, wide for more columns' -r -f -a "table\t'Aligned columns (the default)'
 wide\t'Aligned columns with every field'
 json\t'Stable, machine-readable JSON'
@@ -495,6 +499,8 @@ yaml\t'YAML'"
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l context -d 'Use this context of the config file instead of its `current_context`' -r
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l config -d 'Read contexts and settings from FILE instead of ~/.config/ccmon/config.yaml' -r -F
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l list-codes -d 'Print every check\'s code, default severity and summary, and exit'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l online -d 'Also take metric names and types from the context\'s Prometheus (--prometheus-url, its credentials, TLS and headers), cached per server under $XDG_CACHE_HOME/ccmon, and report selectors whose label matchers match none of the server\'s series of the last 7 days (promql/series, at most 2,000 selectors a run). A server that does not answer is a warning, and the lint goes on with the offline catalogue'
+complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l refresh -d 'With --online: ask the server even if its cached names are fresh'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -l no-color -d 'Never colour the output (also honoured: the NO_COLOR environment variable)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'Log more: -v for debug, -vv for trace (to stderr)'
 complete -c ccmon -n "__fish_ccmon_using_subcommand rules; and __fish_seen_subcommand_from lint" -s q -l quiet -d 'Log only errors; list commands print only IDs (as amtool\'s `silence query -q`)'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rule linting: `ccmon rules lint` against `promtool check rules` (the anchor) on generated
 # rule files (half alerts with templated annotations, half recording rules, realistic
-# expressions), each measured for both tools in the same run: wall time (median), peak
-# memory, and the ratios ccmon/promtool (the goal: at most 0.25 for both).
+# expressions), each measured for both tools in the same run: wall time, CPU time
+# (user+sys: what a loaded machine distorts least) and peak memory, medians of the runs,
+# and the ratios ccmon/promtool (the goal: at most 0.25 for time and memory).
 #   1. RULES rules whose metrics the catalogue does not know (an application's own rules:
 #      500 distinct unknown names, so every rule has findings with a "did you mean" search);
 #   2. the same rules on catalogue metrics (node_exporter, Prometheus);
@@ -16,6 +17,7 @@ rules=${1:-10000}
 runs=${2:-7}
 big=${3:-100000}
 command -v promtool >/dev/null || { echo "promtool not found: apt-get install -y prometheus" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time not found: apt-get install -y time" >&2; exit 2; }
 # CCMON_BIN points at an already built binary (skips the build).
 if [[ -z "${CCMON_BIN:-}" ]]; then cargo build --release --quiet; fi
 bin=${CCMON_BIN:-target/release/ccmon}
@@ -62,36 +64,34 @@ for part in range(8):
 PY
 }
 
-median_ms() { # median wall time in ms of "$@" over $runs runs
-  local times=() start end
+median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
+measure() { # measure "$@" over $runs runs: median wall ms, median CPU (user+sys) ms, median peak KB
+  local walls=() cpus=() peaks=() wall user sys peak
   for ((i = 0; i < runs; i++)); do
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
+    /usr/bin/time -f '%e %U %S %M' -o "$dir/time" "$@" >/dev/null 2>&1 || true
+    read -r wall user sys peak < <(tail -1 "$dir/time")
+    walls+=("$(echo "$wall * 1000 / 1" | bc)")
+    cpus+=("$(echo "($user + $sys) * 1000 / 1" | bc)")
+    peaks+=("$peak")
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
-peak_kb() { # peak resident memory in KB of "$@"
-  /usr/bin/time -f '%M' -o "$dir/peak" "$@" >/dev/null 2>&1 || true
-  tail -1 "$dir/peak"
+  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median) $(printf '%s\n' "${peaks[@]}" | median)"
 }
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 
 compare() { # compare LABEL FILE...: promtool and ccmon on the same files, one row each
   local label=$1; shift
-  local p_ms c_ms p_kb c_kb status=0
+  local p_ms p_cpu p_kb c_ms c_cpu c_kb status=0
   # A refused input (exit 2) would be timed as if it were linted.
   "$bin" rules lint --format json "$@" >/dev/null 2>"$dir/err" || status=$?
   if ((status > 1)); then echo "ccmon could not lint $label: $(cat "$dir/err")" >&2; exit 2; fi
-  p_ms=$(median_ms promtool check rules "$@")
-  c_ms=$(median_ms "$bin" rules lint --format json "$@")
-  p_kb=$(peak_kb promtool check rules "$@")
-  c_kb=$(peak_kb "$bin" rules lint --format json "$@")
+  # Taking turns, so a burst of load from elsewhere hits both tools alike.
+  read -r p_ms p_cpu p_kb < <(measure promtool check rules "$@")
+  read -r c_ms c_cpu c_kb < <(measure "$bin" rules lint --format json "$@")
   printf '%s\n' "$label"
-  printf '  %-26s %7s ms %8s KB\n' "promtool check rules" "$p_ms" "$p_kb"
-  printf '  %-26s %7s ms %8s KB   time %sx, memory %sx promtool\n' "ccmon rules lint" "$c_ms" "$c_kb" \
-    "$(ratio "$c_ms" "$p_ms")" "$(ratio "$c_kb" "$p_kb")"
+  printf '  %-22s %7s ms wall %7s ms CPU %8s KB\n' "promtool check rules" "$p_ms" "$p_cpu" "$p_kb"
+  printf '  %-22s %7s ms wall %7s ms CPU %8s KB   wall %sx, CPU %sx, memory %sx promtool\n' \
+    "ccmon rules lint" "$c_ms" "$c_cpu" "$c_kb" \
+    "$(ratio "$c_ms" "$p_ms")" "$(ratio "$c_cpu" "$p_cpu")" "$(ratio "$c_kb" "$p_kb")"
 }
 
 generate "$rules" unknown "$dir/unknown"

@@ -110,6 +110,11 @@ fn status_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
     // an Alertmanager config to test routes against.
     if cause.is::<ConfigError>()
         || cause.is::<UnreadableInput>()
+        || cause.is::<crate::duration::DurationError>()
+        || cause.is::<crate::clock::TimeError>()
+        || cause.is::<crate::yaml::YamlError>()
+        || cause.is::<crate::alertmanager::matcher::MatcherError>()
+        || cause.is::<crate::alertmanager::import::ImportError>()
         || cause.is::<crate::rules::settings::SettingsError>()
         || cause.is::<crate::rules::inputs::InputError>()
         || cause.is::<crate::alertmanager::silence::SilenceError>()
@@ -155,6 +160,13 @@ fn status_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
             LintError::Settings(_) => Some(Usage),
             LintError::Thread(_) => Some(Runtime),
         };
+    }
+    if let Some(e) = cause.downcast_ref::<crate::rules::online::OnlineError>() {
+        use crate::rules::online::OnlineError;
+        return Some(match e {
+            OnlineError::Fetch { .. } => Unreachable,
+            OnlineError::Runtime(_) => Runtime,
+        });
     }
     if let Some(e) = cause.downcast_ref::<MetricsFromError>() {
         return Some(match e {

@@ -73,9 +73,11 @@ pub fn run(cli: Cli, global: GlobalSettings, env: Environment) -> anyhow::Result
         Command::Alerts(command) => commands::alerts::run(&command, &global, &env, &printer),
         Command::Query(args) => commands::query::query(&args, &global, &env, &printer),
         Command::Targets(args) => commands::query::targets(&args, &global, &env, &printer),
-        Command::Rules(cli::RulesCommand::Lint(args)) => commands::rules::lint(&args, &printer),
+        Command::Rules(cli::RulesCommand::Lint(args)) => {
+            commands::rules::lint(&args, &global, &env, &printer)
+        }
         Command::Rules(cli::RulesCommand::Catalog(cli::RulesCatalogCommand::Export(args))) => {
-            commands::rules::catalog_export(&args)
+            commands::rules::catalog_export(&args, &global, &env)
         }
         Command::Scaffold(args) => commands::scaffold::run(&args, &printer),
     }

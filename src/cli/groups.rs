@@ -118,6 +118,9 @@ pub const GROUPS: &[(&str, &[Group])] = &[
     ("alerts silence import", &[Alertmanager, Http]),
     ("alerts status", &[Output, Alertmanager, Http]),
     ("alerts routes test", &[Output, Alertmanager, Http]),
+    // `--online` reads the context's Prometheus.
+    ("rules lint", &[Prometheus, Http]),
+    ("rules catalog export", &[Prometheus, Http]),
     ("scaffold", &[Output]),
     ("context ls", &[Output]),
     (
@@ -162,12 +165,13 @@ impl Group {
 }
 
 /// The groups of the command at `path` (names below `ccmon`, joined by spaces).
-pub fn groups_of(path: &str) -> &'static [Group] {
+pub fn groups_of(path: &str) -> Vec<Group> {
     GROUPS
         .iter()
         .chain(HIDDEN)
-        .find(|(p, _)| *p == path)
-        .map_or(&[], |(_, groups)| *groups)
+        .filter(|(p, _)| *p == path)
+        .flat_map(|(_, groups)| groups.iter().copied())
+        .collect()
 }
 
 /// Adds the groups of [`GROUPS`] to their commands, and every group, hidden, before the
@@ -269,7 +273,7 @@ pub fn read(top: &ArgMatches) -> Result<(Option<OutputArg>, FlagSettings), clap:
         leaf = sub;
     }
     let before = Given::read(top, ALL)?;
-    let given = Given::read(leaf, groups_of(&path.join(" ")))?.or(before);
+    let given = Given::read(leaf, &groups_of(&path.join(" ")))?.or(before);
     Ok((
         given.output,
         FlagSettings {

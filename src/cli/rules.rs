@@ -1,8 +1,11 @@
 //! `ccmon rules lint` and `rules catalog`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
+
+use super::values;
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -67,6 +70,22 @@ pub struct RulesLintArgs {
     /// or a saved copy (Prometheus text format); repeatable (10 s timeout, 64 MiB at most)
     #[arg(long, value_name = "URL|FILE")]
     pub metrics_from: Vec<String>,
+
+    /// Also take metric names and types from the context's Prometheus (--prometheus-url,
+    /// its credentials, TLS and headers), cached per server under $XDG_CACHE_HOME/ccmon,
+    /// and report selectors whose label matchers match none of the server's series of the
+    /// last 7 days (promql/series, at most 2,000 selectors a run). A server that does not
+    /// answer is a warning, and the lint goes on with the offline catalogue
+    #[arg(long)]
+    pub online: bool,
+
+    /// With --online: how long the names cached for a server serve before it is asked again
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = values::duration)]
+    pub cache_ttl: Duration,
+
+    /// With --online: ask the server even if its cached names are fresh
+    #[arg(long, requires = "online")]
+    pub refresh: bool,
 }
 
 /// `rules catalog` subcommands.
@@ -75,10 +94,11 @@ pub enum RulesCatalogCommand {
     /// Write a catalogue file of the metric families applications expose
     #[command(
         long_about = "Write (to stdout) a catalogue file of the metric families (names and \
-        types) that applications expose, read from their /metrics URLs or saved copies. \
+        types) that applications expose, read from their /metrics URLs or saved copies, or \
+        that the context's Prometheus has (--online). \
         Commit the file and name it in .ccmon-lint.yaml as `metrics_file: FILE`, so CI lints \
         offline against the metrics production really has.",
-        after_long_help = "Examples:\n  ccmon rules catalog export --metrics-from http://localhost:8080/metrics > monitoring/app-metrics.txt\n  echo 'metrics_file: app-metrics.txt' >> monitoring/.ccmon-lint.yaml"
+        after_long_help = "Examples:\n  ccmon rules catalog export --metrics-from http://localhost:8080/metrics > monitoring/app-metrics.txt\n  ccmon --context prod rules catalog export --online > monitoring/prod-metrics.txt\n  echo 'metrics_file: app-metrics.txt' >> monitoring/.ccmon-lint.yaml"
     )]
     Export(RulesCatalogExportArgs),
 }
@@ -86,8 +106,21 @@ pub enum RulesCatalogCommand {
 #[derive(Debug, Args)]
 pub struct RulesCatalogExportArgs {
     /// A /metrics URL or a saved copy (Prometheus text format); repeatable
-    #[arg(long, value_name = "URL|FILE", required = true)]
+    #[arg(long, value_name = "URL|FILE", required_unless_present = "online")]
     pub metrics_from: Vec<String>,
+
+    /// Also export every metric name and type of the context's Prometheus (cached as for
+    /// `rules lint --online`); fails when the server does not answer and nothing is cached
+    #[arg(long)]
+    pub online: bool,
+
+    /// With --online: how long the names cached for a server serve before it is asked again
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = values::duration)]
+    pub cache_ttl: Duration,
+
+    /// With --online: ask the server even if its cached names are fresh
+    #[arg(long, requires = "online")]
+    pub refresh: bool,
 }
 
 /// `rules lint --format` values.

@@ -1,18 +1,27 @@
 //! `ccmon rules lint`: reads the paths, lints, prints the report in the chosen format and
 //! turns `--fail-on` into the exit status.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::cli::{
     FailOnLintArg, LintFormatArg, MinSeverityArg, RulesCatalogExportArgs, RulesLintArgs,
 };
+use crate::config::{self, Environment, GlobalSettings};
 use crate::exit::{ExitStatus, Outcome};
 use crate::output::{Printer, Tabular, write_stderr_line, write_stdout};
 use crate::rules::diagnostic::{Code, Severity};
+use crate::rules::online::{self, SeriesProbe};
 use crate::rules::{self, LintOptions, render};
 
 /// Runs the linter over `args.paths`.
-pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> {
+pub fn lint(
+    args: &RulesLintArgs,
+    global: &GlobalSettings,
+    env: &Environment,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
     if args.list_codes {
         printer.print(&CodeList::all())?;
         return Ok(ExitStatus::Success.into());
@@ -30,7 +39,37 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
     for spec in &args.metrics_from {
         metrics.extend(rules::metrics_from::load(spec)?);
     }
+    // An unreachable server is a warning: the lint goes on with the offline catalogue.
+    let mut online_warned = false;
+    let mut online_metrics = Vec::new();
+    let mut probe: Option<Arc<SeriesProbe>> = None;
+    if args.online {
+        let (server, runtime, loaded) = online(global, env, args.cache_ttl, args.refresh)?;
+        match loaded {
+            Ok(fetched) => {
+                for w in &fetched.warnings {
+                    warn_online(w);
+                }
+                online_warned |= fetched.server_failed;
+                probe = Some(Arc::new(SeriesProbe::new(
+                    server,
+                    runtime,
+                    &fetched.names,
+                    crate::clock::now(),
+                )));
+                online_metrics = fetched.entries;
+            }
+            Err(err) => {
+                warn_online(&format!("{err}; linting with the offline catalogue only"));
+                online_warned = true;
+            }
+        }
+    }
     let options = LintOptions {
+        online_metrics,
+        series: probe
+            .clone()
+            .map(|p| p as Arc<dyn rules::checks::series::SeriesSource>),
         metrics,
         settings_file: args.lint_config.clone(),
         features: args.enable_feature.clone(),
@@ -39,9 +78,16 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
             MinSeverityArg::Warning => Severity::Warning,
             MinSeverityArg::Error => Severity::Error,
         },
+        keep_models_bytes: rules::KEEP_MODELS_BYTES,
     };
     let inputs = rules::inputs::collect(&args.paths)?;
     let report = rules::lint(inputs, &options)?;
+    if let Some(probe) = &probe {
+        for w in probe.warnings() {
+            warn_online(&w);
+        }
+        online_warned |= probe.failed();
+    }
     if report.files.is_empty() {
         write_stderr_line(
             "warning: no rule files found (directories are searched for *.yml and *.yaml with a `groups` key)",
@@ -49,7 +95,13 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
     }
     let text = match args.format {
         LintFormatArg::Human => render::human(&report, printer.decorated()),
-        LintFormatArg::Json => render::json(&report),
+        // Streamed (and redacted) finding by finding: the largest reports are JSON.
+        LintFormatArg::Json => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            render::write_json(&report, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            String::new()
+        }
         LintFormatArg::Github => render::github(&report),
         LintFormatArg::Sarif => render::sarif(&report),
         LintFormatArg::Checkstyle => render::checkstyle(&report),
@@ -60,17 +112,57 @@ pub fn lint(args: &RulesLintArgs, printer: &Printer) -> anyhow::Result<Outcome> 
         FailOnLintArg::Error => Severity::Error,
         FailOnLintArg::Warning => Severity::Warning,
     };
-    Ok(if report.fails(fail_on) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    }
-    .into())
+    Ok(
+        if report.fails(fail_on) || (online_warned && fail_on <= Severity::Warning) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        }
+        .into(),
+    )
 }
 
-/// `ccmon rules catalog export`: the families of every `--metrics-from`, in the catalogue's
-/// data format.
-pub fn catalog_export(args: &RulesCatalogExportArgs) -> anyhow::Result<Outcome> {
+/// The context's server for `--online`, and its names (from the cache or the server), or
+/// why there are none. Errors are the context's own (a bad URL, an unreadable CA file).
+fn online(
+    global: &GlobalSettings,
+    env: &Environment,
+    ttl: std::time::Duration,
+    refresh: bool,
+) -> anyhow::Result<(
+    online::Server,
+    tokio::runtime::Runtime,
+    Result<online::Fetched, online::OnlineError>,
+)> {
+    let settings = config::load(global, env)?.settings;
+    let http = crate::http_client::build(&settings)?;
+    let server = online::Server::new(
+        http,
+        settings.prometheus.value.clone(),
+        &settings.headers.value,
+    );
+    let runtime = online::runtime()?;
+    let cache = online::CacheOptions {
+        dir: env.cache_dir(),
+        ttl,
+        refresh,
+        now: std::time::SystemTime::now(),
+    };
+    let loaded = online::load(&server, &runtime, &cache);
+    Ok((server, runtime, loaded))
+}
+
+fn warn_online(message: &str) {
+    write_stderr_line(&format!("warning: --online: {message}"));
+}
+
+/// `ccmon rules catalog export`: the families of every `--metrics-from` and of the
+/// context's Prometheus (`--online`), in the catalogue's data format.
+pub fn catalog_export(
+    args: &RulesCatalogExportArgs,
+    global: &GlobalSettings,
+    env: &Environment,
+) -> anyhow::Result<Outcome> {
     let mut families: std::collections::BTreeMap<String, rules::catalog::Entry> =
         Default::default();
     let mut sources = Vec::new();
@@ -83,6 +175,21 @@ pub fn catalog_export(args: &RulesCatalogExportArgs) -> anyhow::Result<Outcome> 
         ));
         for entry in entries {
             // The first source to expose a name keeps it.
+            families.entry(entry.name.clone()).or_insert(entry);
+        }
+    }
+    if args.online {
+        let (server, _runtime, loaded) = online(global, env, args.cache_ttl, args.refresh)?;
+        let fetched = loaded?;
+        for w in &fetched.warnings {
+            warn_online(w);
+        }
+        sources.push(format!(
+            "  {} ({} families, --online)",
+            server.shown(),
+            fetched.entries.len()
+        ));
+        for entry in fetched.entries {
             families.entry(entry.name.clone()).or_insert(entry);
         }
     }

@@ -55,6 +55,8 @@ pub mod env_vars {
     pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
     /// XDG state directory (the spool lives under it).
     pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
+    /// XDG cache directory (`rules lint --online` keeps what servers answered under it).
+    pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
     /// Terminal width when stdout is not a terminal (the `query range` chart).
     pub const COLUMNS: &str = "COLUMNS";
 
@@ -74,6 +76,7 @@ pub mod env_vars {
         NO_COLOR,
         HOME,
         XDG_CONFIG_HOME,
+        XDG_CACHE_HOME,
         XDG_STATE_HOME,
         COLUMNS,
     ];
@@ -129,6 +132,15 @@ impl Environment {
         }
         self.get(env_vars::HOME)
             .map(|home| Path::new(home).join(".config/ccmon/config.yaml"))
+    }
+
+    /// The cache directory: `$XDG_CACHE_HOME/ccmon`, else `~/.cache/ccmon`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = self.get(env_vars::XDG_CACHE_HOME) {
+            return Some(Path::new(dir).join("ccmon"));
+        }
+        self.get(env_vars::HOME)
+            .map(|home| Path::new(home).join(".cache/ccmon"))
     }
 
     /// The state directory: `$XDG_STATE_HOME/ccmon`, else `~/.local/state/ccmon`.

@@ -265,6 +265,48 @@ impl Client {
     }
 }
 
+/// One metadata entry of a metric family (`/api/v1/metadata`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Metadata {
+    /// `counter`, `gauge`, `histogram`, `summary`, `unknown`, ...
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The family's help text.
+    #[serde(default)]
+    pub help: String,
+    /// Its unit, often empty.
+    #[serde(default)]
+    pub unit: String,
+}
+
+impl Client {
+    /// `GET /api/v1/label/NAME/values`, restricted to the series `matches` selects (all
+    /// series when empty) and to the time range when one is given.
+    pub async fn label_values(
+        &self,
+        label: &str,
+        matches: &[&str],
+        range: Option<(Timestamp, Timestamp)>,
+    ) -> Result<Answer<Vec<String>>, PromError> {
+        let mut params: Vec<(&str, String)> = matches
+            .iter()
+            .map(|m| ("match[]", (*m).to_owned()))
+            .collect();
+        if let Some((start, end)) = range {
+            params.push(("start", unix(start)));
+            params.push(("end", unix(end)));
+        }
+        self.get(&format!("/api/v1/label/{label}/values"), &params)
+            .await
+    }
+
+    /// `GET /api/v1/metadata`: family name to its metadata (one entry per distinct
+    /// type/help the targets expose).
+    pub async fn metadata(&self) -> Result<Answer<BTreeMap<String, Vec<Metadata>>>, PromError> {
+        self.get("/api/v1/metadata", &[]).await
+    }
+}
+
 /// Orders targets for people: unhealthy first (down, then unknown), then by job and
 /// instance.
 pub fn sort_targets(targets: &mut [Target]) {

@@ -103,6 +103,7 @@ codes! {
     RecordNaming => ("rule/record-naming", Warning, "A recording rule's name is not of the `level:metric:operations` form."),
     Absent => ("promql/absent", Warning, "An `absent()` that cannot work as intended."),
     Regex => ("promql/regex", Warning, "A regex matcher that needs no regex, or a redundant anchor."),
+    Series => ("promql/series", Warning, "With --online: a selector's metric is on the server but its label matchers match none of its series."),
     UnusedIgnore => ("lint/unused-ignore", Info, "A `# ccmon: ignore[...]` comment that suppressed nothing."),
 }
 

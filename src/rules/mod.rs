@@ -13,6 +13,7 @@ pub mod exposition;
 pub mod inputs;
 pub mod metrics_from;
 pub mod model;
+pub mod online;
 pub mod render;
 pub mod scalar_map;
 pub mod settings;
@@ -20,6 +21,7 @@ pub mod source;
 pub mod suppress;
 pub mod yaml_tree;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +43,14 @@ pub struct LintOptions {
     pub min_severity: Severity,
     /// Families from `--metrics-from`, added to every catalogue.
     pub metrics: Vec<catalog::Entry>,
+    /// Families from `--online` (the server's names and types), added to every catalogue;
+    /// an untyped one never replaces a known type.
+    pub online_metrics: Vec<catalog::Entry>,
+    /// `--online`: the server `promql/series` asks.
+    pub series: Option<std::sync::Arc<dyn checks::series::SeriesSource>>,
+    /// Up to this much rule text the models are kept between reading and checking
+    /// ([`KEEP_MODELS_BYTES`]; tests set 0 to take the large-run path on small input).
+    pub keep_models_bytes: usize,
 }
 
 impl Default for LintOptions {
@@ -50,6 +60,9 @@ impl Default for LintOptions {
             features: Vec::new(),
             min_severity: Severity::Info,
             metrics: Vec::new(),
+            online_metrics: Vec::new(),
+            series: None,
+            keep_models_bytes: KEEP_MODELS_BYTES,
         }
     }
 }
@@ -84,12 +97,131 @@ impl Report {
     }
 }
 
-/// One file after reading: its model and the settings in force.
+/// Up to this much rule text, every file's model is kept from reading to checking; beyond
+/// it (100,000 rules take 34 MB of text and four times that as models) each model is
+/// dropped after its summary is taken and read again when its file is checked, so a run
+/// holds one model per thread, not one per file.
+pub const KEEP_MODELS_BYTES: usize = 16 << 20;
+
+/// One file after reading: its model (or, in a large run, only its summary) and the
+/// settings in force.
 pub struct Parsed {
-    /// Groups and rules.
-    pub model: RuleFile,
+    /// Groups and rules; `None` when dropped to save memory, then read again from the
+    /// source by [`Parsed::model`].
+    model: Option<RuleFile>,
+    /// What the checks across files need, when the model is dropped (see
+    /// [`Parsed::summary`]).
+    summary: Summary,
     /// Index into the run's settings list.
     pub settings: usize,
+}
+
+impl Parsed {
+    /// What the checks across files need: taken from the kept model when asked (so the
+    /// usual small run holds no second copy while it checks), or kept since reading.
+    pub fn summary(&self) -> Cow<'_, Summary> {
+        match &self.model {
+            Some(model) => Cow::Owned(Summary::of(model, false)),
+            None => Cow::Borrowed(&self.summary),
+        }
+    }
+
+    /// Calls `f` with every metric name the file's recording rules record.
+    pub fn each_recorded(&self, f: &mut dyn FnMut(&str)) {
+        match &self.model {
+            Some(model) => {
+                for rule in model.groups.iter().flat_map(|g| &g.rules) {
+                    if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
+                        f(&record.value);
+                    }
+                }
+            }
+            None => self.summary.recorded.iter().for_each(|r| f(r)),
+        }
+    }
+
+    /// The file's groups and rules: the kept model, or the file read again (its reading
+    /// findings were reported the first time).
+    pub fn model<'a>(&'a self, source: &SourceFile, file: usize) -> Cow<'a, RuleFile> {
+        match &self.model {
+            Some(model) => Cow::Borrowed(model),
+            None => {
+                let cx = Context {
+                    file,
+                    ..Context::default()
+                };
+                Cow::Owned(read(source, true, &cx, &mut Vec::new()).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The little a file's model is needed for once the file has been checked: the metrics
+/// its rules record (for every file's catalogue), where its rules are (for ignore
+/// comments), and a compact identity per rule (for duplicates across files). No string is
+/// copied while the model is kept.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// Names recorded by the file's recording rules, only when the model is dropped.
+    pub recorded: Vec<String>,
+    /// Each rule's span, in order.
+    pub rule_spans: Vec<std::ops::Range<usize>>,
+    /// How many groups the file has.
+    pub groups: usize,
+    /// One key per named rule, in order.
+    pub rules: Vec<RuleKey>,
+}
+
+/// A rule as the duplicate check sees it.
+#[derive(Debug, Clone)]
+pub struct RuleKey {
+    /// A 128-bit hash of alert-or-record, name and merged labels: equal keys are the
+    /// same rule (a collision among even millions of rules is out of reach).
+    pub identity: u128,
+    /// Where the rule's name is.
+    pub name_span: std::ops::Range<usize>,
+    /// Where the rule is.
+    pub rule_span: std::ops::Range<usize>,
+    /// The group's index in the file.
+    pub group: u32,
+    /// The rule's index in its group.
+    pub rule: u32,
+}
+
+impl Summary {
+    /// Takes what the checks across files need from `model`; `recorded` only when the
+    /// model is about to be dropped (a kept model answers itself).
+    pub fn of(model: &RuleFile, with_recorded: bool) -> Summary {
+        // Sized exactly: doubling growth would leave up to half of each list unused.
+        let rules = model.groups.iter().map(|g| g.rules.len()).sum();
+        let mut summary = Summary {
+            groups: model.groups.len(),
+            rule_spans: Vec::with_capacity(rules),
+            rules: Vec::with_capacity(rules),
+            ..Summary::default()
+        };
+        for (g, group) in model.groups.iter().enumerate() {
+            for (r, rule) in group.rules.iter().enumerate() {
+                summary.rule_spans.push(rule.span.clone());
+                if with_recorded
+                    && let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty())
+                {
+                    summary.recorded.push(record.value.clone());
+                }
+                let Some(name) = rule.name() else {
+                    continue;
+                };
+                summary.rules.push(RuleKey {
+                    identity: checks::rule_identity(group, rule),
+                    name_span: name.span.clone(),
+                    rule_span: rule.span.clone(),
+                    group: u32::try_from(g).unwrap_or(u32::MAX),
+                    rule: u32::try_from(r).unwrap_or(u32::MAX),
+                });
+            }
+        }
+        summary
+    }
 }
 
 /// Why a run could not lint at all (findings are never errors here).
@@ -153,6 +285,9 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
         };
         settings_of.push(index);
     }
+    // The series check asks the server file after file, after the others: models stay.
+    let keep_models = options.series.is_some()
+        || inputs.iter().map(|i| i.source.text.len()).sum::<usize>() <= options.keep_models_bytes;
     let results = parallel(inputs.len(), |i| {
         let mut out = Vec::new();
         let cx = Context {
@@ -162,10 +297,23 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
         let model = inputs
             .get(i)
             .and_then(|input| read(&input.source, input.explicit, &cx, &mut out));
-        (model, out)
+        let parsed = model.map(|model| {
+            let counts = (
+                model.groups.len(),
+                model.groups.iter().map(|g| g.rules.len()).sum::<usize>(),
+            );
+            if keep_models {
+                (Some(model), Summary::default(), counts)
+            } else {
+                (None, Summary::of(&model, true), counts)
+            }
+        });
+        (parsed, out)
     });
-    for ((input, (model, mut out)), settings) in inputs.into_iter().zip(results).zip(settings_of) {
-        let Some(model) = model else {
+    for ((input, (parsed_file, mut out)), settings) in
+        inputs.into_iter().zip(results).zip(settings_of)
+    {
+        let Some((model, summary, (groups, rules))) = parsed_file else {
             report.skipped.push(input.source.name);
             continue;
         };
@@ -174,10 +322,14 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
             d.file = file;
         }
         raw.append(&mut out);
-        report.groups += model.groups.len();
-        report.rules += model.groups.iter().map(|g| g.rules.len()).sum::<usize>();
+        report.groups += groups;
+        report.rules += rules;
         report.files.push(input.source);
-        parsed.push(Parsed { model, settings });
+        parsed.push(Parsed {
+            model,
+            summary,
+            settings,
+        });
     }
 
     checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
@@ -192,17 +344,9 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     }
     let mut diagnostics = Vec::new();
     for ((index, file), mut mine) in report.files.iter().enumerate().zip(by_file) {
-        let rule_spans: Vec<_> = parsed
-            .get(index)
-            .map(|p| {
-                p.model
-                    .groups
-                    .iter()
-                    .flat_map(|g| g.rules.iter().map(|r| r.span.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut ignores = suppress::find(file, &rule_spans);
+        let summary = parsed.get(index).map(Parsed::summary);
+        let rule_spans = summary.as_ref().map_or(&[][..], |s| &s.rule_spans[..]);
+        let mut ignores = suppress::find(file, rule_spans);
         let unused = suppress::apply(&mut mine, &mut ignores, index);
         mine.extend(unused);
         let settings = parsed.get(index).and_then(|p| all_settings.get(p.settings));
@@ -450,6 +594,49 @@ mod tests {
                 .collect();
             assert_eq!(errors, [i + 5], "file {i}");
         }
+    }
+
+    /// A large run drops each model after reading and reads the file again to check it:
+    /// the findings are the same as when every model is kept, duplicates across files and
+    /// ignore comments included.
+    #[test]
+    fn dropping_models_changes_no_finding() {
+        let files = [
+            SEED_FILE.to_owned(),
+            format!("{SEED_FILE}      - record: 'bad name'\n        expr: nothing_known_total\n"),
+            "groups:\n  - name: h\n    labels: {team: a}\n    rules:\n      - alert: A\n        expr: |\n          sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m]))\n            / sum by (job) (rate(http_requests_total[5m])) > 0.05\n        labels: {severity: page}\n      - record: job:up:sum\n        expr: sum(up{job=\"x\"}) # ccmon: ignore[promql]\n".to_owned(),
+        ];
+        let run = |keep_models_bytes: usize| {
+            let inputs = files
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Input {
+                    source: SourceFile::new(format!("f{i}.yml"), None, text.clone()),
+                    explicit: true,
+                })
+                .collect();
+            let options = LintOptions {
+                keep_models_bytes,
+                ..LintOptions::default()
+            };
+            let report = lint(inputs, &options).expect("lint");
+            (
+                report
+                    .diagnostics
+                    .iter()
+                    .map(|d| format!("{} {:?} {} {}", d.file, d.span, d.code, d.message))
+                    .collect::<Vec<_>>(),
+                report.groups,
+                report.rules,
+            )
+        };
+        let kept = run(usize::MAX);
+        assert!(
+            kept.0.iter().any(|d| d.contains("rule/duplicate")),
+            "{:#?}",
+            kept.0
+        );
+        assert_eq!(kept, run(0));
     }
 
     /// Never panics, and every span stays inside the file, whatever the mutation.

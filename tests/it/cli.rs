@@ -122,9 +122,13 @@ fn scoped_flags(path: &str) -> &'static [&'static str] {
         "alerts ls" | "alerts silence add" | "alerts silence ls" | "alerts status"
         | "alerts routes test" => AM,
         "alerts silence expire" | "alerts silence extend" | "alerts silence import" => AM_NO_OUTPUT,
+        // --online asks the context's Prometheus.
+        "rules lint" | "rules catalog export" => {
+            &["prometheus-url", "bearer-token-file", "timeout"]
+        }
         "scaffold" | "context ls" => &["output"],
         "context show" => SCOPED,
-        // rules lint, rules catalog export, context use, completions, man
+        // context use, completions, man
         _ => &[],
     }
 }
@@ -161,7 +165,6 @@ fn connection_flags_and_output_only_on_the_commands_that_use_them() {
         "--redis-url",
         "--database-url",
         "--alertmanager-url",
-        "--prometheus-url",
         "--output",
     ] {
         assert!(
@@ -169,6 +172,10 @@ fn connection_flags_and_output_only_on_the_commands_that_use_them() {
             "rules lint lists {flag}\n{help}"
         );
     }
+    assert!(
+        help.stdout.contains("--prometheus-url"),
+        "for --online\n{help}"
+    );
     let help = ccmon().args(["stream", "tail", "--help"]).ok();
     assert!(help.stdout.contains("--redis-url"), "{help}");
     for flag in ["--prometheus-url", "--database-url", "--alertmanager-url"] {
@@ -324,4 +331,78 @@ fn every_reference_in_the_code_points_inside_the_repository() {
         }
     }
     assert!(stranded.is_empty(), "{}", stranded.join("\n"));
+}
+
+/// Every error type of ccmon has its exit code decided in `exit::status_of` (one place), or
+/// is listed here with why it never reaches the exit on its own.
+#[test]
+fn every_error_type_has_its_exit_code_decided_in_one_place() {
+    // Types that are caught and turned into findings, wrapped by a decided type, or generic.
+    const NOT_AT_THE_EXIT: [(&str, &str); 5] = [
+        (
+            "PgError",
+            "a health check's own failure, reported as the check's status",
+        ),
+        (
+            "SyntaxError",
+            "a rule file's YAML error, reported as a lint finding",
+        ),
+        ("TransformError", "wrapped in ScaffoldError"),
+        (
+            "DeliveryError",
+            "generic over its sink's error; the spool or Redis error decides",
+        ),
+        (
+            "ApiError",
+            "an HTTP answer of the health server, never an exit",
+        ),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let exit = std::fs::read_to_string(root.join("src/exit.rs")).unwrap();
+    let mut dirs = vec![root.join("src")];
+    let mut undecided = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut derives = false;
+            // Test modules come last in a file; their errors are the tests' own.
+            for line in text.lines().take_while(|l| !l.starts_with("#[cfg(test)]")) {
+                let line = line.trim();
+                if line.starts_with("#[derive(") && line.contains("thiserror::Error") {
+                    derives = true;
+                    continue;
+                }
+                if !derives || line.starts_with("#[") || line.starts_with("///") {
+                    continue;
+                }
+                derives = false;
+                let name = line
+                    .split_whitespace()
+                    .skip_while(|w| !matches!(*w, "enum" | "struct"))
+                    .nth(1)
+                    .map(|n| n.trim_end_matches(['{', '<', ';', '(']))
+                    .unwrap_or_default()
+                    .split('<')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                if name.is_empty() || NOT_AT_THE_EXIT.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
+                if !exit.contains(&format!("{name}>()")) && !exit.contains(&format!("{name}::")) {
+                    undecided.push(format!("{}: {name}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        undecided.is_empty(),
+        "error types without an exit code in src/exit.rs status_of:\n{}",
+        undecided.join("\n")
+    );
 }

@@ -16,6 +16,7 @@ mod health;
 mod query;
 mod redis_sink;
 mod rules_lint;
+mod rules_online;
 mod scaffold;
 mod scaffold_secure;
 mod standin;

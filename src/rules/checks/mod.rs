@@ -4,12 +4,13 @@
 mod duplicates;
 mod expr;
 mod policy;
+pub mod series;
 mod structure;
 mod templates;
 
 use crate::promql::Features;
 
-use super::catalog::{Catalog, Entry, MetricType};
+use super::catalog::{Catalog, MetricType};
 use super::diagnostic::{Context, Diagnostic};
 use super::settings::Settings;
 use super::source::SourceFile;
@@ -29,7 +30,7 @@ pub fn run(
 ) {
     let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
-    let catalogs = catalogs(parsed, settings, &options.metrics);
+    let catalogs = catalogs(parsed, settings, options);
     let suggestions: Vec<expr::Suggestions> = catalogs
         .iter()
         .map(|_| expr::Suggestions::default())
@@ -50,8 +51,9 @@ pub fn run(
             ..Context::default()
         };
         let settings = settings.get(file.settings).unwrap_or(&defaults);
-        structure::check(&file.model, &cx, &mut out);
-        for group in &file.model.groups {
+        let model = file.model(source, index);
+        structure::check(&model, &cx, &mut out);
+        for group in &model.groups {
             for rule in &group.rules {
                 let rcx = Context {
                     file: index,
@@ -76,25 +78,35 @@ pub fn run(
         out
     });
     out.extend(per_file.into_iter().flatten());
+    // The catalogues (a few MB each) are done with: free them before the checks across
+    // files allocate theirs.
+    drop(suggestions);
+    drop(catalogs);
+    if let Some(source) = &options.series {
+        // One file after another: each distinct selector is one request to the server.
+        series::check(files, parsed, &features, source.as_ref(), out);
+    }
     duplicates::check(files, parsed, out);
 }
 
-/// One catalogue per settings file: the built-in sources, `--metrics-from`, every metric a
-/// linted file records, and the settings' own `metrics_file:` and `metrics:`.
-fn catalogs(parsed: &[Parsed], settings: &[Settings], metrics: &[Entry]) -> Vec<Catalog> {
+pub use duplicates::rule_identity;
+
+/// One catalogue per settings file: the built-in sources, `--online`, `--metrics-from`,
+/// every metric a linted file records, and the settings' own `metrics_file:` and `metrics:`.
+fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> Vec<Catalog> {
     let mut base = Catalog::builtin();
-    for entry in metrics {
+    for entry in &options.online_metrics {
+        // A name the server has no type for keeps the type the catalogue knows.
+        if entry.kind != MetricType::Untyped || base.lookup(&entry.name).is_none() {
+            base.insert(entry.clone());
+        }
+    }
+    for entry in &options.metrics {
         base.insert(entry.clone());
     }
     for file in parsed {
-        for group in &file.model.groups {
-            for rule in &group.rules {
-                if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
-                    // Untyped: a recorded series is usually a rate or ratio already.
-                    base.add(&record.value, MetricType::Untyped, RECORDED);
-                }
-            }
-        }
+        // Untyped: a recorded series is usually a rate or ratio already.
+        file.each_recorded(&mut |record| base.add(record, MetricType::Untyped, RECORDED));
     }
     // Each settings file gets its own copy; the last takes the base itself (a catalogue is
     // about a megabyte, and most runs have one settings file).

@@ -15,7 +15,7 @@ pub use checkstyle::checkstyle;
 pub use github::github;
 pub use gitlab::gitlab;
 pub use human::human;
-pub use json::json;
+pub use json::{json, write_json};
 pub use sarif::sarif;
 
 /// Start and end (line, column) of a diagnostic in its file.
