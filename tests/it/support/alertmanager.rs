@@ -153,22 +153,6 @@ impl Alertmanager {
     pub fn cluster_addr(&self) -> Option<SocketAddr> {
         self.cluster_addr
     }
-
-    /// GET `path`, panicking with the log tail if Alertmanager does not answer.
-    pub fn get(&self, path: &str) -> HttpResponse {
-        self.try_get(path, HTTP_TIMEOUT).unwrap_or_else(|e| {
-            panic!(
-                "GET {}{path} failed: {e}\nlog tail:\n{}",
-                self.url(),
-                self.log_tail()
-            )
-        })
-    }
-
-    /// GET `path` with a caller-chosen timeout; for fault tests that expect failure.
-    pub fn try_get(&self, path: &str, timeout: Duration) -> io::Result<HttpResponse> {
-        http::get(self.addr(), path, timeout)
-    }
 }
 
 impl Deref for Alertmanager {

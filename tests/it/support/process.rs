@@ -438,6 +438,9 @@ impl Drop for Group {
     }
 }
 
+/// How long a GET to a test server may take before the test fails.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// One real service: its temp dir, its port, how to launch it, and the running process group.
 pub struct ServerProcess {
     name: &'static str,
@@ -507,6 +510,26 @@ impl ServerProcess {
     /// The log file that receives the server's stdout and stderr.
     pub fn log_path(&self) -> &Path {
         &self.log
+    }
+
+    /// GET `path` over HTTP, panicking with the log tail if the server does not answer.
+    pub fn get(&self, path: &str) -> crate::support::http::HttpResponse {
+        self.try_get(path, HTTP_TIMEOUT).unwrap_or_else(|e| {
+            panic!(
+                "GET http://{}{path} failed: {e}\nlog tail:\n{}",
+                self.addr(),
+                self.log_tail()
+            )
+        })
+    }
+
+    /// GET `path` with a caller-chosen timeout; for fault tests that expect failure.
+    pub fn try_get(
+        &self,
+        path: &str,
+        timeout: Duration,
+    ) -> std::io::Result<crate::support::http::HttpResponse> {
+        crate::support::http::get(self.addr(), path, timeout)
     }
 
     /// The last lines of the server's log, for test failure messages.

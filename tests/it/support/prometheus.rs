@@ -117,22 +117,6 @@ impl Prometheus {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr())
     }
-
-    /// GET `path`, panicking with the log tail if Prometheus does not answer.
-    pub fn get(&self, path: &str) -> HttpResponse {
-        self.try_get(path, HTTP_TIMEOUT).unwrap_or_else(|e| {
-            panic!(
-                "GET {}{path} failed: {e}\nlog tail:\n{}",
-                self.url(),
-                self.log_tail()
-            )
-        })
-    }
-
-    /// GET `path` with a caller-chosen timeout; for fault tests that expect failure.
-    pub fn try_get(&self, path: &str, timeout: Duration) -> io::Result<HttpResponse> {
-        http::get(self.addr(), path, timeout)
-    }
 }
 
 impl Deref for Prometheus {
