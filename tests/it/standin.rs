@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::standin::{
-    CLAUDE_CLEAN, GLEAM_BASIC, Pace, RECORDINGS, Standin, fixture, ignores_signal, is_alive,
-    process_group, recorded_duration_ms, standin_path, wait_until_dead,
+    CLAUDE_CLEAN, GLEAM_BASIC, Pace, RECORDINGS, Running, Standin, children, fixture,
+    ignores_signal, is_alive, process_group, recorded_duration_ms, standin_path, wait_until_dead,
 };
 
 /// Long enough to notice output that should not come; short enough to keep the suite quick.
@@ -578,4 +578,32 @@ fn help_prints_the_usage_and_exits_0() {
     ] {
         assert!(usage.contains(flag), "help mentions {flag}");
     }
+}
+
+/// A test that fails while ccmon runs drops its `Running`: the agent ccmon started in a
+/// group of its own (and its grandchild) must go too, or every failed run leaves them.
+#[test]
+fn dropping_a_running_ccmon_ends_its_agent_and_the_agents_group() {
+    let s = Standin::new(fixture(CLAUDE_CLEAN))
+        .hang_after(2)
+        .ignore_term()
+        .spawn_grandchild();
+    let spool = tempfile::tempdir().expect("spool");
+    let (mut cmd, _home) = crate::util::watch_raw(spool.path(), &s, &[]).into_command();
+    cmd.stdin(std::process::Stdio::null());
+    let running = Running::start(cmd);
+    let line = running
+        .stderr
+        .next_line()
+        .expect("grandchild pid on stderr");
+    let grandchild: i32 = String::from_utf8_lossy(&line)
+        .trim()
+        .strip_prefix("grandchild pid ")
+        .and_then(|p| p.parse().ok())
+        .expect("a pid");
+    let agents = children(running.pid());
+    assert_eq!(agents.len(), 1, "ccmon runs one agent: {agents:?}");
+    drop(running);
+    wait_until_dead(agents[0]);
+    wait_until_dead(grandchild);
 }

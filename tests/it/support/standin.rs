@@ -382,6 +382,15 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // A ccmon still running (a test failed before it ended) has put its agent in a group
+        // of its own, which killing ccmon's group does not reach: end those groups first,
+        // while they are still ccmon's children and can be found.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            for pid in children(self.pid()) {
+                send_signal(-pid, libc::SIGKILL);
+                send_signal(pid, libc::SIGKILL);
+            }
+        }
         // The group may hold a grandchild even after the child exited; ESRCH is fine.
         send_signal(-self.pid(), libc::SIGKILL);
         let _ = self.child.wait();
