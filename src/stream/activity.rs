@@ -20,6 +20,10 @@ use super::parse::Parsed;
 /// stream must not grow the list.
 const MAX_REJECTED: usize = 16;
 
+/// The longest retry delay believed: Claude Code's backoff stays within minutes, and a
+/// bogus `retry_delay_ms` must not switch hang detection off for years.
+const MAX_RETRY_DELAY_MS: i64 = 3600 * 1000;
+
 /// What the agent waits on, most telling first when several hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Waiting {
@@ -71,7 +75,7 @@ impl Activity {
                 .is_some_and(|rl| rl.status == "rejected");
         let at_ms = if starts_wait { at_ms() } else { 0 };
         if p.is_api_retry() {
-            let delay = p.retry_delay_ms.unwrap_or(0).min(i64::MAX as u64) as i64;
+            let delay = p.retry_delay_ms.unwrap_or(0).min(MAX_RETRY_DELAY_MS as u64) as i64;
             self.retry_due_ms = Some(at_ms.saturating_add(delay));
         }
         if let Some(status) = &p.system_status {
@@ -94,6 +98,12 @@ impl Activity {
                 self.rejected.push((rl.limit_type.clone(), until));
             }
         }
+    }
+
+    /// Forgets the rejections whose reset has passed at `now_ms`: they hold nothing any more.
+    pub fn expire(&mut self, now_ms: i64) {
+        self.rejected
+            .retain(|(_, until)| until.is_none_or(|u| u > now_ms));
     }
 
     /// Whether no wait is under way (then [`waiting`](Self::waiting) is `None` at any time).
@@ -200,6 +210,9 @@ mod tests {
         };
         assert_eq!(a.waiting(50_000), Some(five.clone()));
         assert_eq!(a.waiting(100_000), None, "the reset has passed");
+        let mut expired = a.clone();
+        expired.expire(100_000);
+        assert!(expired.is_empty(), "a passed reset is forgotten");
         // The longest-lasting rejection wins; an allowed event lifts its own type only.
         a.observe(&limit("seven_day", "rejected", 900), || 11_000);
         assert_eq!(
@@ -248,8 +261,15 @@ mod tests {
             a.observe(&limit(&format!("kind{i}"), "rejected", i64::MAX), || i);
         }
         assert!(a.rejected.len() <= MAX_REJECTED);
-        a.observe(&retry(u64::MAX), || i64::MAX - 5);
-        assert!(a.waiting(0).is_some());
+        let mut a = Activity::default();
+        a.observe(&retry(u64::MAX), || 1_000);
+        assert_eq!(
+            a.waiting(0),
+            Some(Waiting::Retry {
+                due_ms: 1_000 + MAX_RETRY_DELAY_MS
+            }),
+            "a bogus delay is capped"
+        );
         // A status of an unexpected shape is no status, and no panic.
         a.observe(&status("{\"x\":1}"), || 0);
         a.observe(

@@ -344,6 +344,7 @@ impl Detector {
         }
         let at_ms = self.unix_ms(now);
         self.activity.observe(line, || at_ms);
+        self.activity.expire(at_ms);
         self.last_line = now;
         self.idle = false;
         self.lines = self.lines.wrapping_add(1);
@@ -496,11 +497,7 @@ impl Detector {
 
     /// Which rule set the threshold, for the `no_progress` detail.
     fn threshold_basis(&self, now: Instant) -> String {
-        let waited = match self.wait_end().is_some() {
-            true => self.activity.waiting(self.unix_ms(self.last_line)),
-            false => None,
-        };
-        if let Some(w) = waited {
+        if let Some(w) = self.activity.waiting(self.unix_ms(self.last_line)) {
             let what = match w {
                 Waiting::RateLimit { limit, .. } => format!("rate limit {limit} rejected"),
                 Waiting::Compaction { .. } => "compacting".to_owned(),
@@ -1540,6 +1537,11 @@ mod tests {
         // The wait stays out of the pace window: an answer brings back the floor.
         let _ = d.observe(&text("m1", None), secs(t0, 431));
         assert_eq!(d.next_deadline(), Some(secs(t0, 431 + 120)));
+        // A bogus delay of years is believed for an hour at most.
+        let bogus =
+            line(r#"{"type":"system","subtype":"api_retry","attempt":1,"retry_delay_ms":9e15}"#);
+        let _ = d.observe(&bogus, secs(t0, 500));
+        assert_eq!(d.next_deadline(), Some(secs(t0, 500 + 3600 + 120)));
     }
 
     #[test]

@@ -390,11 +390,6 @@ impl Summary {
         self.turns
     }
 
-    /// What the agent waits on at `now_ms` (Unix ms), if anything.
-    pub fn waiting(&self, now_ms: i64) -> Option<Waiting> {
-        self.activity.waiting(now_ms)
-    }
-
     /// Brings `state` up to date at `now_ms` (a rate limit's reset passes with no line):
     /// `running`, `retrying`, `compacting` or `rate_limited` from what the agent waits on.
     /// `stuck` and `exited` are set by who detects them and left alone. Returns whether the
@@ -411,7 +406,10 @@ impl Summary {
         let state = if self.activity.is_empty() {
             AgentState::Running
         } else {
-            AgentState::of_waiting(self.activity.waiting(now_ms()).as_ref())
+            let now_ms = now_ms();
+            // A passed reset holds nothing: forgotten, later lines need no clock.
+            self.activity.expire(now_ms);
+            AgentState::of_waiting(self.activity.waiting(now_ms).as_ref())
         };
         std::mem::replace(&mut self.state, state) != state
     }
