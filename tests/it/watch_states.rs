@@ -199,6 +199,24 @@ fn retrying_compacting_and_rate_limited_agents_are_not_stuck() {
     assert_eq!(a["api_retries"], 1, "{a}");
     assert_eq!(a["compactions"], 1, "{a}");
     assert_eq!(a["rate_limits"]["five_hour"]["status"], "rejected", "{a}");
+    // `stream ls --state` takes the stored names.
+    let count = |state: &str| {
+        let ls = ccmon()
+            .args([
+                "stream",
+                "ls",
+                "-o",
+                "json",
+                "--state",
+                state,
+                "--spool-dir",
+            ])
+            .args([spool.path()])
+            .ok();
+        let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+        agents.as_array().map_or(0, Vec::len)
+    };
+    assert_eq!((count("exited"), count("rate_limited")), (1, 0));
 }
 
 /// The control: the same silences without the announcements are hangs, so the test above
