@@ -332,9 +332,8 @@ impl State {
                     s.state = AgentState::Stuck;
                     s.stuck_reason = Some(reason.as_str().to_owned());
                 }
-                self.state_changed();
                 // The meta shows the state before any hook runs: a hook may read it.
-                let _ = self.recorder.write_summary();
+                self.state_changed();
                 if let Some(tx) = &self.episodes {
                     let _ = tx.send(Episode {
                         agent_id: agent.clone(),
@@ -361,12 +360,6 @@ impl State {
                 self.state_changed();
             }
         }
-        // The meta must show the state at once, not with the next batch.
-        let _ = self.recorder.write_summary();
-        if let Some(wake) = &self.wake {
-            wake.notify_one();
-        }
-        self.dirty = true;
     }
 
     fn act(&self, agent: &str, reason: &str, detail: &str) {
@@ -445,12 +438,18 @@ impl State {
         }
     }
 
-    /// The state gauge follows a change made without a line.
+    /// The agent's state changed without a line (a stuck episode, a rate limit's reset):
+    /// the state gauge follows, and the meta shows it at once, not with the next batch.
     fn state_changed(&mut self) {
         if let Some(s) = self.recorder.summary() {
             let agent = s.agent_id.clone();
             self.metrics.state(&agent, s);
         }
+        let _ = self.recorder.write_summary();
+        if let Some(wake) = &self.wake {
+            wake.notify_one();
+        }
+        self.dirty = true;
     }
 
     fn tick(&mut self) {
@@ -465,11 +464,6 @@ impl State {
             && s.settle(clock::now().as_millisecond())
         {
             self.state_changed();
-            let _ = self.recorder.write_summary();
-            if let Some(wake) = &self.wake {
-                wake.notify_one();
-            }
-            self.dirty = true;
         }
         self.flush_until_written(0);
         if let Some(status) = &mut self.status {
