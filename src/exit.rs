@@ -208,6 +208,8 @@ fn status_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
             HttpError::Status { .. } => Usage,
             // Not the API expected: most often a URL that points at something else.
             HttpError::Decode { .. } => Usage,
+            // Not the server meant, or one misbehaving.
+            HttpError::TooLarge { .. } => Usage,
         });
     }
     if let Some(e) = cause.downcast_ref::<reqwest::Error>()

@@ -19,6 +19,11 @@ const MAX_ERROR_BODY: usize = 512;
 /// whole request timeout, before the next peer is tried.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The largest answer read from a server: far above what Prometheus or Alertmanager send
+/// for a real question (a big server's metric names are tens of MiB), small enough that a
+/// misbehaving or hostile endpoint cannot exhaust memory.
+pub const MAX_BODY_BYTES: usize = 256 << 20;
+
 /// A request that failed; each variant names the URL it was for.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -63,6 +68,12 @@ pub enum HttpError {
         status: StatusCode,
         /// The server's message (from its JSON error body when it has one).
         message: String,
+    },
+    /// The server's answer was larger than [`MAX_BODY_BYTES`].
+    #[error("the answer of {url} is larger than {} MiB; is this the right server?", MAX_BODY_BYTES >> 20)]
+    TooLarge {
+        /// The URL (redacted).
+        url: String,
     },
     /// The server answered 2xx with a body that is not what the API documents.
     #[error("unexpected response from {url}")]
@@ -274,9 +285,16 @@ pub async fn send(
     };
     let response = request.send().await.map_err(|e| transport(e, &shown))?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| transport(e, &shown))?;
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(e, &shown))? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(HttpError::TooLarge { url: shown });
+        }
+        body.extend_from_slice(&chunk);
+    }
     if status.is_success() {
-        return Ok(body.to_vec());
+        return Ok(body);
     }
     Err(HttpError::Status {
         method,

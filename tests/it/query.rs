@@ -440,3 +440,36 @@ fn a_write_skips_a_peer_answering_5xx() {
     let id = out.stdout.trim();
     assert!(am.get("/api/v2/silences").body.contains(id), "{out}");
 }
+
+/// A server that answers without end (misbehaving, or not the server meant) is cut off at
+/// 256 MiB with a clear error, instead of filling ccmon's memory.
+#[test]
+fn an_endless_answer_is_cut_off() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().expect("local addr").port();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+            line.clear();
+        }
+        let mut stream = stream;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            1u64 << 40
+        );
+        let chunk = vec![b' '; 1 << 20];
+        // Until ccmon hangs up.
+        while stream.write_all(&chunk).is_ok() {}
+    });
+    ccmon()
+        .args(["--prometheus-url", &format!("http://127.0.0.1:{port}")])
+        .args(["query", "up"])
+        .run()
+        .code(2)
+        .stderr_has("is larger than 256 MiB");
+}
