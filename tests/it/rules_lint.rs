@@ -1183,7 +1183,7 @@ fn rules_on_claude_code_telemetry_lint_clean() {
 
 /// A stand-in application: serves `body` as its /metrics on a loopback port, answering
 /// every request, until the test ends.
-fn serve_metrics(body: &'static str) -> String {
+pub fn serve_metrics(body: &'static str) -> std::net::SocketAddr {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -1199,7 +1199,7 @@ fn serve_metrics(body: &'static str) -> String {
             );
         }
     });
-    format!("http://{addr}/metrics")
+    addr
 }
 
 const APP_METRICS: &str = "# HELP myapp_requests_total Requests served.\n# TYPE myapp_requests_total counter\nmyapp_requests_total{code=\"200\"} 10\n# TYPE myapp_queue_depth gauge\nmyapp_queue_depth 3\n# TYPE myapp_latency_seconds histogram\nmyapp_latency_seconds_bucket{le=\"+Inf\"} 1\nmyapp_latency_seconds_sum 1\nmyapp_latency_seconds_count 1\nmyapp_untyped_thing 1\n";
@@ -1210,7 +1210,7 @@ const APP_RULES: &str = "groups:\n  - name: app\n    rules:\n      - record: job
 /// their types: the unknown-metric findings go, and `rate` of its gauge is caught.
 #[test]
 fn metrics_from_a_live_application_adds_its_families() {
-    let url = serve_metrics(APP_METRICS);
+    let url = format!("http://{}/metrics", serve_metrics(APP_METRICS));
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("app.yml");
     std::fs::write(&file, APP_RULES).expect("write");
@@ -1252,7 +1252,7 @@ fn metrics_from_a_live_application_adds_its_families() {
 /// lint is then clean offline, with the application gone.
 #[test]
 fn catalog_export_round_trips_through_the_settings_file() {
-    let url = serve_metrics(APP_METRICS);
+    let url = format!("http://{}/metrics", serve_metrics(APP_METRICS));
     let dir = tempfile::tempdir().expect("tempdir");
     let out = ccmon()
         .args(["rules", "catalog", "export", "--metrics-from", &url])

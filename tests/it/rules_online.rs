@@ -34,29 +34,9 @@ const SHOP_RULES: &str = "groups:
         expr: absent(shop_queue_depth{queue=\"sms\"})
 ";
 
-/// The test application: serves `SHOP_METRICS` on a loopback port until the test ends.
-fn serve_shop() -> std::net::SocketAddr {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{SHOP_METRICS}",
-                SHOP_METRICS.len()
-            );
-        }
-    });
-    addr
-}
-
 /// A Prometheus scraping the shop every second, once it has the shop's series and metadata.
 fn shop_prometheus() -> Prometheus {
-    let app = serve_shop();
+    let app = crate::rules_lint::serve_metrics(SHOP_METRICS);
     let prom = Prometheus::builder()
         .config(format!(
             "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: shop\n    static_configs:\n      - targets: ['{app}']\n"
