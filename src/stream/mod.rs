@@ -20,7 +20,6 @@ pub mod record;
 pub mod recorder;
 pub mod redis;
 pub mod report;
-mod resp_conn;
 pub mod signal;
 pub mod spool;
 pub mod spool_sink;

@@ -308,6 +308,7 @@ fn a_600_mb_line_streams_through_in_bounded_memory() {
         .into_command();
     let (status, peak) = run_measuring_memory(cmd, &out);
     assert!(status.success(), "{status}");
+    eprintln!("watch peaked at {peak} MiB");
     assert!(peak < 100, "watch peaked at {peak} MiB");
     let passed = std::fs::metadata(&out).unwrap().len();
     assert!(passed > 600 << 20, "{passed} bytes passed through");
@@ -342,6 +343,7 @@ fn a_600_mb_line_streams_through_in_bounded_memory() {
     cmd.stderr(std::process::Stdio::null());
     let (status, peak) = run_measuring_memory(cmd, &spool.path().join("ingest.out"));
     assert!(status.success(), "{status}");
+    eprintln!("ingest peaked at {peak} MiB");
     assert!(peak < 100, "ingest peaked at {peak} MiB");
     assert_eq!(stream_data(&redis, "huge-ingest").len() as u64, entries);
 }

@@ -1,86 +1,20 @@
 //! Connecting to a single server (TCP, TLS or a Unix socket) or a cluster, from the URL
 //! forms of the module documentation, and bounding every round trip by the timeout.
 
-use std::time::Duration;
-
-use redis::aio::ConnectionLike;
+use redis::aio::{ConnectionLike, MultiplexedConnection};
 use redis::cluster_async::ClusterConnection;
-use redis::{Cmd, ErrorKind, RedisError, RedisFuture, Value};
+use redis::{Cmd, RedisError, RedisFuture, Value};
 
 use super::errors::classify;
-use super::write::{LUA_DELIVER_BODY, LUA_DELIVERED_BODY, LUA_HIGHEST_SEQ, Script};
+use super::write::{LUA_META, Script};
 use super::{Ctx, RedisConfig, RedisSink, RedisSinkError};
 use crate::redact::redact;
-use crate::stream::resp_conn::{self, Packed, RespConnection};
-
-/// A request already handed to the connection, whose reply is awaited later. Requests on
-/// one multiplexed connection go out in the order they are handed over, which is what
-/// lets a transaction span several of them.
-pub(super) struct Submitted(
-    futures_util::future::MaybeDone<
-        futures_util::future::BoxFuture<
-            'static,
-            Result<Result<Value, RedisError>, tokio::time::error::Elapsed>,
-        >,
-    >,
-);
-
-impl Submitted {
-    /// Hands `pipe` to the connection (polling it once puts it in the connection's queue,
-    /// or in line for it) under `timeout`.
-    pub(super) async fn send(conn: Conn, pipe: redis::Pipeline, timeout: Duration) -> Submitted {
-        use futures_util::FutureExt;
-        let request = async move {
-            let mut c = conn;
-            tokio::time::timeout(timeout, pipe.query_async::<Value>(&mut c)).await
-        };
-        let mut request = futures_util::future::maybe_done(request.boxed());
-        std::future::poll_fn(|cx| {
-            let _ = std::pin::Pin::new(&mut request).poll(cx);
-            std::task::Poll::Ready(())
-        })
-        .await;
-        Submitted(request)
-    }
-
-    /// Hands `packed` to `conn` at once (see [`RespConnection::send_packed`]) under
-    /// `timeout`; its reply is an array of the replies of its last `keep` commands.
-    pub(super) fn send_packed(
-        conn: &RespConnection,
-        packed: Packed,
-        keep: usize,
-        timeout: Duration,
-    ) -> Submitted {
-        use futures_util::FutureExt;
-        let reply = conn.send_packed(packed, keep);
-        let request =
-            async move { tokio::time::timeout(timeout, reply.map(|r| r.map(Value::Array))).await };
-        Submitted(futures_util::future::maybe_done(request.boxed()))
-    }
-
-    /// Its reply.
-    pub(super) async fn reply(
-        mut self,
-    ) -> Result<Result<Value, RedisError>, tokio::time::error::Elapsed> {
-        (&mut self.0).await;
-        match std::pin::Pin::new(&mut self.0).take_output() {
-            Some(reply) => reply,
-            // Only a second take could see nothing, and `self` is taken once.
-            None => Ok(Err(RedisError::from((
-                ErrorKind::Client,
-                "reply already taken",
-            )))),
-        }
-    }
-}
 
 /// One connection to a server or a cluster; both are cheap handles to a multiplexed
 /// connection, so clones send concurrently over the same socket(s), in order.
 #[derive(Clone)]
 pub(super) enum Conn {
-    /// Our own connection, which writes a request's bytes as they are (see
-    /// [`crate::stream::resp_conn`]).
-    Single(RespConnection),
+    Single(MultiplexedConnection),
     Cluster(ClusterConnection),
 }
 
@@ -119,8 +53,24 @@ impl ConnectionLike for Conn {
 )]
 pub(super) enum Target {
     /// The server's address and credentials, and with TLS, whom to trust.
-    Single(redis::Client, Option<resp_conn::TlsConfig>),
+    Single(redis::Client),
     Cluster(redis::cluster::ClusterClient),
+}
+
+/// Checks that a CA file holds at least one usable PEM certificate, so that a wrong file
+/// is a configuration error at start rather than a failed handshake later.
+fn check_ca(pem: &[u8]) -> Result<(), String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut found = 0;
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        cert.map_err(|e| format!("not a PEM certificate: {e}"))?;
+        found += 1;
+    }
+    if found == 0 {
+        return Err("no certificate in it".into());
+    }
+    Ok(())
 }
 
 /// The seed node URLs of a cluster URL: its host and every `node=host:port`, with the
@@ -196,28 +146,32 @@ impl RedisSink {
             ));
         }
         let tls = matches!(cfg.url.scheme(), "rediss" | "rediss+cluster");
-        let ca =
-            match (&cfg.ca_file, tls) {
-                (Some(path), true) => Some(std::fs::read(path).map_err(|e| {
+        let ca = match (&cfg.ca_file, tls) {
+            (Some(path), true) => {
+                let pem = std::fs::read(path).map_err(|e| {
                     config_err(format!("cannot read ca_file {}: {e}", path.display()))
-                })?),
-                _ => None,
-            };
+                })?;
+                check_ca(&pem)
+                    .map_err(|e| config_err(format!("ca_file {}: {e}", path.display())))?;
+                Some(pem)
+            }
+            _ => None,
+        };
         let client_err = |e: RedisError| config_err(redact(&e.to_string()).into_owned());
         let with_password = password_url(&cfg.url);
         let target = match cfg.url.scheme() {
             "redis" | "rediss" | "redis+unix" | "unix" => {
-                let client = redis::Client::open(with_password.as_str()).map_err(client_err)?;
-                let tls = tls
-                    .then(|| resp_conn::tls_config(ca.as_deref()))
-                    .transpose()
-                    .map_err(|e| {
-                        config_err(match &cfg.ca_file {
-                            Some(path) => format!("ca_file {}: {e}", path.display()),
-                            None => e,
-                        })
-                    })?;
-                Target::Single(client, tls)
+                let client = match ca {
+                    Some(ca) => redis::Client::build_with_tls(
+                        with_password.as_str(),
+                        redis::TlsCertificates {
+                            client_tls: None,
+                            root_cert: Some(ca),
+                        },
+                    ),
+                    None => redis::Client::open(with_password.as_str()),
+                };
+                Target::Single(client.map_err(client_err)?)
             }
             "redis+cluster" | "rediss+cluster" => {
                 let seeds = cluster_seeds(&with_password, tls).map_err(config_err)?;
@@ -242,12 +196,11 @@ impl RedisSink {
             ctx: Ctx {
                 cfg,
                 url,
-                deliver_script: Script::new(format!("{LUA_HIGHEST_SEQ}{LUA_DELIVER_BODY}")),
-                delivered_script: Script::new(format!("{LUA_HIGHEST_SEQ}{LUA_DELIVERED_BODY}")),
+                meta_script: Script::new(LUA_META.to_owned()),
             },
             target,
             conn: None,
-            watched: None,
+            position: None,
         })
     }
 
@@ -274,10 +227,11 @@ impl RedisSink {
         })
     }
 
-    /// Drops the connection and what was watched on it; the next operation reconnects.
+    /// Drops the connection and the run's position read over it; the next operation
+    /// reconnects (and reads the position again: the server may have restarted since).
     pub(super) fn forget_connection(&mut self) {
         self.conn = None;
-        self.watched = None;
+        self.position = None;
     }
 
     /// The open connection, or a new one (within the timeout).
@@ -288,8 +242,14 @@ impl RedisSink {
         let timeout = self.ctx.cfg.timeout;
         let connecting = async {
             match &self.target {
-                Target::Single(client, tls) => {
-                    RespConnection::connect(client.get_connection_info(), tls.as_ref())
+                Target::Single(client) => {
+                    // The crate's own response timeout (0.5 s by default) would cut a slow
+                    // but legal reply short; every round trip is bounded by ours instead.
+                    let config = redis::AsyncConnectionConfig::new()
+                        .set_connection_timeout(Some(timeout))
+                        .set_response_timeout(None);
+                    client
+                        .get_multiplexed_async_connection_with_config(&config)
                         .await
                         .map(Conn::Single)
                 }
@@ -314,19 +274,6 @@ impl Ctx {
         fut: impl Future<Output = Result<T, RedisError>>,
     ) -> Result<T, RedisSinkError> {
         match tokio::time::timeout(self.cfg.timeout, fut).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(classify(&self.url, op, &e, self.cfg.timeout)),
-            Err(_) => Err(self.timeout_err(op)),
-        }
-    }
-
-    /// The reply of a [`Submitted`] request, its errors mapped.
-    pub(super) fn sent(
-        &self,
-        op: &'static str,
-        reply: Result<Result<Value, RedisError>, tokio::time::error::Elapsed>,
-    ) -> Result<Value, RedisSinkError> {
-        match reply {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(classify(&self.url, op, &e, self.cfg.timeout)),
             Err(_) => Err(self.timeout_err(op)),

@@ -231,7 +231,7 @@ pub(super) fn io_kinds(e: &RedisError) -> impl Iterator<Item = std::io::ErrorKin
 
 impl Ctx {
     /// An empty agent id would make `agent:{}:events` and `agent:{}:meta` hash to
-    /// different cluster slots (an empty tag is no tag), breaking the single-slot script.
+    /// different cluster slots (an empty tag is no tag), breaking the single-slot pipeline.
     pub(super) fn check_agent_id(&self, agent_id: &str) -> Result<(), RedisSinkError> {
         if agent_id.is_empty() {
             return Err(RedisSinkError::Batch {

@@ -1,6 +1,6 @@
 //! The Redis layout (docs/architecture.md section 3): the keys of an agent, the defaults,
-//! how a record's fields go into a command, and the rules a write keeps for the meta hash
-//! (never replaced by an older summary) and the `agents` set (scores only move forward).
+//! how a record's fields go into a command, the IDs a run's entries take, and the rule a
+//! write keeps for the `agents` set (scores only move forward).
 
 use std::time::Duration;
 
@@ -33,6 +33,34 @@ pub fn meta_key(agent_id: &str) -> String {
     format!("agent:{{{agent_id}}}:meta")
 }
 
+/// Run bases are spread over this many milliseconds, one residue per run (see
+/// [`segment_base`]).
+const BASE_SPREAD: u64 = 1024;
+
+/// The run's start in Unix milliseconds, from its id (`<ms hex>-<pid hex>-<n hex>`, see
+/// `recorder::new_run_id`); `None` for ids of another shape.
+pub(super) fn run_start_ms(run_id: &str) -> Option<u64> {
+    let (ms, rest) = run_id.split_once('-')?;
+    if rest.is_empty() || ms.is_empty() || ms.len() > 16 {
+        return None;
+    }
+    u64::from_str_radix(ms, 16).ok()
+}
+
+/// The millisecond part of the IDs a run's entries take from `from` on: the first value at
+/// or above `from` (and above 0) whose residue modulo [`BASE_SPREAD`] is the run's own.
+/// Deterministic, so two writers of one run that saw the same stream pick the same IDs
+/// (and Redis keeps one of each); distinct between runs (unless their residues collide, 1
+/// in 1024), so two runs choosing a base above the same top never share IDs.
+pub(super) fn segment_base(run_id: &str, from: u64) -> u64 {
+    let residue = run_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }) % BASE_SPREAD;
+    let from = from.max(1);
+    let at = from - from % BASE_SPREAD + residue;
+    if at >= from { at } else { at + BASE_SPREAD }
+}
+
 /// A record's field as an argument: numbers are formatted straight into the command.
 impl redis::ToRedisArgs for FieldValue<'_> {
     fn write_redis_args<W: ?Sized + redis::RedisWrite>(&self, out: &mut W) {
@@ -41,32 +69,6 @@ impl redis::ToRedisArgs for FieldValue<'_> {
             FieldValue::Number(n) => n.write_redis_args(out),
         }
     }
-}
-
-/// Whether a summary of `last_event_at` (canonical) may replace the stored meta hash: the
-/// same rule as the deliver script. Canonical times compare as text; anything else never
-/// blocks an update.
-pub(super) fn meta_is_newer(stored: Option<&str>, last_event_at: &str) -> bool {
-    match stored {
-        Some(stored) if is_canonical_time(stored) && is_canonical_time(last_event_at) => {
-            stored <= last_event_at
-        }
-        _ => true,
-    }
-}
-
-/// `2026-11-28T01:45:55.123Z`, exactly: RFC 3339 UTC with milliseconds.
-pub(super) fn is_canonical_time(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 24
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b'T',
-            13 | 16 => *c == b':',
-            19 => *c == b'.',
-            23 => *c == b'Z',
-            _ => c.is_ascii_digit(),
-        })
 }
 
 /// `ZADD agents GT score id`, the pruning of members older than the TTL, and the TTL of
@@ -115,6 +117,22 @@ mod tests {
     fn keys_carry_the_agent_id_as_a_hash_tag() {
         assert_eq!(events_key("builder-1"), "agent:{builder-1}:events");
         assert_eq!(meta_key("builder-1"), "agent:{builder-1}:meta");
+    }
+
+    #[test]
+    fn run_bases_start_at_the_run_and_differ_between_runs() {
+        let run = "19ae0c1f2a3-1f40-0";
+        let start = run_start_ms(run).unwrap();
+        assert_eq!(start, 0x19ae0c1f2a3);
+        let base = segment_base(run, start);
+        assert!(base >= start && base < start + BASE_SPREAD, "{base}");
+        assert_eq!(segment_base(run, start), base, "deterministic");
+        assert_eq!(segment_base(run, base), base);
+        assert!(segment_base(run, base + 1) > base + 1);
+        assert_ne!(segment_base("r1", 5000), segment_base("r2", 5000));
+        assert!(segment_base("r", 0) >= 1);
+        assert_eq!(run_start_ms("r1"), None);
+        assert_eq!(run_start_ms("old-run"), None);
     }
 
     #[test]

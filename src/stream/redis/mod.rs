@@ -18,55 +18,55 @@
 //! **The braces are a literal Redis Cluster hash tag**: agent `builder-1` has the keys
 //! `agent:{builder-1}:events` and `agent:{builder-1}:meta`. The design writes the key in
 //! Redis's own hash-tag notation, and taking it literally is what makes the contract work on
-//! a cluster: both keys of an agent hash to the same slot, so the one script that appends
-//! the entries, refreshes their TTL and updates the meta hash is a legal single-slot script
-//! there, and is atomic everywhere. Without the tag the two keys would land on different
-//! nodes and the meta update could not be part of the exactly-once step. The tag holds for
-//! any non-empty agent id (the text up to the first `}` is the same for both keys), which is
-//! why an empty agent id is refused. The cost is that people type the braces in
-//! `redis-cli`; [`events_key`] and [`meta_key`] are the one place that spells them.
+//! a cluster: both keys of an agent hash to the same slot, so a batch's entries, its meta
+//! update and their TTLs go to one node in one pipeline. The tag holds for any non-empty
+//! agent id (the text up to the first `}` is the same for both keys), which is why an empty
+//! agent id is refused. The cost is that people type the braces in `redis-cli`;
+//! [`events_key`] and [`meta_key`] are the one place that spells them.
 //!
 //! # Files
 //!
-//! - `layout.rs`: the keys, the defaults, how records and summaries become fields.
+//! - `layout.rs`: the keys, the defaults, the IDs of a run's entries, how records and
+//!   summaries become fields.
 //! - `connection.rs`: URLs, (re)connecting to a server or a cluster, timeouts.
-//! - `write.rs`: the exactly-once delivery, its chunks and the deliver script.
-//! - `transaction.rs`: the single server's optimistic transaction.
+//! - `write.rs`: the exactly-once delivery, the meta update, stuck episodes.
 //! - `read.rs`: the agents, the events, following a stream.
 //! - `errors.rs`: what went wrong, classified for the caller.
 //!
-//! # Exactly once
+//! # Exactly once: Redis's own stream-ID order
 //!
-//! Each chunk of a batch is written in one atomic step that appends only the records
-//! above the highest `seq` the agent's stream holds for the batch's `run_id`. A batch
-//! retried after a timeout whose first attempt did land is therefore skipped, a
-//! half-delivered batch gets only its missing half, and a stream that Redis lost
-//! (restarted empty) simply takes the records again. Two ways, one rule:
+//! Every entry of a run is added with an explicit ID, `<base>-<seq>`: `base` is a
+//! millisecond value of the run's own (at or after its start, see
+//! [`layout::segment_base`]), `seq` the record's. Redis refuses an ID at or below the
+//! stream's top, so a batch retried after a timeout whose first attempt did land is refused
+//! entry by entry by Redis itself, a half-delivered batch gets only its missing half, and
+//! two deliverers of one run (a `stream flush` racing the live process) write each entry
+//! once. The batch is plain pipelined `XADD`s: no `WATCH`, no transaction, no script on
+//! the entries' path, the same on a single server and on a cluster (docs/redis-decision.md
+//! has the figures).
 //!
-//! - **A single server** takes an optimistic transaction: `WATCH`
-//!   the agent's keys, read the highest seq, then `MULTI`, plain `XADD`s, the meta update
-//!   and TTLs, `EXEC`, which runs nothing if another client touched the keys in between
-//!   (the read is then repeated; after three lost races the script takes over).
-//!   Redis spends about 60 % of the script's time per entry on this.
-//! - **A cluster**, whose client cannot keep `WATCH` and `EXEC` on one connection, takes a
-//!   Lua script (`EVALSHA`, falling back to `EVAL` after `NOSCRIPT`, e.g. after a restart)
-//!   that does the same in one call.
+//! What the client keeps is where the run stands (`write::Position`: the base and the
+//! highest seq held), read once per run and connection by a look-back over the newest
+//! entries (only entries as new as the run's start) and carried from batch to batch:
 //!
-//! The highest seq comes from a look-back over the newest entries of the stream, newest
-//! first, in growing pages, at most [`SCAN_LIMIT`] entries. Entries of one run are
-//! appended in `seq` order, so the first entry of the run met going backwards holds the
-//! highest `seq`; only other runs of the same agent id writing more than [`SCAN_LIMIT`]
-//! entries in between could hide it. The look-back usually reads one entry (the stream's
-//! newest entry is the run's own); the first batch of a new run reads up to
-//! [`SCAN_LIMIT`] entries, measured at about 50 ms of Redis time for 10 000 entries of
-//! 1 KB. Callers must deliver a run's batches in order and, after an error, deliver the
-//! failed records again before later ones (the spool does): a chunk that would leave a
-//! gap above the highest `seq` is refused ([`RedisSinkError::Gap`]), never written
-//! around the hole.
+//! - **Redis lost data.** A new connection reads the position again, so a server that
+//!   restarted empty or failed over to a lagging replica shows what it holds, and a batch
+//!   that would leave a gap above it is refused ([`RedisSinkError::Gap`]): the caller
+//!   re-sends from its spool, in order. A stream that vanishes under a live connection
+//!   (flushed, expired) is caught by `NOMKSTREAM` on every entry but a run's first.
+//! - **Another run of the agent wrote above the run** (a late spool of an earlier run, or
+//!   two live writers with one `--agent-id`): its entries are refused; the position is read
+//!   again and the rest of the run goes above the top, at a new base of its own (a
+//!   segment). Each run stays complete and exactly once, in seq order; runs interleave by
+//!   segments. Bases are distinct between runs (a residue per run), so two runs never
+//!   share an ID range; the one case left is two runs whose residues collide (1 in 1024)
+//!   *and* two deliverers of one of them racing while the other writes.
+//! - A run's IDs carry its start, not the arrival time; readers use the `timestamp` field.
 //!
 //! The meta hash is only replaced by a summary whose `last_event_at` is not older than the
-//! stored one, and `agents` scores only move forward (`ZADD GT`), so a late spool flush of an
-//! old run cannot make a running agent look exited.
+//! stored one (a three-line script, after the batch's entries), and `agents` scores only
+//! move forward (`ZADD GT`), so a late spool flush of an old run cannot make a running agent
+//! look exited. `agents:stuck` is shared by all agents and stays `XADD *`: at least once.
 //!
 //! # Connections
 //!
@@ -82,8 +82,8 @@
 //! [`RedisConfig::timeout`], so a hung Redis yields [`RedisSinkError::Timeout`], never a hang.
 //! After an unavailable error the connection is dropped and the next call reconnects.
 //!
-//! Memory is bounded by the caller's batch (sent in chunks of at most [`CHUNK_RECORDS`]
-//! records or [`CHUNK_BYTES`] bytes), the `last`/`max` of the reads (fetched in pages of
+//! Memory is bounded by the caller's batch (sent in pipelines of at most [`CHUNK_RECORDS`]
+//! records or [`CHUNK_BYTES`] bytes, a few megabytes in flight), the `last`/`max` of the reads (fetched in pages of
 //! [`READ_PAGE`]), and [`MAX_AGENTS`].
 
 use std::path::PathBuf;
@@ -91,8 +91,8 @@ use std::time::Duration;
 
 /// Runs `$body` (a future using `$ctx: &Ctx` and `$conn: Conn`) on the sink's connection.
 /// A cached connection that turns out dead (the server restarted since) is replaced and
-/// the body run once more, which is safe because every operation is idempotent (writes go
-/// through the exactly-once script); a timeout is not retried, so a hung server costs one
+/// the body run once more, which is safe because every operation is idempotent (entries
+/// carry their own IDs); a timeout is not retried, so a hung server costs one
 /// timeout. After an unavailable error the connection is dropped, so the next call
 /// reconnects instead of waiting on a socket whose server is gone or still owes replies.
 /// A macro rather than a closure-taking method: async closures borrowing the sink make
@@ -120,7 +120,6 @@ mod connection;
 mod errors;
 mod layout;
 mod read;
-mod transaction;
 mod write;
 
 pub use errors::{Cause, RedisSinkError};
@@ -131,8 +130,7 @@ pub use read::{MAX_AGENTS, READ_PAGE};
 pub use write::{CHUNK_BYTES, CHUNK_RECORDS, Delivered, SCAN_LIMIT};
 
 use connection::{Conn, Target};
-use transaction::Watched;
-use write::Script;
+use write::{Position, Script};
 
 /// Settings of a [`RedisSink`].
 #[derive(Debug, Clone)]
@@ -170,14 +168,13 @@ impl RedisConfig {
 }
 
 /// What every operation needs besides the connection: settings, the redacted URL, the
-/// scripts. Kept apart from the connection state so operations borrow it while the sink
+/// meta script. Kept apart from the connection state so operations borrow it while the sink
 /// swaps connections.
 struct Ctx {
     cfg: RedisConfig,
     /// The URL with its password masked, for every message.
     url: String,
-    deliver_script: Script,
-    delivered_script: Script,
+    meta_script: Script,
 }
 
 /// Writes and reads the stream monitor's Redis layout over one (cluster) connection.
@@ -185,8 +182,8 @@ pub struct RedisSink {
     ctx: Ctx,
     target: Target,
     conn: Option<Conn>,
-    /// What the last delivery left watched on `conn`.
-    watched: Option<Watched>,
+    /// Where the last run delivered over `conn` stands (see [`Position`]).
+    position: Option<Position>,
 }
 
 impl std::fmt::Debug for RedisSink {

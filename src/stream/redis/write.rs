@@ -1,127 +1,61 @@
-//! Writing: a batch of one run delivered exactly once, in chunks, with the summary; the
-//! deliver script (a cluster, or a single server after lost races); stuck episodes.
+//! Writing: a batch of one run delivered exactly once by Redis's own stream-ID order, with
+//! the summary; stuck episodes.
+//!
+//! Every entry of a run is added with an explicit ID `<base>-<seq>`. Redis refuses an ID at
+//! or below the stream's top ("equal or smaller than the target stream top item"), so a
+//! retried entry is refused by Redis itself: plain pipelined `XADD`s are idempotent, with
+//! no `WATCH`, no script and no read before the write, on a single server and on a cluster
+//! alike. What the client keeps is where the run stands ([`Position`]): read once per run
+//! and connection ([`Ctx::resolve`]), then carried from batch to batch.
 
-use redis::{Cmd, ErrorKind, RedisError, ServerErrorKind, Value};
+use redis::{Cmd, RedisError, Value};
 
-use super::connection::{Conn, Submitted};
-use super::layout::{STUCK_KEY, canonical_time, events_key, meta_key, zset_update};
-use super::transaction::{Ahead, Chunk, Read, WATCHED_FOR, Watched};
+use super::connection::Conn;
+use super::layout::{
+    STUCK_KEY, canonical_time, events_key, meta_key, run_start_ms, segment_base, zset_update,
+};
+use super::read::parse_entries;
 use super::{Ctx, RedisSink, RedisSinkError};
 use crate::stream::record::Record;
 use crate::stream::summary::Summary;
 
-/// How many stream entries the exactly-once check looks back at most.
+/// How many stream entries the look-back for a run's newest entry reads at most (only
+/// entries newer than the run's start are read when its id tells the start).
 pub const SCAN_LIMIT: u64 = 10_000;
 
-/// Most records sent in one script call or transaction. Measured on ingest into a single
-/// server, since the connection writes requests as they are: 256 is 5 to 10 % faster than
-/// 512 and 1024 (Redis waits less at the end of each transaction for the next one's EXEC),
-/// 128 no faster than 256.
+/// Most records sent in one pipeline. Measured on ingest into a single server: 256 keeps
+/// the pipeline full without building megabytes ahead.
 pub const CHUNK_RECORDS: usize = 256;
 
-/// Most record bytes sent in one script call (a larger single record goes alone).
+/// Most record bytes sent in one pipeline (a larger single record goes alone).
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
-/// Finds the highest `seq` of run ARGV-given `run_id` among the newest `limit` entries of
-/// `key`, newest first, in growing pages so the common case (the newest entry is the run's)
-/// reads one entry and a long look-back never holds more than 128 entries at once.
-/// Exclusive ranges (`(id`) need Redis 6.2.
-pub(super) const LUA_HIGHEST_SEQ: &str = r"
-local function highest_seq(key, run_id, limit)
-  local page = 1
-  local from = '+'
-  local scanned = 0
-  while scanned < limit do
-    local n = math.min(page, limit - scanned)
-    local entries = redis.call('XREVRANGE', key, from, '-', 'COUNT', n)
-    for _, entry in ipairs(entries) do
-      local f = entry[2]
-      local run, seq = nil, nil
-      for i = 1, #f, 2 do
-        if f[i] == 'run_id' then run = f[i + 1] elseif f[i] == 'seq' then seq = f[i + 1] end
-      end
-      if run == run_id then return tonumber(seq) or 0 end
-    end
-    if #entries < n then return 0 end
-    scanned = scanned + n
-    from = '(' .. entries[#entries][1]
-    if page < 128 then page = math.min(page * 4, 128) end
-  end
+/// Record bytes handed to the connection before the replies are awaited. The client
+/// copies a request twice on its way out, so huge records (chunks of a 600 MB line) go a
+/// few at a time; ordinary batches (about 1.5 KB a record) go in one wave.
+const WAVE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Times a batch is re-sent after Redis refused records the run does not hold (another
+/// run of the agent wrote above them) before the batch is given back as a gap.
+const ATTEMPTS: usize = 3;
+
+/// Replaces the meta hash unless it holds a newer summary. KEYS: the meta hash. ARGV:
+/// last_event_at of the summary, then field/value pairs. RFC 3339 UTC with milliseconds
+/// compares as text; anything else never blocks an update. Returns 1 if written.
+pub(super) const LUA_META: &str = r"
+local canonical = '^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d%d%dZ$'
+local stored = redis.call('HGET', KEYS[1], 'last_event_at')
+local incoming = ARGV[1]
+if stored and string.match(stored, canonical) and string.match(incoming, canonical)
+    and stored > incoming then
   return 0
 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
 ";
 
-/// The exactly-once write. KEYS: events stream, meta hash (one slot: the hash tag).
-/// ARGV: run_id, maxlen, ttl seconds (0 = none), scan limit, floor (the lowest seq the
-/// caller still holds; a stream holding less may start there), F (fields per record), F
-/// field names, last_event_at of the summary (guards the meta update), M (meta pairs), 2M
-/// meta args, then the records, F field/value pairs each. Returns {written, skipped,
-/// highest seq before}.
-pub(super) const LUA_DELIVER_BODY: &str = r"
-local run_id = ARGV[1]
-local maxlen = ARGV[2]
-local ttl = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local floor = tonumber(ARGV[5]) or 0
-local nf = tonumber(ARGV[6])
-local names, seq_at = {}, nil
-for i = 1, nf do
-  names[i] = ARGV[6 + i]
-  if names[i] == 'seq' then seq_at = i end
-end
-local at = 7 + nf
-local last_event_at = ARGV[at]
-local nmeta = tonumber(ARGV[at + 1])
-local meta_at = at + 2
-at = meta_at + 2 * nmeta
-local before, written, skipped = 0, 0, 0
-if at <= #ARGV then
-  if not seq_at then return redis.error_reply('ERR ccmon deliver: no seq field') end
-  before = highest_seq(KEYS[1], run_id, limit)
-  -- A batch that would leave a hole (Redis lost the run's earlier entries) is refused:
-  -- the caller re-sends from the start of its spool, and the holes are filled in order;
-  -- only what the caller no longer holds (below floor) stays missing.
-  local first = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
-  if first > before + 1 and first > floor then return {0, 0, before} end
-  local highest = before
-  -- Records come as field/value pairs, so each XADD takes a slice of ARGV as it is
-  -- (no table built per record: this loop is the ingest's hot path in Redis).
-  local stride = 2 * nf
-  while at + stride - 1 <= #ARGV do
-    local seq = tonumber(ARGV[at + 2 * seq_at - 1]) or 0
-    if seq > highest then
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(ARGV, at, at + stride - 1))
-      highest = seq
-      written = written + 1
-    else
-      skipped = skipped + 1
-    end
-    at = at + stride
-  end
-end
-if nmeta > 0 then
-  -- RFC 3339 UTC with milliseconds compares as text; anything else never blocks an update.
-  local canonical = '^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d%d%dZ$'
-  local stored = redis.call('HGET', KEYS[2], 'last_event_at')
-  local newer = not stored or not string.match(stored, canonical)
-    or not string.match(last_event_at, canonical) or stored <= last_event_at
-  if newer then
-    local pairs_ = {}
-    for i = 1, 2 * nmeta do pairs_[i] = ARGV[meta_at + i - 1] end
-    redis.call('HSET', KEYS[2], unpack(pairs_))
-  end
-end
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-end
-return {written, skipped, before}
-";
-
-/// KEYS: events stream. ARGV: run_id, scan limit. Returns the highest seq of the run.
-pub(super) const LUA_DELIVERED_BODY: &str = r"
-return highest_seq(KEYS[1], ARGV[1], tonumber(ARGV[2]))
-";
+/// The error text of an `XADD` whose ID is at or below the stream's top.
+const ID_TOO_SMALL: &str = "equal or smaller than the target stream top item";
 
 /// What one [`RedisSink::deliver`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -135,6 +69,20 @@ pub struct Delivered {
     pub previous_seq: u64,
 }
 
+/// Where a run stands in its agent's stream: the ID base its next entries take and the
+/// highest seq the stream holds. Read by [`Ctx::resolve`], kept by the sink between
+/// deliveries of the run on one connection (a new connection reads it again: the server
+/// may have restarted or failed over since), advanced by each delivered batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Position {
+    pub(super) agent_id: String,
+    pub(super) run_id: String,
+    /// The millisecond part of the IDs of the run's next entries.
+    pub(super) base: u64,
+    /// The highest seq of the run the stream holds (0 if none).
+    pub(super) held: u64,
+}
+
 /// A script with its SHA1, sent as `EVALSHA` and as `EVAL` when the server lacks it.
 pub(super) struct Script {
     pub(super) code: String,
@@ -146,37 +94,24 @@ impl Script {
         let sha = redis::Script::new(&code).get_hash().to_owned();
         Script { code, sha }
     }
-}
 
-/// `EVALSHA`, or `EVAL` when the server does not have the script (first use, restart,
-/// another cluster node): the failed `EVALSHA` ran nothing, so the fallback is safe.
-pub(super) async fn eval(
-    conn: Conn,
-    script: &Script,
-    keys: &[&str],
-    args: &(dyn Fn(&mut Cmd) + Sync),
-) -> Result<Value, RedisError> {
-    let build = |name: &str, body: &str| {
+    /// The call of the script by `name` (`EVALSHA` or `EVAL`) on `key` with `args`.
+    fn call(&self, name: &str, key: &str, args: &[&[u8]]) -> Cmd {
+        let body = if name == "EVAL" {
+            &self.code
+        } else {
+            &self.sha
+        };
         let mut cmd = redis::cmd(name);
-        cmd.arg(body).arg(keys.len()).arg(keys);
-        args(&mut cmd);
-        cmd
-    };
-    let mut c = conn;
-    match build("EVALSHA", &script.sha)
-        .query_async::<Value>(&mut c)
-        .await
-    {
-        Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
-            build("EVAL", &script.code)
-                .query_async::<Value>(&mut c)
-                .await
+        cmd.arg(body).arg(1).arg(key);
+        for a in args {
+            cmd.arg(*a);
         }
-        other => other,
+        cmd
     }
 }
 
-/// Splits a batch into script calls of bounded size, keeping order.
+/// Splits a batch into pipelines of bounded size, keeping order.
 pub(super) fn chunks(records: &[Record]) -> Vec<&[Record]> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -194,6 +129,18 @@ pub(super) fn chunks(records: &[Record]) -> Vec<&[Record]> {
         out.push(&records[start..]);
     }
     out
+}
+
+/// What Redis answered to one record's `XADD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Appended.
+    Written,
+    /// Its ID is at or below the stream's top: the record is there already, or another
+    /// run of the agent wrote above it ([`Ctx::resolve`] tells which).
+    Refused,
+    /// The stream does not exist (`NOMKSTREAM`): Redis lost it since the position was read.
+    Missing,
 }
 
 impl RedisSink {
@@ -233,8 +180,8 @@ impl RedisSink {
                 ),
             });
         }
-        // The script skips a seq at or below the highest it holds; out of order, a record
-        // would be skipped as "already there" and lost.
+        // Entry IDs ascend with seq; out of order, a record would be refused as "already
+        // there" and lost.
         if let Some(w) = records.windows(2).find(|w| w[1].seq <= w[0].seq) {
             return Err(RedisSinkError::Batch {
                 url: self.ctx.url.clone(),
@@ -244,35 +191,20 @@ impl RedisSink {
                 ),
             });
         }
-        let chunks = chunks(records);
-        let mut watched = self
-            .watched
+        let mut known = self
+            .position
             .take()
-            .filter(|w| {
-                w.agent_id == summary.agent_id && w.run_id == run_id && w.at.elapsed() < WATCHED_FOR
-            })
-            .map(|w| w.read);
+            .filter(|p| p.agent_id == summary.agent_id && p.run_id == run_id);
         // A retry on a new connection must read for itself: `take` leaves it `None`.
         let result = with_conn!(self, "deliver", |ctx, conn| ctx.deliver(
             conn,
-            run_id,
-            &chunks,
+            records,
             summary,
             floor,
-            watched.take()
+            known.take()
         ));
-        if result.is_err() {
-            // A failed delivery may leave keys watched or a transaction open on the
-            // connection; a new one costs one connect.
-            self.forget_connection();
-        }
-        let (delivered, read) = result?;
-        self.watched = read.map(|read| Watched {
-            agent_id: summary.agent_id.clone(),
-            run_id: run_id.to_owned(),
-            read,
-            at: std::time::Instant::now(),
-        });
+        let (delivered, position) = result?;
+        self.position = position;
         Ok(delivered)
     }
 
@@ -283,21 +215,12 @@ impl RedisSink {
         agent_id: &str,
         run_id: &str,
     ) -> Result<u64, RedisSinkError> {
-        let op = "delivered_seq";
         self.ctx.check_agent_id(agent_id)?;
-        let key = events_key(agent_id);
-        let args = |cmd: &mut Cmd| {
-            cmd.arg(run_id).arg(SCAN_LIMIT);
-        };
-        with_conn!(self, op, |ctx, conn| async {
-            let value = ctx
-                .bounded(op, eval(conn, &ctx.delivered_script, &[&key], &args))
-                .await?;
-            match value {
-                Value::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),
-                other => Err(ctx.reply_err(op, format!("expected an integer, got {other:?}"))),
-            }
-        })
+        let position = with_conn!(self, "delivered_seq", |ctx, conn| ctx
+            .resolve(conn, agent_id, run_id))?;
+        let held = position.held;
+        self.position = Some(position);
+        Ok(held)
     }
 
     /// Stores the agent's summary in its meta hash and the `agents` sorted set.
@@ -305,7 +228,8 @@ impl RedisSink {
         self.deliver(&[], summary).await.map(drop)
     }
 
-    /// Appends a stuck episode to `agents:stuck` (with `agent_id` as the first field).
+    /// Appends a stuck episode to `agents:stuck` (with `agent_id` as the first field). At
+    /// least once: the stream is shared by every agent, so no ID of ours can order it.
     pub async fn add_stuck_episode(
         &mut self,
         agent_id: &str,
@@ -338,170 +262,364 @@ impl RedisSink {
 }
 
 impl Ctx {
-    /// The writes of a batch, in order (a later chunk only after the earlier one landed, so
-    /// a failure never leaves a gap), with the `agents` update sent ahead of them and
-    /// awaited after: it lives in another slot, and on a single server it must not land
-    /// inside a transaction. A single server takes each chunk as an optimistic transaction; a
-    /// cluster takes the script (see [`Ctx::transaction`] for why both exist).
+    /// Reads where `run_id` stands in the agent's stream: the newest entry of the run (a
+    /// look-back, newest first, in growing pages, through entries no older than the run's
+    /// start when its id tells it, at most [`SCAN_LIMIT`]) and the stream's top.
     ///
-    /// On a single server, `read` is what the previous delivery of this run left watched
-    /// on `conn` (see [`Watched`]), and the read the last transaction leaves is returned
-    /// for the next delivery.
+    /// The run goes on at the base of its newest entry if that entry is the stream's top;
+    /// otherwise (nothing of the run yet, or another run of the agent wrote since) above
+    /// the top, at the run's own base ([`segment_base`]): never below the run's start, and
+    /// distinct from other runs' bases, so that two writers of one run (a `stream flush`
+    /// racing the live process) compute the same IDs and Redis keeps one of each.
+    pub(super) async fn resolve(
+        &self,
+        conn: Conn,
+        agent_id: &str,
+        run_id: &str,
+    ) -> Result<Position, RedisSinkError> {
+        let op = "delivered_seq";
+        let key = events_key(agent_id);
+        let start = run_start_ms(run_id).unwrap_or(0);
+        let floor_id = format!("{start}-0");
+        let mut from = "+".to_owned();
+        let mut page = 1usize;
+        let mut scanned = 0u64;
+        let mut top: Option<(u64, u64)> = None;
+        let mut found: Option<(u64, u64, u64)> = None; // (id ms, id seq, seq field)
+        let mut is_top = false;
+        'look: while scanned < SCAN_LIMIT {
+            let count = (page as u64).min(SCAN_LIMIT - scanned);
+            let mut cmd = redis::cmd("XREVRANGE");
+            cmd.arg(&key)
+                .arg(&from)
+                .arg(&floor_id)
+                .arg("COUNT")
+                .arg(count);
+            let mut c = conn.clone();
+            let value = self.bounded(op, cmd.query_async::<Value>(&mut c)).await?;
+            let entries = parse_entries(value).map_err(|detail| self.reply_err(op, detail))?;
+            let mut largest = 0;
+            for (i, (id, fields)) in entries.iter().enumerate() {
+                let Some(parsed) = parse_id(id) else {
+                    return Err(self.reply_err(op, format!("an entry id is {id:?}")));
+                };
+                if top.is_none() {
+                    top = Some(parsed);
+                }
+                let mut run = None;
+                let mut seq = None;
+                for (name, value) in fields {
+                    largest = largest.max(value.len());
+                    match name.as_slice() {
+                        b"run_id" => run = Some(value.as_slice()),
+                        b"seq" => {
+                            seq = std::str::from_utf8(value).ok().and_then(|s| s.parse().ok());
+                        }
+                        _ => {}
+                    }
+                }
+                if run == Some(run_id.as_bytes()) {
+                    found = Some((parsed.0, parsed.1, seq.unwrap_or(0)));
+                    is_top = scanned == 0 && i == 0;
+                    break 'look;
+                }
+            }
+            scanned += entries.len() as u64;
+            let Some((last, _)) = entries.last() else {
+                break;
+            };
+            if (entries.len() as u64) < count {
+                break;
+            }
+            from = format!("({last}");
+            // Pages grow, but never to more than about 8 MiB of huge entries.
+            page = (page * 4).min(128).min((8 << 20) / largest.max(1)).max(1);
+        }
+        // With nothing as new as the run's start, the top (if any) is older than the start,
+        // and a base at the start is above it.
+        let position = |base, held| Position {
+            agent_id: agent_id.to_owned(),
+            run_id: run_id.to_owned(),
+            base,
+            held,
+        };
+        Ok(match found {
+            // The run's newest entry is the top, at the run's own ID (base-seq): go on.
+            Some((ms, id_seq, seq)) if is_top && id_seq == seq => position(ms, seq),
+            // Another run wrote above it (or it was written with an ID of another shape):
+            // the rest goes above the top.
+            Some((_, _, seq)) => position(next_base(run_id, start, top), seq),
+            None => position(next_base(run_id, start, top), 0),
+        })
+    }
+
+    /// The writes of a batch: the records above what the stream holds, as `XADD`s with
+    /// explicit IDs in pipelines, the last of them carrying the meta update and the TTLs;
+    /// and the `agents` update beside them (it lives in another slot). Returns what was
+    /// written and where the run stands after it.
     pub(super) async fn deliver(
         &self,
         conn: Conn,
-        run_id: &str,
-        chunks: &[&[Record]],
+        records: &[Record],
         summary: &Summary,
         floor: u64,
-        read: Option<Read>,
-    ) -> Result<(Delivered, Option<Read>), RedisSinkError> {
+        known: Option<Position>,
+    ) -> Result<(Delivered, Option<Position>), RedisSinkError> {
         let op = "deliver";
-        let per_agent = async {
-            let empty: [&[Record]; 1] = [&[]];
-            // No records: the summary alone still goes through one write.
-            let chunks = if chunks.is_empty() {
-                &empty[..]
-            } else {
-                chunks
-            };
-            let (results, left) = match &conn {
-                Conn::Single(single) => {
-                    let mut results = Vec::with_capacity(chunks.len());
-                    let mut ahead = Ahead {
-                        appends: None,
-                        queued: None,
-                        read,
-                    };
-                    for (i, chunk) in chunks.iter().enumerate() {
-                        let meta = (i + 1 == chunks.len()).then_some(summary);
-                        let chunk = Chunk {
-                            records: chunk,
-                            meta,
-                            next: chunks.get(i + 1).copied(),
-                            after_next: chunks.get(i + 2).copied(),
-                            floor,
-                        };
-                        results.push(
-                            self.deliver_single(single, run_id, &chunk, &mut ahead)
-                                .await?,
-                        );
-                    }
-                    (results, ahead.read)
-                }
-                Conn::Cluster(_) => {
-                    // All chunks are sent at once, pipelined on the connection in order, so
-                    // Redis never waits for the client between them. If one fails, the
-                    // script refuses every later one as a gap rather than write around a hole.
-                    let sends = chunks.iter().enumerate().map(|(i, chunk)| {
-                        let meta = (i + 1 == chunks.len()).then_some(summary);
-                        self.deliver_chunk(conn.clone(), run_id, chunk, meta, floor)
-                    });
-                    (futures_util::future::try_join_all(sends).await?, None)
-                }
-            };
-            let mut total = Delivered::default();
-            for (i, d) in results.iter().enumerate() {
-                if i == 0 {
-                    total.previous_seq = d.previous_seq;
-                }
-                total.written += d.written;
-                total.skipped += d.skipped;
-            }
-            Ok((total, left))
+        let fleet = async {
+            let mut c = conn.clone();
+            self.bounded(
+                op,
+                zset_update(&self.cfg, summary).query_async::<()>(&mut c),
+            )
+            .await
         };
-        // Sent first: on a single server a transaction spans several requests, and another
-        // request landing inside its MULTI would run (or be discarded) with it.
-        let fleet = Submitted::send(
-            conn.clone(),
-            zset_update(&self.cfg, summary),
-            self.cfg.timeout,
-        )
-        .await;
-        let delivered = per_agent.await;
-        let fleet = self.sent(op, fleet.reply().await);
+        let per_agent = async {
+            if records.is_empty() {
+                self.write_meta(conn.clone(), summary).await?;
+                return Ok((Delivered::default(), known));
+            }
+            self.append(conn.clone(), records, summary, floor, known)
+                .await
+                .map(|(d, p)| (d, Some(p)))
+        };
+        let (delivered, fleet) = tokio::join!(per_agent, fleet);
         // The stream's error says more than the sorted set's, when both failed.
         let delivered = delivered?;
         fleet?;
         Ok(delivered)
     }
 
-    /// One script call: the exactly-once write of `records` and, with `meta`, the summary.
-    pub(super) async fn deliver_chunk(
+    /// The records of a batch, exactly once (see the module documentation).
+    async fn append(
         &self,
         conn: Conn,
-        run_id: &str,
         records: &[Record],
-        meta: Option<&Summary>,
+        summary: &Summary,
         floor: u64,
-    ) -> Result<Delivered, RedisSinkError> {
-        let op = "deliver";
-        let agent_id = meta
-            .map(|s| s.agent_id.as_str())
-            .or_else(|| records.first().map(|r| r.agent_id.as_str()))
-            .unwrap_or_default();
-        let names: Vec<&str> = match records.first() {
-            Some(r) => r.fields().iter().map(|(n, _)| *n).collect(),
-            None => Vec::new(),
-        };
-        let last_event_at = meta.map(|s| canonical_time(&s.last_event_at));
-        let meta_fields = meta.map(Summary::fields).unwrap_or_default();
-        // Appended straight into the command (twice only after NOSCRIPT): the record data
-        // is copied once, into the request buffer.
-        let args = |cmd: &mut Cmd| {
-            cmd.arg(run_id)
-                .arg(self.cfg.maxlen)
-                .arg(self.cfg.ttl_secs())
-                .arg(SCAN_LIMIT)
-                .arg(floor)
-                .arg(names.len())
-                .arg(&names)
-                .arg(last_event_at.as_deref().unwrap_or_default())
-                .arg(meta_fields.len());
-            for (name, value) in &meta_fields {
-                cmd.arg(*name).arg(value.as_str());
+        known: Option<Position>,
+    ) -> Result<(Delivered, Position), RedisSinkError> {
+        let run_id = records.first().map_or("", |r| r.run_id.as_str());
+        let mut position = match known {
+            Some(p) => p,
+            None => {
+                self.resolve(conn.clone(), &summary.agent_id, run_id)
+                    .await?
             }
-            for r in records {
-                for (name, value) in r.fields() {
-                    cmd.arg(name).arg(value);
+        };
+        let mut done = Delivered {
+            previous_seq: position.held,
+            ..Delivered::default()
+        };
+        let last = records.last().map_or(0, |r| r.seq);
+        for _ in 0..ATTEMPTS {
+            let rest_at = records.partition_point(|r| r.seq <= position.held);
+            let rest = &records[rest_at..];
+            let Some(first) = rest.first() else {
+                // All held already; the summary still goes.
+                done.skipped = records.len() as u64 - done.written;
+                self.write_meta(conn.clone(), summary).await?;
+                return Ok((done, position));
+            };
+            if first.seq > position.held + 1 && first.seq > floor {
+                // Nothing is written around a hole: the caller re-sends from what it holds.
+                return Err(self.gap(run_id, position.held, first.seq));
+            }
+            let outcomes = self.send(conn.clone(), rest, summary, &position).await?;
+            let written = outcomes.iter().filter(|o| **o == Outcome::Written).count();
+            done.written += written as u64;
+            if outcomes.contains(&Outcome::Missing) {
+                // The stream vanished under the position (flushed, expired): whatever of the
+                // batch went in before that went with it; the caller re-sends from its start.
+                return Err(self.gap(run_id, 0, first.seq));
+            }
+            if !outcomes.contains(&Outcome::Refused) {
+                position.held = last;
+                done.skipped = records.len() as u64 - done.written;
+                return Ok((done, position));
+            }
+            // Refused: either another writer of this run got there first (the records are
+            // held), or another run of the agent wrote above the position. A fresh read tells.
+            position = self
+                .resolve(conn.clone(), &summary.agent_id, run_id)
+                .await?;
+            if position.held >= last {
+                done.skipped = records.len() as u64 - done.written;
+                return Ok((done, position));
+            }
+        }
+        Err(self.gap(run_id, position.held, last))
+    }
+
+    /// `XADD`s of `records` at the run's base, in pipelines of at most [`CHUNK_RECORDS`]
+    /// records, handed to the connection in waves of about [`WAVE_BYTES`], with the meta
+    /// update and the TTLs after the last record. Returns each record's outcome.
+    async fn send(
+        &self,
+        conn: Conn,
+        records: &[Record],
+        summary: &Summary,
+        position: &Position,
+    ) -> Result<Vec<Outcome>, RedisSinkError> {
+        let op = "deliver";
+        let key = events_key(&summary.agent_id);
+        let chunks = chunks(records);
+        let mut outcomes = Vec::with_capacity(records.len());
+        let mut meta = None;
+        let mut at = 0;
+        while at < chunks.len() {
+            let mut wave = Vec::new();
+            let mut bytes = 0;
+            while at < chunks.len() && (wave.is_empty() || bytes < WAVE_BYTES) {
+                let chunk = chunks[at];
+                bytes += chunk.iter().map(|r| r.data.len()).sum::<usize>();
+                let mut pipe = redis::pipe();
+                pipe.ignore_errors();
+                for (i, r) in chunk.iter().enumerate() {
+                    let mut xadd = redis::cmd("XADD");
+                    xadd.arg(&key);
+                    // Only the run's first record may create the stream: any other finding
+                    // it gone means Redis lost what the position says it holds.
+                    let creates = at == 0 && i == 0 && position.held == 0;
+                    if !creates {
+                        xadd.arg("NOMKSTREAM");
+                    }
+                    xadd.arg("MAXLEN")
+                        .arg("~")
+                        .arg(self.cfg.maxlen)
+                        .arg(format!("{}-{}", position.base, r.seq));
+                    for (name, value) in r.fields() {
+                        xadd.arg(name).arg(value);
+                    }
+                    pipe.add_command(xadd);
+                }
+                at += 1;
+                if at == chunks.len() {
+                    self.meta_commands(&mut pipe, summary, "EVALSHA");
+                }
+                let mut c = conn.clone();
+                wave.push(async move { pipe.query_async::<Vec<Value>>(&mut c).await });
+            }
+            let replies = self
+                .bounded(op, futures_util::future::try_join_all(wave))
+                .await?;
+            for reply in replies {
+                for value in reply {
+                    if outcomes.len() == records.len() {
+                        // The meta update's reply, after the last record's.
+                        meta = Some(value);
+                        continue;
+                    }
+                    outcomes.push(self.outcome(value)?);
                 }
             }
-        };
-        let keys = [events_key(agent_id), meta_key(agent_id)];
-        let reply = self
-            .bounded(
-                op,
-                eval(conn, &self.deliver_script, &[&keys[0], &keys[1]], &args),
-            )
-            .await?;
-        let counts = match &reply {
-            Value::Array(items) if items.len() == 3 => items
-                .iter()
-                .map(|v| match v {
-                    Value::Int(n) => u64::try_from(*n).ok(),
-                    _ => None,
-                })
-                .collect::<Option<Vec<u64>>>(),
-            _ => None,
-        };
-        match counts.as_deref() {
-            Some(&[0, 0, held]) if !records.is_empty() => Err(RedisSinkError::Gap {
-                url: self.url.clone(),
-                run_id: run_id.to_owned(),
-                held,
-                first: records.first().map_or(0, |r| r.seq),
-            }),
-            Some(&[written, skipped, previous_seq]) => Ok(Delivered {
-                written,
-                skipped,
-                previous_seq,
-            }),
-            _ => Err(self.reply_err(
-                op,
-                format!("expected {{written, skipped, seq}}, got {reply:?}"),
-            )),
+        }
+        if self.meta_lacks_script(meta)? {
+            // A fresh server (a restart, a failover, `SCRIPT FLUSH`).
+            self.write_meta(conn, summary).await?;
+        }
+        Ok(outcomes)
+    }
+
+    /// The meta update (unless the stored summary is newer) and the TTLs of both keys.
+    fn meta_commands(&self, pipe: &mut redis::Pipeline, summary: &Summary, eval: &str) {
+        let meta = meta_key(&summary.agent_id);
+        let last_event_at = canonical_time(&summary.last_event_at);
+        let fields = summary.fields();
+        let mut args: Vec<&[u8]> = Vec::with_capacity(1 + 2 * fields.len());
+        args.push(last_event_at.as_bytes());
+        for (name, value) in &fields {
+            args.push(name.as_bytes());
+            args.push(value.as_bytes());
+        }
+        // Its reply is kept: NOSCRIPT must be noticed.
+        pipe.add_command(self.meta_script.call(eval, &meta, &args));
+        let ttl = self.cfg.ttl_secs();
+        if ttl > 0 {
+            pipe.cmd("EXPIRE")
+                .arg(events_key(&summary.agent_id))
+                .arg(ttl)
+                .ignore();
+            pipe.cmd("EXPIRE").arg(&meta).arg(ttl).ignore();
         }
     }
+
+    /// The summary alone: the meta update and the TTLs, `EVAL` once the server lacks the
+    /// script (a restart, a failover, `SCRIPT FLUSH`).
+    async fn write_meta(&self, conn: Conn, summary: &Summary) -> Result<(), RedisSinkError> {
+        for eval in ["EVALSHA", "EVAL"] {
+            let mut pipe = redis::pipe();
+            pipe.ignore_errors();
+            self.meta_commands(&mut pipe, summary, eval);
+            let mut c = conn.clone();
+            let replies = self
+                .bounded("deliver", pipe.query_async::<Vec<Value>>(&mut c))
+                .await?;
+            if !self.meta_lacks_script(replies.into_iter().next())? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the meta update's reply says the server lacks the script (to be sent again
+    /// with `EVAL`); its other errors.
+    fn meta_lacks_script(&self, reply: Option<Value>) -> Result<bool, RedisSinkError> {
+        match reply {
+            Some(Value::ServerError(e)) if e.kind() == Some(redis::ServerErrorKind::NoScript) => {
+                Ok(true)
+            }
+            Some(Value::ServerError(e)) => Err(super::errors::classify(
+                &self.url,
+                "deliver",
+                &RedisError::from(e),
+                self.cfg.timeout,
+            )),
+            _ => Ok(false),
+        }
+    }
+
+    /// What Redis answered to one record's `XADD` in [`Ctx::send`], or the error.
+    fn outcome(&self, value: Value) -> Result<Outcome, RedisSinkError> {
+        match value {
+            Value::BulkString(_) | Value::SimpleString(_) => Ok(Outcome::Written),
+            Value::Nil => Ok(Outcome::Missing),
+            Value::ServerError(e) => {
+                if e.details().is_some_and(|d| d.contains(ID_TOO_SMALL)) {
+                    return Ok(Outcome::Refused);
+                }
+                let e = RedisError::from(e);
+                Err(super::errors::classify(
+                    &self.url,
+                    "deliver",
+                    &e,
+                    self.cfg.timeout,
+                ))
+            }
+            other => Err(self.reply_err("deliver", format!("expected an entry id, got {other:?}"))),
+        }
+    }
+
+    fn gap(&self, run_id: &str, held: u64, first: u64) -> RedisSinkError {
+        RedisSinkError::Gap {
+            url: self.url.clone(),
+            run_id: run_id.to_owned(),
+            held,
+            first,
+        }
+    }
+}
+
+/// `<ms>-<seq>` of an entry ID.
+fn parse_id(id: &str) -> Option<(u64, u64)> {
+    let (ms, seq) = id.split_once('-')?;
+    Some((ms.parse().ok()?, seq.parse().ok()?))
+}
+
+/// The base of a run's entries above `top` (the stream's newest entry, if any).
+fn next_base(run_id: &str, start: u64, top: Option<(u64, u64)>) -> u64 {
+    let above = top.map_or(0, |(ms, _)| ms + 1);
+    segment_base(run_id, start.max(above))
 }
 
 #[cfg(test)]
@@ -544,5 +662,15 @@ mod tests {
         let c = chunks(&big);
         assert_eq!(c.iter().map(|c| c.len()).collect::<Vec<_>>(), vec![1, 1, 1]);
         assert!(chunks(&[]).is_empty());
+    }
+
+    #[test]
+    fn ids_parse_and_bases_go_above_the_top() {
+        assert_eq!(parse_id("1700000000000-42"), Some((1_700_000_000_000, 42)));
+        assert_eq!(parse_id("garbage"), None);
+        let base = next_base("r", 0, Some((5000, 7)));
+        assert!(base > 5000, "{base}");
+        assert!(next_base("r", 9000, Some((5000, 7))) >= 9000);
+        assert!(next_base("r", 0, None) >= 1);
     }
 }
