@@ -484,6 +484,160 @@ fn racing_deliverers_of_one_run_write_each_line_once() {
     );
 }
 
+/// The seqs of `run_id` in the order the stream holds them.
+fn seqs_of(got: &[Entry], run_id: &str) -> Vec<u64> {
+    got.iter()
+        .filter(|(_, fields)| {
+            fields
+                .iter()
+                .any(|(f, v)| f == "run_id" && v == run_id.as_bytes())
+        })
+        .filter_map(|(_, fields)| {
+            let (_, v) = fields.iter().find(|(f, _)| f == "seq")?;
+            String::from_utf8_lossy(v).parse().ok()
+        })
+        .collect()
+}
+
+/// A run id as ccmon makes them (its start in milliseconds, hex, then pid and counter).
+fn run_started_at(ms: u64, n: u32) -> String {
+    format!("{ms:x}-{:x}-{n:x}", std::process::id())
+}
+
+/// Each entry's ID is `<base>-<seq>`, its base at or after the run's start (and within the
+/// spread that keeps runs apart), so Redis itself orders and deduplicates a run.
+#[test]
+fn a_runs_entries_carry_its_start_and_their_seq_in_their_ids() {
+    let redis = Redis::start();
+    let rt = rt();
+    let mut sink = connect(&rt, config(&redis.url()));
+    let start = jiff::Timestamp::now().as_millisecond() as u64;
+    let run = run_started_at(start, 0);
+    deliver(
+        &rt,
+        &mut sink,
+        &records("ids", &run, 1, 20),
+        &summary("ids", 20),
+    );
+    let got = entries(redis.cmd(&["XRANGE", &events_key("ids"), "-", "+"]));
+    assert_eq!(got.len(), 20);
+    let mut bases = std::collections::BTreeSet::new();
+    for (i, (id, _)) in got.iter().enumerate() {
+        let (ms, seq) = id.split_once('-').expect("an entry id");
+        let ms: u64 = ms.parse().expect("ms");
+        assert!(
+            ms >= start && ms < start + 1024,
+            "{id} for a run started at {start}"
+        );
+        assert_eq!(seq, (i + 1).to_string(), "{id}");
+        bases.insert(ms);
+    }
+    assert_eq!(bases.len(), 1, "one base for the whole run: {bases:?}");
+}
+
+/// A stream deleted under a live connection (a FLUSHALL, an expiry, an operator's DEL):
+/// the next batch finds it gone instead of starting it again above a hole, and the run is
+/// re-sent from its start.
+#[test]
+fn a_stream_deleted_under_a_live_connection_is_refused_then_refilled() {
+    let redis = Redis::start();
+    let rt = rt();
+    let mut sink = connect(&rt, config(&redis.url()));
+    let run = records("gone", "r", 1, 30);
+    deliver(&rt, &mut sink, &run[..20], &summary("gone", 20));
+    redis.cmd(&["DEL", &events_key("gone")]);
+    let refused = rt.block_on(sink.deliver(&run[20..], &summary("gone", 30)));
+    assert!(
+        matches!(refused, Err(RedisSinkError::Gap { first: 21, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(int(redis.cmd(&["EXISTS", &events_key("gone")])), 0);
+    let again = deliver(&rt, &mut sink, &run, &summary("gone", 30));
+    assert_eq!((again.written, again.skipped), (30, 0));
+    let got = entries(redis.cmd(&["XRANGE", &events_key("gone"), "-", "+"]));
+    assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
+}
+
+/// Entries deleted at the stream's end (XDEL) leave the stream's last ID where it was, so
+/// Redis refuses IDs below it although nothing holds them: the run goes on above it.
+#[test]
+fn entries_deleted_at_the_end_of_the_stream_are_written_again_above_its_last_id() {
+    let redis = Redis::start();
+    let rt = rt();
+    let mut sink = connect(&rt, config(&redis.url()));
+    let run = records("xdel", "r", 1, 20);
+    deliver(&rt, &mut sink, &run[..10], &summary("xdel", 10));
+    let got = entries(redis.cmd(&["XRANGE", &events_key("xdel"), "-", "+"]));
+    for (id, _) in &got[7..] {
+        redis.cmd(&["XDEL", &events_key("xdel"), id]);
+    }
+    // What the spool does after a new connection: ask, then re-send from what is held.
+    let mut fresh = connect(&rt, config(&redis.url()));
+    assert_eq!(rt.block_on(fresh.delivered_seq("xdel", "r")).unwrap(), 7);
+    let d = deliver(&rt, &mut fresh, &run, &summary("xdel", 20));
+    assert_eq!((d.written, d.skipped, d.previous_seq), (13, 7, 7));
+    let got = entries(redis.cmd(&["XRANGE", &events_key("xdel"), "-", "+"]));
+    assert_eq!(seqs_of(&got, "r"), (1..=20).collect::<Vec<_>>());
+}
+
+/// Entries an older ccmon wrote with `*` IDs for the same run (an upgrade in the middle of
+/// a run's delivery) are recognised by their fields: the run goes on after them, once.
+#[test]
+fn entries_written_with_server_ids_by_an_older_ccmon_are_not_written_again() {
+    let redis = Redis::start();
+    let rt = rt();
+    let run = records("upgraded", "r", 1, 12);
+    for r in &run[..5] {
+        let mut args = vec!["XADD".to_owned(), events_key("upgraded"), "*".to_owned()];
+        for (name, value) in r.fields() {
+            args.push(name.to_owned());
+            args.push(String::from_utf8_lossy(&value.to_vec()).into_owned());
+        }
+        redis.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let mut sink = connect(&rt, config(&redis.url()));
+    let d = deliver(&rt, &mut sink, &run, &summary("upgraded", 12));
+    assert_eq!((d.written, d.skipped, d.previous_seq), (7, 5, 5));
+    let got = entries(redis.cmd(&["XRANGE", &events_key("upgraded"), "-", "+"]));
+    assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
+}
+
+/// Two live writers with one agent id (two `stream watch --agent-id same` at once), each
+/// with its own run and connection, batches taking turns: each run lands complete, once
+/// and in order, as segments of the stream.
+#[test]
+fn two_live_runs_of_one_agent_id_each_land_complete_once_and_in_order() {
+    let redis = Redis::start();
+    let start = jiff::Timestamp::now().as_millisecond() as u64;
+    // The later run started later, as two processes would; the earlier one keeps writing.
+    let runs = [run_started_at(start, 1), run_started_at(start + 5, 2)];
+    let n = 600;
+    std::thread::scope(|scope| {
+        for (i, run) in runs.iter().enumerate() {
+            let url = redis.url();
+            scope.spawn(move || {
+                let rt = rt();
+                let mut sink = connect(&rt, config(&url));
+                let records = records("twins", run, 1, n);
+                for (k, batch) in records.chunks(7 + i * 4).enumerate() {
+                    let last = batch.last().map_or(0, |r| r.seq) as usize;
+                    deliver(&rt, &mut sink, batch, &summary("twins", last));
+                    // Retried now and then, as after a lost reply.
+                    if k % 5 == 0 {
+                        let d = deliver(&rt, &mut sink, batch, &summary("twins", last));
+                        assert_eq!(d.written, 0, "a retried batch of {run}");
+                    }
+                }
+            });
+        }
+    });
+    let got = entries(redis.cmd(&["XRANGE", &events_key("twins"), "-", "+"]));
+    for run in &runs {
+        assert_eq!(seqs_of(&got, run), (1..=n).collect::<Vec<_>>(), "run {run}");
+    }
+    assert_eq!(got.len() as u64, 2 * n);
+}
+
 #[test]
 fn an_old_runs_late_summary_does_not_overwrite_a_newer_one() {
     let redis = Redis::start();

@@ -264,7 +264,8 @@ impl RedisSink {
 impl Ctx {
     /// Reads where `run_id` stands in the agent's stream: the newest entry of the run (a
     /// look-back, newest first, in growing pages, through entries no older than the run's
-    /// start when its id tells it, at most [`SCAN_LIMIT`]) and the stream's top.
+    /// start when its id tells it, at most [`SCAN_LIMIT`]) and the stream's last ID (which
+    /// stays above its newest entry when entries at its end were deleted).
     ///
     /// The run goes on at the base of its newest entry if that entry is the stream's top;
     /// otherwise (nothing of the run yet, or another run of the agent wrote since) above
@@ -284,9 +285,10 @@ impl Ctx {
         let mut from = "+".to_owned();
         let mut page = 1usize;
         let mut scanned = 0u64;
-        let mut top: Option<(u64, u64)> = None;
         let mut found: Option<(u64, u64, u64)> = None; // (id ms, id seq, seq field)
-        let mut is_top = false;
+        // The stream's last generated ID (none without a stream): every new ID must be above
+        // it, and it is above the newest entry when entries at the end were deleted.
+        let mut top: Option<(u64, u64)> = None;
         'look: while scanned < SCAN_LIMIT {
             let count = (page as u64).min(SCAN_LIMIT - scanned);
             let mut cmd = redis::cmd("XREVRANGE");
@@ -296,16 +298,42 @@ impl Ctx {
                 .arg("COUNT")
                 .arg(count);
             let mut c = conn.clone();
-            let value = self.bounded(op, cmd.query_async::<Value>(&mut c)).await?;
+            let value = if scanned == 0 {
+                // The first page and the stream's last ID in one round trip.
+                let mut pipe = redis::pipe();
+                pipe.ignore_errors()
+                    .add_command(cmd)
+                    .cmd("XINFO")
+                    .arg("STREAM")
+                    .arg(&key);
+                let mut replies = self
+                    .bounded(op, pipe.query_async::<Vec<Value>>(&mut c))
+                    .await?
+                    .into_iter();
+                let (Some(page), info) = (replies.next(), replies.next()) else {
+                    return Err(self.reply_err(op, "a reply is missing".into()));
+                };
+                top = info.and_then(last_generated_id);
+                match page {
+                    Value::ServerError(e) => {
+                        return Err(super::errors::classify(
+                            &self.url,
+                            op,
+                            &RedisError::from(e),
+                            self.cfg.timeout,
+                        ));
+                    }
+                    page => page,
+                }
+            } else {
+                self.bounded(op, cmd.query_async::<Value>(&mut c)).await?
+            };
             let entries = parse_entries(value).map_err(|detail| self.reply_err(op, detail))?;
             let mut largest = 0;
-            for (i, (id, fields)) in entries.iter().enumerate() {
+            for (id, fields) in &entries {
                 let Some(parsed) = parse_id(id) else {
                     return Err(self.reply_err(op, format!("an entry id is {id:?}")));
                 };
-                if top.is_none() {
-                    top = Some(parsed);
-                }
                 let mut run = None;
                 let mut seq = None;
                 for (name, value) in fields {
@@ -320,7 +348,6 @@ impl Ctx {
                 }
                 if run == Some(run_id.as_bytes()) {
                     found = Some((parsed.0, parsed.1, seq.unwrap_or(0)));
-                    is_top = scanned == 0 && i == 0;
                     break 'look;
                 }
             }
@@ -335,8 +362,6 @@ impl Ctx {
             // Pages grow, but never to more than about 8 MiB of huge entries.
             page = (page * 4).min(128).min((8 << 20) / largest.max(1)).max(1);
         }
-        // With nothing as new as the run's start, the top (if any) is older than the start,
-        // and a base at the start is above it.
         let position = |base, held| Position {
             agent_id: agent_id.to_owned(),
             run_id: run_id.to_owned(),
@@ -344,8 +369,11 @@ impl Ctx {
             held,
         };
         Ok(match found {
-            // The run's newest entry is the top, at the run's own ID (base-seq): go on.
-            Some((ms, id_seq, seq)) if is_top && id_seq == seq => position(ms, seq),
+            // The run's newest entry is the stream's last ID, at the run's own ID
+            // (base-seq): go on.
+            Some((ms, id_seq, seq)) if top == Some((ms, id_seq)) && id_seq == seq => {
+                position(ms, seq)
+            }
             // Another run wrote above it (or it was written with an ID of another shape):
             // the rest goes above the top.
             Some((_, _, seq)) => position(next_base(run_id, start, top), seq),
@@ -608,6 +636,23 @@ impl Ctx {
             first,
         }
     }
+}
+
+/// The `last-generated-id` of an `XINFO STREAM` reply (none for an error: no stream).
+fn last_generated_id(info: Value) -> Option<(u64, u64)> {
+    let pairs: Vec<(Value, Value)> = match info {
+        Value::Array(flat) => {
+            let mut flat = flat.into_iter();
+            std::iter::from_fn(|| Some((flat.next()?, flat.next()?))).collect()
+        }
+        Value::Map(map) => map,
+        _ => return None,
+    };
+    let (_, id) = pairs.into_iter().find(|(k, _)| {
+        matches!(k, Value::BulkString(b) if b == b"last-generated-id")
+            || matches!(k, Value::SimpleString(t) if t == "last-generated-id")
+    })?;
+    parse_id(&String::from_utf8_lossy(&super::read::bytes_of(id)))
 }
 
 /// `<ms>-<seq>` of an entry ID.
