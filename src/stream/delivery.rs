@@ -524,18 +524,23 @@ mod tests {
         }
     }
 
-    fn record_run(spool: &Spool, run: &str, lines: usize, finish: bool) {
+    /// A recorder of agent `a`'s run `run` into `spool`, in batches of `batch_size`.
+    fn recorder(spool: &Spool, run: &str, batch_size: usize) -> Recorder<SpoolSink> {
         let config = RecorderConfig {
             agent_id: Some("a".into()),
             command: "t".into(),
-            batch_size: 7,
+            batch_size,
         };
-        let mut r = Recorder::new(
+        Recorder::new(
             config,
             run.into(),
             "t0".into(),
             SpoolSink::new(spool.clone(), run),
-        );
+        )
+    }
+
+    fn record_run(spool: &Spool, run: &str, lines: usize, finish: bool) {
+        let mut r = recorder(spool, run, 7);
         for i in 0..lines {
             r.push(format!("line {i}").into_bytes(), true, "t").unwrap();
         }
@@ -588,17 +593,7 @@ mod tests {
     fn a_long_run_frees_its_delivered_prefix_and_refills_from_what_is_held() {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path());
-        let config = RecorderConfig {
-            agent_id: Some("a".into()),
-            command: "t".into(),
-            batch_size: 50,
-        };
-        let mut rec = Recorder::new(
-            config,
-            "long".into(),
-            "t0".into(),
-            SpoolSink::new(spool.clone(), "long"),
-        );
+        let mut rec = recorder(&spool, "long", 50);
         let keep = Keep::Current { bytes: 64 * 1024 };
         let mut target = Memory::default();
         let line = "x".repeat(1000);

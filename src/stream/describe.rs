@@ -254,18 +254,9 @@ mod tests {
 
     fn record(data: &str, timestamp: &str) -> Record {
         Record {
-            agent_id: "a".into(),
-            run_id: "r".into(),
-            seq: 1,
             timestamp: timestamp.to_owned(),
             event_type: EventType::Unknown,
-            type_: String::new(),
-            subtype: String::new(),
-            session_id: String::new(),
-            tool: String::new(),
-            turn_number: 0,
-            data: data.as_bytes().to_vec(),
-            pos: 0,
+            ..Record::raw("a", "r", 1, data.as_bytes().to_vec())
         }
     }
 

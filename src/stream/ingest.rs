@@ -87,16 +87,16 @@ pub fn ingest(
         max_line,
     } = spec;
     let spool_sink = SpoolSink::new(spool.clone(), &run_id);
+    let recording = Recording {
+        input,
+        source_name,
+        config: recorder,
+        run_id,
+        started_at,
+        max_line,
+    };
     let Some(cfg) = redis else {
-        let (summary, sink) = record(
-            input,
-            source_name,
-            recorder,
-            run_id,
-            started_at,
-            spool_sink,
-            max_line,
-        )?;
+        let (summary, sink) = recording.through(spool_sink)?;
         return Ok(IngestOutcome {
             summary,
             recorded: sink.written(),
@@ -117,15 +117,7 @@ pub fn ingest(
         spool_sink.with_max_pending(spool_max),
     )
     .map_err(IngestError::Thread)?;
-    let (summary, sink) = record(
-        input,
-        source_name,
-        recorder,
-        run_id,
-        started_at,
-        sink,
-        max_line,
-    )?;
+    let (summary, sink) = recording.through(sink)?;
     let outcome = sink.finish()?;
     // Whatever is spooled goes now if Redis is back; otherwise it waits for the next run
     // or `stream flush`.
@@ -150,24 +142,29 @@ pub fn ingest(
     })
 }
 
-/// Records every line of `input` through `sink`; returns the final summary and the sink.
-fn record<S: Sink<Error = SpoolError>>(
-    input: impl BufRead,
-    source_name: &str,
+/// What recording the input takes, whatever the sink.
+struct Recording<'a, R> {
+    input: R,
+    /// The input as the user named it, for errors.
+    source_name: &'a str,
     config: RecorderConfig,
     run_id: String,
     started_at: String,
-    sink: S,
     max_line: usize,
-) -> Result<(Summary, S), IngestError> {
-    let mut recorder = Recorder::new(config, run_id, started_at, sink);
-    let mut lines = LineReader::new(input, max_line);
-    let mut stamps = clock::Stamps::default();
-    while let Some(chunk) = lines.next_chunk().map_err(|source| IngestError::Read {
-        source_name: source_name.to_owned(),
-        source,
-    })? {
-        recorder.push(chunk.data, chunk.complete, stamps.now())?;
+}
+
+impl<R: BufRead> Recording<'_, R> {
+    /// Records every line through `sink`; returns the final summary and the sink.
+    fn through<S: Sink<Error = SpoolError>>(self, sink: S) -> Result<(Summary, S), IngestError> {
+        let mut recorder = Recorder::new(self.config, self.run_id, self.started_at, sink);
+        let mut lines = LineReader::new(self.input, self.max_line);
+        let mut stamps = clock::Stamps::default();
+        while let Some(chunk) = lines.next_chunk().map_err(|source| IngestError::Read {
+            source_name: self.source_name.to_owned(),
+            source,
+        })? {
+            recorder.push(chunk.data, chunk.complete, stamps.now())?;
+        }
+        Ok(recorder.finish(None)?)
     }
-    Ok(recorder.finish(None)?)
 }

@@ -130,6 +130,25 @@ impl FieldValue<'_> {
 }
 
 impl Record {
+    /// A `raw` record of `data` with no time, type or session: the start of one built
+    /// field by field (`Record { seq: 2, ..Record::raw(...) }`).
+    pub fn raw(agent_id: &str, run_id: &str, seq: u64, data: Vec<u8>) -> Record {
+        Record {
+            agent_id: agent_id.to_owned(),
+            run_id: run_id.to_owned(),
+            seq,
+            timestamp: String::new(),
+            event_type: EventType::Raw,
+            type_: String::new(),
+            subtype: String::new(),
+            session_id: String::new(),
+            tool: String::new(),
+            turn_number: 0,
+            data,
+            pos: 0,
+        }
+    }
+
     /// The stream entry's fields in a fixed order, as Redis `XADD` field/value pairs.
     pub fn fields(&self) -> [(&'static str, FieldValue<'_>); 10] {
         fn text(s: &str) -> FieldValue<'_> {

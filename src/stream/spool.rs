@@ -618,32 +618,25 @@ impl LogReader {
     /// Opens a log and skips to `offset` (an offset returned by [`LogReader::offset`]), or
     /// to the first record still held if that is later.
     pub fn open_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
-        use std::io::Seek;
-        let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
         let offset = offset.max(Reclaimed::read(&Reclaimed::path_for(path)).offset);
-        let mut reader = BufReader::with_capacity(256 * 1024, file);
-        if offset > 0 {
-            reader
-                .seek(io::SeekFrom::Start(offset))
-                .map_err(|e| SpoolError::io(path, "seek", e))?;
-        }
-        Ok(LogReader {
-            path: path.to_owned(),
-            reader,
-            offset,
-            torn: false,
-        })
+        LogReader::open_with(path, offset, 256 * 1024)
     }
 
     /// Opens a log at `offset` exactly, even inside its reclaimed part (to check a state
     /// file against the log).
     pub fn open_exactly_at(path: &Path, offset: u64) -> Result<LogReader, SpoolError> {
+        LogReader::open_with(path, offset, 64 * 1024)
+    }
+
+    fn open_with(path: &Path, offset: u64, buffer: usize) -> Result<LogReader, SpoolError> {
         use std::io::Seek;
         let file = File::open(path).map_err(|e| SpoolError::io(path, "open", e))?;
-        let mut reader = BufReader::with_capacity(64 * 1024, file);
-        reader
-            .seek(io::SeekFrom::Start(offset))
-            .map_err(|e| SpoolError::io(path, "seek", e))?;
+        let mut reader = BufReader::with_capacity(buffer, file);
+        if offset > 0 {
+            reader
+                .seek(io::SeekFrom::Start(offset))
+                .map_err(|e| SpoolError::io(path, "seek", e))?;
+        }
         Ok(LogReader {
             path: path.to_owned(),
             reader,
@@ -804,18 +797,8 @@ mod tests {
 
     fn record(seq: u64, data: &[u8]) -> Record {
         Record {
-            agent_id: "a/b".into(),
-            run_id: "r1".into(),
-            seq,
             timestamp: "2026-01-01T00:00:00.000Z".into(),
-            event_type: EventType::Raw,
-            type_: String::new(),
-            subtype: String::new(),
-            session_id: String::new(),
-            tool: String::new(),
-            turn_number: 0,
-            data: data.to_vec(),
-            pos: 0,
+            ..Record::raw("a/b", "r1", seq, data.to_vec())
         }
     }
 

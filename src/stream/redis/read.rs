@@ -71,22 +71,20 @@ pub(super) fn bytes_of(v: Value) -> Vec<u8> {
     }
 }
 
+/// The records of an agent's entries, with their ids.
+fn records_of(agent_id: &str, entries: Vec<Entry>) -> Vec<(String, Record)> {
+    entries
+        .into_iter()
+        .map(|(id, fields)| (id, record_from_entry(agent_id, fields)))
+        .collect()
+}
+
 /// A record from a stream entry; fields another writer left out or garbled read as empty
 /// or 0 rather than failing the whole read.
 pub(super) fn record_from_entry(agent_id: &str, fields: Vec<(Vec<u8>, Vec<u8>)>) -> Record {
     let mut r = Record {
-        agent_id: agent_id.to_owned(),
-        run_id: String::new(),
-        seq: 0,
-        timestamp: String::new(),
         event_type: EventType::Unknown,
-        type_: String::new(),
-        subtype: String::new(),
-        session_id: String::new(),
-        tool: String::new(),
-        turn_number: 0,
-        data: Vec::new(),
-        pos: 0,
+        ..Record::raw(agent_id, "", 0, Vec::new())
     };
     for (name, value) in fields {
         let text = || String::from_utf8_lossy(&value).into_owned();
@@ -216,13 +214,7 @@ impl RedisSink {
             start.clone(),
             max
         ))?;
-        Ok(entries
-            .into_iter()
-            .map(|(id, fields)| {
-                let record = record_from_entry(agent_id, fields);
-                (id, record)
-            })
-            .collect())
+        Ok(records_of(agent_id, entries))
     }
 
     /// Up to `max` events after entry `after_id` (`$` for "from now"), waiting for them up
@@ -242,13 +234,7 @@ impl RedisSink {
         let op = "read_blocking";
         let entries = with_conn!(self, op, |ctx, conn| ctx
             .xread(op, conn, &key, after_id, block_ms, max))?;
-        Ok(entries
-            .into_iter()
-            .map(|(id, fields)| {
-                let record = record_from_entry(agent_id, fields);
-                (id, record)
-            })
-            .collect())
+        Ok(records_of(agent_id, entries))
     }
 
     /// `XLEN` of the agent's stream.

@@ -83,6 +83,15 @@ pub(super) struct Position {
     pub(super) held: u64,
 }
 
+/// What one delivery writes: a run's records (ascending seq), the summary, and the lowest
+/// seq the caller still holds (see [`RedisSink::deliver_from_floor`]).
+#[derive(Clone, Copy)]
+pub(super) struct Batch<'a> {
+    records: &'a [Record],
+    summary: &'a Summary,
+    floor: u64,
+}
+
 /// A script with its SHA1, sent as `EVALSHA` and as `EVAL` when the server lacks it.
 pub(super) struct Script {
     pub(super) code: String,
@@ -196,11 +205,14 @@ impl RedisSink {
             .take()
             .filter(|p| p.agent_id == summary.agent_id && p.run_id == run_id);
         // A retry on a new connection must read for itself: `take` leaves it `None`.
-        let result = with_conn!(self, "deliver", |ctx, conn| ctx.deliver(
-            conn,
+        let batch = Batch {
             records,
             summary,
             floor,
+        };
+        let result = with_conn!(self, "deliver", |ctx, conn| ctx.deliver(
+            conn,
+            batch,
             known.take()
         ));
         let (delivered, position) = result?;
@@ -388,12 +400,11 @@ impl Ctx {
     pub(super) async fn deliver(
         &self,
         conn: Conn,
-        records: &[Record],
-        summary: &Summary,
-        floor: u64,
+        batch: Batch<'_>,
         known: Option<Position>,
     ) -> Result<(Delivered, Option<Position>), RedisSinkError> {
         let op = "deliver";
+        let summary = batch.summary;
         let fleet = async {
             let mut c = conn.clone();
             self.bounded(
@@ -403,11 +414,11 @@ impl Ctx {
             .await
         };
         let per_agent = async {
-            if records.is_empty() {
+            if batch.records.is_empty() {
                 self.write_meta(conn.clone(), summary).await?;
                 return Ok((Delivered::default(), known));
             }
-            self.append(conn.clone(), records, summary, floor, known)
+            self.append(conn.clone(), batch, known)
                 .await
                 .map(|(d, p)| (d, Some(p)))
         };
@@ -422,11 +433,14 @@ impl Ctx {
     async fn append(
         &self,
         conn: Conn,
-        records: &[Record],
-        summary: &Summary,
-        floor: u64,
+        batch: Batch<'_>,
         known: Option<Position>,
     ) -> Result<(Delivered, Position), RedisSinkError> {
+        let Batch {
+            records,
+            summary,
+            floor,
+        } = batch;
         let run_id = records.first().map_or("", |r| r.run_id.as_str());
         let mut position = match known {
             Some(p) => p,
@@ -670,23 +684,9 @@ fn next_base(run_id: &str, start: u64, top: Option<(u64, u64)>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stream::record::EventType;
 
     fn record(seq: u64, len: usize) -> Record {
-        Record {
-            agent_id: "a".into(),
-            run_id: "r".into(),
-            seq,
-            timestamp: String::new(),
-            event_type: EventType::Raw,
-            type_: String::new(),
-            subtype: String::new(),
-            session_id: String::new(),
-            tool: String::new(),
-            turn_number: 0,
-            data: vec![b'x'; len],
-            pos: 0,
-        }
+        Record::raw("a", "r", seq, vec![b'x'; len])
     }
 
     #[test]
