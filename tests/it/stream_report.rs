@@ -229,7 +229,7 @@ fn report_reads_the_spool_without_redis_and_marks_an_estimate() {
     assert!(table_row(&table, "TOTAL")[6].starts_with("~$"), "{table}");
 
     // --since reads the spool's summaries too: age one run's last event.
-    for meta in crate::stream_redis::walk(spool.path())
+    for meta in crate::util::files_under(spool.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(".meta.json"))
     {

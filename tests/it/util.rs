@@ -185,37 +185,38 @@ impl Output {
     /// Asserts the exit code.
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
-        assert_eq!(self.code, expected, "unexpected exit code\n{self}");
-        self
+        let ok = self.code == expected;
+        self.holds(
+            ok,
+            format_args!("unexpected exit code, expected {expected}"),
+        )
     }
 
     /// Asserts stdout contains `needle`.
     #[track_caller]
     pub fn stdout_has(self, needle: &str) -> Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}\n{self}"
-        );
-        self
+        let ok = self.stdout.contains(needle);
+        self.holds(ok, format_args!("stdout lacks {needle:?}"))
     }
 
     /// Asserts stderr contains `needle`.
     #[track_caller]
     pub fn stderr_has(self, needle: &str) -> Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}\n{self}"
-        );
-        self
+        let ok = self.stderr.contains(needle);
+        self.holds(ok, format_args!("stderr lacks {needle:?}"))
     }
 
     /// Asserts neither stdout nor stderr contains `needle` (e.g. a secret).
     #[track_caller]
     pub fn nowhere(self, needle: &str) -> Self {
-        assert!(
-            !self.stdout.contains(needle) && !self.stderr.contains(needle),
-            "{needle:?} must not appear in the output\n{self}"
-        );
+        let ok = !self.stdout.contains(needle) && !self.stderr.contains(needle);
+        self.holds(ok, format_args!("{needle:?} must not appear in the output"))
+    }
+
+    /// Panics with `what` and the whole invocation unless `ok`.
+    #[track_caller]
+    fn holds(self, ok: bool, what: std::fmt::Arguments) -> Self {
+        assert!(ok, "{what}\n{self}");
         self
     }
 }
@@ -274,4 +275,21 @@ pub fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
         lines.pop();
     }
     lines
+}
+
+/// Every file under `dir`, recursively; an unreadable or missing dir has none.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
