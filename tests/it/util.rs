@@ -213,6 +213,13 @@ impl Output {
         self.holds(ok, format_args!("{needle:?} must not appear in the output"))
     }
 
+    /// Asserts no raw ESC, BEL or CSI (U+009B) reached stdout: a terminal would act on them.
+    #[track_caller]
+    pub fn no_raw_control(self) -> Self {
+        let ok = !self.stdout.contains(['\u{1b}', '\u{7}', '\u{9b}']);
+        self.holds(ok, format_args!("a raw control character reached stdout"))
+    }
+
     /// Panics with `what` and the whole invocation unless `ok`.
     #[track_caller]
     fn holds(self, ok: bool, what: std::fmt::Arguments) -> Self {

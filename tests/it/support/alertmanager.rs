@@ -107,6 +107,17 @@ impl Alertmanager {
         AlertmanagerBuilder::default()
     }
 
+    /// Starts an HA pair with the default config: the second member joins the first's
+    /// cluster (the pair forms shortly after both are ready).
+    pub fn ha_pair() -> (Alertmanager, Alertmanager) {
+        let first = Self::builder().cluster().start();
+        let gossip = first
+            .cluster_addr()
+            .expect("a cluster member has a gossip address");
+        let second = Self::builder().peer(gossip).start();
+        (first, second)
+    }
+
     /// The gossip address peers join, if built with `cluster()` or `peer()`.
     pub fn cluster_addr(&self) -> Option<SocketAddr> {
         self.kind.cluster_addr

@@ -106,7 +106,7 @@ impl Redis {
 }
 
 /// Runs `openssl` with `args` in `dir`, panicking with its output if it fails.
-fn openssl(dir: &std::path::Path, args: &[&str]) {
+pub fn openssl(dir: &std::path::Path, args: &[&str]) {
     let program = find_program(&["openssl"]);
     let mut cmd = std::process::Command::new(&program);
     cmd.args(args).current_dir(dir);
