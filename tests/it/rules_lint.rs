@@ -1261,24 +1261,15 @@ fn catalog_export_round_trips_through_the_settings_file() {
 /// gauges, summaries and untyped families, in a file that reads back without error.
 #[test]
 fn catalog_export_reads_a_real_exporter() {
-    use crate::support::process::{Launch, ServerProcess, Signal, find_program, loopback};
+    use crate::support::process::{Launch, ServerProcess, find_program, temp_dir};
     let program = find_program(&["prometheus-node-exporter", "node_exporter"]);
-    let dir = tempfile::Builder::new()
-        .prefix("ccmon-it-node-exporter-")
-        .tempdir()
-        .expect("tempdir");
     let server = ServerProcess::start(
         "prometheus-node-exporter",
         "prometheus-node-exporter",
-        dir,
-        |port, _| Launch {
-            program: program.clone(),
-            args: vec![format!("--web.listen-address=127.0.0.1:{port}")],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                crate::support::http::is_ready(loopback(port), std::time::Duration::from_secs(1))
-            }),
+        temp_dir("node-exporter"),
+        |port, _| {
+            let args = vec![format!("--web.listen-address=127.0.0.1:{port}")];
+            Launch::http(program.clone(), args, "/-/ready")
         },
     );
     let url = format!("http://127.0.0.1:{}/metrics", server.port());

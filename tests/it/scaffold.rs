@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::support::http;
 use crate::support::process::{
-    Launch, ServerProcess, Signal, find_program, free_port, loopback, run_with_timeout,
+    Launch, ServerProcess, find_program, free_port, loopback, run_with_timeout, temp_dir,
 };
-use crate::support::{Alertmanager, Postgres, Prometheus};
+use crate::support::{Alertmanager, AlertmanagerBuilder, Postgres, Prometheus, PrometheusBuilder};
 use crate::util::ccmon;
 
 /// The repository root (the source of the embedded templates).
@@ -26,20 +26,88 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it.
-fn scaffold(args: &[&str]) -> tempfile::TempDir {
+/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it; what it prints
+/// names the password file (with `--basic-auth`), never the password.
+pub fn scaffold(args: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    ccmon()
+    let out = ccmon()
         .args(["scaffold"])
         .args([dir.path()])
         .args(args)
         .ok()
         .stderr_has("next steps");
+    if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
+        out.nowhere(&password)
+            .stderr_has("docker/secrets/web_password");
+    }
     dir
 }
 
-fn read(path: &Path) -> String {
+pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The Compose service names (and the host address) a scaffold's prometheus.yml scrapes
+/// or sends alerts to.
+const COMPOSE_TARGETS: [&str; 8] = [
+    "alertmanager:9093",
+    "alertmanager-2:9093",
+    "host.docker.internal:8080",
+    "node-exporter:9100",
+    "postgres-exporter:9187",
+    "blackbox-exporter:9115",
+    "grafana:3000",
+    "prometheus:9090",
+];
+
+/// A scaffold's prometheus.yml on loopback: each `(name, address)` of `to` at its address,
+/// every other Compose target at a port nothing listens on (which only makes it down);
+/// `fast` scrapes and evaluates every second.
+pub fn prometheus_on_loopback(config: &str, to: &[(&str, String)], fast: bool) -> String {
+    let mut config = config.to_owned();
+    for (name, addr) in to {
+        config = config.replace(name, addr);
+    }
+    if fast {
+        config = config
+            .replace("scrape_interval: 15s", "scrape_interval: 1s")
+            .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
+            .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+    }
+    let nowhere = loopback(free_port()).to_string();
+    for name in COMPOSE_TARGETS {
+        config = config.replace(name, &nowhere);
+    }
+    config
+}
+
+/// Alert rules with every `for:` cut to 1s, so that alerts fire within a test.
+pub fn firing_after_a_second(rules: &str) -> String {
+    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").expect("regex");
+    for_clause.replace_all(rules, "${1}1s").into_owned()
+}
+
+/// A Prometheus with the scaffold's rule files and targets from `m` (its `monitoring/`),
+/// `alert_rules` in place of its alert rules and `config` in place of prometheus.yml.
+pub fn scaffold_prometheus(m: &Path, config: String, alert_rules: String) -> PrometheusBuilder {
+    Prometheus::builder()
+        .config(config)
+        .file("alert-rules.yml", alert_rules)
+        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+        .file(
+            "targets/ccmon-agents.yml",
+            read(&m.join("targets/ccmon-agents.yml")),
+        )
+}
+
+/// An Alertmanager with the scaffold's config and template from `m` (its `monitoring/`).
+pub fn scaffold_alertmanager(m: &Path) -> AlertmanagerBuilder {
+    Alertmanager::builder()
+        .config(read(&m.join("alertmanager.yml")))
+        .file(
+            "templates/ccmon.tmpl",
+            read(&m.join("templates/ccmon.tmpl")),
+        )
 }
 
 /// Runs a tool to completion (bounded), returning (exit code, stdout, stderr).
@@ -65,7 +133,7 @@ fn tool(program: &[&str], args: &[&str]) -> (i32, String, String) {
 
 /// Asserts that a tool accepts the files.
 #[track_caller]
-fn tool_ok(program: &[&str], args: &[&str]) -> String {
+pub fn tool_ok(program: &[&str], args: &[&str]) -> String {
     let (code, stdout, stderr) = tool(program, args);
     assert_eq!(
         code,
@@ -540,13 +608,7 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
     let dir = scaffold(&[]);
     let m = dir.path().join("monitoring");
 
-    let am = Alertmanager::builder()
-        .config(read(&m.join("alertmanager.yml")))
-        .file(
-            "templates/ccmon.tmpl",
-            read(&m.join("templates/ccmon.tmpl")),
-        )
-        .start();
+    let am = scaffold_alertmanager(&m).start();
     let status = am.get("/api/v2/status");
     assert_eq!(status.status, 200);
     assert!(status.body.contains("slack-agents"), "{}", status.body);
@@ -563,33 +625,19 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
 
     // Every Compose service name and the host address become loopback ports; nothing
     // answers on the exporters' ports, which only makes those targets down.
-    let mut config = read(&m.join("prometheus.yml"))
-        .replace("alertmanager:9093", &am.addr().to_string())
-        .replace("localhost:9090", "127.0.0.1:{{port}}");
-    // A port nothing listens on: those targets are down.
-    let nowhere = loopback(free_port()).to_string();
-    for name in [
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
+    let config = prometheus_on_loopback(
+        &read(&m.join("prometheus.yml")),
+        &[
+            ("alertmanager:9093", am.addr().to_string()),
+            ("localhost:9090", "127.0.0.1:{{port}}".to_owned()),
+        ],
+        false,
+    );
     assert!(
         !config.contains("host.docker.internal") && !config.contains("-exporter:"),
         "a target was not rewritten:\n{config}"
     );
-    let prom = Prometheus::builder()
-        .config(config)
-        .file("alert-rules.yml", read(&m.join("alert-rules.yml")))
-        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-        .file(
-            "targets/ccmon-agents.yml",
-            read(&m.join("targets/ccmon-agents.yml")),
-        )
-        .start();
+    let prom = scaffold_prometheus(&m, config, read(&m.join("alert-rules.yml"))).start();
     let rules: Value = serde_json::from_str(&prom.get("/api/v1/rules").body).unwrap();
     let loaded: usize = rules["data"]["groups"]
         .as_array()
@@ -801,10 +849,7 @@ fn exporter(
     env: &[String],
     args: &[String],
 ) -> ServerProcess {
-    let dir = tempfile::Builder::new()
-        .prefix("ccmon-it-exporter-")
-        .tempdir()
-        .expect("temp dir");
+    let dir = temp_dir("exporter");
     let program = find_program(&[name]);
     assert!(
         program.is_absolute(),
@@ -816,16 +861,7 @@ fn exporter(
         all.push(program.display().to_string());
         all.push(format!("--web.listen-address=127.0.0.1:{port}"));
         all.extend(args.iter().cloned());
-        Launch {
-            program: env_program.clone(),
-            args: all,
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/metrics", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
+        Launch::http(env_program.clone(), all, "/metrics")
     })
 }
 
@@ -1291,47 +1327,18 @@ struct Stack {
 
 impl Stack {
     fn start(m: &Path, ccmon: Option<std::net::SocketAddr>) -> Stack {
-        let am = Alertmanager::builder()
-            .config(read(&m.join("alertmanager.yml")))
-            .file(
-                "templates/ccmon.tmpl",
-                read(&m.join("templates/ccmon.tmpl")),
-            )
-            .start();
-        let mut config = read(&m.join("prometheus.yml"))
-            .replace("alertmanager:9093", &am.addr().to_string())
-            .replace("localhost:9090", "127.0.0.1:{{port}}")
-            .replace("scrape_interval: 15s", "scrape_interval: 1s")
-            .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
-            .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
-        let nowhere = loopback(free_port()).to_string();
-        if let Some(addr) = ccmon {
-            config = config.replace("host.docker.internal:8080", &addr.to_string());
-        }
-        for name in [
-            "host.docker.internal:8080",
-            "node-exporter:9100",
-            "postgres-exporter:9187",
-            "blackbox-exporter:9115",
-            "grafana:3000",
-        ] {
-            config = config.replace(name, &nowhere);
-        }
-        let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
-        let rules = for_clause
-            .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
-            .into_owned();
-        let prom = Prometheus::builder()
-            .config(config)
+        let am = scaffold_alertmanager(m).start();
+        let mut to = vec![
+            ("alertmanager:9093", am.addr().to_string()),
+            ("localhost:9090", "127.0.0.1:{{port}}".to_owned()),
+        ];
+        to.extend(ccmon.map(|addr| ("host.docker.internal:8080", addr.to_string())));
+        let config = prometheus_on_loopback(&read(&m.join("prometheus.yml")), &to, true);
+        let rules = firing_after_a_second(&read(&m.join("alert-rules.yml")));
+        let prom = scaffold_prometheus(m, config, rules)
             // Alerts that fire before Prometheus has found the Alertmanager are dropped and
             // resent after this delay (default 1m).
             .arg("--rules.alert.resend-delay=1s")
-            .file("alert-rules.yml", rules)
-            .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-            .file(
-                "targets/ccmon-agents.yml",
-                read(&m.join("targets/ccmon-agents.yml")),
-            )
             .start();
         Stack { prom, am }
     }
@@ -1410,26 +1417,18 @@ fn fleet_health_server(redis_url: &str) -> ServerProcess {
     ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
         let config = dir.join("config.yaml");
         std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
-        Launch {
-            program: "/usr/bin/env".into(),
-            args: vec![
-                format!("REDIS_URL={redis_url}"),
-                format!("HOME={}", dir.display()),
-                crate::util::ccmon_bin().display().to_string(),
-                "--config".to_owned(),
-                config.display().to_string(),
-                "health".to_owned(),
-                "serve".to_owned(),
-                "--listen".to_owned(),
-                loopback(port).to_string(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/livez", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
+        let args = vec![
+            format!("REDIS_URL={redis_url}"),
+            format!("HOME={}", dir.display()),
+            crate::util::ccmon_bin().display().to_string(),
+            "--config".to_owned(),
+            config.display().to_string(),
+            "health".to_owned(),
+            "serve".to_owned(),
+            "--listen".to_owned(),
+            loopback(port).to_string(),
+        ];
+        Launch::http("/usr/bin/env", args, "/livez")
     })
 }
 

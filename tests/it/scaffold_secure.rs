@@ -10,84 +10,39 @@
 //! without the password), and a second Prometheus receives the remote-written samples with
 //! their external labels.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::process::{Launch, ServerProcess, Signal, find_program, free_port, loopback};
+use crate::scaffold::{
+    firing_after_a_second, prometheus_on_loopback, read, scaffold, scaffold_alertmanager,
+    scaffold_prometheus, tool_ok,
+};
+use crate::support::process::{Launch, ServerProcess, find_program, free_port, loopback, temp_dir};
 use crate::support::{Alertmanager, Prometheus};
 use crate::util::{Output, ccmon};
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
-/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir; what it prints names the
-/// password file, never the password.
-fn scaffold(args: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
-        .args(args)
-        .ok()
-        .stderr_has("next steps");
-    if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
-        assert!(
-            !out.stdout.contains(&password) && !out.stderr.contains(&password),
-            "{out}"
-        );
-        out.stderr_has("docker/secrets/web_password");
-    }
-    dir
-}
-
-/// Runs a tool, asserting it accepts the files.
-#[track_caller]
-fn tool_ok(program: &[&str], args: &[&str]) {
-    let out = std::process::Command::new(find_program(program))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program[0]));
-    assert!(
-        out.status.success(),
-        "{} {} failed\n{}\n{}",
-        program[0],
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The Compose secrets as the scaffold's own files (what Compose would mount).
 fn local_secrets(text: &str, dir: &Path) -> String {
     let s = dir.join("docker/secrets");
-    text.replace(
-        "/run/secrets/tls_ca",
-        &s.join("tls/ca.crt").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/tls_cert",
-        &s.join("tls/server.crt").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/tls_key",
-        &s.join("tls/server.key").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/web_password",
-        &s.join("web_password").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/remote_write_token",
-        &s.join("remote_write_token").display().to_string(),
-    )
+    let mut text = text.to_owned();
+    for (secret, file) in [
+        ("tls_ca", "tls/ca.crt"),
+        ("tls_cert", "tls/server.crt"),
+        ("tls_key", "tls/server.key"),
+        ("web_password", "web_password"),
+        ("remote_write_token", "remote_write_token"),
+    ] {
+        let local = s.join(file).display().to_string();
+        text = text.replace(&format!("/run/secrets/{secret}"), &local);
+    }
+    text
 }
 
 /// Every file below `base` except under `docker/secrets/`.
@@ -293,131 +248,51 @@ fn check_compose(d: &Path, args: &[&str]) {
 // ---------------------------------------------------------------------------------------
 // Real servers with the secured files
 
-/// A port answers TCP: enough to hand over to the readiness wait, which needs TLS and
-/// credentials the harness's plain HTTP probe does not have.
-fn listening(port: u16) -> bool {
-    TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)).is_ok()
+/// The scaffold's web config from `d`, with the secrets as its own files, for a server's
+/// `--web.config.file`.
+fn web_config(d: &Path) -> String {
+    local_secrets(&read(&d.join("monitoring/web-config.yml")), d)
 }
 
-/// An Alertmanager with the scaffold's config and web config, in a cluster on loopback
-/// when `gossip` is wanted; returns it with its gossip address.
-fn secured_alertmanager(d: &Path, peer: Option<SocketAddr>) -> (ServerProcess, SocketAddr) {
-    let m = d.join("monitoring");
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-am-")
-        .tempdir()
-        .expect("temp dir");
-    write(
-        &tmp.path().join("alertmanager.yml"),
-        &read(&m.join("alertmanager.yml")),
-    );
-    std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
-    write(
-        &tmp.path().join("templates/ccmon.tmpl"),
-        &read(&m.join("templates/ccmon.tmpl")),
-    );
-    write(
-        &tmp.path().join("web-config.yml"),
-        &local_secrets(&read(&m.join("web-config.yml")), d),
-    );
-    let program = find_program(&["prometheus-alertmanager", "alertmanager"]);
-    let mut gossip = None;
-    let server = ServerProcess::start(
-        "alertmanager",
-        "prometheus-alertmanager",
-        tmp,
-        |port, dir| {
-            let g = loopback(free_port());
-            gossip = Some(g);
-            let mut args = vec![
-                format!("--config.file={}", dir.join("alertmanager.yml").display()),
-                format!("--storage.path={}", dir.join("data").display()),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                format!("--web.config.file={}", dir.join("web-config.yml").display()),
-                format!("--cluster.listen-address={g}"),
-                format!("--cluster.advertise-address={g}"),
-            ];
-            args.extend(peer.map(|p| format!("--cluster.peer={p}")));
-            Launch {
-                program: program.clone(),
-                args,
-                run_as: None,
-                stop_signal: Signal::Term,
-                probe: Box::new(listening),
-            }
-        },
-    );
-    (server, gossip.expect("gossip address"))
+/// An Alertmanager with the scaffold's config and web config, in a cluster on loopback,
+/// joining `peer`'s if given; ready once its port takes connections (the HTTP probe has no
+/// credentials).
+fn secured_alertmanager(d: &Path, peer: Option<SocketAddr>) -> Alertmanager {
+    let builder = scaffold_alertmanager(&d.join("monitoring"))
+        .file("web-config.yml", web_config(d))
+        .arg("--web.config.file=web-config.yml")
+        .ready_when_listening()
+        .cluster();
+    match peer {
+        Some(p) => builder.peer(p),
+        None => builder,
+    }
+    .start()
 }
 
 /// The scaffold's Prometheus with its web config, evaluating every second with `for: 1s`,
 /// sending to `ams`; every other target is down.
-fn secured_prometheus(d: &Path, ams: &[SocketAddr]) -> ServerProcess {
+fn secured_prometheus(d: &Path, ams: &[SocketAddr]) -> Prometheus {
     let m = d.join("monitoring");
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-prom-")
-        .tempdir()
-        .expect("temp dir");
-    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
-    write(
-        &tmp.path().join("alert-rules.yml"),
-        &for_clause.replace_all(&read(&m.join("alert-rules.yml")), "${1}1s"),
+    let mut to = vec![("localhost:9090", "127.0.0.1:{{port}}".to_owned())];
+    to.extend(
+        ["alertmanager:9093", "alertmanager-2:9093"]
+            .into_iter()
+            .zip(ams.iter().map(SocketAddr::to_string)),
     );
-    write(
-        &tmp.path().join("recording-rules.yml"),
-        &read(&m.join("recording-rules.yml")),
+    let config = prometheus_on_loopback(
+        &local_secrets(&read(&m.join("prometheus.yml")), d),
+        &to,
+        true,
     );
-    std::fs::create_dir_all(tmp.path().join("targets")).expect("mkdir");
-    write(
-        &tmp.path().join("targets/ccmon-agents.yml"),
-        &read(&m.join("targets/ccmon-agents.yml")),
-    );
-    write(
-        &tmp.path().join("web-config.yml"),
-        &local_secrets(&read(&m.join("web-config.yml")), d),
-    );
-    let mut config = local_secrets(&read(&m.join("prometheus.yml")), d)
-        .replace("alertmanager:9093", &ams[0].to_string())
-        .replace("scrape_interval: 15s", "scrape_interval: 1s")
-        .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
-        .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
-    if let Some(second) = ams.get(1) {
-        config = config.replace("alertmanager-2:9093", &second.to_string());
-    }
-    let nowhere = loopback(free_port()).to_string();
-    for name in [
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-        "prometheus:9090",
-        "alertmanager-2:9093",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
-    let program = find_program(&["prometheus"]);
-    ServerProcess::start("prometheus", "prometheus", tmp, |port, dir| {
-        let path = dir.join("prometheus.yml");
-        write(
-            &path,
-            &config.replace("localhost:9090", &format!("127.0.0.1:{port}")),
-        );
-        Launch {
-            program: program.clone(),
-            args: vec![
-                format!("--config.file={}", path.display()),
-                format!("--storage.tsdb.path={}", dir.join("data").display()),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                format!("--web.config.file={}", dir.join("web-config.yml").display()),
-                // Alerts that fire before the Alertmanagers are found are resent after this.
-                "--rules.alert.resend-delay=1s".to_owned(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(listening),
-        }
-    })
+    let rules = firing_after_a_second(&read(&m.join("alert-rules.yml")));
+    scaffold_prometheus(&m, config, rules)
+        .file("web-config.yml", web_config(d))
+        .arg("--web.config.file=web-config.yml")
+        // Alerts that fire before the Alertmanagers are found are resent after this.
+        .arg("--rules.alert.resend-delay=1s")
+        .ready_when_listening()
+        .start()
 }
 
 /// The written context, pointed at the loopback ports (in place, so its relative paths
@@ -470,10 +345,7 @@ fn alertnames(v: &Value) -> Vec<String> {
 /// labels, and the ccmon context the scaffold wrote.
 #[test]
 fn the_secured_stack_works_end_to_end() {
-    let receiver = Prometheus::builder()
-        .arg("--web.enable-remote-write-receiver")
-        .start();
-    let rw = format!("{}/api/v1/write", receiver.url());
+    let (receiver, rw) = remote_write_receiver();
     let dir = scaffold(&[
         "--tls",
         "--basic-auth",
@@ -493,8 +365,8 @@ fn the_secured_stack_works_end_to_end() {
     );
     assert_no_plain_secret(d);
 
-    let (am1, gossip) = secured_alertmanager(d, None);
-    let (am2, _) = secured_alertmanager(d, Some(gossip));
+    let am1 = secured_alertmanager(d, None);
+    let am2 = secured_alertmanager(d, am1.cluster_addr());
     let ams = [am1.addr(), am2.addr()];
     let prom = secured_prometheus(d, &ams);
     let context = point_context(d, prom.addr(), &ams);
@@ -660,10 +532,7 @@ fn the_secured_stack_works_end_to_end() {
 /// blackbox_exporter (Debian package prometheus-blackbox-exporter) with the scaffold's
 /// modules, the secret paths pointed at the scaffold's files.
 fn blackbox_exporter(d: &Path) -> ServerProcess {
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-blackbox-")
-        .tempdir()
-        .expect("temp dir");
+    let tmp = temp_dir("blackbox");
     let config = tmp.path().join("blackbox.yml");
     write(
         &config,
@@ -674,18 +543,12 @@ fn blackbox_exporter(d: &Path) -> ServerProcess {
         "blackbox_exporter",
         "prometheus-blackbox-exporter",
         tmp,
-        |port, _| Launch {
-            program: program.clone(),
-            args: vec![
+        |port, _| {
+            let args = vec![
                 format!("--web.listen-address=127.0.0.1:{port}"),
                 format!("--config.file={}", config.display()),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                crate::support::http::get(loopback(port), "/metrics", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
+            ];
+            Launch::http(program.clone(), args, "/metrics")
         },
     )
 }
@@ -697,39 +560,30 @@ fn silence_crosses_the_pair(context: &Path, ams: [SocketAddr; 2]) {
     } else {
         "http"
     };
-    let out = ccmon()
-        .args(["--config"])
-        .args([context])
-        .args([
-            "--alertmanager-url",
-            &format!("{scheme}://{}", ams[0]),
-            "alerts",
-            "silence",
-            "add",
-            "alertname=CcmonHealthServerDown",
-            "-d",
-            "1h",
-            "-c",
-            "INC-16 across the pair",
-        ])
-        .ok();
+    // `ccmon --config CONTEXT --alertmanager-url AM ARGS...`.
+    let on = |am: SocketAddr, args: &[&str]| {
+        let url = format!("{scheme}://{am}");
+        with_context(
+            context,
+            &[&["--alertmanager-url", url.as_str()], args].concat(),
+        )
+    };
+    let add = [
+        "alerts",
+        "silence",
+        "add",
+        "alertname=CcmonHealthServerDown",
+        "-d",
+        "1h",
+        "-c",
+        "INC-16 across the pair",
+    ];
+    let out = on(ams[0], &add).code(0);
     let id = out.stdout.trim().to_owned();
     assert!(!id.is_empty(), "{out}");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let out = ccmon()
-            .args(["--config"])
-            .args([context])
-            .args([
-                "--alertmanager-url",
-                &format!("{scheme}://{}", ams[1]),
-                "alerts",
-                "silence",
-                "ls",
-                "-o",
-                "json",
-            ])
-            .run();
+        let out = on(ams[1], &["alerts", "silence", "ls", "-o", "json"]);
         if out.code == 0
             && out.stdout.contains(&id)
             && out.stdout.contains("INC-16 across the pair")
@@ -742,6 +596,15 @@ fn silence_crosses_the_pair(context: &Path, ams: [SocketAddr; 2]) {
         );
         std::thread::sleep(Duration::from_millis(500));
     }
+}
+
+/// A Prometheus that takes remote writes, and the URL to send them to.
+fn remote_write_receiver() -> (Prometheus, String) {
+    let receiver = Prometheus::builder()
+        .arg("--web.enable-remote-write-receiver")
+        .start();
+    let url = format!("{}/api/v1/write", receiver.url());
+    (receiver, url)
 }
 
 /// Waits until the receiver has the sender's `up{job="prometheus"}` with the external
@@ -771,10 +634,7 @@ fn remote_written(receiver: &Prometheus, cluster: &str, replica: &str) {
 /// the receiver (`--web.enable-remote-write-receiver`) can query the samples.
 #[test]
 fn remote_write_reaches_a_receiver_with_the_external_labels() {
-    let receiver = Prometheus::builder()
-        .arg("--web.enable-remote-write-receiver")
-        .start();
-    let rw = format!("{}/api/v1/write", receiver.url());
+    let (receiver, rw) = remote_write_receiver();
     let dir = scaffold(&[
         "--remote-write",
         &rw,
@@ -782,31 +642,12 @@ fn remote_write_reaches_a_receiver_with_the_external_labels() {
         "cluster=eu1,replica=a",
     ]);
     let m = dir.path().join("monitoring");
-    let nowhere = loopback(free_port()).to_string();
-    let mut config = read(&m.join("prometheus.yml"))
-        .replace("localhost:9090", "127.0.0.1:{{port}}")
-        .replace("scrape_interval: 15s", "scrape_interval: 1s")
-        .replace("evaluation_interval: 15s", "evaluation_interval: 1s")
-        .replace("scrape_timeout: 10s", "scrape_timeout: 1s");
-    for name in [
-        "alertmanager:9093",
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
-    let _sender = Prometheus::builder()
-        .config(config)
-        .file("alert-rules.yml", read(&m.join("alert-rules.yml")))
-        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-        .file(
-            "targets/ccmon-agents.yml",
-            read(&m.join("targets/ccmon-agents.yml")),
-        )
-        .start();
+    let config = prometheus_on_loopback(
+        &read(&m.join("prometheus.yml")),
+        &[("localhost:9090", "127.0.0.1:{{port}}".to_owned())],
+        true,
+    );
+    let _sender = scaffold_prometheus(&m, config, read(&m.join("alert-rules.yml"))).start();
     remote_written(&receiver, "eu1", "a");
 }
 
@@ -816,21 +657,11 @@ fn remote_write_reaches_a_receiver_with_the_external_labels() {
 fn ha_alertmanagers_share_a_silence() {
     let dir = scaffold(&["--ha"]);
     let m = dir.path().join("monitoring");
-    let start = |peer: Option<SocketAddr>| {
-        let mut b = Alertmanager::builder()
-            .config(read(&m.join("alertmanager.yml")))
-            .file(
-                "templates/ccmon.tmpl",
-                read(&m.join("templates/ccmon.tmpl")),
-            )
-            .cluster();
-        if let Some(p) = peer {
-            b = b.peer(p);
-        }
-        b.start()
-    };
-    let am1 = start(None);
-    let am2 = start(am1.cluster_addr());
+    let am1 = scaffold_alertmanager(&m).cluster().start();
+    let gossip = am1
+        .cluster_addr()
+        .expect("a cluster member has a gossip address");
+    let am2 = scaffold_alertmanager(&m).peer(gossip).start();
     let ams = [am1.addr(), am2.addr()];
     let context = point_context(dir.path(), loopback(free_port()), &ams);
     let text = read(&context);

@@ -6,7 +6,7 @@
 use std::fs;
 use std::net::SocketAddr;
 
-use super::process::{Launch, ServerProcess, find_program, free_port, loopback};
+use super::process::{ServerProcess, find_program, free_port, loopback};
 use super::service::{Builder, Http, Service};
 
 /// The smallest valid config: every alert goes to one receiver that notifies nobody.
@@ -86,7 +86,7 @@ impl AlertmanagerBuilder {
                     args.push("--cluster.listen-address=".to_owned());
                 }
                 args.extend(self.args.iter().cloned());
-                Launch::http(program.clone(), args, "/-/ready")
+                self.launch(&program, args)
             },
         );
         Service {

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use super::process::{Launch, ServerProcess, find_program};
+use super::process::{ServerProcess, find_program};
 use super::service::{Builder, Http, Service};
 
 /// Stands for the chosen port in a config text, e.g. to scrape itself.
@@ -53,7 +53,7 @@ impl PrometheusBuilder {
                 format!("--web.listen-address=127.0.0.1:{port}"),
             ];
             args.extend(self.args.iter().cloned());
-            Launch::http(program.clone(), args, "/-/ready")
+            self.launch(&program, args)
         });
         Service {
             server,

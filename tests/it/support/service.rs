@@ -5,11 +5,13 @@
 //! Alertmanager.
 
 use std::fs;
+use std::net::TcpStream;
 use std::ops::{Deref, DerefMut};
+use std::path::Path;
 
 use tempfile::TempDir;
 
-use super::process::{ServerProcess, temp_dir};
+use super::process::{Launch, PROBE_TIMEOUT, ServerProcess, loopback, temp_dir};
 
 /// A running server of kind `K`; derefs to [`ServerProcess`] for port, dir and lifecycle.
 pub struct Service<K> {
@@ -48,6 +50,8 @@ pub struct Builder<O> {
     pub(super) config: Option<String>,
     pub(super) files: Vec<(String, String)>,
     pub(super) args: Vec<String>,
+    /// Ready once the port takes a connection, not when `/-/ready` answers.
+    pub(super) ready_when_listening: bool,
     pub(super) options: O,
 }
 
@@ -69,6 +73,24 @@ impl<O> Builder<O> {
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
         self.args.push(arg.into());
         self
+    }
+
+    /// Ready once the port takes a TCP connection rather than when `/-/ready` answers 200:
+    /// for a server behind TLS or basic auth, which the plain HTTP probe cannot pass.
+    pub fn ready_when_listening(mut self) -> Self {
+        self.ready_when_listening = true;
+        self
+    }
+
+    /// The launch of `program` with `args`, probed as asked.
+    pub(super) fn launch(&self, program: &Path, args: Vec<String>) -> Launch {
+        if self.ready_when_listening {
+            Launch::new(program, args, |port| {
+                TcpStream::connect_timeout(&loopback(port), PROBE_TIMEOUT).is_ok()
+            })
+        } else {
+            Launch::http(program, args, "/-/ready")
+        }
     }
 
     /// The config, or `default` when none was set.
