@@ -238,6 +238,17 @@ impl std::fmt::Display for Output {
     }
 }
 
+/// Asserts a process ran by hand (not through [`Ccmon`]) exited 0, showing its stderr.
+#[track_caller]
+pub fn assert_exited_0(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Every record of an agent in a spool, read back through `stream tail -o json` (NDJSON).
 pub fn recorded(spool: &Path, agent: &str) -> Vec<serde_json::Value> {
     let out = ccmon()
