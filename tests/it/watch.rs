@@ -114,17 +114,7 @@ fn hanging(
     cmd.stdin(Stdio::null());
     let running = Running::start(cmd);
     let _ = running.stdout.take(lines);
-    // The stand-in reports its grandchild on stderr, which ccmon passes through untouched.
-    let line = running
-        .stderr
-        .next_line()
-        .expect("grandchild pid on stderr");
-    let text = String::from_utf8_lossy(&line).into_owned();
-    let pid: i32 = text
-        .trim()
-        .strip_prefix("grandchild pid ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected stderr line {text:?}"));
+    let pid = running.announced_grandchild();
     (running, home, pid)
 }
 
