@@ -47,9 +47,7 @@ pub fn watch_raw(
     standin: &crate::support::standin::Standin,
     extra: &[&str],
 ) -> Ccmon {
-    ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
+    on_spool(spool, &["watch", "--display", "raw"])
         .args(extra)
         .args([
             "--".as_ref(),
@@ -97,6 +95,14 @@ pub fn ccmon() -> Ccmon {
     let mut c = Ccmon::in_home(home.path());
     c._home = Some(home);
     c
+}
+
+/// `ccmon stream ARGS... --spool-dir SPOOL`, to be run (more flags may follow).
+pub fn on_spool(spool: impl AsRef<Path>, args: &[&str]) -> Ccmon {
+    ccmon()
+        .args(["stream"])
+        .args(args)
+        .args(["--spool-dir".as_ref(), spool.as_ref().as_os_str()])
 }
 
 impl Ccmon {

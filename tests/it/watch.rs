@@ -6,12 +6,10 @@ use std::path::Path;
 use std::process::Stdio;
 
 use crate::support::standin::{self, Running, Standin, is_alive};
-use crate::util::{ccmon, lines_of, recorded_data};
+use crate::util::{ccmon, lines_of, on_spool, recorded_data};
 
 fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output {
-    ccmon()
-        .args(["stream", "watch", "--spool-dir"])
-        .args([spool])
+    on_spool(spool, &["watch"])
         .args(extra)
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(standin.args())
@@ -27,10 +25,7 @@ fn clean() -> Standin {
 
 /// `stream ls -o json` of `spool`.
 fn agents(spool: &Path) -> serde_json::Value {
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool])
-        .ok();
+    let ls = on_spool(spool, &["ls", "-o", "json"]).ok();
     serde_json::from_str(&ls.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {ls}"))
 }
 
@@ -44,9 +39,7 @@ fn output_passes_through_byte_for_byte_and_every_line_is_recorded() {
     let spool = tempfile::tempdir().unwrap();
     let replay = clean().garbage_every(7).invalid_utf8().big_line_at(20, 2);
     let expected = replay.run().stdout;
-    let out = ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool.path()])
+    let out = on_spool(spool.path(), &["watch", "--display", "raw"])
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(replay.args())
         .into_command();
@@ -88,9 +81,7 @@ fn stdin_is_passed_through_and_stderr_is_untouched() {
     let s = Standin::new(standin::fixture(standin::GLEAM_BASIC))
         .echo_stdin()
         .stderr_text("from the agent's stderr");
-    let out = ccmon()
-        .args(["stream", "watch", "--spool-dir"])
-        .args([spool.path()])
+    let out = on_spool(spool.path(), &["watch"])
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(s.args())
         .stdin("hello agent\nsecond line\n")

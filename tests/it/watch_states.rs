@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::standin::{self, Pace, Running, Standin};
-use crate::util::ccmon;
+use crate::util::{ccmon, on_spool};
 
 /// Starts `stream watch` on the stand-in with ccmon's stdin as given.
 fn start(spool: &Path, s: &Standin, extra: &[&str], stdin: Stdio) -> Running {
@@ -19,10 +19,7 @@ fn start(spool: &Path, s: &Standin, extra: &[&str], stdin: Stdio) -> Running {
 
 /// The agent's entry in `stream ls -o json`.
 fn agent(spool: &Path) -> serde_json::Value {
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool])
-        .ok();
+    let ls = on_spool(spool, &["ls", "-o", "json"]).ok();
     let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
     agents[0].clone()
 }
