@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::support::http::{self, HttpResponse};
 use crate::support::process::{free_port, loopback};
 use crate::support::{Postgres, Redis};
-use crate::util::{Output, ccmon, ccmon_bin, eventually};
+use crate::util::{Output, ccmon, ccmon_bin, eventually, poll};
 
 /// A probe is answered from memory; this budget is generous on a loaded 2-core machine and
 /// still far below the check timeouts used with paused servers. Only the hung-dependency
@@ -153,18 +153,15 @@ impl Server {
     }
 
     fn wait_status(&self, name: &str, status: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let last = self.check(name);
-            if last.0 == status {
-                return last.1;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{name} never became {status}; last {last:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        poll(
+            format!("{name} is {status}"),
+            Duration::from_secs(30),
+            Duration::from_millis(50),
+            || match self.check(name) {
+                (now, message) if now == status => Ok(message),
+                last => Err(format!("{last:?}")),
+            },
+        )
     }
 
     /// Asserts the server's /metrics has every one of `needles`, and returns it.
@@ -180,14 +177,9 @@ impl Server {
 
     /// Waits up to `within` for the server to exit, and returns how it did.
     fn wait_exit(&mut self, within: Duration, what: &str) -> std::process::ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(started.elapsed() < within, "{what}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        poll(what, within, Duration::from_millis(20), || {
+            self.child.try_wait().expect("wait").ok_or("still running")
+        })
     }
 
     fn signal(&self, sig: i32) {
@@ -690,7 +682,7 @@ fn sigterm_fails_readiness_drains_and_exits() {
     let n = idle.read(&mut buf).expect("first response");
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     server.signal(libc::SIGTERM);
-    let status = server.wait_exit(Duration::from_secs(10), "still running 10 s after SIGTERM");
+    let status = server.wait_exit(Duration::from_secs(10), "it exits after SIGTERM");
     assert_eq!(status.code(), Some(0), "{status}");
     idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     assert_eq!(
@@ -713,18 +705,15 @@ fn with_a_shutdown_delay_new_probes_see_readiness_fail_before_the_drain() {
     assert_eq!(server.get("/readyz").status, 200);
     server.signal(libc::SIGTERM);
     // During the delay the server still accepts: readiness says 503, liveness stays 200.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let r = server.get("/readyz");
-        if r.status == 503 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "readiness never failed after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        "readiness fails after SIGTERM",
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || match server.get("/readyz").status {
+            503 => Ok(()),
+            status => Err(status),
+        },
+    );
     assert_eq!(
         server.get("/livez").status,
         200,
@@ -734,10 +723,7 @@ fn with_a_shutdown_delay_new_probes_see_readiness_fail_before_the_drain() {
         server.child.try_wait().expect("wait").is_none(),
         "exited before its shutdown delay"
     );
-    let status = server.wait_exit(
-        Duration::from_secs(15),
-        "still running long after the delay",
-    );
+    let status = server.wait_exit(Duration::from_secs(15), "it exits after the delay");
     assert_eq!(status.code(), Some(0), "{status}");
 }
 

@@ -19,23 +19,25 @@ use crate::support::process::{
     Launch, ServerProcess, find_program, free_port, loopback, run_with_timeout, temp_dir,
 };
 use crate::support::{Alertmanager, AlertmanagerBuilder, Postgres, Prometheus, PrometheusBuilder};
-use crate::util::ccmon;
+use crate::util::{Ccmon, Output, ccmon, poll};
 
 /// The repository root (the source of the embedded templates).
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `ccmon scaffold DIR ARGS...`, to be run.
+pub fn scaffold_in(dir: &Path, args: &[&str]) -> Ccmon {
+    ccmon()
+        .args(["scaffold".as_ref(), dir.as_os_str()])
+        .args(args)
+}
+
 /// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it; what it prints
 /// names the password file (with `--basic-auth`), never the password.
 pub fn scaffold(args: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
-        .args(args)
-        .ok()
-        .stderr_has("next steps");
+    let out = scaffold_in(dir.path(), args).ok().stderr_has("next steps");
     if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
         out.nowhere(&password)
             .stderr_has("docker/secrets/web_password");
@@ -192,7 +194,7 @@ fn scaffold_default_output_is_the_repository_files() {
         assert!(ours == repo, "{rel} differs from the repository's copy");
     }
     // A second run changes nothing and says so.
-    let out = ccmon().args(["scaffold"]).args([dir.path()]).ok();
+    let out = scaffold_in(dir.path(), &[]).ok();
     assert_eq!(out.stdout.matches("unchanged").count(), all, "{out}");
 }
 
@@ -217,9 +219,7 @@ fn scaffold_never_overwrites_without_force() {
 
     // Refused: exit 1, the file named, nothing written (not even files that are missing).
     std::fs::remove_file(dir.path().join("monitoring/prometheus.yml")).unwrap();
-    ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &[])
         .run()
         .code(1)
         .stdout_has("conflict")
@@ -229,25 +229,20 @@ fn scaffold_never_overwrites_without_force() {
     assert!(!dir.path().join("monitoring/prometheus.yml").exists());
 
     // --dry-run lists, --diff shows what the edit would lose; neither writes.
-    let out = ccmon()
-        .args(["scaffold", "--dry-run"])
-        .args([dir.path()])
+    let out = scaffold_in(dir.path(), &["--dry-run"])
         .ok()
         .stderr_has(&format!(
             "would create 1, update 1, leave {} unchanged",
             ccmon::scaffold::TEMPLATES.len() - 2
         ));
-    assert!(
-        has_row(&out.stdout, "update", "monitoring/alertmanager.yml"),
-        "{out}"
+    assert_rows(
+        &out,
+        &[
+            ("update", "monitoring/alertmanager.yml"),
+            ("create", "monitoring/prometheus.yml"),
+        ],
     );
-    assert!(
-        has_row(&out.stdout, "create", "monitoring/prometheus.yml"),
-        "{out}"
-    );
-    ccmon()
-        .args(["scaffold", "--diff"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &["--diff"])
         .ok()
         .stdout_has("--- a/monitoring/alertmanager.yml")
         .stdout_has("-      - to: 'me@corp.example'")
@@ -256,10 +251,7 @@ fn scaffold_never_overwrites_without_force() {
     assert_eq!(read(&edited), mine);
 
     // JSON output for scripts.
-    let out = ccmon()
-        .args(["-o", "json", "scaffold", "--dry-run"])
-        .args([dir.path()])
-        .ok();
+    let out = scaffold_in(dir.path(), &["--dry-run", "-o", "json"]).ok();
     let plan: Value = serde_json::from_str(&out.stdout).expect("JSON plan");
     assert!(
         plan.as_array()
@@ -269,17 +261,13 @@ fn scaffold_never_overwrites_without_force() {
         "{out}"
     );
 
-    let out = ccmon()
-        .args(["scaffold", "--force"])
-        .args([dir.path()])
-        .ok();
-    assert!(
-        has_row(&out.stdout, "updated", "monitoring/alertmanager.yml"),
-        "{out}"
-    );
-    assert!(
-        has_row(&out.stdout, "created", "monitoring/prometheus.yml"),
-        "{out}"
+    let out = scaffold_in(dir.path(), &["--force"]).ok();
+    assert_rows(
+        &out,
+        &[
+            ("updated", "monitoring/alertmanager.yml"),
+            ("created", "monitoring/prometheus.yml"),
+        ],
     );
     assert_eq!(
         read(&edited),
@@ -287,11 +275,13 @@ fn scaffold_never_overwrites_without_force() {
     );
 }
 
-/// Whether the plan table has the row `ACTION PATH`.
-fn has_row(table: &str, action: &str, path: &str) -> bool {
-    table
-        .lines()
-        .any(|l| l.split_whitespace().eq([action, path]))
+/// Asserts the plan table has each row `ACTION PATH` of `rows`.
+#[track_caller]
+fn assert_rows(out: &Output, rows: &[(&str, &str)]) {
+    for (action, path) in rows {
+        let found = (out.stdout.lines()).any(|l| l.split_whitespace().eq([*action, *path]));
+        assert!(found, "no row {action} {path}\n{out}");
+    }
 }
 
 #[test]
@@ -303,10 +293,7 @@ fn scaffold_rejects_bad_options_with_exit_2() {
         (&["--exporters", "mysql"][..], "mysql"),
         (&["--runbook-url", "runbooks.md"][..], "--runbook-url"),
     ] {
-        ccmon()
-            .args(["scaffold"])
-            .args([dir.path()])
-            .args(args)
+        scaffold_in(dir.path(), args)
             .run()
             .code(2)
             .stderr_has(needle);
@@ -404,9 +391,7 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
 fn scaffold_watches_cost_rate_limits_lingering_and_states() {
     // The next steps name the budget to set.
     let dir = tempfile::tempdir().expect("temp dir");
-    ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &[])
         .ok()
         .stderr_has("monitoring/alert-rules.yml (the fleet's cost budget)");
     for args in COMBINATIONS {
@@ -654,18 +639,19 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
         .filter(|r| r["health"] == "err")
         .collect();
     assert!(health_errors.is_empty(), "{health_errors:?}");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let ams = prom.get("/api/v1/alertmanagers").body;
-        if ams.contains(&am.addr().to_string()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no active alertmanager: {ams}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    poll(
+        "Prometheus finds the Alertmanager",
+        Duration::from_secs(30),
+        Duration::from_millis(200),
+        || {
+            let ams = prom.get("/api/v1/alertmanagers").body;
+            if ams.contains(&am.addr().to_string()) {
+                Ok(())
+            } else {
+                Err(ams)
+            }
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1343,19 +1329,17 @@ impl Stack {
         Stack { prom, am }
     }
 
+    /// `ccmon --alertmanager-url URL alerts ARGS...` on the stack's Alertmanager.
+    fn alerts_cmd(&self, args: &[&str]) -> Output {
+        ccmon()
+            .args(["--alertmanager-url", &self.am.url(), "alerts"])
+            .args(args)
+            .ok()
+    }
+
     /// `ccmon alerts ls STATE -o json`.
     fn alerts(&self, state: &str) -> Vec<Value> {
-        let out = ccmon()
-            .args([
-                "--alertmanager-url",
-                &self.am.url(),
-                "alerts",
-                "ls",
-                state,
-                "-o",
-                "json",
-            ])
-            .ok();
+        let out = self.alerts_cmd(&["ls", state, "-o", "json"]);
         serde_json::from_str::<Value>(&out.stdout)
             .unwrap_or_else(|e| panic!("alerts ls JSON: {e}\n{out}"))
             .as_array()
@@ -1365,41 +1349,28 @@ impl Stack {
 
     /// The first alert named `name` in `state`, waiting up to 90s for it.
     fn wait_for(&self, state: &str, name: &str) -> Value {
-        let deadline = std::time::Instant::now() + Duration::from_secs(90);
-        loop {
-            if let Some(alert) = self
-                .alerts(state)
-                .into_iter()
-                .find(|a| a["labels"]["alertname"] == name)
-            {
-                return alert;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{name} never showed up as {state}; Alertmanager has {:?}",
-                self.alerts("--active")
-                    .iter()
-                    .map(|a| a["labels"]["alertname"].clone())
-                    .collect::<Vec<_>>()
-            );
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        poll(
+            format!("{name} shows up as {state}"),
+            Duration::from_secs(90),
+            Duration::from_millis(500),
+            || {
+                let alerts = self.alerts(state);
+                match alerts.iter().find(|a| a["labels"]["alertname"] == name) {
+                    Some(alert) => Ok(alert.clone()),
+                    None => {
+                        let names: Vec<_> =
+                            alerts.iter().map(|a| &a["labels"]["alertname"]).collect();
+                        Err(format!("{state} has {names:?}"))
+                    }
+                }
+            },
+        )
     }
 
     /// `ccmon alerts silence add ALERTNAME ARGS...`, then waits until Alertmanager lists
     /// the alert as silenced by the new silence.
     fn silence(&self, alertname: &str, args: &[&str]) {
-        let out = ccmon()
-            .args([
-                "--alertmanager-url",
-                &self.am.url(),
-                "alerts",
-                "silence",
-                "add",
-            ])
-            .args([alertname])
-            .args(args)
-            .ok();
+        let out = self.alerts_cmd(&[&["silence", "add", alertname], args].concat());
         let id = out.stdout.trim().to_owned();
         assert!(!id.is_empty(), "{out}");
         let silenced = self.wait_for("--silenced", alertname);
@@ -1471,38 +1442,35 @@ fn a_rate_limited_agent_fires_through_the_scaffold_stack() {
                 && a["labels"]["limit_type"] == limit
         })
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let seven = nearly("--active", "seven_day");
-        let five = nearly("--inhibited", "five_hour");
-        if let (Some(seven), Some(five)) = (seven, five) {
-            assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
-            assert!(
-                seven["status"]["inhibitedBy"]
-                    .as_array()
-                    .is_none_or(Vec::is_empty),
-                "{seven}"
-            );
-            assert!(
-                seven["annotations"]["summary"]
-                    .as_str()
-                    .is_some_and(|s| s.contains("95%")),
-                "{seven}"
-            );
-            assert!(
-                !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
-                "{five}"
-            );
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "FleetRateLimitNearlyExhausted: want seven_day active and five_hour inhibited; \
-             Alertmanager has {:?}",
-            stack.alerts("--active")
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let (seven, five) = poll(
+        "FleetRateLimitNearlyExhausted is active for seven_day and inhibited for five_hour",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || match (
+            nearly("--active", "seven_day"),
+            nearly("--inhibited", "five_hour"),
+        ) {
+            (Some(seven), Some(five)) => Ok((seven, five)),
+            found => Err(format!("found {found:?}")),
+        },
+    );
+    assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
+    assert!(
+        seven["status"]["inhibitedBy"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{seven}"
+    );
+    assert!(
+        seven["annotations"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("95%")),
+        "{seven}"
+    );
+    assert!(
+        !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+        "{five}"
+    );
 }
 
 fn receivers_of(alert: &Value) -> Vec<String> {
@@ -1631,23 +1599,23 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     // The agent's tool call returns: it writes again, the watcher says it made progress
     // (and it finishes), Redis says so, and the alert resolves.
     std::fs::write(&resume, b"").expect("resume the agent");
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let still = ["--active", "--silenced"].iter().any(|state| {
-            stack
-                .alerts(state)
-                .iter()
-                .any(|a| a["labels"]["alertname"] == "AgentStuck")
-        });
-        if !still {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "AgentStuck never resolved after the agent resumed"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        "AgentStuck resolves after the agent resumed",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let still = ["--active", "--silenced"].iter().find(|state| {
+                stack
+                    .alerts(state)
+                    .iter()
+                    .any(|a| a["labels"]["alertname"] == "AgentStuck")
+            });
+            match still {
+                Some(state) => Err(format!("still {state}")),
+                None => Ok(()),
+            }
+        },
+    );
     let firing = stack
         .prom
         .get("/api/v1/query?query=ALERTS%7Balertname%3D%22AgentStuck%22%7D");

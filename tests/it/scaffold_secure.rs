@@ -12,17 +12,17 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::scaffold::{
     firing_after_a_second, prometheus_on_loopback, read, scaffold, scaffold_alertmanager,
-    scaffold_prometheus, tool_ok,
+    scaffold_in, scaffold_prometheus, tool_ok,
 };
 use crate::support::process::{Launch, ServerProcess, find_program, free_port, loopback, temp_dir};
 use crate::support::{Alertmanager, Prometheus};
-use crate::util::{Output, ccmon};
+use crate::util::{Output, ccmon, poll};
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
@@ -183,12 +183,7 @@ fn secured_combinations_pass_the_real_tools() {
         assert_no_plain_secret(d);
         check_compose(d, args);
         // Ran again, it finds everything in place: the same hash, the same certificates.
-        let again = ccmon()
-            .args(["scaffold"])
-            .args([d])
-            .args(*args)
-            .args(["--dry-run", "-o", "json"])
-            .ok();
+        let again = scaffold_in(d, args).args(["--dry-run", "-o", "json"]).ok();
         let rows: Value = serde_json::from_str(&again.stdout).expect("plan JSON");
         assert!(
             rows.as_array()
@@ -315,21 +310,18 @@ fn with_context(context: &Path, args: &[&str]) -> Output {
 
 /// Retries `ccmon --config CONTEXT ARGS... -o json` until it succeeds and `done` holds.
 fn wait_json(context: &Path, args: &[&str], what: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let out = with_context(context, &[args, &["-o", "json"]].concat());
-        if out.code == 0
-            && let Ok(v) = serde_json::from_str::<Value>(&out.stdout)
-            && done(&v)
-        {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} never happened; last: {out}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        what,
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let out = with_context(context, &[args, &["-o", "json"]].concat());
+            match serde_json::from_str::<Value>(&out.stdout) {
+                Ok(v) if out.code == 0 && done(&v) => Ok(v),
+                _ => Err(out),
+            }
+        },
+    )
 }
 
 fn alertnames(v: &Value) -> Vec<String> {
@@ -437,32 +429,21 @@ fn the_secured_stack_works_end_to_end() {
     // A rule fires (ccmon's health server is down) and reaches both Alertmanagers.
     for am in ams {
         let url = format!("https://{am}");
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            let out = ccmon()
-                .args(["--config"])
-                .args([&context])
-                .args(["--alertmanager-url", &url, "alerts", "ls", "-o", "json"])
-                .run();
-            if out.code == 0
-                && serde_json::from_str::<Value>(&out.stdout)
-                    .is_ok_and(|v| alertnames(&v).iter().any(|n| n == "CcmonHealthServerDown"))
-            {
-                // External labels travel with the alert, except the replica label.
-                let v: Value = serde_json::from_str(&out.stdout).unwrap();
-                let alert = v
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|a| a["labels"]["alertname"] == "CcmonHealthServerDown")
-                    .unwrap();
-                assert_eq!(alert["labels"]["cluster"], "eu1", "{alert}");
-                assert!(alert["labels"]["replica"].is_null(), "{alert}");
-                break;
-            }
-            assert!(Instant::now() < deadline, "no alert on {url}: {out}");
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        let alerts = wait_json(
+            &context,
+            &["--alertmanager-url", &url, "alerts", "ls"],
+            &format!("the alert reaches {url}"),
+            |v| alertnames(v).iter().any(|n| n == "CcmonHealthServerDown"),
+        );
+        // External labels travel with the alert, except the replica label.
+        let alert = alerts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["labels"]["alertname"] == "CcmonHealthServerDown")
+            .expect("the alert wait_json saw");
+        assert_eq!(alert["labels"]["cluster"], "eu1", "{alert}");
+        assert!(alert["labels"]["replica"].is_null(), "{alert}");
     }
     let out = with_context(&context, &["alerts", "ls"]);
     assert_eq!(out.code, 0, "{out}");
@@ -581,21 +562,20 @@ fn silence_crosses_the_pair(context: &Path, ams: [SocketAddr; 2]) {
     let out = on(ams[0], &add).code(0);
     let id = out.stdout.trim().to_owned();
     assert!(!id.is_empty(), "{out}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let out = on(ams[1], &["alerts", "silence", "ls", "-o", "json"]);
-        if out.code == 0
-            && out.stdout.contains(&id)
-            && out.stdout.contains("INC-16 across the pair")
-        {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the second Alertmanager never listed silence {id}: {out}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        format!("the second Alertmanager lists silence {id}"),
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        || {
+            let out = on(ams[1], &["alerts", "silence", "ls", "-o", "json"]);
+            let listed = out.stdout.contains(&id) && out.stdout.contains("INC-16 across the pair");
+            if out.code == 0 && listed {
+                Ok(())
+            } else {
+                Err(out)
+            }
+        },
+    );
 }
 
 /// A Prometheus that takes remote writes, and the URL to send them to.
@@ -613,21 +593,20 @@ fn remote_written(receiver: &Prometheus, cluster: &str, replica: &str) {
     let query = format!(
         "/api/v1/query?query=up%7Bjob%3D%22prometheus%22%2Ccluster%3D%22{cluster}%22%2Creplica%3D%22{replica}%22%7D"
     );
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let body = receiver.get(&query).body;
-        let v: Value = serde_json::from_str(&body).expect("query JSON");
-        let result = v["data"]["result"].as_array().cloned().unwrap_or_default();
-        if let Some(series) = result.first() {
-            assert_eq!(series["metric"]["monitor"], "ccmon", "{series}");
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no remote-written sample with cluster={cluster}, replica={replica}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let series = poll(
+        format!("a remote-written sample with cluster={cluster}, replica={replica}"),
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let body = receiver.get(&query).body;
+            let v: Value = serde_json::from_str(&body).expect("query JSON");
+            v["data"]["result"][0]
+                .is_object()
+                .then(|| v["data"]["result"][0].clone())
+                .ok_or(body)
+        },
+    );
+    assert_eq!(series["metric"]["monitor"], "ccmon", "{series}");
 }
 
 /// `--remote-write URL --external-labels cluster=eu1,replica=a` alone, on the plain stack:
@@ -680,10 +659,7 @@ fn existing_certificates_are_kept_and_checked() {
     let dir = scaffold(&["--tls"]);
     let d = dir.path();
     let cert = read(&d.join("docker/secrets/tls/server.crt"));
-    let out = ccmon()
-        .args(["scaffold"])
-        .args([d])
-        .args(["--tls", "--ha", "--force"])
+    let out = scaffold_in(d, &["--tls", "--ha", "--force"])
         .ok()
         .stderr_has("warning:")
         .stderr_has("not valid for alertmanager-2");
@@ -693,10 +669,7 @@ fn existing_certificates_are_kept_and_checked() {
         "{out}"
     );
     std::fs::remove_file(d.join("docker/secrets/tls/server.key")).expect("rm");
-    ccmon()
-        .args(["scaffold"])
-        .args([d])
-        .args(["--tls", "--force"])
+    scaffold_in(d, &["--tls", "--force"])
         .run()
         .code(2)
         .stderr_has("server.key");

@@ -5,6 +5,7 @@ use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A `ccmon` invocation with a clean environment: only PATH, and a temporary HOME so no
 /// config file of the machine's user leaks in.
@@ -31,13 +32,32 @@ pub struct Output {
 /// Polls `check` until it is true, panicking after 30 s with `what`. Tests wait for a
 /// state, never for a time.
 pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !check() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting until {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    poll(
+        what,
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        || check().then_some(()).ok_or("not yet"),
+    );
+}
+
+/// Tries `attempt` every `every` until it gives `Ok`, and returns that; after `within`,
+/// panics with `what` and the last `Err`, which says what was seen instead.
+#[track_caller]
+pub fn poll<T, E: std::fmt::Display>(
+    what: impl std::fmt::Display,
+    within: Duration,
+    every: Duration,
+    mut attempt: impl FnMut() -> Result<T, E>,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        match attempt() {
+            Ok(done) => return done,
+            Err(last) if Instant::now() >= deadline => {
+                panic!("timed out waiting until {what}; last: {last}")
+            }
+            Err(_) => std::thread::sleep(every),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use crate::support::standin::{self, Running, Standin, is_alive};
-use crate::util::{ccmon, lines_of, on_spool, recorded_data};
+use crate::util::{ccmon, lines_of, on_spool, poll, recorded_data};
 
 fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output {
     on_spool(spool, &["watch"])
@@ -186,7 +186,7 @@ fn a_command_that_cannot_start_is_a_clear_error() {
 
 #[test]
 fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use crate::support::{http, process::free_port};
 
@@ -198,21 +198,21 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
         hanging(spool.path(), &s, 47, &["--metrics-listen", &listen]);
     let addr: std::net::SocketAddr = listen.parse().unwrap();
     // The monitor publishes on its next tick; poll with a deadline rather than sleep.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let body = loop {
-        let r =
-            http::get(addr, "/metrics", Duration::from_secs(5)).expect("metrics endpoint answers");
-        assert_eq!(r.status, 200);
-        if r.body.contains("stream_events_processed_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",event_type=\"result\"} 1") {
-            break r.body;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "metrics never showed the whole recording:\n{}",
-            r.body
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let body = poll(
+        "the metrics show the whole recording",
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        || {
+            let r = http::get(addr, "/metrics", Duration::from_secs(5))
+                .expect("metrics endpoint answers");
+            assert_eq!(r.status, 200);
+            if r.body.contains("stream_events_processed_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",event_type=\"result\"} 1") {
+                Ok(r.body)
+            } else {
+                Err(r.body)
+            }
+        },
+    );
     for needle in [
         "stream_tool_calls_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",tool=\"Glob\"}",
         "mcp_servers_connected{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 2",
@@ -376,15 +376,19 @@ fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
     let seen = running.stderr_until("is stuck (repeated_tool_call)");
     assert!(seen.contains("Read"), "{seen}");
     // The meta shows the state while the episode lasts.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let text = std::fs::read_to_string(&hook_out).unwrap_or_default();
-        if text == "loop-1 repeated_tool_call\n" {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "hook wrote {text:?}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    poll(
+        "the hook has run",
+        std::time::Duration::from_secs(30),
+        std::time::Duration::from_millis(20),
+        || {
+            let text = std::fs::read_to_string(&hook_out).unwrap_or_default();
+            if text == "loop-1 repeated_tool_call\n" {
+                Ok(())
+            } else {
+                Err(format!("{text:?}"))
+            }
+        },
+    );
     let agents = agents(spool.path());
     assert_eq!(agents[0]["state"], "stuck", "{agents}");
     assert_eq!(agents[0]["stuck_reason"], "repeated_tool_call", "{agents}");
