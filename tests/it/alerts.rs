@@ -33,6 +33,11 @@ fn silence_add(url: &str, args: &[&str]) -> Output {
     am(url, &[&["alerts", "silence", "add"], args].concat())
 }
 
+/// Adds a silence through ccmon and returns its id, which `silence add` prints.
+fn new_silence(url: &str, args: &[&str]) -> String {
+    silence_add(url, args).code(0).stdout.trim().to_owned()
+}
+
 /// `ccmon` with stdin.
 fn am_stdin(url: &str, args: &[&str], input: &str) -> Output {
     ccmon()
@@ -118,7 +123,7 @@ fn fire(am: &Alertmanager, labels: &[(&str, &str)], summary: &str) {
 #[test]
 fn silence_add_ls_extend_expire() {
     let (server, url) = alertmanager();
-    let added = silence_add(
+    let id = new_silence(
         &url,
         &[
             "InstanceDown",
@@ -130,10 +135,8 @@ fn silence_add_ls_extend_expire() {
             "--author",
             "ops",
         ],
-    )
-    .code(0);
-    let id = added.stdout.trim().to_owned();
-    assert_eq!(state_of(&server, &id), "active", "{added}");
+    );
+    assert_eq!(state_of(&server, &id), "active");
 
     am(&url, &["alerts", "silence", "ls"])
         .code(0)
@@ -282,7 +285,7 @@ fn amtool_and_ccmon_see_the_same_silences() {
     let (_server, url) = alertmanager();
 
     // ccmon adds, amtool lists the same matchers, author and comment.
-    let id = silence_add(
+    let id = new_silence(
         &url,
         &[
             "DiskFull",
@@ -295,11 +298,7 @@ fn amtool_and_ccmon_see_the_same_silences() {
             "-a",
             "ann",
         ],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    );
     let (code, out, err) = amtool(&url, &["silence", "query", "-o", "json"], None);
     assert_eq!(code, 0, "amtool: {err}");
     let listed = json(&out);
@@ -497,11 +496,7 @@ fn ha_pair_writes_through_one_and_reads_through_the_other() {
             .count()
             >= 2
     });
-    let id = silence_add(&first.url(), &["Replicated", "-d", "1h", "-c", "ha"])
-        .code(0)
-        .stdout
-        .trim()
-        .to_owned();
+    let id = new_silence(&first.url(), &["Replicated", "-d", "1h", "-c", "ha"]);
     eventually("the silence reached the second member", || {
         ids(&am(&second.url(), &["-q", "alerts", "silence", "ls"])).contains(&id)
     });
@@ -685,14 +680,12 @@ fn expire_by_matchers_and_yaml_round_trip() {
     let mut db = Vec::new();
     for host in ["db-1", "db-2"] {
         let matcher = format!("host={host}");
-        let out = silence_add(&url, &["DiskFull", &matcher, "-d", "1h", "-c", "swap"]).code(0);
-        db.push(out.stdout.trim().to_owned());
+        db.push(new_silence(
+            &url,
+            &["DiskFull", &matcher, "-d", "1h", "-c", "swap"],
+        ));
     }
-    let other = silence_add(&url, &["Latency", "-d", "1h", "-c", "known"])
-        .code(0)
-        .stdout
-        .trim()
-        .to_owned();
+    let other = new_silence(&url, &["Latency", "-d", "1h", "-c", "known"]);
 
     // YAML out, YAML in: the list form of docs/architecture.md section 6 round-trips too.
     let yaml = am(&url, &["-o", "yaml", "alerts", "silence", "ls"])
@@ -821,11 +814,7 @@ fn on_a_terminal(args: &[&str], answer: &str) -> (i32, String) {
 #[test]
 fn expire_matching_asks_on_a_terminal() {
     let (server, url) = alertmanager();
-    let id = silence_add(&url, &["Asked", "-d", "1h", "-c", "t"])
-        .code(0)
-        .stdout
-        .trim()
-        .to_owned();
+    let id = new_silence(&url, &["Asked", "-d", "1h", "-c", "t"]);
     let args = [
         "--alertmanager-url",
         &url,
@@ -851,11 +840,7 @@ fn expire_matching_asks_on_a_terminal() {
 #[test]
 fn a_hung_peer_costs_one_timeout_then_the_next_one_answers() {
     let (mut first, second) = Alertmanager::ha_pair();
-    let id = silence_add(&second.url(), &["Hung", "-d", "1h", "-c", "fault test"])
-        .code(0)
-        .stdout
-        .trim()
-        .to_owned();
+    let id = new_silence(&second.url(), &["Hung", "-d", "1h", "-c", "fault test"]);
     // SIGSTOP: the kernel still accepts connections, but nothing answers.
     first.pause();
     let started = Instant::now();
@@ -1157,10 +1142,7 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
         &["instance=~\"[\\w-]+:\\d{4}\""],
     ];
     for form in forms {
-        let mut preview_args = vec!["-o", "json", "alerts", "silence", "add"];
-        preview_args.extend_from_slice(form);
-        preview_args.push("--dry-run");
-        let preview = am(&url, &preview_args).code(0);
+        let preview = silence_add(&url, &[*form, &["--dry-run", "-o", "json"]].concat()).code(0);
         let previewed: std::collections::BTreeSet<String> = json(&preview.stdout)
             .as_array()
             .into_iter()
@@ -1171,10 +1153,8 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
             preview.stderr.contains("nothing was created"),
             "{form:?}: {preview}"
         );
-        let mut add_args = vec!["alerts", "silence", "add"];
-        add_args.extend_from_slice(form);
-        add_args.extend(["-d", "1h", "-c", "cross-check"]);
-        let added = am(&url, &add_args).code(0);
+        let added =
+            silence_add(&url, &[*form, &["-d", "1h", "-c", "cross-check"]].concat()).code(0);
         let id = added.stdout.trim();
         let muted = silenced_by(&server, id);
         assert_eq!(
@@ -1241,12 +1221,7 @@ fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
 fn silence_ls_counts_what_each_silence_mutes_and_alerts_ls_lists_them() {
     let (server, url) = alertmanager();
     fire_matcher_corpus(&server);
-    let add = |args: &[&str]| {
-        let mut all = vec!["alerts", "silence", "add"];
-        all.extend_from_slice(args);
-        all.extend(["-d", "1h", "-c", "count me"]);
-        am(&url, &all).code(0).stdout.trim().to_owned()
-    };
+    let add = |args: &[&str]| new_silence(&url, &[args, &["-d", "1h", "-c", "count me"]].concat());
     let disk = add(&["Disk"]);
     let db1 = add(&["instance=db-1:9100"]);
     let none = add(&["NoSuchAlert"]);
