@@ -1,7 +1,8 @@
 //! A real Alertmanager (Debian package `prometheus-alertmanager`) on a free loopback port with
 //! its config and storage in its own temp dir. Clustering is off unless asked for, so that
 //! parallel tests never gossip with each other; `cluster()` + `peer()` build an HA pair.
-//! Ready when `/-/ready` says 200. Lifecycle comes from [`ServerProcess`].
+//! Ready when `/-/ready` says 200 (behind TLS or basic auth: when its port takes
+//! connections). Lifecycle comes from [`ServerProcess`], the builder from [`Builder`].
 
 use std::fs;
 use std::net::SocketAddr;

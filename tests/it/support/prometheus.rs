@@ -1,6 +1,7 @@
 //! A real Prometheus server (Debian package `prometheus`) on a free loopback port with its
 //! config, extra files (rule files) and TSDB in its own temp dir. Ready when `/-/ready` says
-//! 200. Lifecycle (pause, kill, restart, drop) comes from [`ServerProcess`].
+//! 200 (behind TLS or basic auth: when its port takes connections). Lifecycle (pause, kill,
+//! restart, drop) comes from [`ServerProcess`], the builder from [`Builder`].
 
 use std::fs;
 
