@@ -12,12 +12,30 @@ use serde_json::Value;
 
 use crate::support::Alertmanager;
 use crate::support::http;
-use crate::support::process::find_program;
+use crate::support::process::{find_program, free_port};
+use crate::support::redis::openssl;
 use crate::util::{Output, ccmon, eventually};
+
+/// A fresh Alertmanager and its URL.
+fn alertmanager() -> (Alertmanager, String) {
+    let server = Alertmanager::start();
+    let url = server.url();
+    (server, url)
+}
 
 /// `ccmon --alertmanager-url URL ARGS...`.
 fn am(url: &str, args: &[&str]) -> Output {
     ccmon().args(["--alertmanager-url", url]).args(args).run()
+}
+
+/// `ccmon --alertmanager-url URL alerts silence add ARGS...`.
+fn silence_add(url: &str, args: &[&str]) -> Output {
+    am(url, &[&["alerts", "silence", "add"], args].concat())
+}
+
+/// Adds a silence through ccmon and returns its id, which `silence add` prints.
+fn new_silence(url: &str, args: &[&str]) -> String {
+    silence_add(url, args).code(0).stdout.trim().to_owned()
 }
 
 /// `ccmon` with stdin.
@@ -104,14 +122,10 @@ fn fire(am: &Alertmanager, labels: &[(&str, &str)], summary: &str) {
 
 #[test]
 fn silence_add_ls_extend_expire() {
-    let server = Alertmanager::start();
-    let url = server.url();
-    let added = am(
+    let (server, url) = alertmanager();
+    let id = new_silence(
         &url,
         &[
-            "alerts",
-            "silence",
-            "add",
             "InstanceDown",
             "instance=~db-.*",
             "--duration",
@@ -121,10 +135,8 @@ fn silence_add_ls_extend_expire() {
             "--author",
             "ops",
         ],
-    )
-    .code(0);
-    let id = added.stdout.trim().to_owned();
-    assert_eq!(state_of(&server, &id), "active", "{added}");
+    );
+    assert_eq!(state_of(&server, &id), "active");
 
     am(&url, &["alerts", "silence", "ls"])
         .code(0)
@@ -217,77 +229,35 @@ fn silence_add_ls_extend_expire() {
 
 #[test]
 fn silence_add_refuses_what_would_hurt() {
-    let server = Alertmanager::start();
-    let url = server.url();
-    am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "alertname=~.*",
-            "-d",
-            "1h",
-            "-c",
-            "oops",
-        ],
-    )
-    .code(2)
-    .stderr_has("matches every alert")
-    .stderr_has("--force");
-    am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "severity!=critical",
-            "-d",
-            "1h",
-            "-c",
-            "x",
-        ],
-    )
-    .code(2)
-    .stderr_has("matches every alert");
-    am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "job=~api(",
-            "-d",
-            "1h",
-            "-c",
-            "x",
-        ],
-    )
-    .code(2)
-    .stderr_has("invalid matcher")
-    .stderr_has("^");
-    am(
-        &url,
-        &[
-            "alerts", "silence", "add", "job==api", "-d", "1h", "-c", "x",
-        ],
-    )
-    .code(2)
-    .stderr_has("job==api\n      ^");
-    am(&url, &["alerts", "silence", "add", "job=api", "-d", "1h"]).code(2);
-    am(
-        &url,
-        &["alerts", "silence", "add", "job=api", "-d", "0", "-c", "x"],
-    )
-    .code(2)
-    .stderr_has("more than zero");
-    am(
-        &url,
-        &["alerts", "silence", "add", "job=api", "-d", "1x", "-c", "x"],
-    )
-    .code(2)
-    .stderr_has("invalid --duration")
-    .stderr_has("  1x\n   ^");
+    let (server, url) = alertmanager();
+    // (arguments, what stderr must say)
+    let refused: [(&[&str], &[&str]); 7] = [
+        (
+            &["alertname=~.*", "-d", "1h", "-c", "oops"],
+            &["matches every alert", "--force"],
+        ),
+        (
+            &["severity!=critical", "-d", "1h", "-c", "x"],
+            &["matches every alert"],
+        ),
+        (
+            &["job=~api(", "-d", "1h", "-c", "x"],
+            &["invalid matcher", "^"],
+        ),
+        (&["job==api", "-d", "1h", "-c", "x"], &["job==api\n      ^"]),
+        (&["job=api", "-d", "1h"], &[]),
+        (&["job=api", "-d", "0", "-c", "x"], &["more than zero"]),
+        (
+            &["job=api", "-d", "1x", "-c", "x"],
+            &["invalid --duration", "  1x\n   ^"],
+        ),
+    ];
+    for (args, said) in refused {
+        let out = silence_add(&url, args).code(2);
+        for needle in said {
+            assert!(out.stderr.contains(needle), "{args:?}: {needle:?}\n{out}");
+        }
+    }
     assert!(
         api_silences(&server).is_empty(),
         "nothing may have been created"
@@ -295,44 +265,16 @@ fn silence_add_refuses_what_would_hurt() {
 
     // Alertmanager itself refuses only matchers that all match the empty string;
     // `alertname=~.+` passes there but still matches every alert, so ccmon wants --force.
-    am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "alertname=~.+",
-            "-d",
-            "1h",
-            "-c",
-            "all",
-        ],
-    )
-    .code(2)
-    .stderr_has("matches every alert");
-    let forced = am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "alertname=~.+",
-            "-d",
-            "1h",
-            "-c",
-            "all",
-            "--force",
-        ],
-    )
-    .code(0);
+    silence_add(&url, &["alertname=~.+", "-d", "1h", "-c", "all"])
+        .code(2)
+        .stderr_has("matches every alert");
+    let forced = silence_add(&url, &["alertname=~.+", "-d", "1h", "-c", "all", "--force"]).code(0);
     assert_eq!(state_of(&server, forced.stdout.trim()), "active");
 
     // --start/--end: a pending silence, listed with the active ones.
-    let pending = am(
+    let pending = silence_add(
         &url,
-        &[
-            "alerts", "silence", "add", "Batch", "--start", "+1h", "--end", "+3h", "-c", "later",
-        ],
+        &["Batch", "--start", "+1h", "--end", "+3h", "-c", "later"],
     )
     .code(0);
     assert_eq!(state_of(&server, pending.stdout.trim()), "pending");
@@ -340,16 +282,12 @@ fn silence_add_refuses_what_would_hurt() {
 
 #[test]
 fn amtool_and_ccmon_see_the_same_silences() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (_server, url) = alertmanager();
 
     // ccmon adds, amtool lists the same matchers, author and comment.
-    let id = am(
+    let id = new_silence(
         &url,
         &[
-            "alerts",
-            "silence",
-            "add",
             "DiskFull",
             "mount!=/boot",
             "host=~\"db-[0-9]+\"",
@@ -360,11 +298,7 @@ fn amtool_and_ccmon_see_the_same_silences() {
             "-a",
             "ann",
         ],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    );
     let (code, out, err) = amtool(&url, &["silence", "query", "-o", "json"], None);
     assert_eq!(code, 0, "amtool: {err}");
     let listed = json(&out);
@@ -431,13 +365,7 @@ fn silences_round_trip_through_json_between_ccmon_and_amtool() {
     let target = Alertmanager::start();
     let (src, dst) = (source.url(), target.url());
     for (name, regex) in [("Alpha", "a=1"), ("Beta", "b=~\"x|y\"")] {
-        am(
-            &src,
-            &[
-                "alerts", "silence", "add", name, regex, "-d", "2h", "-c", name,
-            ],
-        )
-        .code(0);
+        silence_add(&src, &[name, regex, "-d", "2h", "-c", name]).code(0);
     }
     let exported = am(&src, &["-o", "json", "alerts", "silence", "ls"])
         .code(0)
@@ -500,8 +428,7 @@ fn silences_round_trip_through_json_between_ccmon_and_amtool() {
 
 #[test]
 fn import_yaml_warns_skips_and_fails_per_entry() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("silences.yml");
     std::fs::write(
@@ -560,10 +487,7 @@ fn import_yaml_warns_skips_and_fails_per_entry() {
 
 #[test]
 fn ha_pair_writes_through_one_and_reads_through_the_other() {
-    let first = Alertmanager::builder().cluster().start();
-    let second = Alertmanager::builder()
-        .peer(first.cluster_addr().expect("gossip address"))
-        .start();
+    let (first, second) = Alertmanager::ha_pair();
     eventually("the pair has formed", || {
         first
             .get("/api/v2/status")
@@ -572,23 +496,7 @@ fn ha_pair_writes_through_one_and_reads_through_the_other() {
             .count()
             >= 2
     });
-    let id = am(
-        &first.url(),
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "Replicated",
-            "-d",
-            "1h",
-            "-c",
-            "ha",
-        ],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    let id = new_silence(&first.url(), &["Replicated", "-d", "1h", "-c", "ha"]);
     eventually("the silence reached the second member", || {
         ids(&am(&second.url(), &["-q", "alerts", "silence", "ls"])).contains(&id)
     });
@@ -701,13 +609,7 @@ receivers:
     assert_eq!(alerts[0]["labels"]["host"], "db-1");
 
     // Silence one: it leaves the default (active) list and shows with --silenced.
-    am(
-        &url,
-        &[
-            "alerts", "silence", "add", "Latency", "-d", "1h", "-c", "known",
-        ],
-    )
-    .code(0);
+    silence_add(&url, &["Latency", "-d", "1h", "-c", "known"]).code(0);
     eventually("the silenced alert leaves the active list", || {
         !am(&url, &["alerts", "ls"]).stdout.contains("Latency")
     });
@@ -744,12 +646,9 @@ fn unreachable_and_http_errors_name_the_url() {
     .stderr_has("127.0.0.1:1")
     .nowhere("hunter2-secret");
     drop(out);
-    am(
-        "http://127.0.0.1:1",
-        &["alerts", "silence", "add", "X", "-d", "1h", "-c", "x"],
-    )
-    .code(3)
-    .stderr_has("cannot reach http://127.0.0.1:1/api/v2/status");
+    silence_add("http://127.0.0.1:1", &["X", "-d", "1h", "-c", "x"])
+        .code(3)
+        .stderr_has("cannot reach http://127.0.0.1:1/api/v2/status");
     let both = ccmon()
         .args([
             "--alertmanager-url",
@@ -777,30 +676,16 @@ fn unreachable_and_http_errors_name_the_url() {
 
 #[test]
 fn expire_by_matchers_and_yaml_round_trip() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     let mut db = Vec::new();
     for host in ["db-1", "db-2"] {
         let matcher = format!("host={host}");
-        let out = am(
+        db.push(new_silence(
             &url,
-            &[
-                "alerts", "silence", "add", "DiskFull", &matcher, "-d", "1h", "-c", "swap",
-            ],
-        )
-        .code(0);
-        db.push(out.stdout.trim().to_owned());
+            &["DiskFull", &matcher, "-d", "1h", "-c", "swap"],
+        ));
     }
-    let other = am(
-        &url,
-        &[
-            "alerts", "silence", "add", "Latency", "-d", "1h", "-c", "known",
-        ],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    let other = new_silence(&url, &["Latency", "-d", "1h", "-c", "known"]);
 
     // YAML out, YAML in: the list form of docs/architecture.md section 6 round-trips too.
     let yaml = am(&url, &["-o", "yaml", "alerts", "silence", "ls"])
@@ -854,31 +739,22 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new(find_program(&["openssl"]))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("running openssl (Debian package openssl)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// A temp dir with a private CA, server and client certificates signed by it, and
+/// `web.yml` holding `web_config` for the servers' own `--web.config.file`.
+fn pki_with_web_config(web_config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_ca_server_and_client_certificates(dir.path());
+    std::fs::write(dir.path().join("web.yml"), web_config).expect("write web.yml");
+    dir
 }
 
 #[test]
 fn tls_with_the_context_ca_and_a_clear_error_without_it() {
     // A private CA and a server certificate for 127.0.0.1, served by Alertmanager's own
     // web config, as behind an internal PKI.
-    let dir = tempfile::tempdir().unwrap();
+    let dir =
+        pki_with_web_config("tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n");
     let d = dir.path();
-    write_ca_server_and_client_certificates(d);
-    std::fs::write(
-        d.join("web.yml"),
-        "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n",
-    )
-    .unwrap();
     let port = free_port();
     let _server = alertmanager_with_web_config(d, port);
     let url = format!("https://127.0.0.1:{port}");
@@ -937,16 +813,8 @@ fn on_a_terminal(args: &[&str], answer: &str) -> (i32, String) {
 
 #[test]
 fn expire_matching_asks_on_a_terminal() {
-    let server = Alertmanager::start();
-    let url = server.url();
-    let id = am(
-        &url,
-        &["alerts", "silence", "add", "Asked", "-d", "1h", "-c", "t"],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    let (server, url) = alertmanager();
+    let id = new_silence(&url, &["Asked", "-d", "1h", "-c", "t"]);
     let args = [
         "--alertmanager-url",
         &url,
@@ -971,27 +839,8 @@ fn expire_matching_asks_on_a_terminal() {
 
 #[test]
 fn a_hung_peer_costs_one_timeout_then_the_next_one_answers() {
-    let mut first = Alertmanager::builder().cluster().start();
-    let second = Alertmanager::builder()
-        .peer(first.cluster_addr().expect("gossip address"))
-        .start();
-    let id = am(
-        &second.url(),
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "Hung",
-            "-d",
-            "1h",
-            "-c",
-            "fault test",
-        ],
-    )
-    .code(0)
-    .stdout
-    .trim()
-    .to_owned();
+    let (mut first, second) = Alertmanager::ha_pair();
+    let id = new_silence(&second.url(), &["Hung", "-d", "1h", "-c", "fault test"]);
     // SIGSTOP: the kernel still accepts connections, but nothing answers.
     first.pause();
     let started = Instant::now();
@@ -1110,26 +959,15 @@ fn alertmanager_with_web_config(d: &Path, port: u16) -> KillOnDrop {
     )
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 #[test]
 fn client_certificates_and_basic_auth_against_the_servers_own_web_config() {
     // Both servers require a client certificate from the private CA and a bcrypt-checked
     // password (their own --web.config.file, as in a locked-down production setup).
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write_ca_server_and_client_certificates(d);
     // bcrypt of "s3cret-pass" (htpasswd -nbBC 10 ops s3cret-pass).
-    std::fs::write(
-        d.join("web.yml"),
+    let dir = pki_with_web_config(
         "tls_server_config:\n  cert_file: srv.crt\n  key_file: srv.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\nbasic_auth_users:\n  ops: $2y$10$Z7DwP5A7lDbvkF39XatHp.YPLA0F5FoiGPaOcADaLAMw6vv6XrsYS\n",
-    )
-    .unwrap();
+    );
+    let d = dir.path();
     std::fs::write(d.join("prom.yml"), "global:\n  scrape_interval: 1m\n").unwrap();
     std::fs::write(d.join("pass.txt"), "s3cret-pass\n").unwrap();
     std::fs::write(d.join("wrong.txt"), "not-the-pass\n").unwrap();
@@ -1278,8 +1116,7 @@ fn fire_matcher_corpus(server: &Alertmanager) {
 
 #[test]
 fn the_preview_lists_exactly_what_the_silence_then_mutes() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     fire_matcher_corpus(&server);
     let forms: &[&[&str]] = &[
         &["Disk"],
@@ -1305,10 +1142,7 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
         &["instance=~\"[\\w-]+:\\d{4}\""],
     ];
     for form in forms {
-        let mut preview_args = vec!["-o", "json", "alerts", "silence", "add"];
-        preview_args.extend_from_slice(form);
-        preview_args.push("--dry-run");
-        let preview = am(&url, &preview_args).code(0);
+        let preview = silence_add(&url, &[*form, &["--dry-run", "-o", "json"]].concat()).code(0);
         let previewed: std::collections::BTreeSet<String> = json(&preview.stdout)
             .as_array()
             .into_iter()
@@ -1319,10 +1153,8 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
             preview.stderr.contains("nothing was created"),
             "{form:?}: {preview}"
         );
-        let mut add_args = vec!["alerts", "silence", "add"];
-        add_args.extend_from_slice(form);
-        add_args.extend(["-d", "1h", "-c", "cross-check"]);
-        let added = am(&url, &add_args).code(0);
+        let added =
+            silence_add(&url, &[*form, &["-d", "1h", "-c", "cross-check"]].concat()).code(0);
         let id = added.stdout.trim();
         let muted = silenced_by(&server, id);
         assert_eq!(
@@ -1351,86 +1183,45 @@ fn the_preview_lists_exactly_what_the_silence_then_mutes() {
 
 #[test]
 fn a_silence_that_mutes_nothing_suggests_the_closest_value() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     fire_matcher_corpus(&server);
-    let preview = am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "Disk",
-            "instance=db-1:910",
-            "--dry-run",
-        ],
-    )
-    .code(0)
-    .stderr_has("no alerts match")
-    .stderr_has("would mute no alert now (of 4 alerts)")
-    .stderr_has(
-        "hint: no alert matches instance=\"db-1:910\"; did you mean instance=\"db-1:9100\"?",
-    );
+    let preview = silence_add(&url, &["Disk", "instance=db-1:910", "--dry-run"])
+        .code(0)
+        .stderr_has("no alerts match")
+        .stderr_has("would mute no alert now (of 4 alerts)")
+        .stderr_has(
+            "hint: no alert matches instance=\"db-1:910\"; did you mean instance=\"db-1:9100\"?",
+        );
     assert!(api_silences(&server).is_empty(), "{preview}");
-    am(
+    silence_add(
         &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "Disk",
-            "instanse=db-1:9100",
-            "-d",
-            "1h",
-            "-c",
-            "typo",
-        ],
+        &["Disk", "instanse=db-1:9100", "-d", "1h", "-c", "typo"],
     )
     .code(0)
     .stderr_has("warning: the silence mutes no alert")
     .stderr_has("did you mean \"instance\"?");
     // The table is `alerts ls`'s; a match-all preview still shows, with the refusal.
-    am(&url, &["alerts", "silence", "add", "Disk", "--dry-run"])
+    silence_add(&url, &["Disk", "--dry-run"])
         .code(0)
         .stdout_has("ALERTNAME")
         .stdout_has("disk on db-10")
         .stderr_has("would mute 2 alerts now");
-    am(
-        &url,
-        &[
-            "alerts",
-            "silence",
-            "add",
-            "Disk",
-            "--start",
-            "+1h",
-            "--dry-run",
-        ],
-    )
-    .code(0)
-    .stderr_has("the silence starts at ")
-    .stderr_has("; it would mute 2 alerts of those firing now; nothing was created");
-    am(
-        &url,
-        &["alerts", "silence", "add", "alertname=~.+", "--dry-run"],
-    )
-    .code(0)
-    .stdout_has("Watchdog")
-    .stderr_has("would mute 4 alerts")
-    .stderr_has("warning: without --dry-run: refusing");
+    silence_add(&url, &["Disk", "--start", "+1h", "--dry-run"])
+        .code(0)
+        .stderr_has("the silence starts at ")
+        .stderr_has("; it would mute 2 alerts of those firing now; nothing was created");
+    silence_add(&url, &["alertname=~.+", "--dry-run"])
+        .code(0)
+        .stdout_has("Watchdog")
+        .stderr_has("would mute 4 alerts")
+        .stderr_has("warning: without --dry-run: refusing");
 }
 
 #[test]
 fn silence_ls_counts_what_each_silence_mutes_and_alerts_ls_lists_them() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     fire_matcher_corpus(&server);
-    let add = |args: &[&str]| {
-        let mut all = vec!["alerts", "silence", "add"];
-        all.extend_from_slice(args);
-        all.extend(["-d", "1h", "-c", "count me"]);
-        am(&url, &all).code(0).stdout.trim().to_owned()
-    };
+    let add = |args: &[&str]| new_silence(&url, &[args, &["-d", "1h", "-c", "count me"]].concat());
     let disk = add(&["Disk"]);
     let db1 = add(&["instance=db-1:9100"]);
     let none = add(&["NoSuchAlert"]);
@@ -1727,10 +1518,7 @@ fn alert_contexts(out: &Output) -> Vec<(String, String)> {
 #[test]
 fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
     // prod: an HA pair, each member fed the same alerts as Prometheus feeds both.
-    let prod_a = Alertmanager::builder().cluster().start();
-    let prod_b = Alertmanager::builder()
-        .peer(prod_a.cluster_addr().expect("gossip address"))
-        .start();
+    let (prod_a, prod_b) = Alertmanager::ha_pair();
     let staging = Alertmanager::start();
     for member in [&prod_a, &prod_b] {
         fire(
@@ -1749,7 +1537,7 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
         &[("alertname", "DiskFull"), ("severity", "P3")],
         "staging disk",
     );
-    let down = format!("http://127.0.0.1:{}", crate::support::process::free_port());
+    let down = format!("http://127.0.0.1:{}", free_port());
     let dir = tempfile::tempdir().expect("temp dir");
     let config = dir.path().join("config.yaml");
     std::fs::write(
@@ -1782,11 +1570,14 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
                 == Some(1)
     });
 
-    let merged = with_config(
-        &config,
-        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
-    )
-    .code(0);
+    let ls_prod_and_staging = || {
+        with_config(
+            &config,
+            &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
+        )
+        .code(0)
+    };
+    let merged = ls_prod_and_staging();
     assert_eq!(
         alert_contexts(&merged),
         [
@@ -1909,11 +1700,7 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
 
     // With the first member of the pair gone, prod still answers through the other.
     drop(prod_a);
-    let after = with_config(
-        &config,
-        &["-o", "json", "alerts", "ls", "--context", "prod,staging"],
-    )
-    .code(0);
+    let after = ls_prod_and_staging();
     // (Both DiskFull alerts are silenced by now, so only the active one is listed.)
     assert_eq!(
         alert_contexts(&after),
@@ -1977,8 +1764,7 @@ fn several_contexts_merge_count_an_ha_pair_once_and_survive_one_down() {
 
 #[test]
 fn import_refuses_match_all_entries_and_skips_identical_ones() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     let file = "\
 - comment: maintenance
   createdBy: ops
@@ -2025,8 +1811,7 @@ fn import_refuses_match_all_entries_and_skips_identical_ones() {
 
 #[test]
 fn alerts_ls_shows_control_characters_in_labels_and_annotations_as_escapes() {
-    let server = Alertmanager::start();
-    let url = server.url();
+    let (server, url) = alertmanager();
     fire(
         &server,
         &[
@@ -2040,13 +1825,9 @@ fn alerts_ls_shows_control_characters_in_labels_and_annotations_as_escapes() {
         am(&url, &["-q", "alerts", "ls"]).stdout.lines().count() == 1
     });
     for format in ["table", "wide"] {
-        let out = am(&url, &["-o", format, "alerts", "ls"]).code(0);
-        assert!(
-            !out.stdout.contains('\u{1b}')
-                && !out.stdout.contains('\u{7}')
-                && !out.stdout.contains('\u{9b}'),
-            "a raw control character reached stdout\n{out}"
-        );
+        let out = am(&url, &["-o", format, "alerts", "ls"])
+            .code(0)
+            .no_raw_control();
         assert!(out.stdout.contains(r"Esc\x1b]0;PWNED\x07"), "{out}");
         assert!(out.stdout.contains(r"P1\x1b[2J"), "{out}");
         assert!(out.stdout.contains(r"disk \x1b]0;PWNED\x07 full"), "{out}");

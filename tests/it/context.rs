@@ -46,7 +46,18 @@ impl Fixture {
     }
 
     fn show(&self, extra: &[&str]) -> Output {
-        ccmon()
+        self.show_with_env(&[], extra)
+    }
+
+    /// `context show -o json` with `env` set, as JSON.
+    fn shown(&self, env: &[(&str, &str)], extra: &[&str]) -> serde_json::Value {
+        parse(&self.show_with_env(env, extra))
+    }
+
+    /// `ccmon --config CONFIG EXTRA... context show -o json` with `env` set.
+    fn show_with_env(&self, env: &[(&str, &str)], extra: &[&str]) -> Output {
+        env.iter()
+            .fold(ccmon(), |cmd, (key, value)| cmd.env(key, value))
             .args(["--config".as_ref(), self.config().as_os_str()])
             .args(extra)
             .args(["context", "show", "-o", "json"])
@@ -58,6 +69,14 @@ fn setting<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value
     json.as_array()
         .and_then(|rows| rows.iter().find(|r| r["setting"] == name))
         .unwrap_or_else(|| panic!("no setting {name} in {json}"))
+}
+
+/// Asserts the `prometheus` setting is `value`, taken from where `source[key]` says.
+#[track_caller]
+fn assert_prometheus(json: &serde_json::Value, value: &str, key: &str, from: &str) {
+    let prometheus = setting(json, "prometheus");
+    assert_eq!(prometheus["value"], value, "{prometheus}");
+    assert_eq!(prometheus["source"][key], from, "{prometheus}");
 }
 
 fn parse(out: &Output) -> serde_json::Value {
@@ -185,49 +204,19 @@ fn precedence_is_flag_then_env_then_context_then_default() {
         "http://am-0.staging:9093/, http://am-1.staging:9093/"
     );
     // env beats context
-    let out = ccmon()
-        .env("CCMON_PROMETHEUS_URL", "http://from-env:9090")
-        .args(["--config".as_ref(), f.config().as_os_str()])
-        .args(["context", "show", "-o", "json"])
-        .ok();
-    let json = parse(&out);
-    assert_eq!(
-        setting(&json, "prometheus")["value"],
-        "http://from-env:9090/"
-    );
-    assert_eq!(
-        setting(&json, "prometheus")["source"]["var"],
-        "CCMON_PROMETHEUS_URL"
+    let from_env = [("CCMON_PROMETHEUS_URL", "http://from-env:9090")];
+    let json = f.shown(&from_env, &[]);
+    assert_prometheus(
+        &json,
+        "http://from-env:9090/",
+        "var",
+        "CCMON_PROMETHEUS_URL",
     );
     // flag beats env
-    let out = ccmon()
-        .env("CCMON_PROMETHEUS_URL", "http://from-env:9090")
-        .args(["--config".as_ref(), f.config().as_os_str()])
-        .args([
-            "--prometheus-url",
-            "http://from-flag:9090",
-            "context",
-            "show",
-            "-o",
-            "json",
-        ])
-        .ok();
-    let json = parse(&out);
-    assert_eq!(
-        setting(&json, "prometheus")["value"],
-        "http://from-flag:9090/"
-    );
-    assert_eq!(
-        setting(&json, "prometheus")["source"]["flag"],
-        "--prometheus-url"
-    );
+    let json = f.shown(&from_env, &["--prometheus-url", "http://from-flag:9090"]);
+    assert_prometheus(&json, "http://from-flag:9090/", "flag", "--prometheus-url");
     // CCMON_CONTEXT picks the context, --context beats it
-    let out = ccmon()
-        .env("CCMON_CONTEXT", "prod")
-        .args(["--config".as_ref(), f.config().as_os_str()])
-        .args(["context", "show", "-o", "json"])
-        .ok();
-    let json = parse(&out);
+    let json = f.shown(&[("CCMON_CONTEXT", "prod")], &[]);
     assert_eq!(setting(&json, "context")["source"]["var"], "CCMON_CONTEXT");
     assert_eq!(
         setting(&json, "prometheus")["value"],
@@ -248,10 +237,12 @@ fn precedence_is_flag_then_env_then_context_then_default() {
 
 #[test]
 fn defaults_without_any_configuration() {
-    let out = ccmon().args(["context", "show"]).ok();
-    assert!(out.stdout.contains("http://localhost:9090/"), "{out}");
-    assert!(out.stdout.contains("http://localhost:9093/"), "{out}");
-    assert!(out.stdout.contains("events go to the local spool"), "{out}");
+    ccmon()
+        .args(["context", "show"])
+        .ok()
+        .stdout_has("http://localhost:9090/")
+        .stdout_has("http://localhost:9093/")
+        .stdout_has("events go to the local spool");
 }
 
 #[test]

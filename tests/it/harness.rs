@@ -5,6 +5,7 @@
 //! the first start each end in a clear message or a retry. Every other fault test builds on
 //! these guarantees.
 
+use std::ops::{Deref, DerefMut};
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ use crate::util::eventually;
 
 /// Long enough for an idle local server to answer, short enough to keep fault tests quick.
 const SHORT: Duration = Duration::from_millis(300);
+/// How long a server that should answer may take, as the harness' own clients allow.
+const LONG: Duration = Duration::from_secs(10);
 
 /// The leader is reaped and none of the processes the service had is still running.
 fn assert_no_process_left(name: &str, pid: u32, had: &[ProcStat]) {
@@ -37,6 +40,63 @@ fn running_pid(pid: Option<u32>) -> u32 {
     pid.expect("a started server has a pid")
 }
 
+/// Dropping `server` stops it and leaves none of its processes behind.
+fn assert_drop_leaves_no_process<S: Deref<Target = ServerProcess>>(name: &str, server: S) {
+    let pid = running_pid(server.pid());
+    let had = service_processes(pid);
+    drop(server);
+    assert_no_process_left(name, pid, &had);
+}
+
+/// pause() silences `server` and resume() brings it back; `answers(server, timeout)` says
+/// whether it answered within the timeout.
+fn assert_pause_then_resume<S: DerefMut<Target = ServerProcess>>(
+    name: &str,
+    server: &mut S,
+    answers: impl Fn(&S, Duration) -> bool,
+) {
+    server.pause();
+    assert!(!answers(server, SHORT), "a paused {name} answered");
+    server.resume();
+    assert!(answers(server, LONG), "a resumed {name} did not answer");
+}
+
+/// kill() reaps the leader and every process of `server` and leaves it silent; restart()
+/// brings it back on the same port.
+fn assert_kill_then_restart<S: DerefMut<Target = ServerProcess>>(
+    name: &str,
+    server: &mut S,
+    answers: impl Fn(&S, Duration) -> bool,
+) {
+    let port = server.port();
+    let pid = running_pid(server.pid());
+    let had = service_processes(pid);
+    server.kill();
+    assert!(!process_exists(pid), "killed {name} pid {pid} not reaped");
+    assert!(
+        !had.iter().any(ProcStat::still_running),
+        "{name} processes outlived kill(): {had:?}"
+    );
+    assert!(!answers(server, SHORT), "a killed {name} answered");
+    server.restart();
+    assert_eq!(server.port(), port);
+    assert!(answers(server, LONG), "a restarted {name} did not answer");
+}
+
+/// Whether Redis answers PING with PONG within `timeout`.
+fn redis_answers(redis: &Redis, timeout: Duration) -> bool {
+    redis
+        .try_cmd(&["PING"], timeout)
+        .is_ok_and(|r| r == Resp::Simple("PONG".into()))
+}
+
+/// Whether an HTTP server answers `GET path` with 200 within `timeout`.
+fn http_answers<S: Deref<Target = ServerProcess>>(
+    path: &'static str,
+) -> impl Fn(&S, Duration) -> bool {
+    move |server, timeout| server.try_get(path, timeout).is_ok_and(|r| r.status == 200)
+}
+
 fn text(reply: Resp) -> String {
     reply
         .text()
@@ -52,39 +112,19 @@ fn redis_answers_ping_set_get_and_drop_leaves_no_process() {
     assert!(redis.cmd(&["GET", "missing"]).is_nil());
     assert_eq!(redis.cmd(&["DBSIZE"]).integer(), Some(1));
     assert_eq!(redis.url(), format!("redis://127.0.0.1:{}", redis.port()));
-    let pid = running_pid(redis.pid());
-    let had = service_processes(pid);
-    drop(redis);
-    assert_no_process_left("redis-server", pid, &had);
+    assert_drop_leaves_no_process("redis-server", redis);
 }
 
 #[test]
 fn redis_pause_silences_it_and_resume_brings_it_back() {
-    let mut redis = Redis::start();
-    redis.pause();
-    assert!(
-        redis.try_cmd(&["PING"], SHORT).is_err(),
-        "a paused redis answered PING"
-    );
-    redis.resume();
-    assert_eq!(text(redis.cmd(&["PING"])), "PONG");
+    assert_pause_then_resume("redis", &mut Redis::start(), redis_answers);
 }
 
 #[test]
 fn redis_kill_then_restart_keeps_data_on_the_same_port() {
     let mut redis = Redis::start();
-    let port = redis.port();
     redis.cmd(&["SET", "survivor", "1"]);
-    let pid = running_pid(redis.pid());
-    redis.kill();
-    assert!(!process_exists(pid), "killed redis pid {pid} not reaped");
-    assert!(
-        redis.try_cmd(&["PING"], SHORT).is_err(),
-        "a killed redis answered PING"
-    );
-
-    redis.restart();
-    assert_eq!(redis.port(), port);
+    assert_kill_then_restart("redis", &mut redis, redis_answers);
     assert_eq!(text(redis.cmd(&["GET", "survivor"])), "1");
 
     // And after a clean stop, too.
@@ -119,8 +159,7 @@ fn postgres_answers_sql_and_drop_leaves_no_process() {
         had.len() > 1,
         "expected postgres backends next to postmaster {pid}: {had:?}"
     );
-    drop(pg);
-    assert_no_process_left("postgres", pid, &had);
+    assert_drop_leaves_no_process("postgres", pg);
 }
 
 #[test]
@@ -145,23 +184,8 @@ fn postgres_pause_silences_it_and_resume_brings_it_back() {
 #[test]
 fn postgres_kill_then_restart_keeps_tables_on_the_same_port() {
     let mut pg = Postgres::start();
-    let port = pg.port();
     pg.sql("create table survivor (x int); insert into survivor values (42)");
-    let pid = running_pid(pg.pid());
-    let had = service_processes(pid);
-    pg.kill();
-    assert!(
-        !process_exists(pid),
-        "killed postmaster pid {pid} not reaped"
-    );
-    assert!(
-        !had.iter().any(ProcStat::still_running),
-        "postgres backends outlived kill()"
-    );
-    assert!(!pg.is_ready(SHORT), "a killed postgres reported ready");
-
-    pg.restart();
-    assert_eq!(pg.port(), port);
+    assert_kill_then_restart("postgres", &mut pg, Postgres::is_ready);
     assert_eq!(pg.sql("select x from survivor"), "42");
 
     // And after a clean (fast) shutdown, too.
@@ -181,22 +205,16 @@ fn prometheus_answers_buildinfo_and_drop_leaves_no_process() {
         info.body
     );
     assert_eq!(prom.url(), format!("http://127.0.0.1:{}", prom.port()));
-    let pid = running_pid(prom.pid());
-    let had = service_processes(pid);
-    drop(prom);
-    assert_no_process_left("prometheus", pid, &had);
+    assert_drop_leaves_no_process("prometheus", prom);
 }
 
 #[test]
 fn prometheus_pause_silences_it_and_resume_brings_it_back() {
-    let mut prom = Prometheus::start();
-    prom.pause();
-    assert!(
-        prom.try_get("/-/ready", SHORT).is_err(),
-        "a paused prometheus answered"
+    assert_pause_then_resume(
+        "prometheus",
+        &mut Prometheus::start(),
+        http_answers("/-/ready"),
     );
-    prom.resume();
-    assert_eq!(prom.get("/-/ready").status, 200);
 }
 
 /// A rule file for the builder test; the group name is what the test looks for.
@@ -228,19 +246,7 @@ fn prometheus_kill_then_restart_keeps_config_files_and_flags() {
         .start();
     let port = prom.port();
     assert!(prom.get("/api/v1/rules").body.contains("harness_rules"));
-    let pid = running_pid(prom.pid());
-    prom.kill();
-    assert!(
-        !process_exists(pid),
-        "killed prometheus pid {pid} not reaped"
-    );
-    assert!(
-        prom.try_get("/-/ready", SHORT).is_err(),
-        "a killed prometheus answered"
-    );
-
-    prom.restart();
-    assert_eq!(prom.port(), port);
+    assert_kill_then_restart("prometheus", &mut prom, http_answers("/-/ready"));
     assert!(prom.get("/api/v1/rules").body.contains("harness_rules"));
     // The admin API answers only because the extra flag was passed again on restart.
     let snapshot = http::post(
@@ -268,41 +274,22 @@ fn alertmanager_answers_status_and_drop_leaves_no_process() {
     assert_eq!(status.status, 200, "status: {}", status.body);
     assert!(am.cluster_addr().is_none());
     assert_eq!(am.url(), format!("http://127.0.0.1:{}", am.port()));
-    let pid = running_pid(am.pid());
-    let had = service_processes(pid);
-    drop(am);
-    assert_no_process_left("alertmanager", pid, &had);
+    assert_drop_leaves_no_process("alertmanager", am);
 }
 
 #[test]
 fn alertmanager_pause_silences_it_and_resume_brings_it_back() {
-    let mut am = Alertmanager::start();
-    am.pause();
-    assert!(
-        am.try_get("/api/v2/status", SHORT).is_err(),
-        "a paused alertmanager answered"
+    assert_pause_then_resume(
+        "alertmanager",
+        &mut Alertmanager::start(),
+        http_answers("/api/v2/status"),
     );
-    am.resume();
-    assert_eq!(am.get("/api/v2/status").status, 200);
 }
 
 #[test]
 fn alertmanager_kill_then_restart_keeps_silences_on_the_same_port() {
     let mut am = Alertmanager::start();
-    let port = am.port();
-    let pid = running_pid(am.pid());
-    am.kill();
-    assert!(
-        !process_exists(pid),
-        "killed alertmanager pid {pid} not reaped"
-    );
-    assert!(
-        am.try_get("/api/v2/status", SHORT).is_err(),
-        "a killed alertmanager answered"
-    );
-    am.restart();
-    assert_eq!(am.port(), port);
-    assert_eq!(am.get("/api/v2/status").status, 200);
+    assert_kill_then_restart("alertmanager", &mut am, http_answers("/api/v2/status"));
 
     // Alertmanager snapshots silences on a clean shutdown, so they survive stop() + restart().
     let silence = r#"{"matchers":[{"name":"alertname","value":"HarnessSilence","isRegex":false}],

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::support::http::{self, HttpResponse};
 use crate::support::process::{free_port, loopback};
 use crate::support::{Postgres, Redis};
-use crate::util::{ccmon, ccmon_bin, eventually};
+use crate::util::{Output, ccmon, ccmon_bin, eventually, poll};
 
 /// A probe is answered from memory; this budget is generous on a loaded 2-core machine and
 /// still far below the check timeouts used with paused servers. Only the hung-dependency
@@ -153,18 +153,33 @@ impl Server {
     }
 
     fn wait_status(&self, name: &str, status: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let last = self.check(name);
-            if last.0 == status {
-                return last.1;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{name} never became {status}; last {last:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        poll(
+            format!("{name} is {status}"),
+            Duration::from_secs(30),
+            Duration::from_millis(50),
+            || match self.check(name) {
+                (now, message) if now == status => Ok(message),
+                last => Err(format!("{last:?}")),
+            },
+        )
+    }
+
+    /// Asserts the server's /metrics has every one of `needles`, and returns it.
+    #[track_caller]
+    fn assert_metrics<S: AsRef<str>>(&self, needles: &[S]) -> String {
+        let metrics = self.get("/metrics").body;
+        for needle in needles {
+            let needle = needle.as_ref();
+            assert!(metrics.contains(needle), "no {needle:?} in\n{metrics}");
         }
+        metrics
+    }
+
+    /// Waits up to `within` for the server to exit, and returns how it did.
+    fn wait_exit(&mut self, within: Duration, what: &str) -> std::process::ExitStatus {
+        poll(what, within, Duration::from_millis(20), || {
+            self.child.try_wait().expect("wait").ok_or("still running")
+        })
     }
 
     fn signal(&self, sig: i32) {
@@ -179,6 +194,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `ccmon --config CONFIG health check EXTRA...`.
+fn health_check(config: &Path, extra: &[&str]) -> Output {
+    ccmon()
+        .args(["--config".as_ref(), config.as_os_str()])
+        .args(["health", "check"])
+        .args(extra)
+        .run()
 }
 
 fn pid_file_in(home: &Path, pid: u32) -> PathBuf {
@@ -240,17 +264,14 @@ fn serve_without_config_answers_every_path_with_the_defaults() {
     s.read_to_string(&mut head).expect("read HEAD response");
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(head.ends_with("\r\n\r\n"), "HEAD sent a body: {head:?}");
-    let metrics = server.get("/metrics").body;
-    for needle in [
+    server.assert_metrics(&[
         "health_check_status{check=\"pid_file\",level=\"liveness\"} 1",
         "memory_daemon_health_status 1",
         "health_checks_total{level=\"liveness\",status=\"healthy\"}",
         "health_check_duration_seconds_bucket{check_name=\"pid_file\"",
         "disk_free_gb{mount_point=",
         "memory_percent ",
-    ] {
-        assert!(metrics.contains(needle), "no {needle:?} in\n{metrics}");
-    }
+    ]);
 }
 
 #[test]
@@ -368,12 +389,7 @@ fn queue_depth_on_a_real_stream_and_list_crosses_thresholds() {
         redis.cmd(&["XADD", "events", "*", "n", &i.to_string()]);
     }
     server.wait_status("queue_depth", "unhealthy");
-    assert!(
-        server
-            .get("/metrics")
-            .body
-            .contains("memory_daemon_queue_depth 7")
-    );
+    server.assert_metrics(&["memory_daemon_queue_depth 7"]);
     // A list over its unhealthy threshold, but not critical: degraded.
     redis.cmd(&["RPUSH", "jobs", "a", "b", "c"]);
     let message = server.wait_status("jobs", "degraded");
@@ -425,12 +441,7 @@ fn sql_checks_degrade_on_a_fresh_database_and_follow_the_data() {
     pg.sql("INSERT INTO sessions (last_heartbeat) SELECT now() - interval '10 minutes' FROM generate_series(1, 3)");
     pg.sql("INSERT INTO sessions (last_heartbeat, extracted) SELECT now() - interval '10 minutes', true FROM generate_series(1, 5)");
     server.wait_status("backlog", "degraded");
-    assert!(
-        server
-            .get("/metrics")
-            .body
-            .contains("memory_daemon_backlog_count 3")
-    );
+    server.assert_metrics(&["memory_daemon_backlog_count 3"]);
     pg.sql("INSERT INTO sessions (last_heartbeat) SELECT now() - interval '10 minutes' FROM generate_series(1, 2)");
     server.wait_status("backlog", "unhealthy");
     pg.sql("CREATE TABLE jobs (id int)");
@@ -459,18 +470,7 @@ fn pid_file_missing_garbage_stale_and_another_users_process() {
     }
     let config_path = dir.join("config.yaml");
     std::fs::write(&config_path, config).unwrap();
-    let out = ccmon()
-        .args([
-            "--config",
-            config_path.to_str().unwrap(),
-            "health",
-            "check",
-            "liveness",
-            "-o",
-            "json",
-        ])
-        .run()
-        .code(2);
+    let out = health_check(&config_path, &["liveness", "-o", "json"]).code(2);
     let v: Value = serde_json::from_str(&out.stdout).expect("json");
     let by_name = |n: &str| {
         v["checks"]
@@ -564,12 +564,7 @@ fn health_check_exit_codes_follow_the_worst_status() {
         "unhealthy.yaml",
         format!("health:\n  checks:\n    - {{name: web, kind: http, url: 'http://{broken}/'}}\n"),
     );
-    let run = |config: &Path, extra: &[&str]| {
-        ccmon()
-            .args(["--config", config.to_str().unwrap(), "health", "check"])
-            .args(extra)
-            .run()
-    };
+    let run = health_check;
     run(&healthy, &[])
         .code(0)
         .stdout_has("web   readiness  healthy");
@@ -591,32 +586,23 @@ fn health_check_exit_codes_follow_the_worst_status() {
 fn a_bad_health_config_names_file_line_and_column() {
     let home = tempfile::tempdir().expect("home");
     let config = home.path().join("config.yaml");
-    std::fs::write(
-        &config,
-        "health:\n  checks:\n    - name: x\n      kind: nonsense\n",
-    )
-    .unwrap();
-    ccmon()
-        .args(["--config", config.to_str().unwrap(), "health", "check"])
-        .run()
-        .code(2)
-        .stderr_has("config.yaml:4:13: health.checks: unknown check kind \"nonsense\"");
-    std::fs::write(&config, "health:\n  checks:\n    - name: x\n      kind: tcp\n      address: a:1\n      interval: soon\n").unwrap();
-    ccmon()
-        .args(["--config", config.to_str().unwrap(), "health", "check"])
-        .run()
-        .code(2)
-        .stderr_has("config.yaml:6:17:");
-    std::fs::write(
-        &config,
-        "health:\n  checks:\n    - {name: x, kind: memory, interval: 1ms}\n",
-    )
-    .unwrap();
-    ccmon()
-        .args(["--config", config.to_str().unwrap(), "health", "check"])
-        .run()
-        .code(2)
-        .stderr_has("config.yaml:3:41: health.checks: interval must be at least 50ms");
+    for (text, said) in [
+        (
+            "health:\n  checks:\n    - name: x\n      kind: nonsense\n",
+            "config.yaml:4:13: health.checks: unknown check kind \"nonsense\"",
+        ),
+        (
+            "health:\n  checks:\n    - name: x\n      kind: tcp\n      address: a:1\n      interval: soon\n",
+            "config.yaml:6:17:",
+        ),
+        (
+            "health:\n  checks:\n    - {name: x, kind: memory, interval: 1ms}\n",
+            "config.yaml:3:41: health.checks: interval must be at least 50ms",
+        ),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        health_check(&config, &[]).code(2).stderr_has(said);
+    }
 }
 
 #[test]
@@ -656,12 +642,9 @@ fn recovery_restarts_a_dead_process_and_the_guard_gives_up() {
             .unwrap()
     };
     let first = read_pid();
-    let metrics = server.get("/metrics").body;
-    assert!(
-        metrics
-            .contains("recovery_actions_total{action_type=\"restart_daemon\",success=\"true\"} 1"),
-        "{metrics}"
-    );
+    server.assert_metrics(&[
+        "recovery_actions_total{action_type=\"restart_daemon\",success=\"true\"} 1",
+    ]);
     // The daemon dies: recovery brings it back again.
     // SAFETY: kill(2) with plain integers.
     unsafe { libc::kill(first, libc::SIGKILL) };
@@ -676,12 +659,9 @@ fn recovery_restarts_a_dead_process_and_the_guard_gives_up() {
             .as_str()
             .is_some_and(|s| s.starts_with("gave up"))
     });
-    let metrics = server.get("/metrics").body;
-    assert!(
-        metrics
-            .contains("recovery_actions_total{action_type=\"hopeless_fix\",success=\"false\"} 3"),
-        "{metrics}"
-    );
+    server.assert_metrics(&[
+        "recovery_actions_total{action_type=\"hopeless_fix\",success=\"false\"} 3",
+    ]);
     // Stop ccmon first so nothing restarts the daemon, then end the last one it started.
     let mut server = server;
     let _ = server.child.kill();
@@ -702,17 +682,7 @@ fn sigterm_fails_readiness_drains_and_exits() {
     let n = idle.read(&mut buf).expect("first response");
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     server.signal(libc::SIGTERM);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "still running 10 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = server.wait_exit(Duration::from_secs(10), "it exits after SIGTERM");
     assert_eq!(status.code(), Some(0), "{status}");
     idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     assert_eq!(
@@ -735,18 +705,15 @@ fn with_a_shutdown_delay_new_probes_see_readiness_fail_before_the_drain() {
     assert_eq!(server.get("/readyz").status, 200);
     server.signal(libc::SIGTERM);
     // During the delay the server still accepts: readiness says 503, liveness stays 200.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let r = server.get("/readyz");
-        if r.status == 503 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "readiness never failed after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        "readiness fails after SIGTERM",
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || match server.get("/readyz").status {
+            503 => Ok(()),
+            status => Err(status),
+        },
+    );
     assert_eq!(
         server.get("/livez").status,
         200,
@@ -756,17 +723,7 @@ fn with_a_shutdown_delay_new_probes_see_readiness_fail_before_the_drain() {
         server.child.try_wait().expect("wait").is_none(),
         "exited before its shutdown delay"
     );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "still running long after the delay"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = server.wait_exit(Duration::from_secs(15), "it exits after the delay");
     assert_eq!(status.code(), Some(0), "{status}");
 }
 
@@ -942,17 +899,18 @@ fn metrics_include_the_fleet_read_from_redis() {
     // The fleet is what real watchers wrote: record a real session through ccmon itself.
     let redis = Redis::start();
     let spool = tempfile::tempdir().expect("spool");
-    let fixture = crate::support::standin::fixture(crate::support::standin::CLAUDE_CLEAN);
-    crate::util::ccmon()
-        .env("REDIS_URL", redis.url())
-        .args([
-            "stream".as_ref(),
-            "ingest".as_ref(),
-            fixture.as_os_str(),
-            "--spool-dir".as_ref(),
-            spool.path().as_os_str(),
-        ])
-        .ok();
+    let ingest = |recording: &Path| {
+        ccmon()
+            .env("REDIS_URL", redis.url())
+            .args(["stream", "ingest"])
+            .args([recording])
+            .args(["--spool-dir"])
+            .args([spool.path()])
+            .ok()
+    };
+    ingest(&crate::support::standin::fixture(
+        crate::support::standin::CLAUDE_CLEAN,
+    ));
     // And one whose API calls were retried and whose context was compacted.
     let waits = spool.path().join("waits.jsonl");
     std::fs::write(
@@ -971,25 +929,15 @@ fn metrics_include_the_fleet_read_from_redis() {
         ),
     )
     .expect("write the recording");
-    crate::util::ccmon()
-        .env("REDIS_URL", redis.url())
-        .args([
-            "stream".as_ref(),
-            "ingest".as_ref(),
-            waits.as_os_str(),
-            "--spool-dir".as_ref(),
-            spool.path().as_os_str(),
-        ])
-        .ok();
+    ingest(&waits);
     let home = tempfile::tempdir().expect("home");
     let config = "health:\n  checks:\n    - {name: mem, kind: memory, thresholds: {degraded: 100, unhealthy: 100}}\n";
     let server = Server::start_in(home, config, &[], &[("REDIS_URL", &redis.url())]);
     eventually("the fleet is read", || {
         server.get("/metrics").body.contains("stream_fleet_up 1")
     });
-    let text = server.get("/metrics").body;
     let agent = "6170607e-7232-407c-82c3-7fc983d60064";
-    for needle in [
+    let text = server.assert_metrics(&[
         "stream_active_monitors 0\n".to_owned(),
         "stream_active_stuck_agents 0\n".to_owned(),
         format!("stream_length{{agent_id=\"{agent}\"}} 47\n"),
@@ -1008,9 +956,7 @@ fn metrics_include_the_fleet_read_from_redis() {
         "stream_agent_state{agent_id=\"waits-1\",state=\"rate_limited\"} 0\n".to_owned(),
         "stream_agent_state{agent_id=\"waits-1\",state=\"exited\"} 1\n".to_owned(),
         "health_check_status{check=\"mem\",level=\"readiness\"}".to_owned(),
-    ] {
-        assert!(text.contains(&needle), "{needle:?} not in\n{text}");
-    }
+    ]);
     crate::rules_lint::assert_families_in_catalog(&text);
     // Redis gone: the scrape still answers, and says the fleet is unknown.
     drop(redis);
@@ -1050,16 +996,7 @@ fn the_readme_config_with_every_check_kind_is_valid() {
     let home = tempfile::tempdir().expect("home");
     let config = home.path().join("config.yaml");
     std::fs::write(&config, &readme[start..end]).unwrap();
-    let out = ccmon()
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "health",
-            "check",
-            "-o",
-            "json",
-        ])
-        .run();
+    let out = health_check(&config, &["-o", "json"]);
     assert!(!out.stderr.contains("error:"), "{out}");
     let v: Value = serde_json::from_str(&out.stdout).expect("json report");
     let kinds = v["checks"].as_array().map_or(0, Vec::len);

@@ -5,12 +5,12 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::support::{Alertmanager, Prometheus};
-use crate::util::{Output, ccmon};
+use crate::util::{Output, ccmon, poll};
 
 /// Scrapes itself and a port nothing listens on; one rule always fires.
 const CONFIG: &str = "\
@@ -53,18 +53,15 @@ fn prom(url: &str, args: &[&str]) -> Output {
 /// Runs `ccmon` until `check` accepts its output; new targets take Prometheus' 5 s
 /// discovery tick to appear, so tests poll with a deadline instead of sleeping.
 fn until(what: &str, url: &str, args: &[&str], check: impl Fn(&Output) -> bool) -> Output {
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        let out = prom(url, args);
-        if check(&out) {
-            return out;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting until {what}\n{out}"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    poll(
+        what,
+        Duration::from_secs(40),
+        Duration::from_millis(250),
+        || {
+            let out = prom(url, args);
+            if check(&out) { Ok(out) } else { Err(out) }
+        },
+    )
 }
 
 fn json(text: &str) -> Value {
@@ -227,20 +224,25 @@ fn a_rule_fires_through_prometheus_into_alertmanager() {
         am.addr()
     ));
     let am_url = am.url();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let out = loop {
-        let out = ccmon()
+    let alerts_ls = |flags: &[&str]| {
+        ccmon()
             .args(["--alertmanager-url", &am_url, "alerts", "ls"])
-            .run();
-        if out.stdout.contains("AlwaysFiring") {
-            break out;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the alert never reached Alertmanager\n{out}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
+            .args(flags)
+            .run()
     };
+    let out = poll(
+        "the alert reaches Alertmanager",
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        || {
+            let out = alerts_ls(&[]);
+            if out.stdout.contains("AlwaysFiring") {
+                Ok(out)
+            } else {
+                Err(out)
+            }
+        },
+    );
     assert!(
         out.stdout.contains("P2") && out.stdout.contains("the rule fires on every evaluation"),
         "{out}"
@@ -267,23 +269,32 @@ fn a_rule_fires_through_prometheus_into_alertmanager() {
         ])
         .run()
         .code(0);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let out = ccmon()
-            .args(["--alertmanager-url", &am_url, "alerts", "ls", "--silenced"])
-            .run();
-        if out.stdout.contains("silenced") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "never silenced\n{out}");
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    poll(
+        "it is silenced",
+        Duration::from_secs(30),
+        Duration::from_millis(250),
+        || {
+            let out = alerts_ls(&["--silenced"]);
+            if out.stdout.contains("silenced") {
+                Ok(())
+            } else {
+                Err(out)
+            }
+        },
+    );
 }
 
 /// One canned HTTP answer on a loopback port; returns the port and a receiver for the
 /// request head the client sent.
 fn recording_server(body: &'static str) -> (u16, std::sync::mpsc::Receiver<String>) {
     answering_server("200 OK", body)
+}
+
+/// The head of the first request a [`recording_server`] got while `out` ran.
+fn first_request(heads: &std::sync::mpsc::Receiver<String>, out: &Output) -> String {
+    heads
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("no request recorded\n{out}"))
 }
 
 /// Like [`recording_server`], with a chosen status line.
@@ -340,9 +351,7 @@ fn sends_the_bearer_token_and_headers_and_never_prints_the_token() {
         .code(0)
         .stdout_has("{job=\"x\"}")
         .nowhere("tok-SECRET-1234567");
-    let head = heads
-        .recv_timeout(Duration::from_secs(10))
-        .unwrap_or_else(|_| panic!("no request recorded\n{out}"));
+    let head = first_request(&heads, &out);
     let lower = head.to_ascii_lowercase();
     assert!(
         head.starts_with("GET /prometheus/api/v1/query?query=up"),
@@ -394,9 +403,7 @@ fn sends_basic_auth_from_the_environment_and_masks_it() {
         .code(0)
         .stderr_has("no targets match")
         .nowhere("pw-BASIC-5678");
-    let head = heads
-        .recv_timeout(Duration::from_secs(10))
-        .unwrap_or_else(|_| panic!("no request recorded\n{out}"));
+    let head = first_request(&heads, &out);
     // base64("ops:pw-BASIC-5678")
     assert!(
         head.contains("authorization: Basic b3BzOnB3LUJBU0lDLTU2Nzg=")

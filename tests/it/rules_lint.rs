@@ -8,7 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::support::process::find_program;
-use crate::util::ccmon;
+use crate::util::{Output, ccmon};
 
 fn fixtures(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,11 +28,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 
 /// ccmon's findings on `path` as JSON objects.
 fn lint_json(path: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
-    let mut args = vec!["rules", "lint", "--format", "json"];
-    args.extend_from_slice(extra);
-    let path = path.to_str().expect("utf-8 path");
-    args.push(path);
-    let out = ccmon().args(&args).run();
+    let out = lint(path, &[&["--format", "json"], extra].concat());
     let items: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "{}: not JSON ({e}):\n{}\n{}",
@@ -43,12 +39,66 @@ fn lint_json(path: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
     (out.code, items)
 }
 
-fn codes_at(items: &[Value], severity: &str) -> Vec<String> {
+/// The `field` of each finding whose `key` is `value`, e.g. the codes of the errors.
+pub fn field_where(items: &[Value], key: &str, value: &str, field: &str) -> Vec<String> {
     items
         .iter()
-        .filter(|d| d["severity"] == severity)
-        .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+        .filter(|d| d[key] == value)
+        .map(|d| d[field].as_str().unwrap_or("").to_owned())
         .collect()
+}
+
+fn codes_at(items: &[Value], severity: &str) -> Vec<String> {
+    field_where(items, "severity", severity, "code")
+}
+
+/// Each finding's code and line.
+fn codes_and_lines<'a>(items: impl IntoIterator<Item = &'a Value>) -> Vec<(String, u64)> {
+    items
+        .into_iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// `ccmon rules lint EXTRA... PATH`.
+fn lint(path: &Path, extra: &[&str]) -> Output {
+    ccmon()
+        .args(["rules", "lint"])
+        .args(extra)
+        .args([path])
+        .run()
+}
+
+/// Writes `contents` to `path`, panicking with the path if it cannot.
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// A fresh temp dir with `contents` in its file `name`; the dir lives as long as the guard.
+fn rule_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(name);
+    write(&file, contents);
+    (dir, file)
+}
+
+/// A rule file of one group `g` with the one recording rule `record: expr`.
+fn one_recording_rule(record: &str, expr: &str) -> String {
+    format!("groups:\n  - name: g\n    rules:\n      - record: {record}\n        expr: {expr}\n")
+}
+
+/// Settings in `dir` naming `name`, which holds `metrics`, as the metrics file.
+fn use_metrics_file(dir: &Path, name: &str, metrics: &str) {
+    write(&dir.join(name), metrics);
+    write(
+        &dir.join(".ccmon-lint.yaml"),
+        format!("metrics_file: {name}\n"),
+    );
 }
 
 /// The fixture header: `# expect: valid` or `# expect: invalid CODE...`, and optionally
@@ -262,14 +312,13 @@ fn every_check_fires_on_its_bad_fixture_and_not_on_its_good_one() {
 const BROKEN: &str =
     "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        fro: 5m\n";
 
+/// No `for`: a warning, not an error.
+const WARN_ONLY: &str = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n";
+
 #[test]
 fn human_output_points_at_the_fault_and_summarises() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("alerts.yml");
-    std::fs::write(&file, BROKEN).expect("write");
-    let out = ccmon()
-        .args(["rules", "lint", file.to_str().expect("utf-8")])
-        .run().code(1)
+    let (_dir, file) = rule_file("alerts.yml", BROKEN);
+    let out = lint(&file, &[]).code(1)
         .stdout_has("alerts.yml:6:9: error[yaml/schema] field `fro` is not allowed in a rule; did you mean `for`?")
         .stdout_has("6 |         fro: 5m\n  |         ^^^");
     assert!(out.stdout.contains("Found 1 error"), "{}", out.stdout);
@@ -277,9 +326,7 @@ fn human_output_points_at_the_fault_and_summarises() {
 
 #[test]
 fn json_output_has_exactly_the_documented_keys() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("alerts.yml");
-    std::fs::write(&file, BROKEN).expect("write");
+    let (dir, file) = rule_file("alerts.yml", BROKEN);
     let (code, items) = lint_json(&file, &[]);
     assert_eq!(code, 1);
     let error = items
@@ -315,7 +362,7 @@ fn json_output_has_exactly_the_documented_keys() {
     assert_eq!(error["rule"], "A");
 
     let clean = dir.path().join("clean.yml");
-    std::fs::write(&clean, "groups: []\n").expect("write");
+    write(&clean, "groups: []\n");
     let out = ccmon()
         .args([
             "rules",
@@ -330,9 +377,7 @@ fn json_output_has_exactly_the_documented_keys() {
 
 #[test]
 fn github_and_sarif_formats() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("alerts.yml");
-    std::fs::write(&file, BROKEN).expect("write");
+    let (_dir, file) = rule_file("alerts.yml", BROKEN);
     let path = file.to_str().expect("utf-8");
     ccmon()
         .args(["rules", "lint", "--format", "github", path])
@@ -341,10 +386,7 @@ fn github_and_sarif_formats() {
             "::error file={},line=6,col=9,endLine=6,endColumn=12,title=ccmon yaml/schema::field `fro`",
             path.replace(':', "%3A").replace(',', "%2C")
         ));
-    let out = ccmon()
-        .args(["rules", "lint", "--format", "sarif", path])
-        .run()
-        .code(1);
+    let out = lint(&file, &["--format", "sarif"]).code(1);
     let sarif: Value = serde_json::from_str(&out.stdout).expect("sarif is JSON");
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
@@ -365,11 +407,9 @@ fn github_and_sarif_formats() {
 /// line, column, a Checkstyle severity, the message and `ccmon.CODE` as source.
 #[test]
 fn checkstyle_format_is_well_formed_xml() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("a&b<alerts>.yml");
-    std::fs::write(&file, BROKEN).expect("write");
+    let (dir, file) = rule_file("a&b<alerts>.yml", BROKEN);
     let clean = dir.path().join("clean.yml");
-    std::fs::write(&clean, "groups: []\n").expect("write");
+    write(&clean, "groups: []\n");
     let path = file.to_str().expect("utf-8");
     let out = ccmon()
         .args(["rules", "lint", "--format", "checkstyle", path])
@@ -432,10 +472,7 @@ fn gitlab_format_has_code_quality_fields_and_stable_fingerprints() {
     let file = dir.path().join("alerts.yml");
     let issues = |text: &str| -> Vec<Value> {
         std::fs::write(&file, text).expect("write");
-        let out = ccmon()
-            .args(["rules", "lint", "--format", "gitlab"])
-            .args([&file])
-            .run();
+        let out = lint(&file, &["--format", "gitlab"]);
         let v: Value = serde_json::from_str(&out.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stdout));
         v.as_array().cloned().expect("an array")
@@ -499,9 +536,7 @@ fn gitlab_format_has_code_quality_fields_and_stable_fingerprints() {
 /// `--min-severity` hides what is below it, and the exit status counts what is shown.
 #[test]
 fn min_severity_hides_findings_below_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("alerts.yml");
-    std::fs::write(&file, BROKEN).expect("write");
+    let (dir, file) = rule_file("alerts.yml", BROKEN);
     let (_, all) = lint_json(&file, &[]);
     assert!(!codes_at(&all, "warning").is_empty(), "{all:?}");
     let (code, errors_only) = lint_json(&file, &["--min-severity", "error"]);
@@ -512,11 +547,7 @@ fn min_severity_hides_findings_below_it() {
         "{errors_only:?}"
     );
     let warn_only = dir.path().join("warn.yml");
-    std::fs::write(
-        &warn_only,
-        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n",
-    )
-    .expect("write");
+    write(&warn_only, WARN_ONLY);
     let (code, shown) = lint_json(
         &warn_only,
         &["--min-severity", "error", "--fail-on", "warning"],
@@ -526,33 +557,15 @@ fn min_severity_hides_findings_below_it() {
 
 #[test]
 fn exit_codes_follow_fail_on_and_usage_errors_are_2() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let warn_only = dir.path().join("warn.yml");
-    // No `for`: a warning, not an error.
-    std::fs::write(
-        &warn_only,
-        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n",
-    )
-    .expect("write");
-    let path = warn_only.to_str().expect("utf-8");
-    ccmon()
-        .args(["rules", "lint", path])
-        .run()
+    let (_dir, warn_only) = rule_file("warn.yml", WARN_ONLY);
+    lint(&warn_only, &[])
         .code(0)
         .stdout_has("warning[alerts/missing-for]");
-    ccmon()
-        .args(["rules", "lint", "--fail-on", "warning", path])
-        .run()
-        .code(1);
-    ccmon()
-        .args(["rules", "lint", "/nonexistent/rules.yml"])
-        .run()
+    lint(&warn_only, &["--fail-on", "warning"]).code(1);
+    lint(Path::new("/nonexistent/rules.yml"), &[])
         .code(2)
         .stderr_has("/nonexistent/rules.yml: no such file or directory");
-    ccmon()
-        .args(["rules", "lint", "--format", "xml", path])
-        .run()
-        .code(2);
+    lint(&warn_only, &["--format", "xml"]).code(2);
 }
 
 #[test]
@@ -569,14 +582,17 @@ fn stdin_is_read_with_a_dash() {
 fn directories_are_searched_and_non_rule_yaml_is_skipped() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("nested/.hidden")).expect("mkdir");
-    std::fs::write(
-        dir.path().join("prometheus.yml"),
+    write(
+        &dir.path().join("prometheus.yml"),
         "global:\n  scrape_interval: 15s\n",
-    )
-    .expect("write");
-    std::fs::write(dir.path().join("nested/rules.yaml"), BROKEN).expect("write");
-    std::fs::write(dir.path().join("nested/.hidden/x.yml"), BROKEN).expect("write");
-    std::fs::write(dir.path().join("nested/notes.txt"), BROKEN).expect("write");
+    );
+    for name in [
+        "nested/rules.yaml",
+        "nested/.hidden/x.yml",
+        "nested/notes.txt",
+    ] {
+        write(&dir.path().join(name), BROKEN);
+    }
     let (code, items) = lint_json(dir.path(), &[]);
     assert_eq!(code, 1);
     let files: Vec<&str> = items.iter().filter_map(|d| d["file"].as_str()).collect();
@@ -595,27 +611,17 @@ fn settings_are_found_upward_and_ignore_comments_silence() {
     let dir = tempfile::tempdir().expect("tempdir");
     let nested = dir.path().join("team/rules");
     std::fs::create_dir_all(&nested).expect("mkdir");
-    std::fs::write(
-        dir.path().join(".ccmon-lint.yaml"),
+    write(
+        &dir.path().join(".ccmon-lint.yaml"),
         "required_labels: [severity, team]\nallowed_severities: [P0, P1]\ndisabled: [alerts/missing-for]\n",
-    )
-    .expect("write");
+    );
     let file = nested.join("alerts.yml");
-    std::fs::write(
+    write(
         &file,
         "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: {severity: page}\n        annotations: {summary: s}\n      # ccmon: ignore[rule/required-label]\n      - alert: B\n        expr: up == 0\n        labels: {severity: P0}\n        annotations: {summary: s}\n      - alert: C  # ccmon: ignore[promql/regex]\n        expr: up == 0\n        labels: {severity: P1, team: t}\n        annotations: {summary: s}\n",
-    )
-    .expect("write");
+    );
     let (_, items) = lint_json(&file, &[]);
-    let found: Vec<(String, u64)> = items
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap_or("").to_owned(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let found = codes_and_lines(&items);
     assert!(
         found.contains(&("rule/required-label".to_owned(), 6)),
         "{found:?}"
@@ -641,30 +647,19 @@ fn settings_are_found_upward_and_ignore_comments_silence() {
 
     // An explicit settings file replaces the search; a broken one is a usage error.
     let other = dir.path().join("other.yaml");
-    std::fs::write(&other, "disabled: [no/such-code]\n").expect("write");
-    ccmon()
-        .args([
-            "rules",
-            "lint",
-            "--lint-config",
-            other.to_str().expect("utf-8"),
-            file.to_str().expect("utf-8"),
-        ])
-        .run()
+    let lint_with_other = |settings: &str| {
+        write(&other, settings);
+        ccmon()
+            .args(["rules", "lint", "--lint-config"])
+            .args([&other, &file])
+            .run()
+    };
+    lint_with_other("disabled: [no/such-code]\n")
         .code(2)
         .stderr_has("unknown code \"no/such-code\"");
 
     // A value of the wrong shape says where and what is expected, in human words.
-    std::fs::write(&other, "metrics: 12\n").expect("write");
-    ccmon()
-        .args([
-            "rules",
-            "lint",
-            "--lint-config",
-            other.to_str().expect("utf-8"),
-            file.to_str().expect("utf-8"),
-        ])
-        .run()
+    lint_with_other("metrics: 12\n")
         .code(2)
         .stderr_has("other.yaml:1:")
         .stderr_has("a list of metric names, or a mapping of metric name to type")
@@ -752,9 +747,7 @@ fn the_promql_corpus_gets_promtools_verdict_except_the_listed_newer_syntax() {
             "      - record: case_{i}\n        expr: {quoted}\n"
         ));
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("corpus.yml");
-    std::fs::write(&file, yaml).expect("write");
+    let (_dir, file) = rule_file("corpus.yml", yaml);
 
     let (_, stderr) = promtool_check(&file);
     let case_of = |text: &str| -> Option<usize> {
@@ -831,9 +824,7 @@ fn alert_templates_get_promtools_verdict() {
             "      - alert: case_{i}\n        expr: up == 0\n        annotations:\n          summary: {quoted}\n"
         ));
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("templates.yml");
-    std::fs::write(&file, yaml).expect("write");
+    let (_dir, file) = rule_file("templates.yml", yaml);
     let (_, stderr) = promtool_check(&file);
     let (_, items) = lint_json(&file, &[]);
     let mut failures = Vec::new();
@@ -875,13 +866,7 @@ fn promql_errors_point_into_block_and_quoted_scalars() {
     ];
     for (expr, line, column) in cases {
         let file = dir.path().join("rules.yml");
-        std::fs::write(
-            &file,
-            format!(
-                "groups:\n  - name: g\n    rules:\n      - record: a:b:c\n        expr: {expr}\n"
-            ),
-        )
-        .expect("write");
+        write(&file, one_recording_rule("a:b:c", expr));
         let (_, items) = lint_json(&file, &[]);
         let error = items
             .iter()
@@ -929,23 +914,14 @@ spec:
 ";
     std::fs::create_dir_all(dir.path().join("k8s")).expect("mkdir");
     let file = dir.path().join("k8s/rules.yaml");
-    std::fs::write(&file, manifest).expect("write");
+    write(&file, manifest);
     for target in [file.clone(), dir.path().to_path_buf()] {
         let (code, items) = lint_json(&target, &[]);
         assert_eq!(code, 1, "{items:?}");
-        let errors: Vec<(String, u64)> = items
-            .iter()
-            .filter(|d| d["severity"] == "error")
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap_or("").to_owned(),
-                    d["line"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect();
+        let errors = codes_and_lines(items.iter().filter(|d| d["severity"] == "error"));
         assert_eq!(errors, [("promql/syntax".to_owned(), 24)], "{items:?}");
     }
-    let out = ccmon().args(["rules", "lint"]).args([&file]).run().code(1);
+    let out = lint(&file, &[]).code(1);
     assert!(out.stdout.contains("1 file (2 rules)"), "{out}");
 }
 
@@ -979,7 +955,7 @@ fn hostile_input_gets_a_clear_error_and_never_a_crash() {
     ];
     for (name, bytes) in cases {
         let file = dir.path().join(name);
-        std::fs::write(&file, bytes).expect("write");
+        write(&file, bytes);
         let (code, items) = lint_json(&file, &[]);
         assert_eq!(code, 1, "{name}: {items:?}");
         assert!(
@@ -993,10 +969,7 @@ fn hostile_input_gets_a_clear_error_and_never_a_crash() {
     std::fs::File::create(&huge)
         .and_then(|f| f.set_len(100 << 20))
         .expect("a sparse 100 MB file");
-    ccmon()
-        .args(["rules", "lint"])
-        .args([&huge])
-        .run()
+    lint(&huge, &[])
         .code(2)
         .stderr_has("is more than the 32 MiB a rule file may have");
 }
@@ -1043,99 +1016,107 @@ fn every_code_has_a_fixture() {
 /// without the flag and fine with it; an unknown name is a usage error.
 #[test]
 fn enable_feature_gates_experimental_promql() {
+    const DURATION_EXPR: &[&str] = &["--enable-feature", "promql-duration-expr"];
+    /// (record, expr, flags, exit code, the promql/syntax message it must have if any)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        i32,
+        Option<&'static str>,
+    );
+    let cases: [Case; 6] = [
+        (
+            "job:up:max_over_6m",
+            "max by (job) (max_over_time(up[5m+1m]))",
+            &[],
+            1,
+            Some("experimental duration expression"),
+        ),
+        (
+            "job:up:max_over_6m",
+            "max by (job) (max_over_time(up[5m+1m]))",
+            DURATION_EXPR,
+            0,
+            None,
+        ),
+        // The duration functions of the newest grammar: `max_of`/`min_of` inside ranges and
+        // offsets need promql-duration-expr; `start()` as a function needs the experimental
+        // functions, as upstream gates them.
+        (
+            "job:up:max",
+            "max by (job) (max_over_time(up[max_of(step(), 5m)] offset -min_of(5s, step() + 8s)))",
+            &[],
+            1,
+            None,
+        ),
+        (
+            "job:up:max",
+            "max by (job) (max_over_time(up[max_of(step(), 5m)] offset -min_of(5s, step() + 8s)))",
+            DURATION_EXPR,
+            0,
+            None,
+        ),
+        (
+            "job:up:elapsed",
+            "end() - start()",
+            DURATION_EXPR,
+            1,
+            Some("function \"end\" is not enabled"),
+        ),
+        (
+            "job:up:elapsed",
+            "end() - start()",
+            &["--enable-feature", "promql-experimental-functions"],
+            0,
+            None,
+        ),
+    ];
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("rules.yml");
-    std::fs::write(
-        &file,
-        "groups:\n  - name: g\n    rules:\n      - record: job:up:max_over_6m\n        expr: max by (job) (max_over_time(up[5m+1m]))\n",
-    )
-    .expect("write");
-    let (code, items) = lint_json(&file, &[]);
-    assert_eq!(code, 1, "{items:?}");
-    assert!(
-        items.iter().any(|d| d["code"] == "promql/syntax"
-            && d["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("experimental duration expression"))),
-        "{items:?}"
-    );
-    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
-    assert_eq!(code, 0, "{items:?}");
-    // The duration functions of the newest grammar: `max_of`/`min_of` inside ranges and
-    // offsets need promql-duration-expr; `start()` as a function needs the experimental
-    // functions, as upstream gates them.
-    std::fs::write(
-        &file,
-        "groups:\n  - name: g\n    rules:\n      - record: job:up:max\n        expr: max by (job) (max_over_time(up[max_of(step(), 5m)] offset -min_of(5s, step() + 8s)))\n",
-    )
-    .expect("write");
-    let (code, items) = lint_json(&file, &[]);
-    assert_eq!(code, 1, "{items:?}");
-    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
-    assert_eq!(code, 0, "{items:?}");
-    std::fs::write(
-        &file,
-        "groups:\n  - name: g\n    rules:\n      - record: job:up:elapsed\n        expr: end() - start()\n",
-    )
-    .expect("write");
-    let (code, items) = lint_json(&file, &["--enable-feature", "promql-duration-expr"]);
-    assert_eq!(code, 1, "{items:?}");
-    assert!(
-        items.iter().any(|d| d["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("function \"end\" is not enabled"))),
-        "{items:?}"
-    );
-    let (code, items) = lint_json(
-        &file,
-        &["--enable-feature", "promql-experimental-functions"],
-    );
-    assert_eq!(code, 0, "{items:?}");
-    ccmon()
-        .args(["rules", "lint", "--enable-feature", "promql-nonsense"])
-        .args([&file])
-        .run()
+    for (record, expr, flags, expected, message) in cases {
+        write(&file, one_recording_rule(record, expr));
+        let (code, items) = lint_json(&file, flags);
+        assert_eq!(code, expected, "{expr} {flags:?}: {items:?}");
+        if let Some(message) = message {
+            assert!(
+                items.iter().any(|d| d["code"] == "promql/syntax"
+                    && d["message"].as_str().is_some_and(|m| m.contains(message))),
+                "{expr} {flags:?}: {items:?}"
+            );
+        }
+    }
+    lint(&file, &["--enable-feature", "promql-nonsense"])
         .code(2)
         .stderr_has("unknown --enable-feature \"promql-nonsense\"");
 }
 
 #[test]
 fn control_characters_in_a_rule_file_never_reach_the_terminal() {
-    let dir = tempfile::tempdir().expect("temp dir");
     // A raw ESC ] 0 ; title BEL in a label (a YAML error at that byte), and the same as
     // YAML escapes in a label value a finding quotes.
-    let raw = dir.path().join("raw.yml");
-    std::fs::write(
-        &raw,
+    let (dir, raw) = rule_file(
+        "raw.yml",
         b"groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5m\n        labels:\n          team: x\x1b]0;PWNED\x07\n",
-    )
-    .expect("write");
+    );
     let quoted = dir.path().join("quoted.yml");
-    std::fs::write(
+    write(
         &quoted,
         "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5m\n        labels:\n          severity: \"\\e]0;PWNED\\a\"\n        annotations:\n          summary: s\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join(".ccmon-lint.yaml"),
+    );
+    write(
+        &dir.path().join(".ccmon-lint.yaml"),
         "allowed_severities: [critical]\n",
-    )
-    .expect("write");
+    );
     for format in ["human", "github", "json", "sarif"] {
         let out = ccmon()
             .args(["rules", "lint", "--format", format])
             .args([&raw, &quoted])
-            .run();
-        assert!(
-            !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
-            "a raw control character reached stdout\n{out}"
-        );
+            .run()
+            .no_raw_control();
         assert!(out.stdout.contains("PWNED"), "{out}");
     }
-    ccmon()
-        .args(["rules", "lint"])
-        .args([&raw])
-        .run()
+    lint(&raw, &[])
         .code(1)
         .stdout_has(r"          team: x\x1b]0;PWNED\x07");
 }
@@ -1144,10 +1125,8 @@ fn control_characters_in_a_rule_file_never_reach_the_terminal() {
 /// metrics) lint clean: known metrics, counters under `rate`/`increase`.
 #[test]
 fn rules_on_claude_code_telemetry_lint_clean() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("claude-code.yml");
-    std::fs::write(
-        &file,
+    let (_dir, file) = rule_file(
+        "claude-code.yml",
         r#"groups:
   - name: claude-code
     rules:
@@ -1175,8 +1154,7 @@ fn rules_on_claude_code_telemetry_lint_clean() {
         annotations:
           summary: "Half of Claude Code's edits are rejected"
 "#,
-    )
-    .expect("write");
+    );
     let (code, items) = lint_json(&file, &["--fail-on", "warning"]);
     assert_eq!((code, items.len()), (0, 0), "{items:#?}");
 }
@@ -1211,9 +1189,7 @@ const APP_RULES: &str = "groups:\n  - name: app\n    rules:\n      - record: job
 #[test]
 fn metrics_from_a_live_application_adds_its_families() {
     let url = format!("http://{}/metrics", serve_metrics(APP_METRICS));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("app.yml");
-    std::fs::write(&file, APP_RULES).expect("write");
+    let (dir, file) = rule_file("app.yml", APP_RULES);
     let codes = |items: &[Value]| -> Vec<String> {
         items
             .iter()
@@ -1230,7 +1206,7 @@ fn metrics_from_a_live_application_adds_its_families() {
     assert_eq!(codes(&with), ["promql/rate-on-gauge"], "{with:#?}");
     // A saved copy works the same.
     let saved = dir.path().join("metrics.txt");
-    std::fs::write(&saved, APP_METRICS).expect("write");
+    write(&saved, APP_METRICS);
     let (_, from_file) = lint_json(&file, &["--metrics-from", saved.to_str().expect("utf-8")]);
     assert_eq!(codes(&from_file), ["promql/rate-on-gauge"]);
     // An application that does not answer is a clear error naming it, exit 3 (unreachable).
@@ -1257,31 +1233,13 @@ fn catalog_export_round_trips_through_the_settings_file() {
     let out = ccmon()
         .args(["rules", "catalog", "export", "--metrics-from", &url])
         .run()
-        .code(0);
-    assert!(
-        out.stdout
-            .contains("myapp_requests_total counter -- Requests served."),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("myapp_latency_seconds histogram"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("myapp_untyped_thing untyped"),
-        "{}",
-        out.stdout
-    );
-    std::fs::write(dir.path().join("app-metrics.txt"), &out.stdout).expect("write");
-    std::fs::write(
-        dir.path().join(".ccmon-lint.yaml"),
-        "metrics_file: app-metrics.txt\n",
-    )
-    .expect("write");
+        .code(0)
+        .stdout_has("myapp_requests_total counter -- Requests served.")
+        .stdout_has("myapp_latency_seconds histogram")
+        .stdout_has("myapp_untyped_thing untyped");
+    use_metrics_file(dir.path(), "app-metrics.txt", &out.stdout);
     let file = dir.path().join("app.yml");
-    std::fs::write(&file, APP_RULES).expect("write");
+    write(&file, APP_RULES);
     let (code, items) = lint_json(&file, &[]);
     assert_eq!(code, 0, "{items:?}");
     let codes: Vec<_> = items
@@ -1290,15 +1248,11 @@ fn catalog_export_round_trips_through_the_settings_file() {
         .collect();
     assert_eq!(codes, ["promql/rate-on-gauge"], "{items:#?}");
     // A broken metrics_file names the file and the line.
-    std::fs::write(
-        dir.path().join("app-metrics.txt"),
+    write(
+        &dir.path().join("app-metrics.txt"),
         "ok_total counter\nbad gauges\n",
-    )
-    .expect("write");
-    ccmon()
-        .args(["rules", "lint"])
-        .args([&file])
-        .run()
+    );
+    lint(&file, &[])
         .code(2)
         .stderr_has("app-metrics.txt:2: unknown type `gauges`");
 }
@@ -1307,24 +1261,15 @@ fn catalog_export_round_trips_through_the_settings_file() {
 /// gauges, summaries and untyped families, in a file that reads back without error.
 #[test]
 fn catalog_export_reads_a_real_exporter() {
-    use crate::support::process::{Launch, ServerProcess, Signal, find_program, loopback};
+    use crate::support::process::{Launch, ServerProcess, find_program, temp_dir};
     let program = find_program(&["prometheus-node-exporter", "node_exporter"]);
-    let dir = tempfile::Builder::new()
-        .prefix("ccmon-it-node-exporter-")
-        .tempdir()
-        .expect("tempdir");
     let server = ServerProcess::start(
         "prometheus-node-exporter",
         "prometheus-node-exporter",
-        dir,
-        |port, _| Launch {
-            program: program.clone(),
-            args: vec![format!("--web.listen-address=127.0.0.1:{port}")],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                crate::support::http::is_ready(loopback(port), std::time::Duration::from_secs(1))
-            }),
+        temp_dir("node-exporter"),
+        |port, _| {
+            let args = vec![format!("--web.listen-address=127.0.0.1:{port}")];
+            Launch::http(program.clone(), args, "/-/ready")
         },
     );
     let url = format!("http://127.0.0.1:{}/metrics", server.port());
@@ -1342,18 +1287,12 @@ fn catalog_export_reads_a_real_exporter() {
     let families = out.stdout.lines().filter(|l| !l.starts_with('#')).count();
     assert!(families > 100, "{families} families");
     let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("node.txt"), &out.stdout).expect("write");
-    std::fs::write(
-        work.path().join(".ccmon-lint.yaml"),
-        "metrics_file: node.txt\n",
-    )
-    .expect("write");
+    use_metrics_file(work.path(), "node.txt", &out.stdout);
     let file = work.path().join("node.yml");
-    std::fs::write(
+    write(
         &file,
         "groups:\n  - name: node\n    rules:\n      - record: instance:node_cpu:rate5m\n        expr: sum by (instance) (rate(node_cpu_seconds_total[5m]))\n",
-    )
-    .expect("write");
+    );
     let (code, items) = lint_json(&file, &["--metrics-from", &url]);
     assert_eq!((code, items.len()), (0, 0), "{items:#?}");
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::prometheus::Prometheus;
-use crate::util::{Output, ccmon, eventually};
+use crate::util::{Output, ccmon, eventually, files_under};
 
 const SHOP_METRICS: &str = "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{region=\"eu\",status=\"ok\"} 10\nshop_orders_total{region=\"us\",status=\"ok\"} 5\nshop_orders_total{region=\"us\",status=\"failed\"} 1\n# HELP shop_queue_depth Jobs waiting.\n# TYPE shop_queue_depth gauge\nshop_queue_depth{queue=\"email\"} 3\nshop_queue_depth{queue=\"invoice\"} 0\n# TYPE shop_latency_seconds histogram\nshop_latency_seconds_bucket{le=\"0.1\"} 1\nshop_latency_seconds_bucket{le=\"+Inf\"} 2\nshop_latency_seconds_sum 1\nshop_latency_seconds_count 2\n";
 
@@ -81,34 +81,13 @@ fn found(items: &[Value]) -> Vec<(u64, String)> {
 }
 
 fn message_of(items: &[Value], code: &str) -> Vec<String> {
-    items
-        .iter()
-        .filter(|d| d["code"] == code)
-        .map(|d| d["message"].as_str().unwrap_or("").to_owned())
-        .collect()
+    crate::rules_lint::field_where(items, "code", code, "message")
 }
 
 fn write_rules(dir: &Path) -> PathBuf {
     let path = dir.join("shop.yml");
     std::fs::write(&path, SHOP_RULES).expect("write rules");
     path
-}
-
-/// Every file under `dir` (recursively), for the secret check.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 fn assert_no_secret(dir: &Path, secret: &str) {

@@ -16,30 +16,100 @@ use serde_json::Value;
 
 use crate::support::http;
 use crate::support::process::{
-    Launch, ServerProcess, Signal, find_program, free_port, loopback, run_with_timeout,
+    Launch, ServerProcess, find_program, free_port, loopback, run_with_timeout, temp_dir,
 };
-use crate::support::{Alertmanager, Postgres, Prometheus};
-use crate::util::ccmon;
+use crate::support::{Alertmanager, AlertmanagerBuilder, Postgres, Prometheus, PrometheusBuilder};
+use crate::util::{Ccmon, Output, ccmon, poll};
 
 /// The repository root (the source of the embedded templates).
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it.
-fn scaffold(args: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// `ccmon scaffold DIR ARGS...`, to be run.
+pub fn scaffold_in(dir: &Path, args: &[&str]) -> Ccmon {
     ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
+        .args(["scaffold".as_ref(), dir.as_os_str()])
         .args(args)
-        .ok()
-        .stderr_has("next steps");
+}
+
+/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir and returns it; what it prints
+/// names the password file (with `--basic-auth`), never the password.
+pub fn scaffold(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = scaffold_in(dir.path(), args).ok().stderr_has("next steps");
+    if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
+        out.nowhere(&password)
+            .stderr_has("docker/secrets/web_password");
+    }
     dir
 }
 
-fn read(path: &Path) -> String {
+pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The Compose service names (and the host address) a scaffold's prometheus.yml scrapes
+/// or sends alerts to.
+const COMPOSE_TARGETS: [&str; 8] = [
+    "alertmanager:9093",
+    "alertmanager-2:9093",
+    "host.docker.internal:8080",
+    "node-exporter:9100",
+    "postgres-exporter:9187",
+    "blackbox-exporter:9115",
+    "grafana:3000",
+    "prometheus:9090",
+];
+
+/// A scaffold's prometheus.yml on loopback: each `(name, address)` of `to` at its address,
+/// every other Compose target at a port nothing listens on (which only makes it down);
+/// `fast` scrapes and evaluates every second.
+pub fn prometheus_on_loopback(config: &str, to: &[(&str, String)], fast: bool) -> String {
+    let mut config = config.to_owned();
+    for (name, addr) in to {
+        config = config.replace(name, addr);
+    }
+    if fast {
+        config = config
+            .replace("scrape_interval: 15s", "scrape_interval: 1s")
+            .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
+            .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
+    }
+    let nowhere = loopback(free_port()).to_string();
+    for name in COMPOSE_TARGETS {
+        config = config.replace(name, &nowhere);
+    }
+    config
+}
+
+/// Alert rules with every `for:` cut to 1s, so that alerts fire within a test.
+pub fn firing_after_a_second(rules: &str) -> String {
+    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").expect("regex");
+    for_clause.replace_all(rules, "${1}1s").into_owned()
+}
+
+/// A Prometheus with the scaffold's rule files and targets from `m` (its `monitoring/`),
+/// `alert_rules` in place of its alert rules and `config` in place of prometheus.yml.
+pub fn scaffold_prometheus(m: &Path, config: String, alert_rules: String) -> PrometheusBuilder {
+    Prometheus::builder()
+        .config(config)
+        .file("alert-rules.yml", alert_rules)
+        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
+        .file(
+            "targets/ccmon-agents.yml",
+            read(&m.join("targets/ccmon-agents.yml")),
+        )
+}
+
+/// An Alertmanager with the scaffold's config and template from `m` (its `monitoring/`).
+pub fn scaffold_alertmanager(m: &Path) -> AlertmanagerBuilder {
+    Alertmanager::builder()
+        .config(read(&m.join("alertmanager.yml")))
+        .file(
+            "templates/ccmon.tmpl",
+            read(&m.join("templates/ccmon.tmpl")),
+        )
 }
 
 /// Runs a tool to completion (bounded), returning (exit code, stdout, stderr).
@@ -65,7 +135,7 @@ fn tool(program: &[&str], args: &[&str]) -> (i32, String, String) {
 
 /// Asserts that a tool accepts the files.
 #[track_caller]
-fn tool_ok(program: &[&str], args: &[&str]) -> String {
+pub fn tool_ok(program: &[&str], args: &[&str]) -> String {
     let (code, stdout, stderr) = tool(program, args);
     assert_eq!(
         code,
@@ -124,7 +194,7 @@ fn scaffold_default_output_is_the_repository_files() {
         assert!(ours == repo, "{rel} differs from the repository's copy");
     }
     // A second run changes nothing and says so.
-    let out = ccmon().args(["scaffold"]).args([dir.path()]).ok();
+    let out = scaffold_in(dir.path(), &[]).ok();
     assert_eq!(out.stdout.matches("unchanged").count(), all, "{out}");
 }
 
@@ -149,9 +219,7 @@ fn scaffold_never_overwrites_without_force() {
 
     // Refused: exit 1, the file named, nothing written (not even files that are missing).
     std::fs::remove_file(dir.path().join("monitoring/prometheus.yml")).unwrap();
-    ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &[])
         .run()
         .code(1)
         .stdout_has("conflict")
@@ -161,25 +229,20 @@ fn scaffold_never_overwrites_without_force() {
     assert!(!dir.path().join("monitoring/prometheus.yml").exists());
 
     // --dry-run lists, --diff shows what the edit would lose; neither writes.
-    let out = ccmon()
-        .args(["scaffold", "--dry-run"])
-        .args([dir.path()])
+    let out = scaffold_in(dir.path(), &["--dry-run"])
         .ok()
         .stderr_has(&format!(
             "would create 1, update 1, leave {} unchanged",
             ccmon::scaffold::TEMPLATES.len() - 2
         ));
-    assert!(
-        has_row(&out.stdout, "update", "monitoring/alertmanager.yml"),
-        "{out}"
+    assert_rows(
+        &out,
+        &[
+            ("update", "monitoring/alertmanager.yml"),
+            ("create", "monitoring/prometheus.yml"),
+        ],
     );
-    assert!(
-        has_row(&out.stdout, "create", "monitoring/prometheus.yml"),
-        "{out}"
-    );
-    ccmon()
-        .args(["scaffold", "--diff"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &["--diff"])
         .ok()
         .stdout_has("--- a/monitoring/alertmanager.yml")
         .stdout_has("-      - to: 'me@corp.example'")
@@ -188,10 +251,7 @@ fn scaffold_never_overwrites_without_force() {
     assert_eq!(read(&edited), mine);
 
     // JSON output for scripts.
-    let out = ccmon()
-        .args(["-o", "json", "scaffold", "--dry-run"])
-        .args([dir.path()])
-        .ok();
+    let out = scaffold_in(dir.path(), &["--dry-run", "-o", "json"]).ok();
     let plan: Value = serde_json::from_str(&out.stdout).expect("JSON plan");
     assert!(
         plan.as_array()
@@ -201,17 +261,13 @@ fn scaffold_never_overwrites_without_force() {
         "{out}"
     );
 
-    let out = ccmon()
-        .args(["scaffold", "--force"])
-        .args([dir.path()])
-        .ok();
-    assert!(
-        has_row(&out.stdout, "updated", "monitoring/alertmanager.yml"),
-        "{out}"
-    );
-    assert!(
-        has_row(&out.stdout, "created", "monitoring/prometheus.yml"),
-        "{out}"
+    let out = scaffold_in(dir.path(), &["--force"]).ok();
+    assert_rows(
+        &out,
+        &[
+            ("updated", "monitoring/alertmanager.yml"),
+            ("created", "monitoring/prometheus.yml"),
+        ],
     );
     assert_eq!(
         read(&edited),
@@ -219,11 +275,13 @@ fn scaffold_never_overwrites_without_force() {
     );
 }
 
-/// Whether the plan table has the row `ACTION PATH`.
-fn has_row(table: &str, action: &str, path: &str) -> bool {
-    table
-        .lines()
-        .any(|l| l.split_whitespace().eq([action, path]))
+/// Asserts the plan table has each row `ACTION PATH` of `rows`.
+#[track_caller]
+fn assert_rows(out: &Output, rows: &[(&str, &str)]) {
+    for (action, path) in rows {
+        let found = (out.stdout.lines()).any(|l| l.split_whitespace().eq([*action, *path]));
+        assert!(found, "no row {action} {path}\n{out}");
+    }
 }
 
 #[test]
@@ -235,10 +293,7 @@ fn scaffold_rejects_bad_options_with_exit_2() {
         (&["--exporters", "mysql"][..], "mysql"),
         (&["--runbook-url", "runbooks.md"][..], "--runbook-url"),
     ] {
-        ccmon()
-            .args(["scaffold"])
-            .args([dir.path()])
-            .args(args)
+        scaffold_in(dir.path(), args)
             .run()
             .code(2)
             .stderr_has(needle);
@@ -321,8 +376,8 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
         let out = ccmon()
             .args(["rules", "lint", "--fail-on", "warning"])
             .args([dir.path().join("monitoring")])
-            .run();
-        assert_eq!(out.code, 0, "ccmon rules lint found problems\n{out}");
+            .run()
+            .code(0);
         assert!(
             out.stdout.starts_with("All checks passed: 2 files"),
             "{out}"
@@ -336,9 +391,7 @@ fn scaffold_rules_pass_ccmon_rules_lint() {
 fn scaffold_watches_cost_rate_limits_lingering_and_states() {
     // The next steps name the budget to set.
     let dir = tempfile::tempdir().expect("temp dir");
-    ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
+    scaffold_in(dir.path(), &[])
         .ok()
         .stderr_has("monitoring/alert-rules.yml (the fleet's cost budget)");
     for args in COMBINATIONS {
@@ -540,13 +593,7 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
     let dir = scaffold(&[]);
     let m = dir.path().join("monitoring");
 
-    let am = Alertmanager::builder()
-        .config(read(&m.join("alertmanager.yml")))
-        .file(
-            "templates/ccmon.tmpl",
-            read(&m.join("templates/ccmon.tmpl")),
-        )
-        .start();
+    let am = scaffold_alertmanager(&m).start();
     let status = am.get("/api/v2/status");
     assert_eq!(status.status, 200);
     assert!(status.body.contains("slack-agents"), "{}", status.body);
@@ -563,33 +610,19 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
 
     // Every Compose service name and the host address become loopback ports; nothing
     // answers on the exporters' ports, which only makes those targets down.
-    let mut config = read(&m.join("prometheus.yml"))
-        .replace("alertmanager:9093", &am.addr().to_string())
-        .replace("localhost:9090", "127.0.0.1:{{port}}");
-    // A port nothing listens on: those targets are down.
-    let nowhere = loopback(free_port()).to_string();
-    for name in [
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
+    let config = prometheus_on_loopback(
+        &read(&m.join("prometheus.yml")),
+        &[
+            ("alertmanager:9093", am.addr().to_string()),
+            ("localhost:9090", "127.0.0.1:{{port}}".to_owned()),
+        ],
+        false,
+    );
     assert!(
         !config.contains("host.docker.internal") && !config.contains("-exporter:"),
         "a target was not rewritten:\n{config}"
     );
-    let prom = Prometheus::builder()
-        .config(config)
-        .file("alert-rules.yml", read(&m.join("alert-rules.yml")))
-        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-        .file(
-            "targets/ccmon-agents.yml",
-            read(&m.join("targets/ccmon-agents.yml")),
-        )
-        .start();
+    let prom = scaffold_prometheus(&m, config, read(&m.join("alert-rules.yml"))).start();
     let rules: Value = serde_json::from_str(&prom.get("/api/v1/rules").body).unwrap();
     let loaded: usize = rules["data"]["groups"]
         .as_array()
@@ -606,18 +639,19 @@ fn prometheus_and_alertmanager_start_with_the_scaffold() {
         .filter(|r| r["health"] == "err")
         .collect();
     assert!(health_errors.is_empty(), "{health_errors:?}");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let ams = prom.get("/api/v1/alertmanagers").body;
-        if ams.contains(&am.addr().to_string()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no active alertmanager: {ams}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    poll(
+        "Prometheus finds the Alertmanager",
+        Duration::from_secs(30),
+        Duration::from_millis(200),
+        || {
+            let ams = prom.get("/api/v1/alertmanagers").body;
+            if ams.contains(&am.addr().to_string()) {
+                Ok(())
+            } else {
+                Err(ams)
+            }
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -801,10 +835,7 @@ fn exporter(
     env: &[String],
     args: &[String],
 ) -> ServerProcess {
-    let dir = tempfile::Builder::new()
-        .prefix("ccmon-it-exporter-")
-        .tempdir()
-        .expect("temp dir");
+    let dir = temp_dir("exporter");
     let program = find_program(&[name]);
     assert!(
         program.is_absolute(),
@@ -816,16 +847,7 @@ fn exporter(
         all.push(program.display().to_string());
         all.push(format!("--web.listen-address=127.0.0.1:{port}"));
         all.extend(args.iter().cloned());
-        Launch {
-            program: env_program.clone(),
-            args: all,
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/metrics", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
+        Launch::http(env_program.clone(), all, "/metrics")
     })
 }
 
@@ -1291,64 +1313,33 @@ struct Stack {
 
 impl Stack {
     fn start(m: &Path, ccmon: Option<std::net::SocketAddr>) -> Stack {
-        let am = Alertmanager::builder()
-            .config(read(&m.join("alertmanager.yml")))
-            .file(
-                "templates/ccmon.tmpl",
-                read(&m.join("templates/ccmon.tmpl")),
-            )
-            .start();
-        let mut config = read(&m.join("prometheus.yml"))
-            .replace("alertmanager:9093", &am.addr().to_string())
-            .replace("localhost:9090", "127.0.0.1:{{port}}")
-            .replace("scrape_interval: 15s", "scrape_interval: 1s")
-            .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
-            .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
-        let nowhere = loopback(free_port()).to_string();
-        if let Some(addr) = ccmon {
-            config = config.replace("host.docker.internal:8080", &addr.to_string());
-        }
-        for name in [
-            "host.docker.internal:8080",
-            "node-exporter:9100",
-            "postgres-exporter:9187",
-            "blackbox-exporter:9115",
-            "grafana:3000",
-        ] {
-            config = config.replace(name, &nowhere);
-        }
-        let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
-        let rules = for_clause
-            .replace_all(&read(&m.join("alert-rules.yml")), "${1}1s")
-            .into_owned();
-        let prom = Prometheus::builder()
-            .config(config)
+        let am = scaffold_alertmanager(m).start();
+        let mut to = vec![
+            ("alertmanager:9093", am.addr().to_string()),
+            ("localhost:9090", "127.0.0.1:{{port}}".to_owned()),
+        ];
+        to.extend(ccmon.map(|addr| ("host.docker.internal:8080", addr.to_string())));
+        let config = prometheus_on_loopback(&read(&m.join("prometheus.yml")), &to, true);
+        let rules = firing_after_a_second(&read(&m.join("alert-rules.yml")));
+        let prom = scaffold_prometheus(m, config, rules)
             // Alerts that fire before Prometheus has found the Alertmanager are dropped and
             // resent after this delay (default 1m).
             .arg("--rules.alert.resend-delay=1s")
-            .file("alert-rules.yml", rules)
-            .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-            .file(
-                "targets/ccmon-agents.yml",
-                read(&m.join("targets/ccmon-agents.yml")),
-            )
             .start();
         Stack { prom, am }
     }
 
+    /// `ccmon --alertmanager-url URL alerts ARGS...` on the stack's Alertmanager.
+    fn alerts_cmd(&self, args: &[&str]) -> Output {
+        ccmon()
+            .args(["--alertmanager-url", &self.am.url(), "alerts"])
+            .args(args)
+            .ok()
+    }
+
     /// `ccmon alerts ls STATE -o json`.
     fn alerts(&self, state: &str) -> Vec<Value> {
-        let out = ccmon()
-            .args([
-                "--alertmanager-url",
-                &self.am.url(),
-                "alerts",
-                "ls",
-                state,
-                "-o",
-                "json",
-            ])
-            .ok();
+        let out = self.alerts_cmd(&["ls", state, "-o", "json"]);
         serde_json::from_str::<Value>(&out.stdout)
             .unwrap_or_else(|e| panic!("alerts ls JSON: {e}\n{out}"))
             .as_array()
@@ -1358,41 +1349,28 @@ impl Stack {
 
     /// The first alert named `name` in `state`, waiting up to 90s for it.
     fn wait_for(&self, state: &str, name: &str) -> Value {
-        let deadline = std::time::Instant::now() + Duration::from_secs(90);
-        loop {
-            if let Some(alert) = self
-                .alerts(state)
-                .into_iter()
-                .find(|a| a["labels"]["alertname"] == name)
-            {
-                return alert;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{name} never showed up as {state}; Alertmanager has {:?}",
-                self.alerts("--active")
-                    .iter()
-                    .map(|a| a["labels"]["alertname"].clone())
-                    .collect::<Vec<_>>()
-            );
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        poll(
+            format!("{name} shows up as {state}"),
+            Duration::from_secs(90),
+            Duration::from_millis(500),
+            || {
+                let alerts = self.alerts(state);
+                match alerts.iter().find(|a| a["labels"]["alertname"] == name) {
+                    Some(alert) => Ok(alert.clone()),
+                    None => {
+                        let names: Vec<_> =
+                            alerts.iter().map(|a| &a["labels"]["alertname"]).collect();
+                        Err(format!("{state} has {names:?}"))
+                    }
+                }
+            },
+        )
     }
 
     /// `ccmon alerts silence add ALERTNAME ARGS...`, then waits until Alertmanager lists
     /// the alert as silenced by the new silence.
     fn silence(&self, alertname: &str, args: &[&str]) {
-        let out = ccmon()
-            .args([
-                "--alertmanager-url",
-                &self.am.url(),
-                "alerts",
-                "silence",
-                "add",
-            ])
-            .args([alertname])
-            .args(args)
-            .ok();
+        let out = self.alerts_cmd(&[&["silence", "add", alertname], args].concat());
         let id = out.stdout.trim().to_owned();
         assert!(!id.is_empty(), "{out}");
         let silenced = self.wait_for("--silenced", alertname);
@@ -1410,26 +1388,18 @@ fn fleet_health_server(redis_url: &str) -> ServerProcess {
     ServerProcess::start("ccmon-health", "ccmon", home, |port, dir| {
         let config = dir.join("config.yaml");
         std::fs::write(&config, "health:\n  checks: []\n").expect("write config");
-        Launch {
-            program: "/usr/bin/env".into(),
-            args: vec![
-                format!("REDIS_URL={redis_url}"),
-                format!("HOME={}", dir.display()),
-                crate::util::ccmon_bin().display().to_string(),
-                "--config".to_owned(),
-                config.display().to_string(),
-                "health".to_owned(),
-                "serve".to_owned(),
-                "--listen".to_owned(),
-                loopback(port).to_string(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                http::get(loopback(port), "/livez", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
-        }
+        let args = vec![
+            format!("REDIS_URL={redis_url}"),
+            format!("HOME={}", dir.display()),
+            crate::util::ccmon_bin().display().to_string(),
+            "--config".to_owned(),
+            config.display().to_string(),
+            "health".to_owned(),
+            "serve".to_owned(),
+            "--listen".to_owned(),
+            loopback(port).to_string(),
+        ];
+        Launch::http("/usr/bin/env", args, "/livez")
     })
 }
 
@@ -1472,38 +1442,35 @@ fn a_rate_limited_agent_fires_through_the_scaffold_stack() {
                 && a["labels"]["limit_type"] == limit
         })
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let seven = nearly("--active", "seven_day");
-        let five = nearly("--inhibited", "five_hour");
-        if let (Some(seven), Some(five)) = (seven, five) {
-            assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
-            assert!(
-                seven["status"]["inhibitedBy"]
-                    .as_array()
-                    .is_none_or(Vec::is_empty),
-                "{seven}"
-            );
-            assert!(
-                seven["annotations"]["summary"]
-                    .as_str()
-                    .is_some_and(|s| s.contains("95%")),
-                "{seven}"
-            );
-            assert!(
-                !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
-                "{five}"
-            );
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "FleetRateLimitNearlyExhausted: want seven_day active and five_hour inhibited; \
-             Alertmanager has {:?}",
-            stack.alerts("--active")
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let (seven, five) = poll(
+        "FleetRateLimitNearlyExhausted is active for seven_day and inhibited for five_hour",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || match (
+            nearly("--active", "seven_day"),
+            nearly("--inhibited", "five_hour"),
+        ) {
+            (Some(seven), Some(five)) => Ok((seven, five)),
+            found => Err(format!("found {found:?}")),
+        },
+    );
+    assert_eq!(seven["labels"]["severity"], "P3", "{seven}");
+    assert!(
+        seven["status"]["inhibitedBy"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{seven}"
+    );
+    assert!(
+        seven["annotations"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("95%")),
+        "{seven}"
+    );
+    assert!(
+        !five["status"]["inhibitedBy"].as_array().unwrap().is_empty(),
+        "{five}"
+    );
 }
 
 fn receivers_of(alert: &Value) -> Vec<String> {
@@ -1632,23 +1599,23 @@ fn a_stuck_agent_pages_through_the_scaffold_stack_and_is_silenced() {
     // The agent's tool call returns: it writes again, the watcher says it made progress
     // (and it finishes), Redis says so, and the alert resolves.
     std::fs::write(&resume, b"").expect("resume the agent");
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let still = ["--active", "--silenced"].iter().any(|state| {
-            stack
-                .alerts(state)
-                .iter()
-                .any(|a| a["labels"]["alertname"] == "AgentStuck")
-        });
-        if !still {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "AgentStuck never resolved after the agent resumed"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        "AgentStuck resolves after the agent resumed",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let still = ["--active", "--silenced"].iter().find(|state| {
+                stack
+                    .alerts(state)
+                    .iter()
+                    .any(|a| a["labels"]["alertname"] == "AgentStuck")
+            });
+            match still {
+                Some(state) => Err(format!("still {state}")),
+                None => Ok(()),
+            }
+        },
+    );
     let firing = stack
         .prom
         .get("/api/v1/query?query=ALERTS%7Balertname%3D%22AgentStuck%22%7D");

@@ -10,84 +10,39 @@
 //! without the password), and a second Prometheus receives the remote-written samples with
 //! their external labels.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::process::{Launch, ServerProcess, Signal, find_program, free_port, loopback};
+use crate::scaffold::{
+    firing_after_a_second, prometheus_on_loopback, read, scaffold, scaffold_alertmanager,
+    scaffold_in, scaffold_prometheus, tool_ok,
+};
+use crate::support::process::{Launch, ServerProcess, find_program, free_port, loopback, temp_dir};
 use crate::support::{Alertmanager, Prometheus};
-use crate::util::{Output, ccmon};
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
+use crate::util::{Output, ccmon, poll};
 
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
-/// Runs `ccmon scaffold DIR ARGS...` into a fresh temp dir; what it prints names the
-/// password file, never the password.
-fn scaffold(args: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = ccmon()
-        .args(["scaffold"])
-        .args([dir.path()])
-        .args(args)
-        .ok()
-        .stderr_has("next steps");
-    if let Ok(password) = std::fs::read_to_string(dir.path().join("docker/secrets/web_password")) {
-        assert!(
-            !out.stdout.contains(&password) && !out.stderr.contains(&password),
-            "{out}"
-        );
-        out.stderr_has("docker/secrets/web_password");
-    }
-    dir
-}
-
-/// Runs a tool, asserting it accepts the files.
-#[track_caller]
-fn tool_ok(program: &[&str], args: &[&str]) {
-    let out = std::process::Command::new(find_program(program))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program[0]));
-    assert!(
-        out.status.success(),
-        "{} {} failed\n{}\n{}",
-        program[0],
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The Compose secrets as the scaffold's own files (what Compose would mount).
 fn local_secrets(text: &str, dir: &Path) -> String {
     let s = dir.join("docker/secrets");
-    text.replace(
-        "/run/secrets/tls_ca",
-        &s.join("tls/ca.crt").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/tls_cert",
-        &s.join("tls/server.crt").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/tls_key",
-        &s.join("tls/server.key").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/web_password",
-        &s.join("web_password").display().to_string(),
-    )
-    .replace(
-        "/run/secrets/remote_write_token",
-        &s.join("remote_write_token").display().to_string(),
-    )
+    let mut text = text.to_owned();
+    for (secret, file) in [
+        ("tls_ca", "tls/ca.crt"),
+        ("tls_cert", "tls/server.crt"),
+        ("tls_key", "tls/server.key"),
+        ("web_password", "web_password"),
+        ("remote_write_token", "remote_write_token"),
+    ] {
+        let local = s.join(file).display().to_string();
+        text = text.replace(&format!("/run/secrets/{secret}"), &local);
+    }
+    text
 }
 
 /// Every file below `base` except under `docker/secrets/`.
@@ -228,12 +183,7 @@ fn secured_combinations_pass_the_real_tools() {
         assert_no_plain_secret(d);
         check_compose(d, args);
         // Ran again, it finds everything in place: the same hash, the same certificates.
-        let again = ccmon()
-            .args(["scaffold"])
-            .args([d])
-            .args(*args)
-            .args(["--dry-run", "-o", "json"])
-            .ok();
+        let again = scaffold_in(d, args).args(["--dry-run", "-o", "json"]).ok();
         let rows: Value = serde_json::from_str(&again.stdout).expect("plan JSON");
         assert!(
             rows.as_array()
@@ -293,131 +243,51 @@ fn check_compose(d: &Path, args: &[&str]) {
 // ---------------------------------------------------------------------------------------
 // Real servers with the secured files
 
-/// A port answers TCP: enough to hand over to the readiness wait, which needs TLS and
-/// credentials the harness's plain HTTP probe does not have.
-fn listening(port: u16) -> bool {
-    TcpStream::connect_timeout(&loopback(port), Duration::from_secs(1)).is_ok()
+/// The scaffold's web config from `d`, with the secrets as its own files, for a server's
+/// `--web.config.file`.
+fn web_config(d: &Path) -> String {
+    local_secrets(&read(&d.join("monitoring/web-config.yml")), d)
 }
 
-/// An Alertmanager with the scaffold's config and web config, in a cluster on loopback
-/// when `gossip` is wanted; returns it with its gossip address.
-fn secured_alertmanager(d: &Path, peer: Option<SocketAddr>) -> (ServerProcess, SocketAddr) {
-    let m = d.join("monitoring");
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-am-")
-        .tempdir()
-        .expect("temp dir");
-    write(
-        &tmp.path().join("alertmanager.yml"),
-        &read(&m.join("alertmanager.yml")),
-    );
-    std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
-    write(
-        &tmp.path().join("templates/ccmon.tmpl"),
-        &read(&m.join("templates/ccmon.tmpl")),
-    );
-    write(
-        &tmp.path().join("web-config.yml"),
-        &local_secrets(&read(&m.join("web-config.yml")), d),
-    );
-    let program = find_program(&["prometheus-alertmanager", "alertmanager"]);
-    let mut gossip = None;
-    let server = ServerProcess::start(
-        "alertmanager",
-        "prometheus-alertmanager",
-        tmp,
-        |port, dir| {
-            let g = loopback(free_port());
-            gossip = Some(g);
-            let mut args = vec![
-                format!("--config.file={}", dir.join("alertmanager.yml").display()),
-                format!("--storage.path={}", dir.join("data").display()),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                format!("--web.config.file={}", dir.join("web-config.yml").display()),
-                format!("--cluster.listen-address={g}"),
-                format!("--cluster.advertise-address={g}"),
-            ];
-            args.extend(peer.map(|p| format!("--cluster.peer={p}")));
-            Launch {
-                program: program.clone(),
-                args,
-                run_as: None,
-                stop_signal: Signal::Term,
-                probe: Box::new(listening),
-            }
-        },
-    );
-    (server, gossip.expect("gossip address"))
+/// An Alertmanager with the scaffold's config and web config, in a cluster on loopback,
+/// joining `peer`'s if given; ready once its port takes connections (the HTTP probe has no
+/// credentials).
+fn secured_alertmanager(d: &Path, peer: Option<SocketAddr>) -> Alertmanager {
+    let builder = scaffold_alertmanager(&d.join("monitoring"))
+        .file("web-config.yml", web_config(d))
+        .arg("--web.config.file=web-config.yml")
+        .ready_when_listening()
+        .cluster();
+    match peer {
+        Some(p) => builder.peer(p),
+        None => builder,
+    }
+    .start()
 }
 
 /// The scaffold's Prometheus with its web config, evaluating every second with `for: 1s`,
 /// sending to `ams`; every other target is down.
-fn secured_prometheus(d: &Path, ams: &[SocketAddr]) -> ServerProcess {
+fn secured_prometheus(d: &Path, ams: &[SocketAddr]) -> Prometheus {
     let m = d.join("monitoring");
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-prom-")
-        .tempdir()
-        .expect("temp dir");
-    let for_clause = regex::Regex::new(r"(?m)^(\s+for: )\d+[smh]$").unwrap();
-    write(
-        &tmp.path().join("alert-rules.yml"),
-        &for_clause.replace_all(&read(&m.join("alert-rules.yml")), "${1}1s"),
+    let mut to = vec![("localhost:9090", "127.0.0.1:{{port}}".to_owned())];
+    to.extend(
+        ["alertmanager:9093", "alertmanager-2:9093"]
+            .into_iter()
+            .zip(ams.iter().map(SocketAddr::to_string)),
     );
-    write(
-        &tmp.path().join("recording-rules.yml"),
-        &read(&m.join("recording-rules.yml")),
+    let config = prometheus_on_loopback(
+        &local_secrets(&read(&m.join("prometheus.yml")), d),
+        &to,
+        true,
     );
-    std::fs::create_dir_all(tmp.path().join("targets")).expect("mkdir");
-    write(
-        &tmp.path().join("targets/ccmon-agents.yml"),
-        &read(&m.join("targets/ccmon-agents.yml")),
-    );
-    write(
-        &tmp.path().join("web-config.yml"),
-        &local_secrets(&read(&m.join("web-config.yml")), d),
-    );
-    let mut config = local_secrets(&read(&m.join("prometheus.yml")), d)
-        .replace("alertmanager:9093", &ams[0].to_string())
-        .replace("scrape_interval: 15s", "scrape_interval: 1s")
-        .replace("scrape_timeout: 10s", "scrape_timeout: 1s")
-        .replace("evaluation_interval: 15s", "evaluation_interval: 1s");
-    if let Some(second) = ams.get(1) {
-        config = config.replace("alertmanager-2:9093", &second.to_string());
-    }
-    let nowhere = loopback(free_port()).to_string();
-    for name in [
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-        "prometheus:9090",
-        "alertmanager-2:9093",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
-    let program = find_program(&["prometheus"]);
-    ServerProcess::start("prometheus", "prometheus", tmp, |port, dir| {
-        let path = dir.join("prometheus.yml");
-        write(
-            &path,
-            &config.replace("localhost:9090", &format!("127.0.0.1:{port}")),
-        );
-        Launch {
-            program: program.clone(),
-            args: vec![
-                format!("--config.file={}", path.display()),
-                format!("--storage.tsdb.path={}", dir.join("data").display()),
-                format!("--web.listen-address=127.0.0.1:{port}"),
-                format!("--web.config.file={}", dir.join("web-config.yml").display()),
-                // Alerts that fire before the Alertmanagers are found are resent after this.
-                "--rules.alert.resend-delay=1s".to_owned(),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(listening),
-        }
-    })
+    let rules = firing_after_a_second(&read(&m.join("alert-rules.yml")));
+    scaffold_prometheus(&m, config, rules)
+        .file("web-config.yml", web_config(d))
+        .arg("--web.config.file=web-config.yml")
+        // Alerts that fire before the Alertmanagers are found are resent after this.
+        .arg("--rules.alert.resend-delay=1s")
+        .ready_when_listening()
+        .start()
 }
 
 /// The written context, pointed at the loopback ports (in place, so its relative paths
@@ -440,21 +310,18 @@ fn with_context(context: &Path, args: &[&str]) -> Output {
 
 /// Retries `ccmon --config CONTEXT ARGS... -o json` until it succeeds and `done` holds.
 fn wait_json(context: &Path, args: &[&str], what: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let out = with_context(context, &[args, &["-o", "json"]].concat());
-        if out.code == 0
-            && let Ok(v) = serde_json::from_str::<Value>(&out.stdout)
-            && done(&v)
-        {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} never happened; last: {out}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        what,
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let out = with_context(context, &[args, &["-o", "json"]].concat());
+            match serde_json::from_str::<Value>(&out.stdout) {
+                Ok(v) if out.code == 0 && done(&v) => Ok(v),
+                _ => Err(out),
+            }
+        },
+    )
 }
 
 fn alertnames(v: &Value) -> Vec<String> {
@@ -470,10 +337,7 @@ fn alertnames(v: &Value) -> Vec<String> {
 /// labels, and the ccmon context the scaffold wrote.
 #[test]
 fn the_secured_stack_works_end_to_end() {
-    let receiver = Prometheus::builder()
-        .arg("--web.enable-remote-write-receiver")
-        .start();
-    let rw = format!("{}/api/v1/write", receiver.url());
+    let (receiver, rw) = remote_write_receiver();
     let dir = scaffold(&[
         "--tls",
         "--basic-auth",
@@ -493,8 +357,8 @@ fn the_secured_stack_works_end_to_end() {
     );
     assert_no_plain_secret(d);
 
-    let (am1, gossip) = secured_alertmanager(d, None);
-    let (am2, _) = secured_alertmanager(d, Some(gossip));
+    let am1 = secured_alertmanager(d, None);
+    let am2 = secured_alertmanager(d, am1.cluster_addr());
     let ams = [am1.addr(), am2.addr()];
     let prom = secured_prometheus(d, &ams);
     let context = point_context(d, prom.addr(), &ams);
@@ -565,32 +429,21 @@ fn the_secured_stack_works_end_to_end() {
     // A rule fires (ccmon's health server is down) and reaches both Alertmanagers.
     for am in ams {
         let url = format!("https://{am}");
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            let out = ccmon()
-                .args(["--config"])
-                .args([&context])
-                .args(["--alertmanager-url", &url, "alerts", "ls", "-o", "json"])
-                .run();
-            if out.code == 0
-                && serde_json::from_str::<Value>(&out.stdout)
-                    .is_ok_and(|v| alertnames(&v).iter().any(|n| n == "CcmonHealthServerDown"))
-            {
-                // External labels travel with the alert, except the replica label.
-                let v: Value = serde_json::from_str(&out.stdout).unwrap();
-                let alert = v
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|a| a["labels"]["alertname"] == "CcmonHealthServerDown")
-                    .unwrap();
-                assert_eq!(alert["labels"]["cluster"], "eu1", "{alert}");
-                assert!(alert["labels"]["replica"].is_null(), "{alert}");
-                break;
-            }
-            assert!(Instant::now() < deadline, "no alert on {url}: {out}");
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        let alerts = wait_json(
+            &context,
+            &["--alertmanager-url", &url, "alerts", "ls"],
+            &format!("the alert reaches {url}"),
+            |v| alertnames(v).iter().any(|n| n == "CcmonHealthServerDown"),
+        );
+        // External labels travel with the alert, except the replica label.
+        let alert = alerts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["labels"]["alertname"] == "CcmonHealthServerDown")
+            .expect("the alert wait_json saw");
+        assert_eq!(alert["labels"]["cluster"], "eu1", "{alert}");
+        assert!(alert["labels"]["replica"].is_null(), "{alert}");
     }
     let out = with_context(&context, &["alerts", "ls"]);
     assert_eq!(out.code, 0, "{out}");
@@ -660,10 +513,7 @@ fn the_secured_stack_works_end_to_end() {
 /// blackbox_exporter (Debian package prometheus-blackbox-exporter) with the scaffold's
 /// modules, the secret paths pointed at the scaffold's files.
 fn blackbox_exporter(d: &Path) -> ServerProcess {
-    let tmp = tempfile::Builder::new()
-        .prefix("ccmon-it-blackbox-")
-        .tempdir()
-        .expect("temp dir");
+    let tmp = temp_dir("blackbox");
     let config = tmp.path().join("blackbox.yml");
     write(
         &config,
@@ -674,18 +524,12 @@ fn blackbox_exporter(d: &Path) -> ServerProcess {
         "blackbox_exporter",
         "prometheus-blackbox-exporter",
         tmp,
-        |port, _| Launch {
-            program: program.clone(),
-            args: vec![
+        |port, _| {
+            let args = vec![
                 format!("--web.listen-address=127.0.0.1:{port}"),
                 format!("--config.file={}", config.display()),
-            ],
-            run_as: None,
-            stop_signal: Signal::Term,
-            probe: Box::new(|port| {
-                crate::support::http::get(loopback(port), "/metrics", Duration::from_secs(1))
-                    .is_ok_and(|r| r.status == 200)
-            }),
+            ];
+            Launch::http(program.clone(), args, "/metrics")
         },
     )
 }
@@ -697,51 +541,50 @@ fn silence_crosses_the_pair(context: &Path, ams: [SocketAddr; 2]) {
     } else {
         "http"
     };
-    let out = ccmon()
-        .args(["--config"])
-        .args([context])
-        .args([
-            "--alertmanager-url",
-            &format!("{scheme}://{}", ams[0]),
-            "alerts",
-            "silence",
-            "add",
-            "alertname=CcmonHealthServerDown",
-            "-d",
-            "1h",
-            "-c",
-            "INC-16 across the pair",
-        ])
-        .ok();
+    // `ccmon --config CONTEXT --alertmanager-url AM ARGS...`.
+    let on = |am: SocketAddr, args: &[&str]| {
+        let url = format!("{scheme}://{am}");
+        with_context(
+            context,
+            &[&["--alertmanager-url", url.as_str()], args].concat(),
+        )
+    };
+    let add = [
+        "alerts",
+        "silence",
+        "add",
+        "alertname=CcmonHealthServerDown",
+        "-d",
+        "1h",
+        "-c",
+        "INC-16 across the pair",
+    ];
+    let out = on(ams[0], &add).code(0);
     let id = out.stdout.trim().to_owned();
     assert!(!id.is_empty(), "{out}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let out = ccmon()
-            .args(["--config"])
-            .args([context])
-            .args([
-                "--alertmanager-url",
-                &format!("{scheme}://{}", ams[1]),
-                "alerts",
-                "silence",
-                "ls",
-                "-o",
-                "json",
-            ])
-            .run();
-        if out.code == 0
-            && out.stdout.contains(&id)
-            && out.stdout.contains("INC-16 across the pair")
-        {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the second Alertmanager never listed silence {id}: {out}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    poll(
+        format!("the second Alertmanager lists silence {id}"),
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        || {
+            let out = on(ams[1], &["alerts", "silence", "ls", "-o", "json"]);
+            let listed = out.stdout.contains(&id) && out.stdout.contains("INC-16 across the pair");
+            if out.code == 0 && listed {
+                Ok(())
+            } else {
+                Err(out)
+            }
+        },
+    );
+}
+
+/// A Prometheus that takes remote writes, and the URL to send them to.
+fn remote_write_receiver() -> (Prometheus, String) {
+    let receiver = Prometheus::builder()
+        .arg("--web.enable-remote-write-receiver")
+        .start();
+    let url = format!("{}/api/v1/write", receiver.url());
+    (receiver, url)
 }
 
 /// Waits until the receiver has the sender's `up{job="prometheus"}` with the external
@@ -750,31 +593,27 @@ fn remote_written(receiver: &Prometheus, cluster: &str, replica: &str) {
     let query = format!(
         "/api/v1/query?query=up%7Bjob%3D%22prometheus%22%2Ccluster%3D%22{cluster}%22%2Creplica%3D%22{replica}%22%7D"
     );
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let body = receiver.get(&query).body;
-        let v: Value = serde_json::from_str(&body).expect("query JSON");
-        let result = v["data"]["result"].as_array().cloned().unwrap_or_default();
-        if let Some(series) = result.first() {
-            assert_eq!(series["metric"]["monitor"], "ccmon", "{series}");
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no remote-written sample with cluster={cluster}, replica={replica}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let series = poll(
+        format!("a remote-written sample with cluster={cluster}, replica={replica}"),
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let body = receiver.get(&query).body;
+            let v: Value = serde_json::from_str(&body).expect("query JSON");
+            v["data"]["result"][0]
+                .is_object()
+                .then(|| v["data"]["result"][0].clone())
+                .ok_or(body)
+        },
+    );
+    assert_eq!(series["metric"]["monitor"], "ccmon", "{series}");
 }
 
 /// `--remote-write URL --external-labels cluster=eu1,replica=a` alone, on the plain stack:
 /// the receiver (`--web.enable-remote-write-receiver`) can query the samples.
 #[test]
 fn remote_write_reaches_a_receiver_with_the_external_labels() {
-    let receiver = Prometheus::builder()
-        .arg("--web.enable-remote-write-receiver")
-        .start();
-    let rw = format!("{}/api/v1/write", receiver.url());
+    let (receiver, rw) = remote_write_receiver();
     let dir = scaffold(&[
         "--remote-write",
         &rw,
@@ -782,31 +621,12 @@ fn remote_write_reaches_a_receiver_with_the_external_labels() {
         "cluster=eu1,replica=a",
     ]);
     let m = dir.path().join("monitoring");
-    let nowhere = loopback(free_port()).to_string();
-    let mut config = read(&m.join("prometheus.yml"))
-        .replace("localhost:9090", "127.0.0.1:{{port}}")
-        .replace("scrape_interval: 15s", "scrape_interval: 1s")
-        .replace("evaluation_interval: 15s", "evaluation_interval: 1s")
-        .replace("scrape_timeout: 10s", "scrape_timeout: 1s");
-    for name in [
-        "alertmanager:9093",
-        "host.docker.internal:8080",
-        "node-exporter:9100",
-        "postgres-exporter:9187",
-        "blackbox-exporter:9115",
-        "grafana:3000",
-    ] {
-        config = config.replace(name, &nowhere);
-    }
-    let _sender = Prometheus::builder()
-        .config(config)
-        .file("alert-rules.yml", read(&m.join("alert-rules.yml")))
-        .file("recording-rules.yml", read(&m.join("recording-rules.yml")))
-        .file(
-            "targets/ccmon-agents.yml",
-            read(&m.join("targets/ccmon-agents.yml")),
-        )
-        .start();
+    let config = prometheus_on_loopback(
+        &read(&m.join("prometheus.yml")),
+        &[("localhost:9090", "127.0.0.1:{{port}}".to_owned())],
+        true,
+    );
+    let _sender = scaffold_prometheus(&m, config, read(&m.join("alert-rules.yml"))).start();
     remote_written(&receiver, "eu1", "a");
 }
 
@@ -816,21 +636,11 @@ fn remote_write_reaches_a_receiver_with_the_external_labels() {
 fn ha_alertmanagers_share_a_silence() {
     let dir = scaffold(&["--ha"]);
     let m = dir.path().join("monitoring");
-    let start = |peer: Option<SocketAddr>| {
-        let mut b = Alertmanager::builder()
-            .config(read(&m.join("alertmanager.yml")))
-            .file(
-                "templates/ccmon.tmpl",
-                read(&m.join("templates/ccmon.tmpl")),
-            )
-            .cluster();
-        if let Some(p) = peer {
-            b = b.peer(p);
-        }
-        b.start()
-    };
-    let am1 = start(None);
-    let am2 = start(am1.cluster_addr());
+    let am1 = scaffold_alertmanager(&m).cluster().start();
+    let gossip = am1
+        .cluster_addr()
+        .expect("a cluster member has a gossip address");
+    let am2 = scaffold_alertmanager(&m).peer(gossip).start();
     let ams = [am1.addr(), am2.addr()];
     let context = point_context(dir.path(), loopback(free_port()), &ams);
     let text = read(&context);
@@ -849,10 +659,7 @@ fn existing_certificates_are_kept_and_checked() {
     let dir = scaffold(&["--tls"]);
     let d = dir.path();
     let cert = read(&d.join("docker/secrets/tls/server.crt"));
-    let out = ccmon()
-        .args(["scaffold"])
-        .args([d])
-        .args(["--tls", "--ha", "--force"])
+    let out = scaffold_in(d, &["--tls", "--ha", "--force"])
         .ok()
         .stderr_has("warning:")
         .stderr_has("not valid for alertmanager-2");
@@ -862,10 +669,7 @@ fn existing_certificates_are_kept_and_checked() {
         "{out}"
     );
     std::fs::remove_file(d.join("docker/secrets/tls/server.key")).expect("rm");
-    ccmon()
-        .args(["scaffold"])
-        .args([d])
-        .args(["--tls", "--force"])
+    scaffold_in(d, &["--tls", "--force"])
         .run()
         .code(2)
         .stderr_has("server.key");

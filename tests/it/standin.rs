@@ -40,12 +40,7 @@ fn show(bytes: &[u8]) -> String {
 fn replays_each_recording_byte_for_byte() {
     for name in RECORDINGS {
         let run = Standin::new(fixture(name)).run();
-        assert!(
-            run.status.success(),
-            "{name}: {:?} {}",
-            run.status,
-            run.stderr_text()
-        );
+        run.assert_success(name);
         assert!(
             run.stdout == recording(name),
             "{name}: replay differs from the recording"
@@ -70,12 +65,7 @@ fn keeps_a_last_line_without_newline_and_separates_repeats() {
 #[test]
 fn replays_a_recording_given_on_stdin() {
     let run = Standin::from_stdin().run_with_stdin(&recording(CLAUDE_CLEAN));
-    assert!(
-        run.status.success(),
-        "{:?} {}",
-        run.status,
-        run.stderr_text()
-    );
+    run.assert_success("the stand-in");
     assert!(
         run.stdout == recording(CLAUDE_CLEAN),
         "replay from stdin differs"
@@ -88,12 +78,7 @@ fn ignores_arguments_after_double_dash() {
     let run = Standin::new(fixture(GLEAM_BASIC))
         .args_after_double_dash(["-p", "--output-format", "stream-json", "--verbose", "hi"])
         .run();
-    assert!(
-        run.status.success(),
-        "{:?} {}",
-        run.status,
-        run.stderr_text()
-    );
+    run.assert_success("the stand-in");
     assert!(run.stdout == recording(GLEAM_BASIC));
 }
 
@@ -213,12 +198,7 @@ fn garbage_every_inserts_non_json_and_invalid_utf8_lines() {
 fn big_line_is_one_valid_assistant_event_of_m_mib() {
     let lines = lines_of(&recording(GLEAM_BASIC));
     let run = Standin::new(fixture(GLEAM_BASIC)).big_line_at(1, 2).run();
-    assert!(
-        run.status.success(),
-        "{:?} {}",
-        run.status,
-        run.stderr_text()
-    );
+    run.assert_success("the stand-in");
     let got = lines_of(&run.stdout);
     assert_eq!(got.len(), 4);
     assert_eq!(got[0], lines[0]);
@@ -302,12 +282,7 @@ fn recorded_pace_prefers_timestamps_to_the_result_duration() {
         .speed(2.0)
         .run();
     let elapsed = started.elapsed();
-    assert!(
-        run.status.success(),
-        "{:?} {}",
-        run.status,
-        run.stderr_text()
-    );
+    run.assert_success("the stand-in");
     assert!(elapsed >= Duration::from_millis(300), "took {elapsed:?}");
 }
 
@@ -359,14 +334,7 @@ fn grandchild_stays_in_the_process_group_and_holds_stdout() {
     let mut standin = Standin::new(fixture(CLAUDE_CLEAN))
         .spawn_grandchild()
         .spawn();
-    let announced = standin
-        .stderr
-        .next_text()
-        .expect("the grandchild pid on stderr");
-    let grandchild: i32 = announced
-        .strip_prefix("grandchild pid ")
-        .and_then(|pid| pid.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected stderr line {announced:?}"));
+    let grandchild = standin.announced_grandchild();
     assert_eq!(
         process_group(grandchild),
         Some(standin.pid()),
@@ -399,14 +367,7 @@ fn ignored_term_is_inherited_by_the_grandchild() {
         .spawn_grandchild()
         .hang_after(1)
         .spawn();
-    let announced = standin
-        .stderr
-        .next_text()
-        .expect("the grandchild pid on stderr");
-    let grandchild: i32 = announced
-        .trim_start_matches("grandchild pid ")
-        .parse()
-        .expect("pid");
+    let grandchild = standin.announced_grandchild();
     standin.stdout.take(1);
     assert!(ignores_signal(grandchild, libc::SIGTERM));
 
@@ -592,15 +553,7 @@ fn dropping_a_running_ccmon_ends_its_agent_and_the_agents_group() {
     let (mut cmd, _home) = crate::util::watch_raw(spool.path(), &s, &[]).into_command();
     cmd.stdin(std::process::Stdio::null());
     let running = Running::start(cmd);
-    let line = running
-        .stderr
-        .next_line()
-        .expect("grandchild pid on stderr");
-    let grandchild: i32 = String::from_utf8_lossy(&line)
-        .trim()
-        .strip_prefix("grandchild pid ")
-        .and_then(|p| p.parse().ok())
-        .expect("a pid");
+    let grandchild = running.announced_grandchild();
     let agents = children(running.pid());
     assert_eq!(agents.len(), 1, "ccmon runs one agent: {agents:?}");
     drop(running);

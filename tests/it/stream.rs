@@ -4,12 +4,10 @@
 use std::path::Path;
 
 use crate::support::standin::{self, Standin};
-use crate::util::{Output, ccmon, data, recorded};
+use crate::util::{Output, ccmon, data, on_spool, recorded};
 
 fn ingest(spool: &Path, input: &[u8], extra: &[&str]) -> Output {
-    ccmon()
-        .args(["stream", "ingest", "-", "--spool-dir"])
-        .args([spool])
+    on_spool(spool, &["ingest", "-"])
         .args(extra)
         .stdin(input.to_vec())
         .ok()
@@ -137,19 +135,14 @@ fn random_bytes_never_break_ingest() {
 #[test]
 fn ls_and_tail_read_the_spool() {
     let spool = tempfile::tempdir().unwrap();
-    ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
+    on_spool(spool.path(), &["ls"])
         .ok()
         .stderr_has("no agents recorded yet");
     for fixture in [standin::CLAUDE_CLEAN, standin::GLEAM_BASIC] {
         let input = std::fs::read(standin::fixture(fixture)).unwrap();
         ingest(spool.path(), &input, &[]);
     }
-    let out = ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let out = on_spool(spool.path(), &["ls"]).ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[0].starts_with("AGENT"), "{out}");
@@ -158,28 +151,18 @@ fn ls_and_tail_read_the_spool() {
             .contains("6170607e-7232-407c-82c3-7fc983d60064  exited"),
         "{out}"
     );
-    let ids = ccmon()
-        .args(["stream", "ls", "-q", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let ids = on_spool(spool.path(), &["ls", "-q"]).ok();
     assert_eq!(ids.stdout.lines().count(), 2, "{ids}");
-    ccmon()
-        .args(["stream", "ls", "--state", "running", "--spool-dir"])
-        .args([spool.path()])
+    on_spool(spool.path(), &["ls", "--state", "running"])
         .ok()
         .stderr_has("no agents");
     // The most recent agent is tailed by default; its last event is the result.
-    let tail = ccmon()
-        .args(["stream", "tail", "-n", "1", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let tail = on_spool(spool.path(), &["tail", "-n", "1"]).ok();
     assert!(
         tail.stdout.contains("#3") && tail.stdout.contains("result"),
         "{tail}"
     );
-    ccmon()
-        .args(["stream", "tail", "nope", "--spool-dir"])
-        .args([spool.path()])
+    on_spool(spool.path(), &["tail", "nope"])
         .run()
         .code(2)
         .stderr_has("no events recorded for agent \"nope\"");
@@ -191,9 +174,7 @@ fn a_spool_that_cannot_be_written_exits_4_not_usage() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("file");
     std::fs::write(&file, "").unwrap();
-    ccmon()
-        .args(["stream", "ingest", "-", "--spool-dir"])
-        .args([file.join("spool")])
+    on_spool(file.join("spool"), &["ingest", "-"])
         .stdin(b"{\"type\":\"system\",\"subtype\":\"init\"}\n".to_vec())
         .run()
         .code(4)
@@ -230,14 +211,9 @@ fn hostile_lines() -> Vec<u8> {
 fn stream_tail_shows_control_characters_as_escapes() {
     let spool = tempfile::tempdir().unwrap();
     ingest(spool.path(), &hostile_lines(), &["--agent-id", "esc-1"]);
-    let out = ccmon()
-        .args(["stream", "tail", "esc-1", "-n", "10", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
-    assert!(
-        !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
-        "a raw control character reached stdout\n{out}"
-    );
+    let out = on_spool(spool.path(), &["tail", "esc-1", "-n", "10"])
+        .ok()
+        .no_raw_control();
     assert!(
         !out.stdout.contains('\u{9b}') && !out.stdout.contains('\x7f'),
         "{out}"
@@ -257,10 +233,7 @@ fn stream_tail_shows_control_characters_as_escapes() {
 
 /// `stream ls -o json` of the only agent in `spool`.
 fn listed(spool: &Path) -> serde_json::Value {
-    let out = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool])
-        .ok();
+    let out = on_spool(spool, &["ls", "-o", "json"]).ok();
     let mut agents: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(agents.len(), 1, "{}", out.stdout);
     agents.remove(0)
@@ -309,10 +282,7 @@ fn ls_shows_the_exact_tokens_and_cost_of_each_model_of_both_recordings() {
         model_figures(&s, "claude-sonnet-4-5-20250929"),
         (vec![124, 2373, 67600, 29631], 0.17736324999999997)
     );
-    let wide = ccmon()
-        .args(["stream", "ls", "-o", "wide", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let wide = on_spool(spool.path(), &["ls", "-o", "wide"]).ok();
     assert!(
         wide.stdout.contains("MODELS")
             && wide.stdout.contains(
@@ -357,10 +327,7 @@ fn before_the_result_ls_shows_an_estimated_cost() {
         |t: &[u64], p: [f64; 4]| t.iter().zip(p).map(|(&n, p)| n as f64 * p).sum::<f64>() / 1e6;
     assert!((haiku_cost - priced(&haiku, [1.0, 5.0, 0.1, 1.25])).abs() < 1e-12);
     assert!(sonnet_cost >= priced(&sonnet, [3.0, 15.0, 0.3, 3.75]) - 1e-12);
-    let table = ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let table = on_spool(spool.path(), &["ls"]).ok();
     assert!(
         table.stdout.contains(&format!("~${cost:.4}")),
         "{}",
@@ -385,10 +352,7 @@ fn an_unpriced_model_costs_unknown_until_the_config_prices_it() {
         (&s["cost_unknown"], &s["cost_estimated"]),
         (&true.into(), &true.into())
     );
-    let table = ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let table = on_spool(spool.path(), &["ls"]).ok();
     assert!(
         table
             .stdout
@@ -458,10 +422,7 @@ fn ls_shows_each_rate_limit_and_the_worst_in_a_column() {
         (&five["resets_at"], &five["rejections"]),
         (&1771390800.into(), &0.into())
     );
-    let table = ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let table = on_spool(spool.path(), &["ls"]).ok();
     assert!(table.stdout.contains("RATE LIMIT"), "{}", table.stdout);
     assert!(table.stdout.contains("5h 85% warning"), "{}", table.stdout);
 
@@ -472,10 +433,7 @@ fn ls_shows_each_rate_limit_and_the_worst_in_a_column() {
     ingest(spool.path(), input.as_bytes(), &[]);
     let s = listed(spool.path());
     assert_eq!(s["rate_limits"]["seven_day"]["rejections"], 1);
-    let table = ccmon()
-        .args(["stream", "ls", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let table = on_spool(spool.path(), &["ls"]).ok();
     assert!(
         table.stdout.contains("7d rejected until 00:00Z"),
         "{}",

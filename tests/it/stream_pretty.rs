@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use crate::support::standin::{self, CLAUDE_CLEAN, Pace, Standin};
-use crate::util::{ccmon, ccmon_bin};
+use crate::util::{ccmon_bin, on_spool};
 
 const ERASE: &str = "\r\x1b[2K";
 
@@ -136,9 +136,7 @@ fn on_a_terminal_a_status_line_stays_under_the_events_and_is_gone_at_exit() {
 #[test]
 fn into_a_pipe_there_is_no_status_line_and_tool_results_are_named() {
     let spool = tempfile::tempdir().unwrap();
-    let out = ccmon()
-        .args(["stream", "watch", "--display", "pretty", "--spool-dir"])
-        .args([spool.path()])
+    let out = on_spool(spool.path(), &["watch", "--display", "pretty"])
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(agent().args())
         .ok();
@@ -176,15 +174,10 @@ fn into_a_pipe_there_is_no_status_line_and_tool_results_are_named() {
 #[test]
 fn stream_tail_names_tool_results_too() {
     let spool = tempfile::tempdir().unwrap();
-    ccmon()
-        .args(["stream", "ingest", "-", "--spool-dir"])
-        .args([spool.path()])
+    on_spool(spool.path(), &["ingest", "-"])
         .stdin(std::fs::read(standin::fixture(CLAUDE_CLEAN)).unwrap())
         .ok();
-    let out = ccmon()
-        .args(["stream", "tail", "-n", "100", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
+    let out = on_spool(spool.path(), &["tail", "-n", "100"]).ok();
     // Timed by receive times (an ingest takes them all within moments): the names count.
     let has = |tool: &str, outcome: &str| {
         out.stdout

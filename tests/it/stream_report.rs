@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::support::redis::Redis;
 use crate::support::standin::{self, CLAUDE_CLEAN, GLEAM_BASIC};
-use crate::util::{Output, ccmon};
+use crate::util::{Ccmon, Output, on_spool};
 
 /// A line of a model without a price: its cost is unknown, never $0.
 const UNPRICED: &str = concat!(
@@ -20,28 +20,26 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(standin::fixture(name)).unwrap()
 }
 
+/// `ccmon stream ARGS... --spool-dir SPOOL`, writing to or reading from Redis when `redis`
+/// is given.
+fn on(redis: Option<&Redis>, spool: &Path, args: &[&str]) -> Ccmon {
+    let cmd = on_spool(spool, args);
+    match redis {
+        Some(r) => cmd.env("REDIS_URL", r.url()),
+        None => cmd,
+    }
+}
+
 /// `stream ingest -` of `input` as `agent`, into Redis when `redis` is given.
 fn ingest(redis: Option<&Redis>, spool: &Path, agent: &str, input: &[u8]) {
-    let mut c = ccmon();
-    if let Some(r) = redis {
-        c = c.env("REDIS_URL", r.url());
-    }
-    c.args(["stream", "ingest", "-", "--agent-id", agent, "--spool-dir"])
-        .args([spool])
+    on(redis, spool, &["ingest", "-", "--agent-id", agent])
         .stdin(input.to_vec())
         .ok();
 }
 
 /// `stream report ARGS`, from Redis when `redis` is given, else from `spool`.
 fn report(redis: Option<&Redis>, spool: &Path, args: &[&str]) -> Output {
-    let mut c = ccmon();
-    if let Some(r) = redis {
-        c = c.env("REDIS_URL", r.url());
-    }
-    c.args(["stream", "report", "--spool-dir"])
-        .args([spool])
-        .args(args)
-        .ok()
+    on(redis, spool, &["report"]).args(args).ok()
 }
 
 fn json(out: &Output) -> Value {
@@ -229,7 +227,7 @@ fn report_reads_the_spool_without_redis_and_marks_an_estimate() {
     assert!(table_row(&table, "TOTAL")[6].starts_with("~$"), "{table}");
 
     // --since reads the spool's summaries too: age one run's last event.
-    for meta in crate::stream_redis::walk(spool.path())
+    for meta in crate::util::files_under(spool.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(".meta.json"))
     {
@@ -251,17 +249,11 @@ fn report_reads_the_spool_without_redis_and_marks_an_estimate() {
 #[test]
 fn report_of_nothing_says_so_and_a_bad_since_is_a_usage_error() {
     let spool = tempfile::tempdir().unwrap();
-    ccmon()
-        .args(["stream", "report", "--spool-dir"])
-        .args([spool.path()])
-        .ok()
-        .stderr_has("no agents to report");
+    report(None, spool.path(), &[]).stderr_has("no agents to report");
     let empty = json(&report(None, spool.path(), &["-o", "json"]));
     assert_eq!(empty["rows"], Value::Array(Vec::new()));
     assert_eq!(empty["total"]["agents"], 0);
-    ccmon()
-        .args(["stream", "report", "--since", "yesterday", "--spool-dir"])
-        .args([spool.path()])
+    on_spool(spool.path(), &["report", "--since", "yesterday"])
         .run()
         .code(2)
         .stderr_has("--since");

@@ -5,6 +5,7 @@ use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A `ccmon` invocation with a clean environment: only PATH, and a temporary HOME so no
 /// config file of the machine's user leaks in.
@@ -31,13 +32,32 @@ pub struct Output {
 /// Polls `check` until it is true, panicking after 30 s with `what`. Tests wait for a
 /// state, never for a time.
 pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !check() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting until {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    poll(
+        what,
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        || check().then_some(()).ok_or("not yet"),
+    );
+}
+
+/// Tries `attempt` every `every` until it gives `Ok`, and returns that; after `within`,
+/// panics with `what` and the last `Err`, which says what was seen instead.
+#[track_caller]
+pub fn poll<T, E: std::fmt::Display>(
+    what: impl std::fmt::Display,
+    within: Duration,
+    every: Duration,
+    mut attempt: impl FnMut() -> Result<T, E>,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        match attempt() {
+            Ok(done) => return done,
+            Err(last) if Instant::now() >= deadline => {
+                panic!("timed out waiting until {what}; last: {last}")
+            }
+            Err(_) => std::thread::sleep(every),
+        }
     }
 }
 
@@ -47,9 +67,7 @@ pub fn watch_raw(
     standin: &crate::support::standin::Standin,
     extra: &[&str],
 ) -> Ccmon {
-    ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool])
+    on_spool(spool, &["watch", "--display", "raw"])
         .args(extra)
         .args([
             "--".as_ref(),
@@ -97,6 +115,14 @@ pub fn ccmon() -> Ccmon {
     let mut c = Ccmon::in_home(home.path());
     c._home = Some(home);
     c
+}
+
+/// `ccmon stream ARGS... --spool-dir SPOOL`, to be run (more flags may follow).
+pub fn on_spool(spool: impl AsRef<Path>, args: &[&str]) -> Ccmon {
+    ccmon()
+        .args(["stream"])
+        .args(args)
+        .args(["--spool-dir".as_ref(), spool.as_ref().as_os_str()])
 }
 
 impl Ccmon {
@@ -185,37 +211,45 @@ impl Output {
     /// Asserts the exit code.
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
-        assert_eq!(self.code, expected, "unexpected exit code\n{self}");
-        self
+        let ok = self.code == expected;
+        self.holds(
+            ok,
+            format_args!("unexpected exit code, expected {expected}"),
+        )
     }
 
     /// Asserts stdout contains `needle`.
     #[track_caller]
     pub fn stdout_has(self, needle: &str) -> Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}\n{self}"
-        );
-        self
+        let ok = self.stdout.contains(needle);
+        self.holds(ok, format_args!("stdout lacks {needle:?}"))
     }
 
     /// Asserts stderr contains `needle`.
     #[track_caller]
     pub fn stderr_has(self, needle: &str) -> Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}\n{self}"
-        );
-        self
+        let ok = self.stderr.contains(needle);
+        self.holds(ok, format_args!("stderr lacks {needle:?}"))
     }
 
     /// Asserts neither stdout nor stderr contains `needle` (e.g. a secret).
     #[track_caller]
     pub fn nowhere(self, needle: &str) -> Self {
-        assert!(
-            !self.stdout.contains(needle) && !self.stderr.contains(needle),
-            "{needle:?} must not appear in the output\n{self}"
-        );
+        let ok = !self.stdout.contains(needle) && !self.stderr.contains(needle);
+        self.holds(ok, format_args!("{needle:?} must not appear in the output"))
+    }
+
+    /// Asserts no raw ESC, BEL or CSI (U+009B) reached stdout: a terminal would act on them.
+    #[track_caller]
+    pub fn no_raw_control(self) -> Self {
+        let ok = !self.stdout.contains(['\u{1b}', '\u{7}', '\u{9b}']);
+        self.holds(ok, format_args!("a raw control character reached stdout"))
+    }
+
+    /// Panics with `what` and the whole invocation unless `ok`.
+    #[track_caller]
+    fn holds(self, ok: bool, what: std::fmt::Arguments) -> Self {
+        assert!(ok, "{what}\n{self}");
         self
     }
 }
@@ -228,6 +262,17 @@ impl std::fmt::Display for Output {
             self.shown, self.code, self.stdout, self.stderr
         )
     }
+}
+
+/// Asserts a process ran by hand (not through [`Ccmon`]) exited 0, showing its stderr.
+#[track_caller]
+pub fn assert_exited_0(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Every record of an agent in a spool, read back through `stream tail -o json` (NDJSON).
@@ -274,4 +319,21 @@ pub fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
         lines.pop();
     }
     lines
+}
+
+/// Every file under `dir`, recursively; an unreadable or missing dir has none.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -6,12 +6,10 @@ use std::path::Path;
 use std::process::Stdio;
 
 use crate::support::standin::{self, Running, Standin, is_alive};
-use crate::util::{ccmon, lines_of, recorded_data};
+use crate::util::{ccmon, lines_of, on_spool, poll, recorded_data};
 
 fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output {
-    ccmon()
-        .args(["stream", "watch", "--spool-dir"])
-        .args([spool])
+    on_spool(spool, &["watch"])
         .args(extra)
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(standin.args())
@@ -20,28 +18,34 @@ fn watch(spool: &Path, standin: &Standin, extra: &[&str]) -> crate::util::Output
 
 const AGENT: &str = "6170607e-7232-407c-82c3-7fc983d60064";
 
+/// The stand-in replaying the clean recording of agent [`AGENT`].
+fn clean() -> Standin {
+    Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
+}
+
+/// `stream ls -o json` of `spool`.
+fn agents(spool: &Path) -> serde_json::Value {
+    let ls = on_spool(spool, &["ls", "-o", "json"]).ok();
+    serde_json::from_str(&ls.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {ls}"))
+}
+
+/// A session of agent `loop-1`: its init line, then `events`.
+fn session(events: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(init()).chain(events).collect()
+}
+
 #[test]
 fn output_passes_through_byte_for_byte_and_every_line_is_recorded() {
     let spool = tempfile::tempdir().unwrap();
-    let replay = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
-        .garbage_every(7)
-        .invalid_utf8()
-        .big_line_at(20, 2);
+    let replay = clean().garbage_every(7).invalid_utf8().big_line_at(20, 2);
     let expected = replay.run().stdout;
-    let out = ccmon()
-        .args(["stream", "watch", "--display", "raw", "--spool-dir"])
-        .args([spool.path()])
+    let out = on_spool(spool.path(), &["watch", "--display", "raw"])
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(replay.args())
         .into_command();
     let (mut cmd, _home) = out;
     let result = cmd.stdin(Stdio::null()).output().unwrap();
-    assert_eq!(
-        result.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    crate::util::assert_exited_0(&result);
     assert!(
         result.stdout == expected,
         "stdout differs from the child's ({} vs {} bytes)",
@@ -54,23 +58,19 @@ fn output_passes_through_byte_for_byte_and_every_line_is_recorded() {
 #[test]
 fn exits_with_the_childs_code_and_keeps_what_it_wrote() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).exit_after(10, 7);
+    let s = clean().exit_after(10, 7);
     watch(spool.path(), &s, &[]).code(7);
     assert_eq!(recorded_data(spool.path(), AGENT).len(), 10);
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
-    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
+    let agents = agents(spool.path());
     assert_eq!(agents[0]["state"], "exited");
     assert_eq!(agents[0]["exit_code"], 7);
-    assert!(agents[0]["pid"].as_u64().is_some(), "{ls}");
+    assert!(agents[0]["pid"].as_u64().is_some(), "{agents}");
 }
 
 #[test]
 fn a_child_killed_by_a_signal_gives_128_plus_n() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN)).signal_after(5, "SEGV");
+    let s = clean().signal_after(5, "SEGV");
     watch(spool.path(), &s, &[]).code(128 + 11);
     assert_eq!(recorded_data(spool.path(), AGENT).len(), 5);
 }
@@ -81,19 +81,13 @@ fn stdin_is_passed_through_and_stderr_is_untouched() {
     let s = Standin::new(standin::fixture(standin::GLEAM_BASIC))
         .echo_stdin()
         .stderr_text("from the agent's stderr");
-    let out = ccmon()
-        .args(["stream", "watch", "--spool-dir"])
-        .args([spool.path()])
+    let out = on_spool(spool.path(), &["watch"])
         .args(["--".as_ref(), standin::standin_path().as_os_str()])
         .args(s.args())
         .stdin("hello agent\nsecond line\n")
-        .ok();
-    assert!(out.stderr.contains("from the agent's stderr\n"), "{out}");
-    assert!(
-        out.stderr
-            .contains("stdin: hello agent\nstdin: second line\n"),
-        "{out}"
-    );
+        .ok()
+        .stderr_has("from the agent's stderr\n")
+        .stderr_has("stdin: hello agent\nstdin: second line\n");
     assert_eq!(
         out.stdout.as_bytes(),
         std::fs::read(standin::fixture(standin::GLEAM_BASIC)).unwrap()
@@ -111,26 +105,21 @@ fn hanging(
     cmd.stdin(Stdio::null());
     let running = Running::start(cmd);
     let _ = running.stdout.take(lines);
-    // The stand-in reports its grandchild on stderr, which ccmon passes through untouched.
-    let line = running
-        .stderr
-        .next_line()
-        .expect("grandchild pid on stderr");
-    let text = String::from_utf8_lossy(&line).into_owned();
-    let pid: i32 = text
-        .trim()
-        .strip_prefix("grandchild pid ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected stderr line {text:?}"));
+    let pid = running.announced_grandchild();
     (running, home, pid)
+}
+
+/// ccmon with `--kill-grace GRACE` watching a stand-in that hangs after two lines, ignores
+/// SIGTERM and has a grandchild, as [`hanging`] returns it.
+fn ignoring_sigterm(spool: &Path, grace: &str) -> (Running, Option<tempfile::TempDir>, i32) {
+    let s = clean().hang_after(2).ignore_term().spawn_grandchild();
+    hanging(spool, &s, 2, &["--kill-grace", grace])
 }
 
 #[test]
 fn sigterm_is_forwarded_and_nothing_survives() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
-        .hang_after(3)
-        .spawn_grandchild();
+    let s = clean().hang_after(3).spawn_grandchild();
     let (mut running, _home, grandchild) = hanging(spool.path(), &s, 3, &[]);
     assert!(is_alive(grandchild));
     running.signal(libc::SIGTERM);
@@ -147,11 +136,7 @@ fn sigterm_is_forwarded_and_nothing_survives() {
 #[test]
 fn a_child_that_ignores_sigterm_is_killed_after_the_grace_period() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
-        .hang_after(2)
-        .ignore_term()
-        .spawn_grandchild();
-    let (mut running, _home, grandchild) = hanging(spool.path(), &s, 2, &["--kill-grace", "500ms"]);
+    let (mut running, _home, grandchild) = ignoring_sigterm(spool.path(), "500ms");
     running.signal(libc::SIGTERM);
     let status = running.wait();
     assert_eq!(status.code(), Some(128 + libc::SIGKILL));
@@ -161,11 +146,7 @@ fn a_child_that_ignores_sigterm_is_killed_after_the_grace_period() {
 #[test]
 fn a_second_ctrl_c_kills_at_once() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
-        .hang_after(2)
-        .ignore_term()
-        .spawn_grandchild();
-    let (mut running, _home, grandchild) = hanging(spool.path(), &s, 2, &["--kill-grace", "1h"]);
+    let (mut running, _home, grandchild) = ignoring_sigterm(spool.path(), "1h");
     running.signal(libc::SIGINT);
     // ccmon took the first (two signals sent at once could arrive as one)...
     running.stderr_until("Ctrl-C again to kill it");
@@ -196,47 +177,42 @@ fn a_grandchild_holding_stdout_does_not_keep_ccmon_alive() {
 
 #[test]
 fn a_command_that_cannot_start_is_a_clear_error() {
-    let out = ccmon()
+    ccmon()
         .args(["stream", "watch", "--", "/nonexistent/claude", "-p"])
-        .run();
-    assert_eq!(out.code, 127, "{out}");
-    assert!(
-        out.stderr.contains("cannot start `/nonexistent/claude -p`"),
-        "{out}"
-    );
+        .run()
+        .code(127)
+        .stderr_has("cannot start `/nonexistent/claude -p`");
 }
 
 #[test]
 fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use crate::support::{http, process::free_port};
 
     let spool = tempfile::tempdir().unwrap();
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN))
-        .hang_after(47)
-        .spawn_grandchild();
+    let s = clean().hang_after(47).spawn_grandchild();
     let (mut running, _home, _grandchild) =
         hanging(spool.path(), &s, 47, &["--metrics-listen", &listen]);
     let addr: std::net::SocketAddr = listen.parse().unwrap();
     // The monitor publishes on its next tick; poll with a deadline rather than sleep.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let body = loop {
-        let r =
-            http::get(addr, "/metrics", Duration::from_secs(5)).expect("metrics endpoint answers");
-        assert_eq!(r.status, 200);
-        if r.body.contains("stream_events_processed_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",event_type=\"result\"} 1") {
-            break r.body;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "metrics never showed the whole recording:\n{}",
-            r.body
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let body = poll(
+        "the metrics show the whole recording",
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        || {
+            let r = http::get(addr, "/metrics", Duration::from_secs(5))
+                .expect("metrics endpoint answers");
+            assert_eq!(r.status, 200);
+            if r.body.contains("stream_events_processed_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",event_type=\"result\"} 1") {
+                Ok(r.body)
+            } else {
+                Err(r.body)
+            }
+        },
+    );
     for needle in [
         "stream_tool_calls_total{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\",tool=\"Glob\"}",
         "mcp_servers_connected{agent_id=\"6170607e-7232-407c-82c3-7fc983d60064\"} 2",
@@ -311,30 +287,20 @@ fn live_metrics_are_served_while_the_agent_runs_and_promtool_accepts_them() {
 #[test]
 fn pretty_display_summarises_each_event_and_the_totals() {
     let spool = tempfile::tempdir().unwrap();
-    let s = Standin::new(standin::fixture(standin::CLAUDE_CLEAN));
-    let out = watch(spool.path(), &s, &["--display", "pretty"]).code(0);
-    assert!(
-        out.stdout
-            .contains("tool_use     Glob {\"pattern\":\"**/*.go\"}"),
-        "{out}"
-    );
-    assert!(out.stdout.contains("[subagent]"), "{out}");
-    assert!(
-        out.stdout
-            .contains("turn 19  result       done (success) turns=19 cost=$0.2109"),
-        "{out}"
-    );
-    assert!(
-        out.stdout.contains(
-            "19 turns, 21 tool calls, tokens 7584 in / 3704 out (cache 85759 read, 43679 written)"
-        ),
-        "{out}"
-    );
+    let s = clean();
+    let out = watch(spool.path(), &s, &["--display", "pretty"])
+        .code(0)
+        .stdout_has("tool_use     Glob {\"pattern\":\"**/*.go\"}")
+        .stdout_has("[subagent]")
+        .stdout_has("turn 19  result       done (success) turns=19 cost=$0.2109")
+        .stdout_has(
+            "19 turns, 21 tool calls, tokens 7584 in / 3704 out (cache 85759 read, 43679 written)",
+        )
+        .stderr_has("exited with code 0");
     assert!(
         !out.stdout.contains("\"type\":\"assistant\""),
         "raw JSON must not leak into the pretty view\n{out}"
     );
-    assert!(out.stderr.contains("exited with code 0"), "{out}");
 }
 
 /// Writes a hand-made recording (one JSON object per line) into `dir`.
@@ -390,22 +356,15 @@ fn a_hang_is_reported_and_on_stuck_kill_stops_the_agent() {
         "{seen}"
     );
     assert_eq!(running.wait().code(), Some(128 + libc::SIGTERM));
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
-    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
-    assert_eq!(agents[0]["state"], "exited");
+    assert_eq!(agents(spool.path())[0]["state"], "exited");
 }
 
 #[test]
 fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
     let spool = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut lines = vec![init()];
-    for n in 1..=3 {
-        lines.extend(tool_call(n, "Read", r#"{"file_path":"/etc/hosts"}"#));
-    }
+    let lines =
+        session((1..=3).flat_map(|n| tool_call(n, "Read", r#"{"file_path":"/etc/hosts"}"#)));
     let file = recording(dir.path(), "loop.jsonl", &lines);
     let hook_out = dir.path().join("hook.txt");
     let hook = format!(
@@ -417,22 +376,22 @@ fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
     let seen = running.stderr_until("is stuck (repeated_tool_call)");
     assert!(seen.contains("Read"), "{seen}");
     // The meta shows the state while the episode lasts.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let text = std::fs::read_to_string(&hook_out).unwrap_or_default();
-        if text == "loop-1 repeated_tool_call\n" {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "hook wrote {text:?}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool.path()])
-        .ok();
-    let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
-    assert_eq!(agents[0]["state"], "stuck", "{ls}");
-    assert_eq!(agents[0]["stuck_reason"], "repeated_tool_call", "{ls}");
+    poll(
+        "the hook has run",
+        std::time::Duration::from_secs(30),
+        std::time::Duration::from_millis(20),
+        || {
+            let text = std::fs::read_to_string(&hook_out).unwrap_or_default();
+            if text == "loop-1 repeated_tool_call\n" {
+                Ok(())
+            } else {
+                Err(format!("{text:?}"))
+            }
+        },
+    );
+    let agents = agents(spool.path());
+    assert_eq!(agents[0]["state"], "stuck", "{agents}");
+    assert_eq!(agents[0]["stuck_reason"], "repeated_tool_call", "{agents}");
     running.signal(libc::SIGTERM);
     running.wait();
 }
@@ -441,10 +400,7 @@ fn a_tool_loop_runs_the_on_stuck_command_with_the_reason() {
 fn a_thinking_loop_is_interrupted() {
     let spool = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut lines = vec![init()];
-    for n in 1..=5 {
-        lines.push(format!(r#"{{"type":"assistant","message":{{"id":"msg_t{n}","content":[{{"type":"thinking","thinking":"hmm","signature":"s"}}]}},"session_id":"loop-1"}}"#));
-    }
+    let lines = session((1..=5).map(|n| format!(r#"{{"type":"assistant","message":{{"id":"msg_t{n}","content":[{{"type":"thinking","thinking":"hmm","signature":"s"}}]}},"session_id":"loop-1"}}"#)));
     let file = recording(dir.path(), "think.jsonl", &lines);
     let (mut running, _home) = watch_hanging(
         spool.path(),
@@ -520,13 +476,9 @@ fn pretty_display_shows_control_characters_as_escapes() {
     );
     lines.extend(tool_call(2, "Bash\\u001bc", r#"{"command":"x\u009b2J"}"#));
     let s = Standin::new(recording(dir.path(), "hostile.jsonl", &lines));
-    let out = watch(spool.path(), &s, &["--display", "pretty"]).code(0);
-    assert!(
-        !out.stdout.contains('\x1b')
-            && !out.stdout.contains('\x07')
-            && !out.stdout.contains('\u{9b}'),
-        "a raw control character reached stdout\n{out}"
-    );
+    let out = watch(spool.path(), &s, &["--display", "pretty"])
+        .code(0)
+        .no_raw_control();
     assert!(out.stdout.contains(r"hi \x1b]0;PWNED\x07 \x1b[2J"), "{out}");
     assert!(out.stdout.contains(r"Bash\x1bc"), "{out}");
 }

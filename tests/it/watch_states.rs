@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::standin::{self, Pace, Running, Standin};
-use crate::util::ccmon;
+use crate::util::{ccmon, on_spool, poll};
 
 /// Starts `stream watch` on the stand-in with ccmon's stdin as given.
 fn start(spool: &Path, s: &Standin, extra: &[&str], stdin: Stdio) -> Running {
@@ -19,10 +19,7 @@ fn start(spool: &Path, s: &Standin, extra: &[&str], stdin: Stdio) -> Running {
 
 /// The agent's entry in `stream ls -o json`.
 fn agent(spool: &Path) -> serde_json::Value {
-    let ls = ccmon()
-        .args(["stream", "ls", "-o", "json", "--spool-dir"])
-        .args([spool])
-        .ok();
+    let ls = on_spool(spool, &["ls", "-o", "json"]).ok();
     let agents: serde_json::Value = serde_json::from_str(&ls.stdout).unwrap();
     agents[0].clone()
 }
@@ -162,18 +159,15 @@ fn waits_recording(resets_at: i64) -> tempfile::NamedTempFile {
 
 /// Polls `stream ls` until the agent's state is `want`.
 fn until_state(spool: &Path, want: &str) {
-    let deadline = Instant::now() + standin::PATIENCE;
-    loop {
-        let state = agent(spool)["state"].clone();
-        if state == want {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "state stayed {state}, not {want}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(
+        format!("the state is {want}"),
+        standin::PATIENCE,
+        Duration::from_millis(50),
+        || {
+            let state = agent(spool)["state"].clone();
+            if state == want { Ok(()) } else { Err(state) }
+        },
+    );
 }
 
 #[test]
@@ -259,15 +253,15 @@ fn each_wait_reaches_the_meta_hash_in_redis_while_it_lasts() {
         _ => String::new(),
     };
     for want in ["retrying", "compacting", "rate_limited"] {
-        let deadline = Instant::now() + standin::PATIENCE;
-        while field("state") != want {
-            assert!(
-                Instant::now() < deadline,
-                "meta state stayed {:?}, not {want}",
-                field("state")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        poll(
+            format!("the meta state is {want}"),
+            standin::PATIENCE,
+            Duration::from_millis(50),
+            || {
+                let state = field("state");
+                if state == want { Ok(()) } else { Err(state) }
+            },
+        );
     }
     let out = running.finish();
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr_text());

@@ -1,19 +1,14 @@
 //! A real Alertmanager (Debian package `prometheus-alertmanager`) on a free loopback port with
 //! its config and storage in its own temp dir. Clustering is off unless asked for, so that
 //! parallel tests never gossip with each other; `cluster()` + `peer()` build an HA pair.
-//! Ready when `/-/ready` says 200. Lifecycle comes from [`ServerProcess`].
+//! Ready when `/-/ready` says 200 (behind TLS or basic auth: when its port takes
+//! connections). Lifecycle comes from [`ServerProcess`], the builder from [`Builder`].
 
 use std::fs;
-use std::io;
 use std::net::SocketAddr;
-use std::ops::{Deref, DerefMut};
-use std::time::Duration;
 
-use super::http::{self, HttpResponse};
-use super::process::{Launch, ServerProcess, Signal, find_program, free_port, loopback};
-
-/// Timeout of [`Alertmanager::get`].
-const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+use super::process::{ServerProcess, find_program, free_port, loopback};
+use super::service::{Builder, Http, Service};
 
 /// The smallest valid config: every alert goes to one receiver that notifies nobody.
 const DEFAULT_CONFIG: &str = "\
@@ -23,67 +18,47 @@ receivers:
   - name: 'null'
 ";
 
-/// How to start an Alertmanager; `Alertmanager::start()` is the all-defaults shortcut.
+/// How to start an Alertmanager: `config` replaces the default (one null receiver), and
+/// `cluster()` + `peer()` build an HA pair; `Alertmanager::start()` is the all-defaults
+/// shortcut.
+pub type AlertmanagerBuilder = Builder<Clustering>;
+
+/// A running Alertmanager; derefs to [`ServerProcess`] for port, dir and lifecycle.
+pub type Alertmanager = Service<Gossip>;
+
+/// The options only Alertmanager takes: whether it gossips, and with whom.
 #[derive(Clone, Debug, Default)]
-pub struct AlertmanagerBuilder {
-    config: Option<String>,
-    files: Vec<(String, String)>,
-    args: Vec<String>,
+pub struct Clustering {
     cluster: bool,
     peers: Vec<SocketAddr>,
 }
 
+/// What a running Alertmanager keeps beside its process: its gossip address, if clustered.
+pub struct Gossip {
+    cluster_addr: Option<SocketAddr>,
+}
+
+impl Http for Gossip {}
+
 impl AlertmanagerBuilder {
-    /// Replaces the default config (one null receiver).
-    pub fn config(mut self, yaml: impl Into<String>) -> Self {
-        self.config = Some(yaml.into());
-        self
-    }
-
-    /// Writes `contents` to `name` in the temp dir before start (templates, secret files).
-    pub fn file(mut self, name: impl Into<String>, contents: impl Into<String>) -> Self {
-        self.files.push((name.into(), contents.into()));
-        self
-    }
-
-    /// Adds a command-line flag.
-    pub fn arg(mut self, arg: impl Into<String>) -> Self {
-        self.args.push(arg.into());
-        self
-    }
-
     /// Listens for cluster gossip on a free loopback port (see [`Alertmanager::cluster_addr`]).
     pub fn cluster(mut self) -> Self {
-        self.cluster = true;
+        self.options.cluster = true;
         self
     }
 
     /// Joins the cluster of the member at `addr` (implies [`AlertmanagerBuilder::cluster`]).
     pub fn peer(mut self, addr: SocketAddr) -> Self {
-        self.cluster = true;
-        self.peers.push(addr);
+        self.options.cluster = true;
+        self.options.peers.push(addr);
         self
     }
 
     /// Starts Alertmanager and waits until `/-/ready` answers 200.
     pub fn start(self) -> Alertmanager {
-        let dir = tempfile::Builder::new()
-            .prefix("ccmon-it-alertmanager-")
-            .tempdir()
-            .expect("creating a temp dir for alertmanager");
-        for (name, contents) in &self.files {
-            let path = dir.path().join(name);
-            // Names may have directories (`templates/x.tmpl`, `targets/y.yml`).
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)
-                    .unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
-            }
-            fs::write(&path, contents)
-                .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-        }
+        let dir = self.temp_dir_with_files("alertmanager");
         let config_path = dir.path().join("alertmanager.yml");
-        let config = self.config.as_deref().unwrap_or(DEFAULT_CONFIG);
-        fs::write(&config_path, config)
+        fs::write(&config_path, self.config_or(DEFAULT_CONFIG))
             .unwrap_or_else(|e| panic!("writing {}: {e}", config_path.display()));
         // Debian renames the upstream `alertmanager` binary.
         let program = find_program(&["prometheus-alertmanager", "alertmanager"]);
@@ -98,39 +73,28 @@ impl AlertmanagerBuilder {
                     format!("--storage.path={}", dir.join("data").display()),
                     format!("--web.listen-address=127.0.0.1:{port}"),
                 ];
-                if self.cluster {
+                if self.options.cluster {
                     // Chosen anew per attempt; a clash on it also says "already in use".
                     let gossip = loopback(free_port());
                     cluster_addr = Some(gossip);
                     args.push(format!("--cluster.listen-address={gossip}"));
                     // Without it memberlist looks for a private IP to advertise and finds none.
                     args.push(format!("--cluster.advertise-address={gossip}"));
-                    args.extend(self.peers.iter().map(|p| format!("--cluster.peer={p}")));
+                    let peers = self.options.peers.iter();
+                    args.extend(peers.map(|p| format!("--cluster.peer={p}")));
                 } else {
                     // Empty disables clustering; the default 0.0.0.0:9094 clashes between tests.
                     args.push("--cluster.listen-address=".to_owned());
                 }
                 args.extend(self.args.iter().cloned());
-                Launch {
-                    program: program.clone(),
-                    args,
-                    run_as: None,
-                    stop_signal: Signal::Term,
-                    probe: Box::new(|port| http::is_ready(loopback(port), Duration::from_secs(1))),
-                }
+                self.launch(&program, args)
             },
         );
-        Alertmanager {
+        Service {
             server,
-            cluster_addr,
+            kind: Gossip { cluster_addr },
         }
     }
-}
-
-/// A running Alertmanager; derefs to [`ServerProcess`] for port, dir and lifecycle.
-pub struct Alertmanager {
-    server: ServerProcess,
-    cluster_addr: Option<SocketAddr>,
 }
 
 impl Alertmanager {
@@ -144,26 +108,19 @@ impl Alertmanager {
         AlertmanagerBuilder::default()
     }
 
-    /// `http://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr())
+    /// Starts an HA pair with the default config: the second member joins the first's
+    /// cluster (the pair forms shortly after both are ready).
+    pub fn ha_pair() -> (Alertmanager, Alertmanager) {
+        let first = Self::builder().cluster().start();
+        let gossip = first
+            .cluster_addr()
+            .expect("a cluster member has a gossip address");
+        let second = Self::builder().peer(gossip).start();
+        (first, second)
     }
 
     /// The gossip address peers join, if built with `cluster()` or `peer()`.
     pub fn cluster_addr(&self) -> Option<SocketAddr> {
-        self.cluster_addr
-    }
-}
-
-impl Deref for Alertmanager {
-    type Target = ServerProcess;
-    fn deref(&self) -> &ServerProcess {
-        &self.server
-    }
-}
-
-impl DerefMut for Alertmanager {
-    fn deref_mut(&mut self) -> &mut ServerProcess {
-        &mut self.server
+        self.kind.cluster_addr
     }
 }

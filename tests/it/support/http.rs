@@ -26,7 +26,12 @@ pub fn get(addr: SocketAddr, path: &str, timeout: Duration) -> io::Result<HttpRe
 /// True if `GET /-/ready` answers 200 within `timeout`: Prometheus and Alertmanager both say
 /// so once they serve requests.
 pub fn is_ready(addr: SocketAddr, timeout: Duration) -> bool {
-    get(addr, "/-/ready", timeout).is_ok_and(|r| r.status == 200)
+    answers_ok(addr, "/-/ready", timeout)
+}
+
+/// True if `GET path` answers 200 within `timeout`.
+pub fn answers_ok(addr: SocketAddr, path: &str, timeout: Duration) -> bool {
+    get(addr, path, timeout).is_ok_and(|r| r.status == 200)
 }
 
 /// `POST path` with a body of `content_type`, bounded like [`get`].

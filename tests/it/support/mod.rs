@@ -1,8 +1,9 @@
 //! The real-service harness of the integration tests: Redis, PostgreSQL, Prometheus and
 //! Alertmanager, each started from its installed binary on a free loopback port in its own
 //! temp dir, ready when it answers, paused/killed/restarted on demand and stopped on drop.
-//! `process` owns everything about the processes; the service files only say how to launch and
-//! probe theirs; `http` and `resp` are the dependency-free clients the probes and tests use.
+//! `process` owns everything about the processes, `service` what the service types share, and
+//! the service files only say how to launch and probe theirs; `http` and `resp` are the
+//! dependency-free clients the probes and tests use.
 //! `standin` runs the agent stand-in that plays `claude -p` for the supervisor tests.
 
 // Helpers and re-exports are added ahead of the tests that use them.
@@ -16,6 +17,7 @@ pub mod prometheus;
 pub mod redis;
 pub mod redis_cluster;
 pub mod resp;
+pub mod service;
 pub mod standin;
 
 pub use alertmanager::{Alertmanager, AlertmanagerBuilder};

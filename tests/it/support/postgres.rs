@@ -4,13 +4,15 @@
 //! as root. Lifecycle (pause, kill, restart, drop) comes from [`ServerProcess`].
 
 use std::fs;
-use std::ops::{Deref, DerefMut};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use super::process::{self, Launch, RunAs, ServerProcess, Signal, find_program, run_with_timeout};
+use super::process::{
+    self, Launch, RunAs, ServerProcess, Signal, find_program, run_with_timeout, temp_dir,
+};
+use super::service::Service;
 
 /// Timeout of [`Postgres::sql`]; generous because a loaded CI machine is slow, not broken.
 const SQL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -20,8 +22,10 @@ const PACKAGE: &str = "postgresql";
 
 /// A running PostgreSQL server with trust auth for user `postgres`; derefs to
 /// [`ServerProcess`] for port, dir and lifecycle.
-pub struct Postgres {
-    server: ServerProcess,
+pub type Postgres = Service<Clients>;
+
+/// The client programs a running PostgreSQL is spoken to and probed with.
+pub struct Clients {
     psql: PathBuf,
     pg_isready: PathBuf,
 }
@@ -35,10 +39,7 @@ impl Postgres {
             Some(dir) => dir.join(name),
             None => find_program(&[name]),
         };
-        let dir = tempfile::Builder::new()
-            .prefix("ccmon-it-postgres-")
-            .tempdir()
-            .expect("creating a temp dir for postgres");
+        let dir = temp_dir("postgres");
 
         // initdb and postgres exit with "cannot be run as root"; CI and these tests run as
         // root, so both run as the `postgres` user that the Debian package creates, and that
@@ -115,10 +116,12 @@ impl Postgres {
                 move |port| is_ready(&pg_isready, port, Duration::from_secs(2))
             }),
         });
-        Postgres {
+        Service {
             server,
-            psql: tool("psql"),
-            pg_isready,
+            kind: Clients {
+                psql: tool("psql"),
+                pg_isready,
+            },
         }
     }
 
@@ -136,7 +139,7 @@ impl Postgres {
 
     /// Like [`Postgres::sql`] but returns failures (including the timeout) as text.
     pub fn try_sql(&self, statement: &str, timeout: Duration) -> Result<String, String> {
-        let mut psql = Command::new(&self.psql);
+        let mut psql = Command::new(&self.kind.psql);
         psql.args([
             "-X",
             "-q",
@@ -170,7 +173,7 @@ impl Postgres {
 
     /// True if pg_isready reports the server accepting connections within `timeout`.
     pub fn is_ready(&self, timeout: Duration) -> bool {
-        is_ready(&self.pg_isready, self.port(), timeout)
+        is_ready(&self.kind.pg_isready, self.port(), timeout)
     }
 }
 
@@ -205,17 +208,4 @@ fn bin_dir() -> Option<PathBuf> {
         })
         .max()
         .map(|(_, bin)| bin)
-}
-
-impl Deref for Postgres {
-    type Target = ServerProcess;
-    fn deref(&self) -> &ServerProcess {
-        &self.server
-    }
-}
-
-impl DerefMut for Postgres {
-    fn deref_mut(&mut self) -> &mut ServerProcess {
-        &mut self.server
-    }
 }

@@ -326,6 +326,43 @@ pub struct Launch {
     pub probe: Box<dyn Fn(u16) -> bool + Send + Sync>,
 }
 
+impl Launch {
+    /// A launch run as the test's own user and stopped with SIGTERM, ready once `probe(port)`
+    /// says so: what every server but postgres needs.
+    pub fn new(
+        program: impl Into<PathBuf>,
+        args: Vec<String>,
+        probe: impl Fn(u16) -> bool + Send + Sync + 'static,
+    ) -> Launch {
+        Launch {
+            program: program.into(),
+            args,
+            run_as: None,
+            stop_signal: Signal::Term,
+            probe: Box::new(probe),
+        }
+    }
+
+    /// Like [`Launch::new`], ready once `GET path` on the port answers 200 (`/-/ready` for
+    /// Prometheus and Alertmanager, `/metrics` for exporters).
+    pub fn http(program: impl Into<PathBuf>, args: Vec<String>, path: &'static str) -> Launch {
+        Launch::new(program, args, move |port| {
+            super::http::answers_ok(loopback(port), path, PROBE_TIMEOUT)
+        })
+    }
+}
+
+/// How long one readiness probe may wait for an answer; the start loop polls again after.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A fresh temp dir `ccmon-it-<name>-XXXXXX` for one server's config, data and log.
+pub fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("ccmon-it-{name}-"))
+        .tempdir()
+        .unwrap_or_else(|e| panic!("creating a temp dir for {name}: {e}"))
+}
+
 /// A running server process leading its own group; dropping it kills all its processes at
 /// once. `ServerProcess` stops it gracefully first, so this Drop only bites on panic paths.
 struct Group {

@@ -5,62 +5,61 @@
 
 use std::fs;
 use std::io;
-use std::ops::{Deref, DerefMut};
+use std::path::Path;
 use std::time::Duration;
 
-use super::process::{Launch, ServerProcess, Signal, find_program};
+use super::process::{Launch, PROBE_TIMEOUT, ServerProcess, find_program, loopback, temp_dir};
 use super::resp::{self, Resp};
+use super::service::Service;
 
 /// Timeout of [`Redis::cmd`]; generous because a loaded CI machine is slow, not broken.
 const CMD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running `redis-server`; derefs to [`ServerProcess`] for port, dir and lifecycle.
-pub struct Redis {
-    server: ServerProcess,
+pub type Redis = Service<RedisKind>;
+
+/// Redis keeps nothing beside its process.
+pub struct RedisKind;
+
+/// The flags every harness `redis-server` starts with, single server or cluster node; flags
+/// appended after them win.
+pub(super) fn base_args(port: u16, dir: &Path) -> Vec<String> {
+    vec![
+        "--port".into(),
+        port.to_string(),
+        "--bind".into(),
+        "127.0.0.1".into(),
+        "--dir".into(),
+        dir.display().to_string(),
+        // Each write is on disk before the reply: kill() loses nothing acknowledged.
+        "--appendonly".into(),
+        "yes".into(),
+        "--appendfsync".into(),
+        "always".into(),
+        // No RDB snapshots: the AOF is the only data file restart_without_data removes.
+        "--save".into(),
+        String::new(),
+        // Logs go to stdout, which the harness sends to redis-server.log.
+        "--daemonize".into(),
+        "no".into(),
+    ]
+}
+
+/// True once the server on `port` answers PING with PONG.
+pub(super) fn answers_ping(port: u16) -> bool {
+    let pong = resp::command(loopback(port), &["PING"], PROBE_TIMEOUT);
+    matches!(pong, Ok(Resp::Simple(s)) if s == "PONG")
 }
 
 impl Redis {
     /// Starts `redis-server` on a free port and waits until it answers PING.
     pub fn start() -> Redis {
-        let dir = tempfile::Builder::new()
-            .prefix("ccmon-it-redis-")
-            .tempdir()
-            .expect("creating a temp dir for redis-server");
-        let program = find_program(&["redis-server"]);
-        let server =
-            ServerProcess::start("redis-server", "redis-server", dir, |port, dir| Launch {
-                program: program.clone(),
-                args: vec![
-                    "--port".into(),
-                    port.to_string(),
-                    "--bind".into(),
-                    "127.0.0.1".into(),
-                    "--dir".into(),
-                    dir.display().to_string(),
-                    // Each write is on disk before the reply: kill() loses nothing acknowledged.
-                    "--appendonly".into(),
-                    "yes".into(),
-                    "--appendfsync".into(),
-                    "always".into(),
-                    // No RDB snapshots: the AOF is the only data file restart_without_data removes.
-                    "--save".into(),
-                    String::new(),
-                    // Logs go to stdout, which the harness sends to redis-server.log.
-                    "--daemonize".into(),
-                    "no".into(),
-                ],
-                run_as: None,
-                stop_signal: Signal::Term,
-                probe: Box::new(|port| {
-                    let pong = resp::command(
-                        super::process::loopback(port),
-                        &["PING"],
-                        Duration::from_secs(1),
-                    );
-                    matches!(pong, Ok(Resp::Simple(s)) if s == "PONG")
-                }),
-            });
-        Redis { server }
+        Redis::start_with(
+            "redis",
+            |_, _| Vec::new(),
+            |port, _| answers_ping(port),
+            |_| {},
+        )
     }
 
     /// `redis://127.0.0.1:PORT`.
@@ -106,21 +105,8 @@ impl Redis {
     }
 }
 
-impl Deref for Redis {
-    type Target = ServerProcess;
-    fn deref(&self) -> &ServerProcess {
-        &self.server
-    }
-}
-
-impl DerefMut for Redis {
-    fn deref_mut(&mut self) -> &mut ServerProcess {
-        &mut self.server
-    }
-}
-
 /// Runs `openssl` with `args` in `dir`, panicking with its output if it fails.
-fn openssl(dir: &std::path::Path, args: &[&str]) {
+pub fn openssl(dir: &std::path::Path, args: &[&str]) {
     let program = find_program(&["openssl"]);
     let mut cmd = std::process::Command::new(&program);
     cmd.args(args).current_dir(dir);
@@ -202,64 +188,39 @@ pub fn write_tls_certificates(dir: &std::path::Path) {
 }
 
 impl Redis {
-    /// Starts `redis-server` like [`Redis::start`], with `extra(port)` appended to its
-    /// arguments (later settings win) and `probe(port, dir)` as its readiness check, for
-    /// servers that need a password or speak only TLS.
+    /// Starts `redis-server` in a temp dir named after `name` (prepared by `before`), with
+    /// `extra(port, dir)` appended to [`base_args`] and `probe(port, dir)` as its readiness
+    /// check: plain, or for servers that need a password or speak only TLS.
     fn start_with(
-        prefix: &str,
+        name: &str,
         extra: impl Fn(u16, &std::path::Path) -> Vec<String>,
         probe: impl Fn(u16, &std::path::Path) -> bool + Send + Sync + Clone + 'static,
         before: impl FnOnce(&std::path::Path),
     ) -> Redis {
-        let dir = tempfile::Builder::new()
-            .prefix(prefix)
-            .tempdir()
-            .expect("creating a temp dir for redis-server");
+        let dir = temp_dir(name);
         before(dir.path());
         let program = find_program(&["redis-server"]);
         let server = ServerProcess::start("redis-server", "redis-server", dir, |port, dir| {
-            let mut args = vec![
-                "--port".into(),
-                port.to_string(),
-                "--bind".into(),
-                "127.0.0.1".into(),
-                "--dir".into(),
-                dir.display().to_string(),
-                "--appendonly".into(),
-                "yes".into(),
-                "--appendfsync".into(),
-                "always".into(),
-                "--save".into(),
-                String::new(),
-                "--daemonize".into(),
-                "no".into(),
-            ];
+            let mut args = base_args(port, dir);
             args.extend(extra(port, dir));
             let probe = probe.clone();
             let dir = dir.to_path_buf();
-            Launch {
-                program: program.clone(),
-                args,
-                run_as: None,
-                stop_signal: Signal::Term,
-                probe: Box::new(move |port| probe(port, &dir)),
-            }
+            Launch::new(program.clone(), args, move |port| probe(port, &dir))
         });
-        Redis { server }
+        Service {
+            server,
+            kind: RedisKind,
+        }
     }
 
     /// Starts `redis-server` with `requirepass password`; ready once AUTH succeeds.
     pub fn start_with_password(password: &str) -> Redis {
         let pw = password.to_owned();
         Redis::start_with(
-            "ccmon-it-redis-pw-",
+            "redis-pw",
             |_, _| vec!["--requirepass".into(), password.into()],
             move |port, _| {
-                let ok = resp::command(
-                    super::process::loopback(port),
-                    &["AUTH", &pw],
-                    Duration::from_secs(1),
-                );
+                let ok = resp::command(loopback(port), &["AUTH", &pw], PROBE_TIMEOUT);
                 matches!(ok, Ok(Resp::Simple(s)) if s == "OK")
             },
             |_| {},
@@ -270,7 +231,7 @@ impl Redis {
     /// ACL user `user` (password `password`) besides the default user.
     pub fn start_with_socket_and_user(user: &str, password: &str) -> Redis {
         Redis::start_with(
-            "ccmon-it-redis-unix-",
+            "redis-unix",
             |_, dir| {
                 vec![
                     "--unixsocket".into(),
@@ -287,14 +248,7 @@ impl Redis {
                     "+@all".into(),
                 ]
             },
-            |port, _| {
-                let pong = resp::command(
-                    super::process::loopback(port),
-                    &["PING"],
-                    Duration::from_secs(1),
-                );
-                matches!(pong, Ok(Resp::Simple(s)) if s == "PONG")
-            },
+            |port, _| answers_ping(port),
             |_| {},
         )
     }
@@ -315,7 +269,7 @@ impl Redis {
     pub fn start_tls() -> Redis {
         let cli = find_program(&["redis-cli"]);
         Redis::start_with(
-            "ccmon-it-redis-tls-",
+            "redis-tls",
             |port, dir| {
                 let file = |name: &str| dir.join("tls").join(name).display().to_string();
                 vec![

@@ -7,9 +7,10 @@
 use std::time::{Duration, Instant};
 
 use super::process::{
-    Launch, READY_TIMEOUT, ServerProcess, Signal, command_line, find_program, free_port,
-    run_with_timeout,
+    Launch, READY_TIMEOUT, ServerProcess, command_line, find_program, free_port, run_with_timeout,
+    temp_dir,
 };
+use super::redis;
 use super::resp::{self, Resp};
 
 /// Nodes in the cluster (all primaries: the smallest cluster Redis accepts).
@@ -28,46 +29,20 @@ impl RedisCluster {
         let program = find_program(&["redis-server"]);
         let nodes: Vec<ServerProcess> = (0..NODES)
             .map(|i| {
-                let dir = tempfile::Builder::new()
-                    .prefix(&format!("ccmon-it-redis-cluster-{i}-"))
-                    .tempdir()
-                    .expect("creating a temp dir for a cluster node");
-                ServerProcess::start("redis-server", "redis-server", dir, |port, dir| Launch {
-                    program: program.clone(),
-                    args: vec![
-                        "--port".into(),
-                        port.to_string(),
+                let dir = temp_dir(&format!("redis-cluster-{i}"));
+                ServerProcess::start("redis-server", "redis-server", dir, |port, dir| {
+                    let mut args = redis::base_args(port, dir);
+                    args.extend([
                         "--cluster-port".into(),
                         free_port().to_string(),
-                        "--bind".into(),
-                        "127.0.0.1".into(),
-                        "--dir".into(),
-                        dir.display().to_string(),
                         "--cluster-enabled".into(),
                         "yes".into(),
                         "--cluster-config-file".into(),
                         "nodes.conf".into(),
                         "--cluster-node-timeout".into(),
                         "5000".into(),
-                        "--appendonly".into(),
-                        "yes".into(),
-                        "--appendfsync".into(),
-                        "always".into(),
-                        "--save".into(),
-                        String::new(),
-                        "--daemonize".into(),
-                        "no".into(),
-                    ],
-                    run_as: None,
-                    stop_signal: Signal::Term,
-                    probe: Box::new(|port| {
-                        let pong = resp::command(
-                            super::process::loopback(port),
-                            &["PING"],
-                            Duration::from_secs(1),
-                        );
-                        matches!(pong, Ok(Resp::Simple(s)) if s == "PONG")
-                    }),
+                    ]);
+                    Launch::new(program.clone(), args, redis::answers_ping)
                 })
             })
             .collect();

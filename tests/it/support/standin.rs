@@ -273,6 +273,17 @@ impl Finished {
     pub fn stderr_text(&self) -> String {
         String::from_utf8_lossy(&self.stderr).into_owned()
     }
+
+    /// Asserts the run exited 0, showing its status and stderr after `what`.
+    #[track_caller]
+    pub fn assert_success(&self, what: &str) {
+        assert!(
+            self.status.success(),
+            "{what}: {:?} {}",
+            self.status,
+            self.stderr_text()
+        );
+    }
 }
 
 /// A running stand-in (or any child) in its own process group; on drop the whole group is
@@ -304,6 +315,19 @@ impl Running {
             stderr,
             command,
         }
+    }
+
+    /// The pid of the grandchild a stand-in with `spawn_grandchild()` announces: the next
+    /// stderr line must be `grandchild pid N` (ccmon passes it through untouched).
+    pub fn announced_grandchild(&self) -> i32 {
+        let text = self
+            .stderr
+            .next_text()
+            .expect("the grandchild pid on stderr");
+        text.trim()
+            .strip_prefix("grandchild pid ")
+            .and_then(|pid| pid.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected stderr line {text:?}"))
     }
 
     pub fn pid(&self) -> i32 {
