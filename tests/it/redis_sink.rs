@@ -139,6 +139,19 @@ fn deliver(
         .unwrap_or_else(|e| panic!("deliver: {}", chain(&e)))
 }
 
+/// A fresh server, a runtime and a sink connected to the server.
+fn started() -> (Redis, tokio::runtime::Runtime, RedisSink) {
+    let redis = Redis::start();
+    let rt = rt();
+    let sink = connect(&rt, config(&redis.url()));
+    (redis, rt, sink)
+}
+
+/// Every entry of `agent`'s stream, oldest first.
+fn stream_of(redis: &Redis, agent: &str) -> Vec<Entry> {
+    entries(redis.cmd(&["XRANGE", &events_key(agent), "-", "+"]))
+}
+
 /// The entries of an XRANGE reply as (id, [(field, value)]).
 pub(crate) fn entries(reply: Resp) -> Vec<Entry> {
     let Resp::Array(Some(items)) = reply else {
@@ -212,9 +225,7 @@ fn unix_seconds(rfc3339: &str) -> f64 {
 
 #[test]
 fn the_real_recording_lands_exactly_once_with_meta_zset_and_ttl() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let (lines, batches) = recording(10, "run-1");
     let mut written = 0;
     for (records, summary) in &batches {
@@ -296,9 +307,7 @@ fn maxlen_trims_approximately_and_no_ttl_means_no_expiry() {
 
 #[test]
 fn a_batch_delivered_twice_or_half_delivered_is_written_once() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let batch = records("twice", "r1", 1, 40);
     let s = summary("twice", 40);
     let first = deliver(&rt, &mut sink, &batch, &s);
@@ -321,7 +330,7 @@ fn a_batch_delivered_twice_or_half_delivered_is_written_once() {
         (20, 20, 20)
     );
     for agent in ["twice", "half"] {
-        let got = entries(redis.cmd(&["XRANGE", &events_key(agent), "-", "+"]));
+        let got = stream_of(&redis, agent);
         let expected = records(agent, "r1", 1, 40);
         assert_entries_are(&got, &expected.iter().collect::<Vec<_>>());
     }
@@ -329,9 +338,7 @@ fn a_batch_delivered_twice_or_half_delivered_is_written_once() {
 
 #[test]
 fn interleaved_runs_of_one_agent_are_deduplicated_per_run() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (_redis, rt, mut sink) = started();
     let old = records("shared", "old-run", 1, 30);
     let new = records("shared", "new-run", 1, 30);
     // A new run starts while the old run's spool is still being flushed.
@@ -386,7 +393,7 @@ fn a_write_between_two_deliveries_of_a_run_is_noticed() {
         deliver(&rt, &mut first, &run[100..], &summary("between", 1500)).written,
         800
     );
-    let got = entries(redis.cmd(&["XRANGE", &events_key("between"), "-", "+"]));
+    let got = stream_of(&redis, "between");
     assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
     // And a delivery of nothing new after that writes nothing.
     assert_eq!(
@@ -445,22 +452,14 @@ fn racing_deliverers_of_one_run_write_each_line_once() {
             }
         });
     });
-    let got = entries(redis.cmd(&["XRANGE", &events_key("raced"), "-", "+"]));
+    let got = stream_of(&redis, "raced");
     for (run_id, expected) in [("r1", &run), ("r2", &other)] {
-        let seqs: Vec<u64> = got
-            .iter()
-            .filter(|(_, fields)| {
-                fields
-                    .iter()
-                    .any(|(f, v)| f == "run_id" && v == run_id.as_bytes())
-            })
-            .filter_map(|(_, fields)| {
-                let (_, v) = fields.iter().find(|(f, _)| f == "seq")?;
-                String::from_utf8_lossy(v).parse().ok()
-            })
-            .collect();
         let want: Vec<u64> = expected.iter().map(|r| r.seq).collect();
-        assert_eq!(seqs, want, "run {run_id}: every seq once, in order");
+        assert_eq!(
+            seqs_of(&got, run_id),
+            want,
+            "run {run_id}: every seq once, in order"
+        );
     }
     // The racers were kept apart by Redis's own ID order: it refused the entries another
     // deliverer had written first, and nothing ran a transaction.
@@ -508,9 +507,7 @@ fn run_started_at(ms: u64, n: u32) -> String {
 /// spread that keeps runs apart), so Redis itself orders and deduplicates a run.
 #[test]
 fn a_runs_entries_carry_its_start_and_their_seq_in_their_ids() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let start = jiff::Timestamp::now().as_millisecond() as u64;
     let run = run_started_at(start, 0);
     deliver(
@@ -519,7 +516,7 @@ fn a_runs_entries_carry_its_start_and_their_seq_in_their_ids() {
         &records("ids", &run, 1, 20),
         &summary("ids", 20),
     );
-    let got = entries(redis.cmd(&["XRANGE", &events_key("ids"), "-", "+"]));
+    let got = stream_of(&redis, "ids");
     assert_eq!(got.len(), 20);
     let mut bases = std::collections::BTreeSet::new();
     for (i, (id, _)) in got.iter().enumerate() {
@@ -540,9 +537,7 @@ fn a_runs_entries_carry_its_start_and_their_seq_in_their_ids() {
 /// re-sent from its start.
 #[test]
 fn a_stream_deleted_under_a_live_connection_is_refused_then_refilled() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let run = records("gone", "r", 1, 30);
     deliver(&rt, &mut sink, &run[..20], &summary("gone", 20));
     redis.cmd(&["DEL", &events_key("gone")]);
@@ -554,7 +549,7 @@ fn a_stream_deleted_under_a_live_connection_is_refused_then_refilled() {
     assert_eq!(int(redis.cmd(&["EXISTS", &events_key("gone")])), 0);
     let again = deliver(&rt, &mut sink, &run, &summary("gone", 30));
     assert_eq!((again.written, again.skipped), (30, 0));
-    let got = entries(redis.cmd(&["XRANGE", &events_key("gone"), "-", "+"]));
+    let got = stream_of(&redis, "gone");
     assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
 }
 
@@ -562,12 +557,10 @@ fn a_stream_deleted_under_a_live_connection_is_refused_then_refilled() {
 /// Redis refuses IDs below it although nothing holds them: the run goes on above it.
 #[test]
 fn entries_deleted_at_the_end_of_the_stream_are_written_again_above_its_last_id() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let run = records("xdel", "r", 1, 20);
     deliver(&rt, &mut sink, &run[..10], &summary("xdel", 10));
-    let got = entries(redis.cmd(&["XRANGE", &events_key("xdel"), "-", "+"]));
+    let got = stream_of(&redis, "xdel");
     for (id, _) in &got[7..] {
         redis.cmd(&["XDEL", &events_key("xdel"), id]);
     }
@@ -576,7 +569,7 @@ fn entries_deleted_at_the_end_of_the_stream_are_written_again_above_its_last_id(
     assert_eq!(rt.block_on(fresh.delivered_seq("xdel", "r")).unwrap(), 7);
     let d = deliver(&rt, &mut fresh, &run, &summary("xdel", 20));
     assert_eq!((d.written, d.skipped, d.previous_seq), (13, 7, 7));
-    let got = entries(redis.cmd(&["XRANGE", &events_key("xdel"), "-", "+"]));
+    let got = stream_of(&redis, "xdel");
     assert_eq!(seqs_of(&got, "r"), (1..=20).collect::<Vec<_>>());
 }
 
@@ -598,7 +591,7 @@ fn entries_written_with_server_ids_by_an_older_ccmon_are_not_written_again() {
     let mut sink = connect(&rt, config(&redis.url()));
     let d = deliver(&rt, &mut sink, &run, &summary("upgraded", 12));
     assert_eq!((d.written, d.skipped, d.previous_seq), (7, 5, 5));
-    let got = entries(redis.cmd(&["XRANGE", &events_key("upgraded"), "-", "+"]));
+    let got = stream_of(&redis, "upgraded");
     assert_entries_are(&got, &run.iter().collect::<Vec<_>>());
 }
 
@@ -631,7 +624,7 @@ fn two_live_runs_of_one_agent_id_each_land_complete_once_and_in_order() {
             });
         }
     });
-    let got = entries(redis.cmd(&["XRANGE", &events_key("twins"), "-", "+"]));
+    let got = stream_of(&redis, "twins");
     for run in &runs {
         assert_eq!(seqs_of(&got, run), (1..=n).collect::<Vec<_>>(), "run {run}");
     }
@@ -640,9 +633,7 @@ fn two_live_runs_of_one_agent_id_each_land_complete_once_and_in_order() {
 
 #[test]
 fn an_old_runs_late_summary_does_not_overwrite_a_newer_one() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let mut newer = summary("agent-x", 100);
     newer.state = AgentState::Running;
     newer.command = "new".into();
@@ -761,7 +752,7 @@ fn a_paused_redis_is_unavailable_within_the_timeout_and_works_after_resume() {
     // The paused attempt may have run once the server woke up; either way, once only.
     let d = deliver(&rt, &mut sink, &batch, &s);
     assert_eq!(d.written + d.skipped, 20);
-    let got = entries(redis.cmd(&["XRANGE", &events_key("paused"), "-", "+"]));
+    let got = stream_of(&redis, "paused");
     assert_entries_are(&got, &batch.iter().collect::<Vec<_>>());
 }
 
@@ -789,7 +780,7 @@ fn a_killed_redis_is_unavailable_and_restart_reconnects() {
     redis.restart();
     let d = deliver(&rt, &mut sink, &batch[20..], &summary("killed", 30));
     assert_eq!(d.written, 10);
-    let got = entries(redis.cmd(&["XRANGE", &events_key("killed"), "-", "+"]));
+    let got = stream_of(&redis, "killed");
     assert_entries_are(&got, &batch.iter().collect::<Vec<_>>());
 }
 
@@ -962,9 +953,7 @@ fn a_three_node_cluster_holds_every_line_exactly_once() {
 
 #[test]
 fn the_read_side_returns_what_was_written() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     let older = records("reader-a", "r", 1, 25);
     let mut sa = summary("reader-a", 25);
     sa.turns = 4;
@@ -1044,9 +1033,7 @@ fn the_read_side_returns_what_was_written() {
 
 #[test]
 fn large_batches_and_reads_go_in_bounded_pieces_and_bad_batches_are_refused() {
-    let redis = Redis::start();
-    let rt = rt();
-    let mut sink = connect(&rt, config(&redis.url()));
+    let (redis, rt, mut sink) = started();
     // More records than one pipeline takes, and more entries than one read page.
     let batch = records("big", "r", 1, 2500);
     let d = deliver(&rt, &mut sink, &batch, &summary("big", 2500));

@@ -46,19 +46,9 @@ fn spool_is_empty(spool: &Path) -> bool {
         .all(|p| !p.to_string_lossy().ends_with(".log"))
 }
 
+/// Every file under `dir` (the spool's layout is ccmon's business; tests look at all of it).
 pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    crate::util::files_under(dir)
 }
 
 /// Starts `ccmon stream watch` against `redis_url` with the stand-in, stdout piped.
