@@ -25,6 +25,8 @@ pub mod scaffold;
 pub mod serve;
 pub mod stream;
 pub mod terminal_text;
+#[cfg(test)]
+mod test_inputs;
 pub mod yaml;
 
 use cli::{Cli, Command, ContextCommand, HealthCommand, StreamCommand};
