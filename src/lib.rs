@@ -10,6 +10,7 @@ pub mod config;
 pub mod duration;
 pub mod exit;
 pub mod generate;
+mod go_cursor;
 pub mod go_quote;
 pub mod gotmpl;
 pub mod health;
