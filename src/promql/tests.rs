@@ -463,23 +463,24 @@ fn function_table_and_features() {
     assert_eq!(function("label_join").unwrap().variadic, -1);
     assert!(function("nope").is_none());
     assert!(FUNCTIONS.windows(2).all(|w| w[0].name < w[1].name));
-    assert_eq!(
-        Features::from_flag("promql-duration-expr"),
-        Some(Feature::DurationExpr)
-    );
-    assert_eq!(
-        Features::from_flag("promql-experimental-functions"),
-        Some(Feature::ExperimentalFunctions)
-    );
-    assert_eq!(
-        Features::from_flag("promql-extended-range-selectors"),
-        Some(Feature::ExtendedRangeSelectors)
-    );
-    assert_eq!(
-        Features::from_flag("promql-binop-fill-modifiers"),
-        Some(Feature::BinopFillModifiers)
-    );
-    assert_eq!(Features::from_flag("exemplar-storage"), None);
+    for (flag, feature) in [
+        ("promql-duration-expr", Some(Feature::DurationExpr)),
+        (
+            "promql-experimental-functions",
+            Some(Feature::ExperimentalFunctions),
+        ),
+        (
+            "promql-extended-range-selectors",
+            Some(Feature::ExtendedRangeSelectors),
+        ),
+        (
+            "promql-binop-fill-modifiers",
+            Some(Feature::BinopFillModifiers),
+        ),
+        ("exemplar-storage", None),
+    ] {
+        assert_eq!(Features::from_flag(flag), feature, "{flag}");
+    }
     let f = Features::from_flags([
         "promql-duration-expr,promql-experimental-functions",
         "auto-gomaxprocs",
