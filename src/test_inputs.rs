@@ -1,6 +1,6 @@
-//! Deterministic inputs for the property tests (compiled for tests only): a xorshift
-//! generator, so a failure reproduces from its seed without a dependency, and every short
-//! word over an alphabet, for exhaustive checks of small parsers.
+//! Inputs for tests (compiled for tests only): a xorshift generator, so a failure reproduces
+//! from its seed without a dependency; every short word over an alphabet, for exhaustive
+//! checks of small parsers; and a stream-json transcript cut before its end.
 
 /// xorshift64 (Marsaglia): small, fast and the same sequence on every machine.
 pub(crate) struct XorShift(pub(crate) u64);
@@ -43,4 +43,14 @@ pub(crate) fn words(alphabet: &[char], len: u32) -> impl Iterator<Item = String>
         }
         word.into_iter().collect()
     })
+}
+
+/// A stream-json transcript without its `result` line: a run still going, whose cost is
+/// only estimated.
+pub(crate) fn without_result_line(jsonl: &str) -> String {
+    jsonl
+        .lines()
+        .filter(|l| !l.starts_with(r#"{"type":"result""#))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
