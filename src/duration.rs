@@ -197,16 +197,9 @@ mod tests {
     #[test]
     fn never_panics_on_short_inputs() {
         let alphabet = ['1', '0', 'm', 's', 'h', 'd', 'w', 'y', '-', '.'];
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        let s: String = [a, b, c, d].iter().collect();
-                        if let Ok(v) = parse(&s) {
-                            assert_eq!(parse(&format(v)), Ok(v), "{s}");
-                        }
-                    }
-                }
+        for s in crate::test_inputs::words(&alphabet, 4) {
+            if let Ok(v) = parse(&s) {
+                assert_eq!(parse(&format(v)), Ok(v), "{s}");
             }
         }
     }

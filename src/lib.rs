@@ -10,6 +10,7 @@ pub mod config;
 pub mod duration;
 pub mod exit;
 pub mod generate;
+mod go_cursor;
 pub mod go_quote;
 pub mod gotmpl;
 pub mod health;
@@ -25,6 +26,8 @@ pub mod scaffold;
 pub mod serve;
 pub mod stream;
 pub mod terminal_text;
+#[cfg(test)]
+mod test_inputs;
 pub mod yaml;
 
 use cli::{Cli, Command, ContextCommand, HealthCommand, StreamCommand};

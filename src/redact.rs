@@ -165,6 +165,13 @@ fn percent_decoded(s: &str) -> Option<String> {
     if !s.contains('%') {
         return None;
     }
+    percent_decode(s).ok()
+}
+
+/// Undoes URL percent-encoding (`%41` -> `A`); a `%` not followed by two hex digits stays.
+/// Shared by the URL parser of the settings and by the redaction of URL passwords, so a
+/// password is recognised in the form the user wrote and in the one the URL carries.
+pub(crate) fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -180,7 +187,7 @@ fn percent_decoded(s: &str) -> Option<String> {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(out).map_err(|e| e.utf8_error())
 }
 
 /// Returns `text` with every secret masked. Borrows when there is nothing to mask.

@@ -59,11 +59,17 @@ mod tests {
 
     #[test]
     fn control_characters_become_visible_escapes() {
-        assert_eq!(escape("\x1b]0;PWNED\x07 ok"), "\\x1b]0;PWNED\\x07 ok");
-        assert_eq!(escape("a\x7fb\u{9b}c"), "a\\x7fb\\x9bc");
-        assert_eq!(escape("x\ry"), "x\\ry");
-        assert_eq!(escape("left\u{202e}right"), "left\\u{202e}right");
-        assert_eq!(escape("two\nlines\tand tab"), "two\nlines\tand tab");
+        let cases = [
+            ("\x1b]0;PWNED\x07 ok", "\\x1b]0;PWNED\\x07 ok"),
+            ("a\x7fb\u{9b}c", "a\\x7fb\\x9bc"),
+            ("x\ry", "x\\ry"),
+            ("left\u{202e}right", "left\\u{202e}right"),
+            ("two\nlines\tand tab", "two\nlines\tand tab"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(escape(text), want, "{text:?}");
+        }
+        // Only the one-line form escapes newlines and tabs.
         assert_eq!(escape_line("two\nlines\tand tab"), "two\\nlines\\tand tab");
     }
 

@@ -663,19 +663,12 @@ mod tests {
         // Exhaustive over a small alphabet rich in specials: a cheap property test.
         let alphabet = ['a', '=', '!', '~', '"', '\\', ' ', 'u', '(', 'é'];
         let mut count = 0;
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        let s: String = [a, b, c, d].iter().collect();
-                        if let Ok(m) = parse(&s) {
-                            // Whatever parses prints as something that parses the same.
-                            assert_eq!(parse(&m.to_string()).as_ref().ok(), Some(&m), "{s:?}");
-                        }
-                        count += 1;
-                    }
-                }
+        for s in crate::test_inputs::words(&alphabet, 4) {
+            if let Ok(m) = parse(&s) {
+                // Whatever parses prints as something that parses the same.
+                assert_eq!(parse(&m.to_string()).as_ref().ok(), Some(&m), "{s:?}");
             }
+            count += 1;
         }
         assert_eq!(count, 10_000);
     }

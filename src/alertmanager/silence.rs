@@ -276,18 +276,18 @@ mod tests {
         let mut zero = new(&["X"]);
         zero.duration = Some(Duration::ZERO);
         assert_eq!(build(&zero, now()), Err(SilenceError::ZeroDuration));
-        let mut backwards = new(&["X"]);
-        backwards.start = Some("2026-11-29T00:00:00Z".parse().unwrap());
-        backwards.end = Some("2026-11-28T04:00:00Z".parse().unwrap());
+        let from_to = |start: &str, end: &str| {
+            let mut s = new(&["X"]);
+            s.start = Some(start.parse().unwrap());
+            s.end = Some(end.parse().unwrap());
+            build(&s, now())
+        };
         assert!(matches!(
-            build(&backwards, now()),
+            from_to("2026-11-29T00:00:00Z", "2026-11-28T04:00:00Z"),
             Err(SilenceError::StartAfterEnd { .. })
         ));
-        let mut past = new(&["X"]);
-        past.start = Some("2026-11-27T00:00:00Z".parse().unwrap());
-        past.end = Some("2026-11-27T04:00:00Z".parse().unwrap());
         assert!(matches!(
-            build(&past, now()),
+            from_to("2026-11-27T00:00:00Z", "2026-11-27T04:00:00Z"),
             Err(SilenceError::EndInPast { .. })
         ));
     }

@@ -259,15 +259,12 @@ pub fn targets(
     Ok(ExitStatus::Success.into())
 }
 
+#[derive(Serialize)]
+#[serde(transparent)]
 struct TargetList {
     targets: Vec<Target>,
+    #[serde(skip)]
     now: Timestamp,
-}
-
-impl Serialize for TargetList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.targets.serialize(s)
-    }
 }
 
 impl Tabular for TargetList {

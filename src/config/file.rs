@@ -12,59 +12,42 @@ use crate::yaml;
 
 /// The config file as written, with positions.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub(super) struct RawConfig {
-    #[serde(default)]
     pub(super) current_context: Option<Spanned<String>>,
-    #[serde(default)]
     pub(super) contexts: BTreeMap<String, Spanned<RawContext>>,
     /// `health.checks` for `ccmon health serve` and `health check`.
-    #[serde(default)]
     pub(super) health: Option<Spanned<crate::health::spec::RawHealth>>,
     /// Read by `ccmon stream` (its own issue); accepted here so the file validates.
-    #[serde(default, rename = "stream")]
+    #[serde(rename = "stream")]
     pub(super) _stream: Option<serde::de::IgnoredAny>,
     /// `pricing:` model name or pattern → USD per million tokens, over the built-in table.
-    #[serde(default)]
     pub(super) pricing: BTreeMap<String, Spanned<RawPrice>>,
 }
 
-/// One `pricing:` entry, in USD per million tokens.
+/// One `pricing:` entry, in USD per million tokens; `input` and `output` are required.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawPrice {
     pub(super) input: f64,
     pub(super) output: f64,
-    #[serde(default)]
     pub(super) cache_read: Option<f64>,
-    #[serde(default)]
     pub(super) cache_write: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub(super) struct RawContext {
-    #[serde(default)]
     pub(super) prometheus: Option<Spanned<String>>,
-    #[serde(default)]
     pub(super) alertmanager: Option<Spanned<OneOrMany>>,
-    #[serde(default)]
     pub(super) redis: Option<Spanned<String>>,
-    #[serde(default)]
     pub(super) redis_password_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) postgres: Option<Spanned<String>>,
-    #[serde(default)]
     pub(super) postgres_password_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) bearer_token_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) basic_auth: Option<Spanned<RawBasicAuth>>,
-    #[serde(default)]
     pub(super) tls: Option<RawTls>,
-    #[serde(default)]
     pub(super) headers: Option<Spanned<BTreeMap<String, String>>>,
-    #[serde(default)]
     pub(super) timeout: Option<Spanned<String>>,
 }
 
@@ -107,20 +90,15 @@ impl<'de> Deserialize<'de> for OneOrMany {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBasicAuth {
     pub(super) username: String,
-    #[serde(default)]
     pub(super) password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub(super) struct RawTls {
-    #[serde(default)]
     pub(super) ca_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) cert_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) key_file: Option<Spanned<PathBuf>>,
-    #[serde(default)]
     pub(super) insecure_skip_verify: Option<Spanned<bool>>,
 }
 

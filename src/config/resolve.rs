@@ -645,7 +645,7 @@ fn parse_url(value: &str, kind: UrlKind, at: &Origin<'_>) -> Result<url::Url, Co
             // A URL's password is a secret wherever else it may show up.
             if let Some(pw) = url.password() {
                 register_secret(pw);
-                if let Ok(decoded) = percent_decode(pw) {
+                if let Ok(decoded) = crate::redact::percent_decode(pw) {
                     register_secret(&decoded);
                 }
             }
@@ -659,24 +659,4 @@ fn parse_url(value: &str, kind: UrlKind, at: &Origin<'_>) -> Result<url::Url, Co
         Err(err) => format!("invalid URL {:?}: {err}", crate::redact::redact(value)),
     };
     Err(at.error(problem))
-}
-
-fn percent_decode(s: &str) -> Result<String, std::str::Utf8Error> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 1
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|e| e.utf8_error())
 }

@@ -33,6 +33,16 @@ contexts:
       X-Scope-OrgID: team-a
 ";
 
+/// Resolution with no flags and no environment, the file (if any) found where it is looked for.
+fn resolve_plain(file: Option<&ConfigFile>) -> Result<Settings, ConfigError> {
+    resolve(
+        &global(),
+        &Environment::default(),
+        file,
+        ConfigPathSource::Default,
+    )
+}
+
 fn parsed(text: &str) -> ConfigFile {
     ConfigFile::parse(Path::new("/etc/ccmon.yaml"), text.to_owned()).unwrap()
 }
@@ -63,13 +73,7 @@ fn precedence_flag_env_context_default() {
         }
     );
 
-    let s = resolve(
-        &global(),
-        &Environment::default(),
-        None,
-        ConfigPathSource::Default,
-    )
-    .unwrap();
+    let s = resolve_plain(None).unwrap();
     assert_eq!(s.prometheus.value.as_str(), "http://localhost:9090/");
     assert_eq!(s.prometheus.source, Source::Default);
     assert!(s.redis.is_none());
@@ -78,13 +82,7 @@ fn precedence_flag_env_context_default() {
 #[test]
 fn context_location_is_reported() {
     let file = parsed(FILE);
-    let s = resolve(
-        &global(),
-        &Environment::default(),
-        Some(&file),
-        ConfigPathSource::Default,
-    )
-    .unwrap();
+    let s = resolve_plain(Some(&file)).unwrap();
     match &s.prometheus.source {
         Source::Context { context, location } => {
             assert_eq!(context, "dev");
@@ -104,13 +102,7 @@ fn bad_values_point_at_their_position() {
     let text = err.to_string();
     assert!(text.starts_with("c.yaml:3:5: "), "{text}");
     let file = parsed("contexts:\n  a:\n    prometheus: 'ftp://x'\ncurrent_context: a\n");
-    let err = resolve(
-        &global(),
-        &Environment::default(),
-        Some(&file),
-        ConfigPathSource::Default,
-    )
-    .unwrap_err();
+    let err = resolve_plain(Some(&file)).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("/etc/ccmon.yaml:3:17: prometheus: unsupported scheme"),
@@ -149,13 +141,7 @@ fn use_context_keeps_comments() {
 #[test]
 fn url_passwords_are_registered_secrets() {
     let file = parsed(FILE);
-    let _ = resolve(
-        &global(),
-        &Environment::default(),
-        Some(&file),
-        ConfigPathSource::Default,
-    )
-    .unwrap();
+    let _ = resolve_plain(Some(&file)).unwrap();
     assert_eq!(
         crate::redact::redact("auth devpass failed"),
         "auth *** failed"

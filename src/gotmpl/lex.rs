@@ -5,6 +5,7 @@
 //! at its first error as well, the token order the parser sees is identical.
 
 use super::strconv::{format_rune_u, quote};
+use crate::go_cursor::Cursor;
 
 const LEFT_DELIM: &str = "{{";
 const RIGHT_DELIM: &str = "}}";
@@ -143,10 +144,8 @@ enum State {
 }
 
 struct Lexer<'a> {
-    input: &'a str,
-    pos: usize,
+    cur: Cursor<'a>,
     start: usize,
-    width: usize,
     paren_depth: i64,
     /// Offset of the `{{` that opened the current action, for "unclosed action" spans.
     action_start: usize,
@@ -159,10 +158,8 @@ struct Lexer<'a> {
 /// them plain identifiers when a function of that name exists).
 pub(super) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item> {
     let mut l = Lexer {
-        input,
-        pos: 0,
+        cur: Cursor::new(input),
         start: 0,
-        width: 0,
         paren_depth: 0,
         action_start: 0,
         break_ok,
@@ -177,64 +174,19 @@ pub(super) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item> {
 }
 
 impl Lexer<'_> {
-    fn rest(&self) -> &str {
-        self.input.get(self.pos..).unwrap_or("")
-    }
-
-    fn next(&mut self) -> Option<char> {
-        match self.rest().chars().next() {
-            Some(c) => {
-                self.width = c.len_utf8();
-                self.pos += self.width;
-                Some(c)
-            }
-            None => {
-                self.width = 0;
-                None
-            }
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
-    }
-
-    fn backup(&mut self) {
-        self.pos = self.pos.saturating_sub(self.width);
-        self.width = 0;
-    }
-
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(c) if valid.contains(c) => true,
-            _ => {
-                self.backup();
-                false
-            }
-        }
-    }
-
-    fn accept_run(&mut self, valid: &str) {
-        while self.accept(valid) {}
-    }
-
     fn emit(&mut self, typ: ItemType) {
-        let val = self
-            .input
-            .get(self.start..self.pos)
-            .unwrap_or("")
-            .to_string();
+        let val = self.cur.since(self.start).to_string();
         self.items.push(Item {
             typ,
             pos: self.start,
-            end: self.pos,
+            end: self.cur.pos,
             val,
         });
-        self.start = self.pos;
+        self.start = self.cur.pos;
     }
 
     fn emit_span(&mut self, typ: ItemType, pos: usize, end: usize) {
-        let val = self.input.get(pos..end).unwrap_or("").to_string();
+        let val = self.cur.input.get(pos..end).unwrap_or("").to_string();
         self.items.push(Item { typ, pos, end, val });
     }
 
@@ -249,14 +201,14 @@ impl Lexer<'_> {
     }
 
     fn errorf(&mut self, msg: String) -> Option<State> {
-        self.error_at(self.start, self.pos, msg)
+        self.error_at(self.start, self.cur.pos, msg)
     }
 
     /// Reports the character that illegally follows a word; the span covers just that
     /// character, which is what a caret should point at.
     fn bad_character(&mut self) -> Option<State> {
-        let c = self.peek().unwrap_or('\u{FFFD}');
-        let at = self.pos;
+        let c = self.cur.peek().unwrap_or('\u{FFFD}');
+        let at = self.cur.pos;
         self.error_at(
             at,
             at + c.len_utf8(),
@@ -265,7 +217,7 @@ impl Lexer<'_> {
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
+        let rest = self.cur.rest();
         if has_right_trim_marker(rest)
             && rest
                 .get(TRIM_MARKER_LEN..)
@@ -277,11 +229,11 @@ impl Lexer<'_> {
     }
 
     fn at_terminator(&self) -> bool {
-        match self.peek() {
+        match self.cur.peek() {
             None => true,
             Some(c) if is_space(c) => true,
             Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => self.rest().starts_with(RIGHT_DELIM),
+            Some(_) => self.cur.rest().starts_with(RIGHT_DELIM),
         }
     }
 
@@ -314,25 +266,25 @@ impl Lexer<'_> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = self.cur.rest().find(LEFT_DELIM) {
             if x > 0 {
-                self.pos += x;
-                let delim_end = self.pos + LEFT_DELIM.len();
+                self.cur.pos += x;
+                let delim_end = self.cur.pos + LEFT_DELIM.len();
                 let mut trim = 0;
-                if has_left_trim_marker(self.input.get(delim_end..).unwrap_or("")) {
-                    let text = self.input.get(self.start..self.pos).unwrap_or("");
+                if has_left_trim_marker(self.cur.input.get(delim_end..).unwrap_or("")) {
+                    let text = self.cur.since(self.start);
                     trim = text.len() - text.trim_end_matches(trim_set).len();
                 }
-                let text_end = self.pos - trim;
+                let text_end = self.cur.pos - trim;
                 if text_end > self.start {
                     self.emit_span(ItemType::Text, self.start, text_end);
                 }
-                self.start = self.pos;
+                self.start = self.cur.pos;
             }
             return Some(State::LeftDelim);
         }
-        self.pos = self.input.len();
-        if self.pos > self.start {
+        self.cur.pos = self.cur.input.len();
+        if self.cur.pos > self.start {
             self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof);
@@ -340,71 +292,76 @@ impl Lexer<'_> {
     }
 
     fn lex_left_delim(&mut self) -> Option<State> {
-        self.action_start = self.pos;
-        self.pos += LEFT_DELIM.len();
-        let trim = has_left_trim_marker(self.rest());
+        self.action_start = self.cur.pos;
+        self.cur.pos += LEFT_DELIM.len();
+        let trim = has_left_trim_marker(self.cur.rest());
         let after = if trim { TRIM_MARKER_LEN } else { 0 };
         if self
+            .cur
             .input
-            .get(self.pos + after..)
+            .get(self.cur.pos + after..)
             .unwrap_or("")
             .starts_with(LEFT_COMMENT)
         {
-            self.pos += after;
-            self.start = self.pos;
+            self.cur.pos += after;
+            self.start = self.cur.pos;
             return Some(State::Comment);
         }
-        self.emit_span(ItemType::LeftDelim, self.action_start, self.pos);
-        self.pos += after;
-        self.start = self.pos;
+        self.emit_span(ItemType::LeftDelim, self.action_start, self.cur.pos);
+        self.cur.pos += after;
+        self.start = self.cur.pos;
         self.paren_depth = 0;
         Some(State::InsideAction)
     }
 
     fn lex_comment(&mut self) -> Option<State> {
-        self.pos += LEFT_COMMENT.len();
-        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+        self.cur.pos += LEFT_COMMENT.len();
+        let Some(x) = self.cur.rest().find(RIGHT_COMMENT) else {
             return self.error_at(
                 self.action_start,
-                self.input.len(),
+                self.cur.input.len(),
                 "unclosed comment".to_string(),
             );
         };
-        self.pos += x + RIGHT_COMMENT.len();
+        self.cur.pos += x + RIGHT_COMMENT.len();
         let (delim, trim) = self.at_right_delim();
         if !delim {
             return self.error_at(
                 self.action_start,
-                self.pos,
+                self.cur.pos,
                 "comment ends before closing delimiter".to_string(),
             );
         }
         if trim {
-            self.pos += TRIM_MARKER_LEN;
+            self.cur.pos += TRIM_MARKER_LEN;
         }
-        self.pos += RIGHT_DELIM.len();
+        self.cur.pos += RIGHT_DELIM.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(trim_set).len();
+            self.skip_trimmed_space();
         }
-        self.start = self.pos;
+        self.start = self.cur.pos;
         Some(State::Text)
     }
 
     fn lex_right_delim(&mut self) -> Option<State> {
         let (_, trim) = self.at_right_delim();
         if trim {
-            self.pos += TRIM_MARKER_LEN;
-            self.start = self.pos;
+            self.cur.pos += TRIM_MARKER_LEN;
+            self.start = self.cur.pos;
         }
-        self.pos += RIGHT_DELIM.len();
+        self.cur.pos += RIGHT_DELIM.len();
         self.emit(ItemType::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(trim_set).len();
-            self.start = self.pos;
+            self.skip_trimmed_space();
         }
         Some(State::Text)
+    }
+
+    /// After ` -}}`: the spaces that follow belong to no item (Go trims them off the text).
+    fn skip_trimmed_space(&mut self) {
+        let rest = self.cur.rest();
+        self.cur.pos += rest.len() - rest.trim_start_matches(trim_set).len();
+        self.start = self.cur.pos;
     }
 
     fn lex_inside_action(&mut self) -> Option<State> {
@@ -415,21 +372,21 @@ impl Lexer<'_> {
             }
             return self.errorf("unclosed left paren".to_string());
         }
-        let Some(r) = self.next() else {
+        let Some(r) = self.cur.next() else {
             return self.error_at(
                 self.action_start,
-                self.input.len(),
+                self.cur.input.len(),
                 "unclosed action".to_string(),
             );
         };
         match r {
             c if is_space(c) => {
-                self.backup();
+                self.cur.backup();
                 return Some(State::Space);
             }
             '=' => self.emit(ItemType::Assign),
             ':' => {
-                if self.next() != Some('=') {
+                if self.cur.next() != Some('=') {
                     return self.errorf("expected :=".to_string());
                 }
                 self.emit(ItemType::Declare);
@@ -441,24 +398,24 @@ impl Lexer<'_> {
             '\'' => return Some(State::Char),
             '.' => {
                 // Special look-ahead for ".field" so a '.' before a digit starts a number.
-                match self.input.as_bytes().get(self.pos) {
+                match self.cur.input.as_bytes().get(self.cur.pos) {
                     Some(b) if b.is_ascii_digit() => {
-                        self.backup();
+                        self.cur.backup();
                         return Some(State::Number);
                     }
                     Some(_) => return Some(State::Field),
                     None => {
-                        self.backup();
+                        self.cur.backup();
                         return Some(State::Number);
                     }
                 }
             }
             '+' | '-' | '0'..='9' => {
-                self.backup();
+                self.cur.backup();
                 return Some(State::Number);
             }
             c if is_alphanumeric(c) => {
-                self.backup();
+                self.cur.backup();
                 return Some(State::Identifier);
             }
             '(' => {
@@ -485,21 +442,25 @@ impl Lexer<'_> {
 
     fn lex_space(&mut self) -> Option<State> {
         let mut num_spaces = 0;
-        while let Some(c) = self.peek() {
+        while let Some(c) = self.cur.peek() {
             if !is_space(c) {
                 break;
             }
-            self.next();
+            self.cur.next();
             num_spaces += 1;
         }
         // A trim-marked closing delimiter starts with a space: leave that space to it.
-        let before = self.input.get(self.pos.saturating_sub(1)..).unwrap_or("");
+        let before = self
+            .cur
+            .input
+            .get(self.cur.pos.saturating_sub(1)..)
+            .unwrap_or("");
         if has_right_trim_marker(before)
             && before
                 .get(TRIM_MARKER_LEN..)
                 .is_some_and(|r| r.starts_with(RIGHT_DELIM))
         {
-            self.pos -= 1;
+            self.cur.pos -= 1;
             if num_spaces == 1 {
                 return Some(State::RightDelim);
             }
@@ -509,19 +470,11 @@ impl Lexer<'_> {
     }
 
     fn lex_identifier(&mut self) -> Option<State> {
-        loop {
-            match self.next() {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup();
-                    break;
-                }
-            }
-        }
+        self.cur.accept_while(is_alphanumeric);
         if !self.at_terminator() {
             return self.bad_character();
         }
-        let word = self.input.get(self.start..self.pos).unwrap_or("");
+        let word = self.cur.since(self.start);
         let typ = match keyword(word) {
             Some(ItemType::Break) if !self.break_ok => ItemType::Identifier,
             Some(ItemType::Continue) if !self.continue_ok => ItemType::Identifier,
@@ -543,15 +496,7 @@ impl Lexer<'_> {
             });
             return Some(State::InsideAction);
         }
-        loop {
-            match self.next() {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup();
-                    break;
-                }
-            }
-        }
+        self.cur.accept_while(is_alphanumeric);
         if !self.at_terminator() {
             return self.bad_character();
         }
@@ -561,15 +506,15 @@ impl Lexer<'_> {
 
     fn lex_delimited(&mut self, close: char, unterminated: &str, typ: ItemType) -> Option<State> {
         loop {
-            match self.next() {
-                Some('\\') => match self.next() {
+            match self.cur.next() {
+                Some('\\') => match self.cur.next() {
                     None | Some('\n') => {
-                        return self.error_at(self.start, self.pos, unterminated.to_string());
+                        return self.error_at(self.start, self.cur.pos, unterminated.to_string());
                     }
                     Some(_) => {}
                 },
                 None | Some('\n') => {
-                    return self.error_at(self.start, self.pos, unterminated.to_string());
+                    return self.error_at(self.start, self.cur.pos, unterminated.to_string());
                 }
                 Some(c) if c == close => break,
                 Some(_) => {}
@@ -581,7 +526,7 @@ impl Lexer<'_> {
 
     fn lex_raw_quote(&mut self) -> Option<State> {
         loop {
-            match self.next() {
+            match self.cur.next() {
                 None => return self.errorf("unterminated raw quoted string".to_string()),
                 Some('`') => break,
                 Some(_) => {}
@@ -593,13 +538,20 @@ impl Lexer<'_> {
 
     fn lex_number(&mut self) -> Option<State> {
         if !self.scan_number() {
-            let text = self.input.get(self.start..self.pos).unwrap_or("");
+            let text = self.cur.since(self.start);
             return self.errorf(format!("bad number syntax: {}", quote(text)));
         }
-        if matches!(self.peek(), Some('+' | '-')) {
+        if matches!(self.cur.peek(), Some('+' | '-')) {
             // Complex: 1+2i. No spaces, must end in 'i'.
-            if !self.scan_number() || !self.input.get(..self.pos).unwrap_or("").ends_with('i') {
-                let text = self.input.get(self.start..self.pos).unwrap_or("");
+            if !self.scan_number()
+                || !self
+                    .cur
+                    .input
+                    .get(..self.cur.pos)
+                    .unwrap_or("")
+                    .ends_with('i')
+            {
+                let text = self.cur.since(self.start);
                 return self.errorf(format!("bad number syntax: {}", quote(text)));
             }
             self.emit(ItemType::Complex);
@@ -612,35 +564,35 @@ impl Lexer<'_> {
     fn scan_number(&mut self) -> bool {
         const DEC: &str = "0123456789_";
         const HEX: &str = "0123456789abcdefABCDEF_";
-        self.accept("+-");
+        self.cur.accept("+-");
         let mut digits = DEC;
-        if self.accept("0") {
+        if self.cur.accept("0") {
             // A leading 0 does not mean octal in floats.
-            if self.accept("xX") {
+            if self.cur.accept("xX") {
                 digits = HEX;
-            } else if self.accept("oO") {
+            } else if self.cur.accept("oO") {
                 digits = "01234567_";
-            } else if self.accept("bB") {
+            } else if self.cur.accept("bB") {
                 digits = "01_";
             }
         }
-        self.accept_run(digits);
-        if self.accept(".") {
-            self.accept_run(digits);
+        self.cur.accept_run(digits);
+        if self.cur.accept(".") {
+            self.cur.accept_run(digits);
         }
-        if digits == DEC && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if digits == DEC && self.cur.accept("eE") {
+            self.cur.accept("+-");
+            self.cur.accept_run(DEC);
         }
-        if digits == HEX && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if digits == HEX && self.cur.accept("pP") {
+            self.cur.accept("+-");
+            self.cur.accept_run(DEC);
         }
         // Imaginary?
-        self.accept("i");
+        self.cur.accept("i");
         // The next thing mustn't be alphanumeric.
-        if self.peek().is_some_and(is_alphanumeric) {
-            self.next();
+        if self.cur.peek().is_some_and(is_alphanumeric) {
+            self.cur.next();
             return false;
         }
         true

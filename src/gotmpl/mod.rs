@@ -39,21 +39,14 @@ pub use self::visit::{
 };
 
 /// A parse error: Go's message plus the byte span it refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct TemplateError {
     /// Location in the template text.
     pub span: Span,
     /// Error message in Go's wording, without Go's `template: name:line:` prefix.
     pub message: String,
 }
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TemplateError {}
 
 /// What the caller's environment defines.
 #[derive(Clone, Copy)]

@@ -20,6 +20,33 @@ mod go_tables;
 mod prometheus;
 mod robustness;
 
+/// The cases of a tab-separated fixture, each line with its fields (blank lines and `#`
+/// comments skipped); fails when there are fewer than `at_least`, so a truncated fixture
+/// cannot pass by testing nothing.
+fn fixture_rows(fixture: &str, at_least: usize) -> Vec<(&str, Vec<&str>)> {
+    let rows: Vec<(&str, Vec<&str>)> = fixture
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| (l, l.split('\t').collect()))
+        .collect();
+    assert!(
+        rows.len() >= at_least,
+        "fixture has only {} cases",
+        rows.len()
+    );
+    rows
+}
+
+/// Fails with every collected failure, one a line, so one run shows them all.
+fn assert_no_failures(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Parses like Go's parse tests: given funcs, `maxStackDepth = 3` as Go's test `init` sets it.
 fn go_parse(input: &str, funcs: &[&str]) -> Result<Template, TemplateError> {
     let f = |name: &str| funcs.contains(&name);

@@ -127,50 +127,31 @@ impl IntoResponse for ApiError {
 
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(
-            "/health/live",
-            get(|s, h, q| probe(s, h, q, Probe::plain(Scope::Level(Level::Liveness)))),
-        )
-        .route(
-            "/livez",
-            get(|s, h, q| probe(s, h, q, Probe::kube(Scope::Level(Level::Liveness), "livez"))),
-        )
-        .route("/livez/{*name}", get(|s, h, q, n| one(s, h, q, n, "livez")))
-        .route(
-            "/health/ready",
-            get(|s, h, q| probe(s, h, q, Probe::plain(Scope::Level(Level::Readiness)))),
-        )
-        .route(
-            "/readyz",
-            get(|s, h, q| {
-                probe(
-                    s,
-                    h,
-                    q,
-                    Probe::kube(Scope::Level(Level::Readiness), "readyz"),
-                )
-            }),
-        )
-        .route(
-            "/readyz/{*name}",
-            get(|s, h, q, n| one(s, h, q, n, "readyz")),
-        )
-        .route(
-            "/health/startup",
-            get(|s, h, q| probe(s, h, q, Probe::plain(Scope::Level(Level::Startup)))),
-        )
-        .route(
-            "/startupz",
-            get(|s, h, q| {
-                probe(
-                    s,
-                    h,
-                    q,
-                    Probe::kube(Scope::Level(Level::Startup), "startupz"),
-                )
-            }),
-        )
+    // Each level answers on its plain path and on Kubernetes' `/<level>z`, whose
+    // `/<level>z/<check>` asks one check.
+    let levels = [
+        ("/health/live", "livez", Level::Liveness),
+        ("/health/ready", "readyz", Level::Readiness),
+        ("/health/startup", "startupz", Level::Startup),
+    ];
+    let mut router = Router::new();
+    for (plain, kube, level) in levels {
+        let scope = Scope::Level(level);
+        router = router
+            .route(
+                plain,
+                get(move |s, h, q| probe(s, h, q, Probe::plain(scope))),
+            )
+            .route(
+                &format!("/{kube}"),
+                get(move |s, h, q| probe(s, h, q, Probe::kube(scope, kube))),
+            )
+            .route(
+                &format!("/{kube}/{{*name}}"),
+                get(move |s, h, q, n| one(s, h, q, n, kube)),
+            );
+    }
+    router
         .route(
             "/health",
             get(|s, h, q| probe(s, h, q, Probe::plain(Scope::All))),

@@ -374,43 +374,29 @@ pub fn defaults(sources: &Sources) -> Vec<CheckSpec> {
 #[serde(deny_unknown_fields)]
 pub struct RawHealth {
     /// The checks; when absent the defaults apply.
-    #[serde(default)]
     pub checks: Option<Vec<Spanned<RawCheck>>>,
 }
 
-/// One entry of `health.checks`.
+/// One entry of `health.checks`: `name` and `kind` are required, every `Option` may be left
+/// out (serde reads a missing one as `None`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     name: Spanned<String>,
     kind: Spanned<String>,
-    #[serde(default)]
     level: Option<Spanned<String>>,
-    #[serde(default)]
     interval: Option<Spanned<String>>,
-    #[serde(default)]
     timeout: Option<Spanned<String>>,
-    #[serde(default)]
     critical: Option<bool>,
-    #[serde(default)]
     path: Option<Spanned<String>>,
-    #[serde(default)]
     url: Option<Spanned<String>>,
-    #[serde(default)]
     key: Option<Spanned<String>>,
-    #[serde(default)]
     query: Option<Spanned<String>>,
-    #[serde(default)]
     table: Option<Spanned<String>>,
-    #[serde(default)]
     column: Option<Spanned<String>>,
-    #[serde(default)]
     address: Option<Spanned<String>>,
-    #[serde(default)]
     expect_status: Option<Spanned<u16>>,
-    #[serde(default)]
     thresholds: Option<Spanned<RawThresholds>>,
-    #[serde(default)]
     recovery: Option<Spanned<RawRecovery>>,
 }
 
@@ -418,22 +404,17 @@ pub struct RawCheck {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawThresholds {
-    #[serde(default)]
     degraded: Option<Spanned<f64>>,
-    #[serde(default)]
     unhealthy: Option<Spanned<f64>>,
 }
 
-/// `recovery:` of a check.
+/// `recovery:` of a check: `command` is required, every `Option` may be left out.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRecovery {
     command: Spanned<Vec<String>>,
-    #[serde(default)]
     action: Option<String>,
-    #[serde(default)]
     after_failures: Option<Spanned<u32>>,
-    #[serde(default)]
     timeout: Option<Spanned<String>>,
 }
 
@@ -528,6 +509,11 @@ impl RawCheck {
                 .as_ref()
                 .map_or(default, |p| expand_home(&p.value, home))
         };
+        let text_or = |field: &Option<Spanned<String>>, default: &str| {
+            field
+                .as_ref()
+                .map_or_else(|| default.to_owned(), |f| f.value.clone())
+        };
         Ok(match self.kind.value.as_str() {
             "pidfile" => Kind::PidFile {
                 path: path(claude.join("memory-daemon.pid")),
@@ -549,19 +535,13 @@ impl RawCheck {
                 },
                 None => Kind::RedisQueue {
                     url: self.url_or(sources.redis.as_ref())?,
-                    key: self
-                        .key
-                        .as_ref()
-                        .map_or_else(|| DEFAULT_QUEUE_KEY.to_owned(), |k| k.value.clone()),
+                    key: text_or(&self.key, DEFAULT_QUEUE_KEY),
                     thresholds: self.thresholds(100.0, None),
                 },
             },
             "backlog" | "sql_count" => Kind::SqlCount {
                 url: self.url_or(sources.postgres.as_ref())?,
-                query: self
-                    .query
-                    .as_ref()
-                    .map_or_else(|| DEFAULT_BACKLOG_QUERY.to_owned(), |q| q.value.clone()),
+                query: text_or(&self.query, DEFAULT_BACKLOG_QUERY),
                 thresholds: self.thresholds(50.0, None),
             },
             "disk" => {

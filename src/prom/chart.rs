@@ -255,13 +255,18 @@ mod tests {
 
     #[test]
     fn values_format_compactly() {
-        assert_eq!(format_value(0.0), "0");
-        assert_eq!(format_value(1.5), "1.5");
-        assert_eq!(format_value(950.0), "950");
-        assert_eq!(format_value(15_000.0), "15k");
-        assert_eq!(format_value(2_340_000.0), "2.34M");
-        assert_eq!(format_value(0.004), "0.004");
-        assert_eq!(format_value(-3.0), "-3");
+        let cases = [
+            (0.0, "0"),
+            (1.5, "1.5"),
+            (950.0, "950"),
+            (15_000.0, "15k"),
+            (2_340_000.0, "2.34M"),
+            (0.004, "0.004"),
+            (-3.0, "-3"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(format_value(value), want, "{value}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! tokenisation (and therefore every lexer error and its position) matches Prometheus.
 
 use super::ast::Span;
+use crate::go_cursor::Cursor;
 
 /// Token kinds; the names follow Prometheus's item types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,10 +274,8 @@ enum State {
 }
 
 struct Lexer<'a> {
-    input: &'a str,
-    pos: usize,
+    cur: Cursor<'a>,
     start: usize,
-    width: usize,
     paren_depth: i64,
     brace_open: bool,
     bracket_open: bool,
@@ -295,10 +294,8 @@ enum Step {
 /// Tokenises the whole input; the last token is `Eof` or `Error`. Comments are dropped.
 pub fn lex(input: &str) -> Vec<Token> {
     let mut l = Lexer {
-        input,
-        pos: 0,
+        cur: Cursor::new(input),
         start: 0,
-        width: 0,
         paren_depth: 0,
         brace_open: false,
         bracket_open: false,
@@ -323,58 +320,21 @@ pub fn lex(input: &str) -> Vec<Token> {
 }
 
 impl Lexer<'_> {
-    fn next(&mut self) -> Option<char> {
-        match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
-            Some(c) => {
-                self.width = c.len_utf8();
-                self.pos += self.width;
-                Some(c)
-            }
-            None => {
-                self.width = 0;
-                None
-            }
-        }
-    }
-
-    fn backup(&mut self) {
-        self.pos -= self.width;
-        self.width = 0;
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.input.get(self.pos..).and_then(|s| s.chars().next())
-    }
-
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(c) if valid.contains(c) => true,
-            _ => {
-                self.backup();
-                false
-            }
-        }
-    }
-
     fn is(&self, valid: &str) -> bool {
-        matches!(self.peek(), Some(c) if valid.contains(c))
-    }
-
-    fn accept_run(&mut self, valid: &str) {
-        while self.accept(valid) {}
+        matches!(self.cur.peek(), Some(c) if valid.contains(c))
     }
 
     fn emit(&mut self, kind: Kind) {
         self.tokens.push(Token {
             kind,
-            span: Span::new(self.start, self.pos),
+            span: Span::new(self.start, self.cur.pos),
             message: String::new(),
         });
-        self.start = self.pos;
+        self.start = self.cur.pos;
     }
 
     fn ignore(&mut self) {
-        self.start = self.pos;
+        self.start = self.cur.pos;
     }
 
     /// Emits an error token spanning from the current token start to the end of input,
@@ -382,26 +342,26 @@ impl Lexer<'_> {
     fn errorf(&mut self, message: String) -> Step {
         self.tokens.push(Token {
             kind: Kind::Error,
-            span: Span::new(self.start, self.input.len()),
+            span: Span::new(self.start, self.cur.input.len()),
             message,
         });
         Step::Stop
     }
 
     fn skip_spaces(&mut self) {
-        while is_space(self.peek()) {
-            self.next();
+        while is_space(self.cur.peek()) {
+            self.cur.next();
         }
         self.ignore();
     }
 
     fn skip_comment(&mut self) {
         // Comments run to the end of the line; the newline itself is left for the space rule.
-        while let Some(c) = self.peek() {
+        while let Some(c) = self.cur.peek() {
             if c == '\n' || c == '\r' {
                 break;
             }
-            self.next();
+            self.cur.next();
         }
         self.ignore();
     }
@@ -410,11 +370,11 @@ impl Lexer<'_> {
         if self.brace_open {
             return Step::Next(State::InsideBraces);
         }
-        if self.peek() == Some('#') {
+        if self.cur.peek() == Some('#') {
             self.skip_comment();
             return Step::Next(State::Statements);
         }
-        let r = self.next();
+        let r = self.cur.next();
         let Some(c) = r else {
             if self.paren_depth != 0 {
                 return self.errorf("unclosed left parenthesis".into());
@@ -434,9 +394,9 @@ impl Lexer<'_> {
             '+' => self.emit(Kind::Add),
             '-' => self.emit(Kind::Sub),
             '^' => self.emit(Kind::Pow),
-            '=' => match self.peek() {
+            '=' => match self.cur.peek() {
                 Some('=') => {
-                    self.next();
+                    self.cur.next();
                     self.emit(Kind::Eqlc);
                 }
                 Some('~') => {
@@ -448,7 +408,7 @@ impl Lexer<'_> {
                 _ => self.emit(Kind::Eql),
             },
             '!' => {
-                let t = self.next();
+                let t = self.cur.next();
                 if t != Some('=') {
                     return self.errorf(format!(
                         "unexpected character after '!': {}",
@@ -457,24 +417,10 @@ impl Lexer<'_> {
                 }
                 self.emit(Kind::Neq);
             }
-            '<' => {
-                if self.peek() == Some('=') {
-                    self.next();
-                    self.emit(Kind::Lte);
-                } else {
-                    self.emit(Kind::Lss);
-                }
-            }
-            '>' => {
-                if self.peek() == Some('=') {
-                    self.next();
-                    self.emit(Kind::Gte);
-                } else {
-                    self.emit(Kind::Gtr);
-                }
-            }
-            c if c.is_ascii_digit() || (c == '.' && is_digit(self.peek())) => {
-                self.backup();
+            '<' => self.emit_or_eq(Kind::Lss, Kind::Lte),
+            '>' => self.emit_or_eq(Kind::Gtr, Kind::Gte),
+            c if c.is_ascii_digit() || (c == '.' && is_digit(self.cur.peek())) => {
+                self.cur.backup();
                 return self.number_or_duration();
             }
             '"' | '\'' => {
@@ -487,7 +433,7 @@ impl Lexer<'_> {
             }
             c if is_alpha(Some(c)) || c == ':' => {
                 if !self.bracket_open {
-                    self.backup();
+                    self.cur.backup();
                     return self.keyword_or_identifier();
                 }
                 if c == ':' {
@@ -507,18 +453,9 @@ impl Lexer<'_> {
                     go_quote_rune(':')
                 ));
             }
-            '(' => {
-                self.emit(Kind::LeftParen);
-                self.paren_depth += 1;
-            }
-            ')' => {
-                self.emit(Kind::RightParen);
-                self.paren_depth -= 1;
-                if self.paren_depth < 0 {
-                    // Go's errorf overwrites the item just emitted.
-                    self.tokens.pop();
-                    return self
-                        .errorf(format!("unexpected right parenthesis {}", go_quote_rune(c)));
+            '(' | ')' => {
+                if let Some(stop) = self.paren(c) {
+                    return stop;
                 }
             }
             '{' => {
@@ -532,7 +469,7 @@ impl Lexer<'_> {
                 }
                 self.got_colon = false;
                 self.emit(Kind::LeftBracket);
-                if is_space(self.peek()) {
+                if is_space(self.cur.peek()) {
                     self.skip_spaces();
                 }
                 self.bracket_open = true;
@@ -552,18 +489,18 @@ impl Lexer<'_> {
     }
 
     fn inside_braces(&mut self) -> Step {
-        if self.peek() == Some('#') {
+        if self.cur.peek() == Some('#') {
             self.skip_comment();
             return Step::Next(State::InsideBraces);
         }
-        let Some(c) = self.next() else {
+        let Some(c) = self.cur.next() else {
             return self.errorf("unexpected end of input inside braces".into());
         };
         match c {
             ' ' | '\t' | '\n' | '\r' => self.skip_spaces(),
             c if is_alpha(Some(c)) => {
-                while is_alnum(self.peek()) {
-                    self.next();
+                while is_alnum(self.cur.peek()) {
+                    self.cur.next();
                 }
                 self.emit(Kind::Identifier);
             }
@@ -583,14 +520,14 @@ impl Lexer<'_> {
                 };
             }
             '=' => {
-                if self.next() == Some('~') {
+                if self.cur.next() == Some('~') {
                     self.emit(Kind::EqlRegex);
                 } else {
-                    self.backup();
+                    self.cur.backup();
                     self.emit(Kind::Eql);
                 }
             }
-            '!' => match self.next() {
+            '!' => match self.cur.next() {
                 Some('~') => self.emit(Kind::NeqRegex),
                 Some('=') => self.emit(Kind::Neq),
                 nr => {
@@ -617,7 +554,7 @@ impl Lexer<'_> {
     }
 
     fn duration_expr(&mut self) -> Step {
-        let Some(c) = self.next() else {
+        let Some(c) = self.cur.next() else {
             return self.errorf("unexpected end of input in duration expression".into());
         };
         match c {
@@ -642,18 +579,9 @@ impl Lexer<'_> {
                 }
                 self.got_colon = true;
             }
-            '(' => {
-                self.emit(Kind::LeftParen);
-                self.paren_depth += 1;
-            }
-            ')' => {
-                self.emit(Kind::RightParen);
-                self.paren_depth -= 1;
-                if self.paren_depth < 0 {
-                    // Go's errorf overwrites the item just emitted.
-                    self.tokens.pop();
-                    return self
-                        .errorf(format!("unexpected right parenthesis {}", go_quote_rune(c)));
+            '(' | ')' => {
+                if let Some(stop) = self.paren(c) {
+                    return stop;
                 }
             }
             ' ' | '\t' | '\n' | '\r' => self.skip_spaces(),
@@ -672,8 +600,8 @@ impl Lexer<'_> {
                     ));
                 }
             }
-            c if c.is_ascii_digit() || (c == '.' && is_digit(self.peek())) => {
-                self.backup();
+            c if c.is_ascii_digit() || (c == '.' && is_digit(self.cur.peek())) => {
+                self.cur.backup();
                 self.got_duration = true;
                 return self.number_or_duration();
             }
@@ -687,17 +615,41 @@ impl Lexer<'_> {
         Step::Next(State::DurationExpr)
     }
 
+    /// `alone`, or `with_eq` when `=` follows (`<` or `<=`, `>` or `>=`).
+    fn emit_or_eq(&mut self, alone: Kind, with_eq: Kind) {
+        if self.cur.peek() == Some('=') {
+            self.cur.next();
+            self.emit(with_eq);
+        } else {
+            self.emit(alone);
+        }
+    }
+
+    /// `(` or `)`, alike in expressions and in duration expressions: counts the depth and
+    /// rejects a `)` that closes nothing. `None`: lexing goes on in the current state.
+    fn paren(&mut self, c: char) -> Option<Step> {
+        if c == '(' {
+            self.emit(Kind::LeftParen);
+            self.paren_depth += 1;
+            return None;
+        }
+        self.emit(Kind::RightParen);
+        self.paren_depth -= 1;
+        if self.paren_depth >= 0 {
+            return None;
+        }
+        // Go's errorf overwrites the item just emitted.
+        self.tokens.pop();
+        Some(self.errorf(format!("unexpected right parenthesis {}", go_quote_rune(c))))
+    }
+
     /// Recognises `step`, `range`, `max_of` and `min_of` inside brackets; the first letter
     /// is consumed.
     fn duration_keyword(&mut self) -> bool {
-        while is_alpha(self.peek()) {
-            self.next();
+        while is_alpha(self.cur.peek()) {
+            self.cur.next();
         }
-        let word = self
-            .input
-            .get(self.start..self.pos)
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let word = self.cur.since(self.start).to_ascii_lowercase();
         let kind = match word.as_str() {
             "step" => Kind::Step,
             "range" => Kind::Range,
@@ -710,21 +662,21 @@ impl Lexer<'_> {
     }
 
     fn escape(&mut self) -> Result<(), String> {
-        let mut ch = self.next();
+        let mut ch = self.cur.next();
         let (mut n, base, max): (u32, u32, u32) = match ch {
             Some('a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\\') => return Ok(()),
             Some(c) if c == self.string_open => return Ok(()),
             Some('0'..='7') => (3, 8, 255),
             Some('x') => {
-                ch = self.next();
+                ch = self.cur.next();
                 (2, 16, 255)
             }
             Some('u') => {
-                ch = self.next();
+                ch = self.cur.next();
                 (4, 16, 0x10FFFF)
             }
             Some('U') => {
-                ch = self.next();
+                ch = self.cur.next();
                 (8, 16, 0x10FFFF)
             }
             None => return Err("escape sequence not terminated".into()),
@@ -742,7 +694,7 @@ impl Lexer<'_> {
             x = x.wrapping_mul(base).wrapping_add(d);
             n -= 1;
             if n > 0 {
-                ch = self.next();
+                ch = self.cur.next();
             }
         }
         if x > max || (0xD800..0xE000).contains(&x) {
@@ -753,7 +705,7 @@ impl Lexer<'_> {
 
     fn string(&mut self) -> Step {
         loop {
-            match self.next() {
+            match self.cur.next() {
                 Some('\\') => {
                     if let Err(e) = self.escape() {
                         return self.errorf(e);
@@ -772,7 +724,7 @@ impl Lexer<'_> {
 
     fn raw_string(&mut self) -> Step {
         loop {
-            match self.next() {
+            match self.cur.next() {
                 Some('\u{FFFD}') => return self.errorf("invalid UTF-8 rune".into()),
                 None => return self.errorf("unterminated raw string".into()),
                 Some(c) if c == self.string_open => break,
@@ -789,55 +741,55 @@ impl Lexer<'_> {
             return Step::Next(State::Statements);
         }
         if self.accept_remaining_duration() {
-            self.backup();
+            self.cur.backup();
             self.emit(Kind::Duration);
             return Step::Next(State::Statements);
         }
-        let text = self.input.get(self.start..self.pos).unwrap_or("");
+        let text = self.cur.since(self.start);
         self.errorf(format!("bad number or duration syntax: {}", go_quote(text)))
     }
 
     fn accept_remaining_duration(&mut self) -> bool {
-        if !self.accept("smhdwy") {
+        if !self.cur.accept("smhdwy") {
             return false;
         }
-        self.accept("s");
-        while self.accept("0123456789") {
-            while self.accept("0123456789") {}
-            if !self.accept("smhdw") {
+        self.cur.accept("s");
+        while self.cur.accept("0123456789") {
+            while self.cur.accept("0123456789") {}
+            if !self.cur.accept("smhdw") {
                 return false;
             }
-            self.accept("s");
+            self.cur.accept("s");
         }
-        let next = self.next();
+        let next = self.cur.next();
         !is_alnum(next)
     }
 
     /// Go's `scanNumber`: the scanned text is not necessarily a valid number; the parser checks.
     fn scan_number(&mut self) -> bool {
-        let initial = self.pos;
+        let initial = self.cur.pos;
         let mut digits = "0123456789";
-        if self.accept("0") && self.accept("xX") {
-            self.accept("_");
+        if self.cur.accept("0") && self.cur.accept("xX") {
+            self.cur.accept("_");
             digits = "0123456789abcdefABCDEF";
         }
         let hex = digits.len() > 10;
-        self.accept(".");
-        self.accept(digits);
+        self.cur.accept(".");
+        self.cur.accept(digits);
         let mut dot_consumed = false;
         let mut exp_consumed = false;
         while self.is(digits) || self.is("._eE") {
             if self.is(".") && dot_consumed {
-                self.accept(".");
+                self.cur.accept(".");
                 return false;
             }
             if self.is("eE") && exp_consumed {
-                self.accept("eE");
+                self.cur.accept("eE");
                 return false;
             }
-            if self.accept(".") {
+            if self.cur.accept(".") {
                 dot_consumed = true;
-                if self.accept("_.") {
+                if self.cur.accept("_.") {
                     return false;
                 }
                 if hex {
@@ -845,33 +797,33 @@ impl Lexer<'_> {
                 }
                 continue;
             }
-            if self.accept("eE") {
+            if self.cur.accept("eE") {
                 exp_consumed = true;
-                self.accept("+-");
-                if self.accept("._eE") || self.peek().is_none() {
+                self.cur.accept("+-");
+                if self.cur.accept("._eE") || self.cur.peek().is_none() {
                     return false;
                 }
                 continue;
             }
-            if self.accept("_") {
-                if self.accept("._eE") || self.peek().is_none() {
+            if self.cur.accept("_") {
+                if self.cur.accept("._eE") || self.cur.peek().is_none() {
                     return false;
                 }
                 continue;
             }
-            self.accept_run(digits);
+            self.cur.accept_run(digits);
         }
-        if self.pos == initial {
+        if self.cur.pos == initial {
             return false;
         }
-        !is_alnum(self.peek())
+        !is_alnum(self.cur.peek())
     }
 
     fn keyword_or_identifier(&mut self) -> Step {
-        while matches!(self.peek(), Some(c) if c == ':' || is_alnum(Some(c))) {
-            self.next();
+        while matches!(self.cur.peek(), Some(c) if c == ':' || is_alnum(Some(c))) {
+            self.cur.next();
         }
-        let word = self.input.get(self.start..self.pos).unwrap_or("");
+        let word = self.cur.since(self.start);
         let kind = match keyword(word) {
             Some(k) => k,
             None if word.contains(':') => Kind::MetricIdentifier,

@@ -245,13 +245,24 @@ pub fn format_duration(ms: i64) -> String {
 
 /// Go's `%f` for floats (used in the `@` bounds error).
 pub fn go_format_f(v: f64) -> String {
+    go_non_finite(v).map_or_else(|| format!("{v:.6}"), str::to_owned)
+}
+
+/// A number as the printer writes it: the shortest form that reads back the same.
+pub fn format_number(v: f64) -> String {
+    go_non_finite(v).map_or_else(|| format!("{v}"), str::to_owned)
+}
+
+/// How Go spells the floats that are not finite; Rust's own spelling (`inf`) would not parse
+/// back as PromQL.
+fn go_non_finite(v: f64) -> Option<&'static str> {
     if v.is_nan() {
-        "NaN".into()
+        Some("NaN")
     } else if v == f64::INFINITY {
-        "+Inf".into()
+        Some("+Inf")
     } else if v == f64::NEG_INFINITY {
-        "-Inf".into()
+        Some("-Inf")
     } else {
-        format!("{v:.6}")
+        None
     }
 }

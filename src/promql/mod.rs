@@ -26,24 +26,15 @@ pub use functions::{FUNCTIONS, FunctionInfo, function};
 pub use parser::MAX_DEPTH;
 pub use regex::{regex_matches_empty, validate_regex};
 
-use std::fmt;
-
 /// A parse or type error with the byte range it refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct ParseError {
     /// Where the problem is (may be empty, e.g. at end of input).
     pub span: Span,
     /// Prometheus's wording of the problem.
     pub message: String,
 }
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// One experimental PromQL feature that promtool enables with `--enable-feature`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

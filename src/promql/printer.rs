@@ -5,7 +5,7 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
 use super::lexer::go_quote;
-use super::literals::format_duration;
+use super::literals::{format_duration, format_number};
 
 fn is_legacy_label(s: &str) -> bool {
     let mut it = s.chars();
@@ -43,18 +43,6 @@ fn label_list(labels: &[String]) -> String {
         .join(", ")
 }
 
-fn number(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v == f64::INFINITY {
-        "+Inf".into()
-    } else if v == f64::NEG_INFINITY {
-        "-Inf".into()
-    } else {
-        format!("{v}")
-    }
-}
-
 impl Display for DurationExpr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
@@ -66,7 +54,7 @@ impl Display for DurationExpr {
                         f.write_str(&format_duration(l.millis))
                     }
                 } else {
-                    f.write_str(&number(l.seconds))
+                    f.write_str(&format_number(l.seconds))
                 }
             }
             DurationExpr::Step(_) => f.write_str("step()"),
@@ -142,7 +130,7 @@ fn selector_body(f: &mut Formatter<'_>, v: &VectorSelector) -> fmt::Result {
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
-            Expr::Number(n) => f.write_str(&number(n.value)),
+            Expr::Number(n) => f.write_str(&format_number(n.value)),
             Expr::String(s) => f.write_str(&go_quote(&s.value)),
             Expr::Vector(v) => {
                 selector_body(f, v)?;
@@ -214,14 +202,14 @@ impl Display for Expr {
                     }
                     match (m.fill.lhs, m.fill.rhs) {
                         (Some(l), Some(r)) if l.to_bits() == r.to_bits() => {
-                            write!(f, " fill ({})", number(l))?
+                            write!(f, " fill ({})", format_number(l))?
                         }
                         (l, r) => {
                             if let Some(l) = l {
-                                write!(f, " fill_left ({})", number(l))?;
+                                write!(f, " fill_left ({})", format_number(l))?;
                             }
                             if let Some(r) = r {
-                                write!(f, " fill_right ({})", number(r))?;
+                                write!(f, " fill_right ({})", format_number(r))?;
                             }
                         }
                     }

@@ -463,23 +463,24 @@ fn function_table_and_features() {
     assert_eq!(function("label_join").unwrap().variadic, -1);
     assert!(function("nope").is_none());
     assert!(FUNCTIONS.windows(2).all(|w| w[0].name < w[1].name));
-    assert_eq!(
-        Features::from_flag("promql-duration-expr"),
-        Some(Feature::DurationExpr)
-    );
-    assert_eq!(
-        Features::from_flag("promql-experimental-functions"),
-        Some(Feature::ExperimentalFunctions)
-    );
-    assert_eq!(
-        Features::from_flag("promql-extended-range-selectors"),
-        Some(Feature::ExtendedRangeSelectors)
-    );
-    assert_eq!(
-        Features::from_flag("promql-binop-fill-modifiers"),
-        Some(Feature::BinopFillModifiers)
-    );
-    assert_eq!(Features::from_flag("exemplar-storage"), None);
+    for (flag, feature) in [
+        ("promql-duration-expr", Some(Feature::DurationExpr)),
+        (
+            "promql-experimental-functions",
+            Some(Feature::ExperimentalFunctions),
+        ),
+        (
+            "promql-extended-range-selectors",
+            Some(Feature::ExtendedRangeSelectors),
+        ),
+        (
+            "promql-binop-fill-modifiers",
+            Some(Feature::BinopFillModifiers),
+        ),
+        ("exemplar-storage", None),
+    ] {
+        assert_eq!(Features::from_flag(flag), feature, "{flag}");
+    }
     let f = Features::from_flags([
         "promql-duration-expr,promql-experimental-functions",
         "auto-gomaxprocs",
@@ -552,21 +553,6 @@ fn deep_nesting_is_an_error_not_a_crash() {
     assert!(parse(&ok).is_ok());
 }
 
-/// A small xorshift generator so the randomized test needs no dependencies.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 #[test]
 fn random_input_never_panics() {
     const PIECES: &[&str] = &[
@@ -632,31 +618,31 @@ fn random_input_never_panics() {
     ];
     let (cases, _) = corpus();
     let all = Features::all();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = crate::test_inputs::XorShift(0x9E37_79B9_7F4A_7C15);
     for round in 0..8_000 {
         let input = if round % 2 == 0 {
             let mut s = String::new();
             for _ in 0..rng.below(24) {
-                s.push_str(PIECES[rng.below(PIECES.len())]);
+                s.push_str(rng.pick(PIECES));
             }
             s
         } else {
             // Mutate a corpus input: delete, duplicate or insert at a char boundary.
-            let base = &cases[rng.below(cases.len())].input;
+            let base = &cases[rng.index(cases.len())].input;
             let chars: Vec<char> = base.chars().collect();
             let mut out: Vec<char> = chars.clone();
             for _ in 0..1 + rng.below(3) {
                 let at = if out.is_empty() {
                     0
                 } else {
-                    rng.below(out.len() + 1)
+                    rng.index(out.len() + 1)
                 };
                 match rng.below(3) {
                     0 if at < out.len() => {
                         out.remove(at);
                     }
                     1 => {
-                        let p = PIECES[rng.below(PIECES.len())];
+                        let p = rng.pick(PIECES);
                         for (k, c) in p.chars().enumerate() {
                             out.insert(at + k, c);
                         }

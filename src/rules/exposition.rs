@@ -122,6 +122,7 @@ fn unquote(name: &str) -> &str {
 mod tests {
     use super::*;
 
+    /// The families read from `text`, as (name, type) pairs.
     fn kinds(text: &str) -> Vec<(String, MetricType)> {
         families(text, "test")
             .into_iter()
@@ -129,33 +130,36 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn text_format_families_with_their_types() {
-        let text = "# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\"} 1027 1395066363000\n# TYPE rpc_duration_seconds summary\nrpc_duration_seconds{quantile=\"0.5\"} 4773\nrpc_duration_seconds_sum 1.7560473e+07\nrpc_duration_seconds_count 2693\n# TYPE req_seconds histogram\nreq_seconds_bucket{le=\"+Inf\"} 1\nreq_seconds_sum 2\nreq_seconds_count 1\n# TYPE temp gauge\ntemp 3\nno_type_here{a=\"b c\"} 1\n";
-        assert_eq!(
-            kinds(text),
-            [
-                ("http_requests_total".to_owned(), MetricType::Counter),
-                ("no_type_here".to_owned(), MetricType::Untyped),
-                ("req_seconds".to_owned(), MetricType::Histogram),
-                ("rpc_duration_seconds".to_owned(), MetricType::Summary),
-                ("temp".to_owned(), MetricType::Gauge),
-            ]
-        );
-        let help = families(text, "t");
-        assert_eq!(help[0].help, "Requests.");
-    }
+    const TEXT_FORMAT: &str = "# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\"} 1027 1395066363000\n# TYPE rpc_duration_seconds summary\nrpc_duration_seconds{quantile=\"0.5\"} 4773\nrpc_duration_seconds_sum 1.7560473e+07\nrpc_duration_seconds_count 2693\n# TYPE req_seconds histogram\nreq_seconds_bucket{le=\"+Inf\"} 1\nreq_seconds_sum 2\nreq_seconds_count 1\n# TYPE temp gauge\ntemp 3\nno_type_here{a=\"b c\"} 1\n";
 
     #[test]
-    fn openmetrics_counters_info_and_utf8_names() {
-        let text = "# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\njobs_created 1.7e9\n# TYPE build info\nbuild_info{version=\"1\"} 1\n# TYPE \"my.metric\" gauge\n{\"my.metric\", job=\"x\"} 1\n# EOF\n";
-        assert_eq!(
-            kinds(text),
-            [
-                ("build_info".to_owned(), MetricType::Info),
-                ("jobs_total".to_owned(), MetricType::Counter),
-            ]
-        );
+    fn families_with_their_types() {
+        let cases: [(&str, &[(&str, MetricType)]); 2] = [
+            (
+                TEXT_FORMAT,
+                &[
+                    ("http_requests_total", MetricType::Counter),
+                    ("no_type_here", MetricType::Untyped),
+                    ("req_seconds", MetricType::Histogram),
+                    ("rpc_duration_seconds", MetricType::Summary),
+                    ("temp", MetricType::Gauge),
+                ],
+            ),
+            // OpenMetrics: counters named without `_total`, info, UTF-8 names.
+            (
+                "# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\njobs_created 1.7e9\n# TYPE build info\nbuild_info{version=\"1\"} 1\n# TYPE \"my.metric\" gauge\n{\"my.metric\", job=\"x\"} 1\n# EOF\n",
+                &[
+                    ("build_info", MetricType::Info),
+                    ("jobs_total", MetricType::Counter),
+                ],
+            ),
+        ];
+        for (text, want) in cases {
+            let want: Vec<(String, MetricType)> =
+                want.iter().map(|&(n, k)| (n.to_owned(), k)).collect();
+            assert_eq!(kinds(text), want, "{text:?}");
+        }
+        assert_eq!(families(TEXT_FORMAT, "t")[0].help, "Requests.");
     }
 
     #[test]

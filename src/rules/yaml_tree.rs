@@ -456,17 +456,11 @@ mod tests {
     fn keys_and_values_carry_their_spans() {
         let text = "groups:\n  - name: a\n    rules: []\n";
         let node = root(text);
-        let NodeKind::Map(entries) = &node.kind else {
-            panic!("map")
-        };
+        let entries = map_entries(&node);
         let (key, value) = &entries[0];
         assert_eq!(&text[key.span.clone()], "groups");
-        let NodeKind::Seq(items) = &value.kind else {
-            panic!("seq")
-        };
-        let NodeKind::Map(group) = &items[0].kind else {
-            panic!("map")
-        };
+        let items = seq_items(value);
+        let group = map_entries(&items[0]);
         assert_eq!(&text[group[0].1.span.clone()], "a");
         assert_eq!(group[0].1.as_scalar().map(|s| s.style), Some(Style::Plain));
     }
@@ -475,9 +469,7 @@ mod tests {
     fn block_scalars_keep_their_style_and_start_at_their_content() {
         let text = "expr: |\n  up\n  == 0\nx: >-\n  a\n  b\n";
         let node = root(text);
-        let NodeKind::Map(entries) = &node.kind else {
-            panic!("map")
-        };
+        let entries = map_entries(&node);
         let expr = &entries[0].1;
         assert_eq!(
             expr.as_scalar().map(|s| (&*s.value, s.style)),
@@ -519,6 +511,22 @@ mod tests {
         assert!(err.message.contains("alias bomb"), "{err:?}");
     }
 
+    /// A mapping node's entries (the test fails on any other node).
+    fn map_entries<'n, 'a>(node: &'n Node<'a>) -> &'n [(Node<'a>, Node<'a>)] {
+        match &node.kind {
+            NodeKind::Map(entries) => entries,
+            other => panic!("not a mapping: {other:?}"),
+        }
+    }
+
+    /// A sequence node's items (the test fails on any other node).
+    fn seq_items<'n, 'a>(node: &'n Node<'a>) -> &'n [Node<'a>] {
+        match &node.kind {
+            NodeKind::Seq(items) => items,
+            other => panic!("not a sequence: {other:?}"),
+        }
+    }
+
     /// The value of `key` in a mapping node, as text.
     fn get<'n>(node: &'n Node<'_>, key: &str) -> Option<&'n Node<'n>> {
         let NodeKind::Map(entries) = &node.kind else {
@@ -546,9 +554,7 @@ mod tests {
         assert_eq!(value(m, "z"), Some("1"));
         assert_eq!(value(m, "w"), Some("2"));
         assert!(get(m, "<<").is_none());
-        let NodeKind::Map(entries) = &m.kind else {
-            panic!("map")
-        };
+        let entries = map_entries(m);
         assert_eq!(entries.len(), 4, "{entries:?}");
         // A merged value keeps its anchor's span; the mapping keeps its own.
         let x = get(m, "x").expect("x");
@@ -563,9 +569,7 @@ mod tests {
     fn a_quoted_merge_key_or_two_of_them_stay_ordinary_keys() {
         let node = root("a: &a {x: 1}\nq: {\"<<\": *a}\nt: {<<: *a, <<: *a}\n");
         assert!(get(get(&node, "q").expect("q"), "<<").is_some());
-        let Some(NodeKind::Map(entries)) = get(&node, "t").map(|t| &t.kind) else {
-            panic!("map")
-        };
+        let entries = map_entries(get(&node, "t").expect("t"));
         assert_eq!(entries.len(), 2);
     }
 
@@ -584,9 +588,7 @@ mod tests {
     #[test]
     fn aliases_resolve_to_the_anchored_node() {
         let node = root("a: &x {k: v}\nb: *x\n");
-        let NodeKind::Map(entries) = &node.kind else {
-            panic!("map")
-        };
+        let entries = map_entries(&node);
         assert_eq!(entries[0].1.kind, entries[1].1.kind);
     }
 }

@@ -628,34 +628,26 @@ mod tests {
             f(&mut o);
             render(&o, &secrets::Secrets::default()).unwrap_err()
         };
-        assert!(matches!(
-            bad(|o| o.receivers.clear()),
-            ScaffoldError::NoReceiver
-        ));
-        assert!(matches!(
-            bad(|o| o.ccmon_host = "nohost".into()),
-            ScaffoldError::InvalidHost(_)
-        ));
-        assert!(matches!(
-            bad(|o| o.ccmon_host = "h:99999".into()),
-            ScaffoldError::InvalidHost(_)
-        ));
-        assert!(matches!(
-            bad(|o| o.ccmon_host = "a'b:80".into()),
-            ScaffoldError::InvalidHost(_)
-        ));
-        assert!(matches!(
-            bad(|o| o.retention = "30 d".into()),
-            ScaffoldError::InvalidRetention(_)
-        ));
-        assert!(matches!(
-            bad(|o| o.retention = "0s".into()),
-            ScaffoldError::InvalidRetention(_)
-        ));
-        assert!(matches!(
-            bad(|o| o.runbook_url = "ftp://x".into()),
-            ScaffoldError::InvalidRunbookUrl(_)
-        ));
+        let refusal = |e: ScaffoldError| match e {
+            ScaffoldError::NoReceiver => "receivers",
+            ScaffoldError::InvalidHost(_) => "host",
+            ScaffoldError::InvalidRetention(_) => "retention",
+            ScaffoldError::InvalidRunbookUrl(_) => "runbook url",
+            other => panic!("{other}"),
+        };
+        type Edit = fn(&mut Options);
+        let cases: [(Edit, &str); 7] = [
+            (|o| o.receivers.clear(), "receivers"),
+            (|o| o.ccmon_host = "nohost".into(), "host"),
+            (|o| o.ccmon_host = "h:99999".into(), "host"),
+            (|o| o.ccmon_host = "a'b:80".into(), "host"),
+            (|o| o.retention = "30 d".into(), "retention"),
+            (|o| o.retention = "0s".into(), "retention"),
+            (|o| o.runbook_url = "ftp://x".into(), "runbook url"),
+        ];
+        for (edit, want) in cases {
+            assert_eq!(refusal(bad(edit)), want);
+        }
         let invalid = |f: fn(&mut Options)| match bad(f) {
             ScaffoldError::InvalidOption { flag, .. } => flag,
             other => panic!("{other}"),

@@ -743,30 +743,21 @@ fn from_line<C: ReadContent>(l: Line<'_, C>) -> Parsed {
             });
             EventType::StreamEvent
         }
-        // The older flattened form.
-        "tool_use" => {
-            p.tool_uses.push(ToolUse {
-                id: own(l.id),
-                name: own(l.name),
-                input: l.input.map(|r| r.get().to_owned()).unwrap_or_default(),
-            });
-            EventType::ToolUse
-        }
-        "tool_result" => {
-            p.tool_results.push(ToolResult {
-                tool_use_id: own(l.tool_use_id),
-                is_error: l.is_error.unwrap_or(false),
-            });
-            EventType::ToolResult
-        }
-        "text" => {
-            p.text_blocks += 1;
-            p.text = l.text.map(|t| t.0.into_owned());
-            EventType::Text
-        }
-        "thinking" => {
-            p.thinking_blocks += 1;
-            EventType::Thinking
+        // The older flattened form: the line is itself one content block, read as one.
+        "tool_use" | "tool_result" | "text" | "thinking" => {
+            read_block(
+                &mut p,
+                Block {
+                    type_: Some(Cow::Borrowed(&type_)),
+                    id: l.id,
+                    name: l.name,
+                    input: l.input,
+                    text: l.text,
+                    tool_use_id: l.tool_use_id,
+                    is_error: l.is_error,
+                },
+            );
+            classify_bare(&type_, &subtype)
         }
         _ => EventType::Unknown,
     };
@@ -901,6 +892,34 @@ mod tests {
             et(r#"{"type":"tool_use","id":"t","name":"Read","input":{"path":"a"}}"#),
             EventType::ToolUse
         );
+    }
+
+    #[test]
+    fn the_older_flattened_form_reads_as_one_block() {
+        let p = parse(br#"{"type":"tool_use","id":"t","name":"Read","input":{"path":"a"}}"#);
+        assert_eq!(
+            p.tool_uses,
+            [ToolUse {
+                id: "t".into(),
+                name: "Read".into(),
+                input: r#"{"path":"a"}"#.into(),
+            }]
+        );
+        let p = parse(br#"{"type":"tool_result","tool_use_id":"t","is_error":true}"#);
+        assert_eq!(p.event_type(), EventType::ToolResult);
+        assert_eq!(
+            p.tool_results,
+            [ToolResult {
+                tool_use_id: "t".into(),
+                is_error: true,
+            }]
+        );
+        let p = parse(br#"{"type":"text","text":"hello"}"#);
+        assert_eq!(p.event_type(), EventType::Text);
+        assert_eq!((p.text_blocks, p.text.as_deref()), (1, Some("hello")));
+        let p = parse(br#"{"type":"thinking","thinking":"hm"}"#);
+        assert_eq!(p.event_type(), EventType::Thinking);
+        assert_eq!((p.thinking_blocks, p.text_blocks), (1, 0));
     }
 
     #[test]

@@ -202,25 +202,21 @@ impl<S: Sink> Recorder<S> {
 
     /// Stores the summary now (after a state change), with the pending records.
     pub fn write_summary(&mut self) -> Result<(), S::Error> {
-        let Some(summary) = &self.summary else {
-            return Ok(());
-        };
-        let pos = self.batch.last().map(|r| r.pos);
-        self.sink.write(&mut self.batch, summary)?;
-        self.batch.clear();
-        self.batch_bytes = 0;
-        if let Some(pos) = pos {
-            self.recorded_pos = self.recorded_pos.max(pos);
-        }
-        Ok(())
+        self.write_batch(true)
     }
 
     /// Hands the pending records to the sink.
     pub fn flush(&mut self) -> Result<(), S::Error> {
+        self.write_batch(false)
+    }
+
+    /// Writes the pending records with the summary; with nothing pending, only when the
+    /// summary itself must be stored.
+    fn write_batch(&mut self, even_if_empty: bool) -> Result<(), S::Error> {
         let Some(summary) = &self.summary else {
             return Ok(());
         };
-        if self.batch.is_empty() {
+        if self.batch.is_empty() && !even_if_empty {
             return Ok(());
         }
         let pos = self.batch.last().map(|r| r.pos);

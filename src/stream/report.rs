@@ -400,11 +400,7 @@ mod tests {
 
     #[test]
     fn an_estimated_cost_is_marked_and_counted_as_the_estimated_part() {
-        let without_result: String = CLEAN
-            .lines()
-            .filter(|l| !l.starts_with(r#"{"type":"result""#))
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let without_result = crate::test_inputs::without_result_line(CLEAN);
         let live = agent("live", &without_result, "2026-12-06T10:00:00Z");
         let done = agent("gleam", GLEAM, "2026-12-06T10:00:00Z");
         let r = build(&[live.clone(), done], GroupBy::Agent, None);

@@ -433,11 +433,16 @@ mod tests {
 
     #[test]
     fn token_counts_and_ages_are_short() {
-        assert_eq!(compact(956), "956");
-        assert_eq!(compact(7584), "7.6k");
-        assert_eq!(compact(999_949), "999.9k");
-        assert_eq!(compact(999_950), "1.0M");
-        assert_eq!(compact(12_345_678), "12.3M");
+        let counts = [
+            (956, "956"),
+            (7584, "7.6k"),
+            (999_949, "999.9k"),
+            (999_950, "1.0M"),
+            (12_345_678, "12.3M"),
+        ];
+        for (count, want) in counts {
+            assert_eq!(compact(count), want, "{count}");
+        }
         assert_eq!(age(Duration::from_millis(999)), "0s");
         assert_eq!(age(Duration::from_secs(3599)), "59m59s");
     }

@@ -854,6 +854,7 @@ fn hash_value(value: &Value, h: &mut DefaultHasher) {
 mod tests {
     use super::*;
     use crate::stream::parse::parse;
+    use crate::test_inputs::XorShift;
 
     fn secs(t0: Instant, n: u64) -> Instant {
         t0 + Duration::from_secs(n)
@@ -1674,28 +1675,6 @@ mod tests {
         );
         // Multi-byte characters are cut on a boundary.
         assert_eq!(cut(&"é".repeat(100)).len(), 128);
-    }
-
-    /// A small deterministic PRNG (xorshift64), so the property tests need no dependency.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            let mut x = self.0;
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            self.0 = x;
-            x
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-
-        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-            items[self.below(items.len() as u64) as usize]
-        }
     }
 
     fn random_line(rng: &mut XorShift) -> Parsed {

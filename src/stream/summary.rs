@@ -757,11 +757,7 @@ pub(crate) mod tests {
 
     #[test]
     fn before_the_result_the_cost_is_an_estimate_from_the_largest_usage_per_message() {
-        let without_result: String = CLEAN
-            .lines()
-            .filter(|l| !l.starts_with(r#"{"type":"result""#))
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let without_result = crate::test_inputs::without_result_line(CLEAN);
         let s = run(&without_result);
         assert!(s.cost_estimated && !s.cost_unknown);
         assert!(s.cost_usd > 0.0);

@@ -25,29 +25,6 @@ pub(super) async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome
     };
     let query = &query;
     match args.group.as_deref() {
-        None => {
-            let (fetched, failed) = on_all_targets(ctx, |t| async move {
-                Ok(tag_alerts(t, t.client.alerts(query).await?))
-            })
-            .await?;
-            if fetched.is_empty() {
-                // Every context failed and said so; an empty table would only mislead.
-                return Ok(merged_status(failed));
-            }
-            let mut alerts: Vec<Alert> = fetched.into_iter().flat_map(|(_, a)| a).collect();
-            alerts.retain(keep);
-            sort_alerts(&mut alerts);
-            if ctx.ids_only {
-                print_ids(alerts.iter().map(|a| a.fingerprint.as_str()))?;
-            } else {
-                ctx.printer.print(&AlertList {
-                    alerts,
-                    merged: ctx.merging(),
-                    now: ctx.now,
-                })?;
-            }
-            Ok(merged_status(failed))
-        }
         Some("") => {
             let (fetched, failed) = on_all_targets(ctx, |t| async move {
                 Ok((t.context.clone(), t.client.alert_groups(query).await?))
@@ -79,20 +56,40 @@ pub(super) async fn ls(ctx: &Ctx, args: &AlertsLsArgs) -> anyhow::Result<Outcome
             print_groups(ctx, groups)?;
             Ok(merged_status(failed))
         }
-        Some(label) => {
+        by_label => {
             let (fetched, failed) = on_all_targets(ctx, |t| async move {
                 Ok(tag_alerts(t, t.client.alerts(query).await?))
             })
             .await?;
             if fetched.is_empty() {
+                // Every context failed and said so; an empty table would only mislead.
                 return Ok(merged_status(failed));
             }
             let mut alerts: Vec<Alert> = fetched.into_iter().flat_map(|(_, a)| a).collect();
             alerts.retain(keep);
-            print_groups(ctx, group_by_label(alerts, label))?;
+            if let Some(label) = by_label {
+                print_groups(ctx, group_by_label(alerts, label))?;
+            } else {
+                print_alerts(ctx, alerts, ctx.merging())?;
+            }
             Ok(merged_status(failed))
         }
     }
+}
+
+/// Prints alerts oldest first: their fingerprints with `-q`, else the table.
+pub(super) fn print_alerts(ctx: &Ctx, mut alerts: Vec<Alert>, merged: bool) -> anyhow::Result<()> {
+    sort_alerts(&mut alerts);
+    if ctx.ids_only {
+        print_ids(alerts.iter().map(|a| a.fingerprint.as_str()))?;
+    } else {
+        ctx.printer.print(&AlertList {
+            alerts,
+            merged,
+            now: ctx.now,
+        })?;
+    }
+    Ok(())
 }
 
 /// Marks alerts with the context they came from, when contexts are merged.
@@ -159,17 +156,15 @@ pub(super) fn print_ids<'a>(ids: impl Iterator<Item = &'a str>) -> anyhow::Resul
 }
 
 /// Alerts for the printer: JSON is the API's array, as amtool prints it.
+#[derive(Serialize)]
+#[serde(transparent)]
 pub(super) struct AlertList {
     pub(super) alerts: Vec<Alert>,
     /// Several contexts merged: a CONTEXT column leads.
+    #[serde(skip)]
     pub(super) merged: bool,
+    #[serde(skip)]
     pub(super) now: Timestamp,
-}
-
-impl Serialize for AlertList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.alerts.serialize(s)
-    }
 }
 
 pub(super) const ALERT_HEADERS: [&str; 5] = ["ALERTNAME", "SEVERITY", "STATE", "AGE", "SUMMARY"];
@@ -234,6 +229,16 @@ pub(super) fn alert_row(a: &Alert, now: Timestamp, wide: bool) -> Vec<String> {
     row
 }
 
+/// A row's cells (or the column names), led by the context's when several contexts are
+/// merged into one table.
+pub(super) fn led_by_context<T>(
+    merged: bool,
+    context: impl FnOnce() -> T,
+    cells: impl IntoIterator<Item = T>,
+) -> Vec<T> {
+    merged.then(context).into_iter().chain(cells).collect()
+}
+
 pub(super) fn truncate(text: &str, max: usize) -> String {
     let line = text.lines().next().unwrap_or("");
     if line.chars().count() <= max && !text.contains('\n') {
@@ -245,8 +250,7 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
 
 impl Tabular for AlertList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
-        let mut h = if self.merged { vec!["CONTEXT"] } else { vec![] };
-        h.extend(ALERT_HEADERS);
+        let mut h = led_by_context(self.merged, || "CONTEXT", ALERT_HEADERS);
         if wide {
             h.extend(ALERT_WIDE_HEADERS);
         }
@@ -256,13 +260,11 @@ impl Tabular for AlertList {
         self.alerts
             .iter()
             .map(|a| {
-                let mut row = if self.merged {
-                    vec![a.context.clone().unwrap_or_default()]
-                } else {
-                    vec![]
-                };
-                row.extend(alert_row(a, self.now, wide));
-                row
+                led_by_context(
+                    self.merged,
+                    || a.context.clone().unwrap_or_default(),
+                    alert_row(a, self.now, wide),
+                )
             })
             .collect()
     }
@@ -284,16 +286,14 @@ pub(super) struct GroupOut {
     alerts: Vec<Alert>,
 }
 
+#[derive(Serialize)]
+#[serde(transparent)]
 pub(super) struct GroupList {
     groups: Vec<GroupOut>,
+    #[serde(skip)]
     merged: bool,
+    #[serde(skip)]
     now: Timestamp,
-}
-
-impl Serialize for GroupList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.groups.serialize(s)
-    }
 }
 
 impl Tabular for GroupList {

@@ -325,6 +325,15 @@ fn merged_status(failed: bool) -> Outcome {
     }
 }
 
+/// Exit 1 when any of the silences acted on failed (each said why), else 0.
+fn failure_if_any(failed: usize) -> Outcome {
+    if failed > 0 {
+        ExitStatus::Failure.into()
+    } else {
+        ExitStatus::Success.into()
+    }
+}
+
 fn client(settings: &Settings) -> anyhow::Result<Client> {
     let http = crate::http_client::build(settings)?;
     Ok(Client::new(http, settings.alertmanager.value.clone()))

@@ -60,20 +60,11 @@ pub(super) async fn silence_preview(ctx: &Ctx, mut new: NewSilence) -> anyhow::R
         Err(e) => return Err(e.into()),
     };
     let all = ctx.client.alerts(&AlertQuery::all()).await?;
-    let mut alerts: Vec<Alert> = mute::muted(&new.matchers, &all)
+    let alerts = mute::muted(&new.matchers, &all)
         .into_iter()
         .cloned()
         .collect();
-    sort_alerts(&mut alerts);
-    if ctx.ids_only {
-        print_ids(alerts.iter().map(|a| a.fingerprint.as_str()))?;
-    } else {
-        ctx.printer.print(&AlertList {
-            alerts,
-            merged: false,
-            now: ctx.now,
-        })?;
-    }
+    print_alerts(ctx, alerts, false)?;
     report_muted(&new, &all, ctx.now, true);
     if let Some(e) = refused {
         write_stderr_line(&format!("warning: without --dry-run: {e}"));
@@ -214,19 +205,18 @@ pub(super) async fn count_mutes(
 
 /// Silences for the printer: JSON is the API's array, which `silence import` (and
 /// `amtool silence import`) read back.
+#[derive(Serialize)]
+#[serde(transparent)]
 pub(super) struct SilenceList {
     silences: Vec<Silence>,
     /// Alerts muted now per silence ID, as the server reports them; `?` for those absent.
+    #[serde(skip)]
     mutes: HashMap<String, usize>,
     /// Several contexts merged: a CONTEXT column leads.
+    #[serde(skip)]
     merged: bool,
+    #[serde(skip)]
     now: Timestamp,
-}
-
-impl Serialize for SilenceList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.silences.serialize(s)
-    }
 }
 
 /// `in 2h` or `3m ago`.
@@ -243,8 +233,11 @@ pub(super) fn relative(text: &str, now: Timestamp) -> String {
 
 impl Tabular for SilenceList {
     fn headers(&self, wide: bool) -> Vec<&'static str> {
-        let mut h = if self.merged { vec!["CONTEXT"] } else { vec![] };
-        h.extend(["ID", "MATCHERS", "MUTES", "ENDS", "CREATED BY", "COMMENT"]);
+        let mut h = led_by_context(
+            self.merged,
+            || "CONTEXT",
+            ["ID", "MATCHERS", "MUTES", "ENDS", "CREATED BY", "COMMENT"],
+        );
         if wide {
             h.extend(["STATE", "STARTS AT", "ENDS AT", "UPDATED AT"]);
         }
@@ -254,25 +247,24 @@ impl Tabular for SilenceList {
         self.silences
             .iter()
             .map(|s| {
-                let mut row = if self.merged {
-                    vec![s.context.clone().unwrap_or_default()]
-                } else {
-                    vec![]
-                };
-                row.extend([
-                    s.id.clone(),
-                    s.matchers_text(),
-                    self.mutes
-                        .get(&s.id)
-                        .map_or_else(|| "?".to_owned(), ToString::to_string),
-                    relative(&s.ends_at, self.now),
-                    s.created_by.clone(),
-                    if wide {
-                        s.comment.clone()
-                    } else {
-                        truncate(&s.comment, SUMMARY_WIDTH)
-                    },
-                ]);
+                let mut row = led_by_context(
+                    self.merged,
+                    || s.context.clone().unwrap_or_default(),
+                    [
+                        s.id.clone(),
+                        s.matchers_text(),
+                        self.mutes
+                            .get(&s.id)
+                            .map_or_else(|| "?".to_owned(), ToString::to_string),
+                        relative(&s.ends_at, self.now),
+                        s.created_by.clone(),
+                        if wide {
+                            s.comment.clone()
+                        } else {
+                            truncate(&s.comment, SUMMARY_WIDTH)
+                        },
+                    ],
+                );
                 if wide {
                     row.extend([
                         s.status.state.clone(),
@@ -348,11 +340,7 @@ pub(super) async fn silence_expire(ctx: &Ctx, args: &SilenceExpireArgs) -> anyho
         }
     }
     write_stdout(&expired).context("cannot write output")?;
-    Ok(if failed > 0 {
-        ExitStatus::Failure.into()
-    } else {
-        ExitStatus::Success.into()
-    })
+    Ok(failure_if_any(failed))
 }
 
 pub(super) fn confirm(question: &str) -> anyhow::Result<bool> {
@@ -398,11 +386,7 @@ pub(super) async fn silence_extend(ctx: &Ctx, args: &SilenceExtendArgs) -> anyho
             }
         }
     }
-    Ok(if failed > 0 {
-        ExitStatus::Failure.into()
-    } else {
-        ExitStatus::Success.into()
-    })
+    Ok(failure_if_any(failed))
 }
 
 pub(super) async fn extend_one(
@@ -515,11 +499,7 @@ pub(super) async fn silence_import(ctx: &Ctx, args: &SilenceImportArgs) -> anyho
         skipped.len(),
         skipped.len() - expired
     ));
-    Ok(if failed > 0 {
-        ExitStatus::Failure.into()
-    } else {
-        ExitStatus::Success.into()
-    })
+    Ok(failure_if_any(failed))
 }
 
 /// Posts one imported silence; an ID the cluster does not know is dropped and the silence

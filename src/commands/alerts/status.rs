@@ -13,17 +13,15 @@ pub(super) async fn status(ctx: &Ctx) -> anyhow::Result<Outcome> {
     Ok(ExitStatus::Success.into())
 }
 
+/// JSON is the server's status object as is, so scripts see what amtool's -o json shows.
+#[derive(Serialize)]
+#[serde(transparent)]
 pub(super) struct StatusView {
     status: Status,
+    #[serde(skip)]
     summary: Option<ConfigSummary>,
+    #[serde(skip)]
     now: Timestamp,
-}
-
-impl Serialize for StatusView {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // The server's status object as is, so scripts see what amtool's -o json shows.
-        self.status.serialize(s)
-    }
 }
 
 impl Tabular for StatusView {

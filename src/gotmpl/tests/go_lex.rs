@@ -4,6 +4,7 @@
 //! because promtool always uses `{{`/`}}`.
 
 use super::super::lex::{ItemType, lex};
+use super::assert_no_failures;
 
 /// Go's `itemName` for the types the tables use.
 fn name(t: ItemType) -> &'static str {
@@ -429,12 +430,7 @@ fn go_lex_tests() {
             failures.push(format!("{test}: got {got:?}\n    want {want:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// Go's `lexPosTests` (comment item dropped), checking byte positions.

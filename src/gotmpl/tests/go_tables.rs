@@ -3,7 +3,7 @@
 
 use super::super::strconv::{NumberKind, new_number};
 use super::super::*;
-use super::{go_parse, line_of};
+use super::{assert_no_failures, go_parse, line_of};
 
 const NO_ERROR: bool = true;
 const HAS_ERROR: bool = false;
@@ -472,12 +472,7 @@ fn go_parse_tests() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// (name, input, substring of Go's message, 1-based line of our span start).
@@ -613,12 +608,7 @@ fn go_error_tests() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// Go's exact messages for a few errors, to keep the wording faithful.
@@ -691,12 +681,7 @@ fn go_error_messages_exact() {
             Err(_) => {}
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// Go's `numberTests`: (text, isInt, isUint, isFloat, isComplex, int64, uint64, float64, complex).
@@ -1030,12 +1015,7 @@ fn go_number_tests() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// The lexer half of the broken-number cases: they must fail as template actions too.

@@ -2,6 +2,7 @@
 //! and the query helpers used by `ccmon rules lint`.
 
 use super::super::*;
+use super::{assert_no_failures, fixture_rows};
 
 const FIXTURE: &str = include_str!("../../../tests/fixtures/gotmpl/prometheus_annotations.txt");
 
@@ -12,13 +13,7 @@ fn unescape(s: &str) -> String {
 #[test]
 fn fixture_verdicts() {
     let mut failures = Vec::new();
-    let mut count = 0;
-    for line in FIXTURE
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        count += 1;
-        let parts: Vec<&str> = line.split('\t').collect();
+    for (line, parts) in fixture_rows(FIXTURE, 30) {
         match parts.as_slice() {
             ["ok", tmpl] => {
                 if let Err(e) = parse_prometheus(&unescape(tmpl)) {
@@ -35,13 +30,7 @@ fn fixture_verdicts() {
             _ => failures.push(format!("malformed fixture line {line:?}")),
         }
     }
-    assert!(count >= 30, "fixture has only {count} cases");
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// Returns the text the error span covers.
@@ -53,46 +42,45 @@ fn error_text(text: &str) -> (TemplateError, &str) {
 
 #[test]
 fn error_spans_point_at_the_culprit() {
-    let (e, s) = error_text("Instance {{ $labels.instance | bogus }} down");
-    assert_eq!(e.message, "function \"bogus\" not defined");
-    assert_eq!(s, "bogus");
-    assert_eq!(e.span.start, 31);
-
-    let (e, s) = error_text("{{ $valu }}");
-    assert_eq!(e.message, "undefined variable \"$valu\"");
-    assert_eq!(s, "$valu");
-
-    let (e, s) = error_text("a\n{{ if $value }}never closed");
-    assert_eq!(e.message, "unexpected EOF");
-    assert_eq!(s, "{{ if $value }}");
-
-    let (e, s) = error_text("x {{ end }}");
-    assert_eq!(e.message, "unexpected {{end}}");
-    assert_eq!(s, "{{ end }}");
-
-    let (e, s) = error_text("ok {{ $labels.job ");
-    assert_eq!(e.message, "unclosed action");
-    assert!(s.starts_with("{{ $labels"), "{s:?}");
-
-    let (e, s) = error_text("{{ if true }}{{ define \"x\" }}{{ end }}{{ end }}");
-    assert_eq!(e.message, "unexpected <define> in command");
-    assert_eq!(s, "define");
-
-    let (e, s) = error_text("{{ \"a\" | \"b\" }}");
-    assert_eq!(e.message, "non executable command in pipeline stage 2");
-    assert_eq!(s, "\"b\"");
-
-    let (e, s) = error_text("{{ $labels.foo-bar }}");
-    assert_eq!(e.message, "bad character U+002D '-'");
-    assert_eq!(s, "-");
-
-    let (e, s) = error_text("{{ \"unterminated }}");
-    assert_eq!(e.message, "unterminated quoted string");
-    assert!(s.starts_with('"'), "{s:?}");
-
-    let (e, s) = error_text("{{ 0x }}");
-    assert_eq!(e.message, "illegal number syntax: \"0x\"");
-    assert_eq!(s, "0x");
+    // (template, Go's message, the text the span covers; a trailing `…`: what it starts with)
+    let cases = [
+        (
+            "Instance {{ $labels.instance | bogus }} down",
+            "function \"bogus\" not defined",
+            "bogus",
+        ),
+        ("{{ $valu }}", "undefined variable \"$valu\"", "$valu"),
+        (
+            "a\n{{ if $value }}never closed",
+            "unexpected EOF",
+            "{{ if $value }}",
+        ),
+        ("x {{ end }}", "unexpected {{end}}", "{{ end }}"),
+        ("ok {{ $labels.job ", "unclosed action", "{{ $labels…"),
+        (
+            "{{ if true }}{{ define \"x\" }}{{ end }}{{ end }}",
+            "unexpected <define> in command",
+            "define",
+        ),
+        (
+            "{{ \"a\" | \"b\" }}",
+            "non executable command in pipeline stage 2",
+            "\"b\"",
+        ),
+        ("{{ $labels.foo-bar }}", "bad character U+002D '-'", "-"),
+        ("{{ \"unterminated }}", "unterminated quoted string", "\"…"),
+        ("{{ 0x }}", "illegal number syntax: \"0x\"", "0x"),
+    ];
+    for (text, message, covered) in cases {
+        let (e, s) = error_text(text);
+        assert_eq!(e.message, message, "{text:?}");
+        match covered.strip_suffix('…') {
+            Some(prefix) => assert!(s.starts_with(prefix), "{text:?}: {s:?}"),
+            None => assert_eq!(s, covered, "{text:?}"),
+        }
+    }
+    // Byte offsets, not characters or lines.
+    assert_eq!(error_text(cases[0].0).0.span.start, 31);
 }
 
 #[test]
@@ -199,64 +187,21 @@ fn template_refers_to_define_in_same_text() {
 
 #[test]
 fn function_list_matches_prometheus() {
+    // Go's builtins and Prometheus's functions (`template.go`), sorted: a name added, lost or
+    // listed twice shows here.
     let f = prometheus_functions();
-    for name in [
-        "and",
-        "or",
-        "not",
-        "len",
-        "index",
-        "slice",
-        "print",
-        "printf",
-        "println",
-        "html",
-        "js",
-        "urlquery",
-        "eq",
-        "ne",
-        "lt",
-        "le",
-        "gt",
-        "ge",
-        "call",
-        "query",
-        "first",
-        "label",
-        "value",
-        "strvalue",
-        "args",
-        "reReplaceAll",
-        "safeHtml",
-        "match",
-        "title",
-        "toUpper",
-        "toLower",
-        "graphLink",
-        "tableLink",
-        "sortByLabel",
-        "humanize",
-        "humanize1024",
-        "humanizeDuration",
-        "humanizePercentage",
-        "humanizeTimestamp",
-        "toTime",
-        "toDuration",
-        "pathPrefix",
-        "externalURL",
-        "parseDuration",
-        "stripPort",
-        "stripDomain",
-        "now",
-    ] {
-        assert!(f.contains(&name), "{name} missing");
-    }
-    // Console-only or Go-only names are not available to alert templates.
-    assert!(!f.contains(&"tmpl"));
     let mut sorted = f.to_vec();
     sorted.sort_unstable();
-    sorted.dedup();
-    assert_eq!(sorted.len(), f.len(), "duplicates in the function list");
+    assert_eq!(
+        sorted.join(" "),
+        "and args call eq externalURL first ge graphLink gt html humanize humanize1024 \
+         humanizeDuration humanizePercentage humanizeTimestamp index js label le len lt \
+         match ne not now or parseDuration pathPrefix print printf println query \
+         reReplaceAll safeHtml slice sortByLabel stripDomain stripPort strvalue tableLink \
+         title toDuration toLower toTime toUpper urlquery value"
+    );
+    // Console-only or Go-only names are not available to alert templates.
+    assert!(!f.contains(&"tmpl"));
 }
 
 #[test]

@@ -3,24 +3,7 @@
 //! and pathologically deep nesting.
 
 use super::super::*;
-
-/// A small deterministic xorshift generator, so failures reproduce without extra crates.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use crate::test_inputs::XorShift;
 
 const FRAGMENTS: &[&str] = &[
     "{{", "}}", "{{- ", " -}}", "{{/*", "*/}}", "/*", "*/", " ", "\n", "\t", "\r", "if", "else",
@@ -70,12 +53,12 @@ fn check(text: &str) {
 
 #[test]
 fn random_fragments_never_panic() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     for _ in 0..30_000 {
         let n = rng.below(24);
         let mut s = String::new();
         for _ in 0..n {
-            s.push_str(FRAGMENTS[rng.below(FRAGMENTS.len())]);
+            s.push_str(rng.pick(FRAGMENTS));
         }
         check(&s);
     }
@@ -83,13 +66,11 @@ fn random_fragments_never_panic() {
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let mut rng = XorShift(0xD1B5_4A32_D192_ED03);
     let alphabet = b"{}-/* \n$.|():=,\"'`\\ab0x1ei_+";
     for _ in 0..20_000 {
         let n = rng.below(40);
-        let bytes: Vec<u8> = (0..n)
-            .map(|_| alphabet[rng.below(alphabet.len())])
-            .collect();
+        let bytes: Vec<u8> = (0..n).map(|_| rng.pick(alphabet)).collect();
         check(&String::from_utf8_lossy(&bytes));
     }
 }

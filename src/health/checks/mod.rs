@@ -8,6 +8,7 @@ pub mod http;
 pub mod log_file;
 pub mod memory;
 pub mod pidfile;
+pub mod ping;
 pub mod postgres;
 pub mod redis;
 pub mod tcp;
@@ -35,9 +36,11 @@ pub fn build(kind: &Kind, timeout: std::time::Duration) -> Arc<dyn Check> {
         Kind::Postgres {
             url,
             degraded_latency,
-        } => Arc::new(postgres::Ping {
+        } => Arc::new(ping::Ping {
+            server: ping::Server::Postgres,
             url,
-            degraded_latency,
+            degraded_latency: Some(degraded_latency),
+            timeout,
         }),
         Kind::SqlCount {
             url,
@@ -49,7 +52,12 @@ pub fn build(kind: &Kind, timeout: std::time::Duration) -> Arc<dyn Check> {
             thresholds,
         }),
         Kind::Schema { url, table, column } => Arc::new(postgres::Schema { url, table, column }),
-        Kind::Redis { url } => Arc::new(redis::Ping { url, timeout }),
+        Kind::Redis { url } => Arc::new(ping::Ping {
+            server: ping::Server::Redis,
+            url,
+            degraded_latency: None,
+            timeout,
+        }),
         Kind::RedisQueue {
             url,
             key,

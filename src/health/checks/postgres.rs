@@ -1,5 +1,5 @@
-//! PostgreSQL checks: `postgres` (`SELECT 1` and its latency), SQL counts (queue depth,
-//! stale-session backlog) and `schema` (a table and column exist).
+//! PostgreSQL checks: the transport of `postgres` (`SELECT 1`, judged in `ping.rs`), SQL
+//! counts (queue depth, stale-session backlog) and `schema` (a table and column exist).
 //!
 //! Client: tokio-postgres rather than sqlx. sqlx is the usual choice, but a health check needs
 //! one simple query on a fresh connection, not a pool, migrations or compile-time-checked
@@ -10,16 +10,15 @@
 //! that is the thing being checked, and at one run per interval it costs nothing.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
-use super::{Check, Run, millis};
+use super::{Check, Run};
+use crate::health::Finding;
 use crate::health::spec::Thresholds;
-use crate::health::{Finding, Status};
 
-const NOT_CONFIGURED: &str =
+pub(super) const NOT_CONFIGURED: &str =
     "no PostgreSQL configured (set DATABASE_URL or `postgres` in the context)";
 
 /// Why a PostgreSQL run failed.
@@ -79,43 +78,14 @@ fn is_missing_object(code: Option<&SqlState>) -> bool {
     matches!(code, Some(c) if *c == SqlState::UNDEFINED_TABLE || *c == SqlState::UNDEFINED_COLUMN)
 }
 
-/// `SELECT 1`.
-#[derive(Debug)]
-pub struct Ping {
-    /// The database; degraded when unset.
-    pub url: Option<url::Url>,
-    /// Slower is degraded.
-    pub degraded_latency: Duration,
-}
-
-impl Check for Ping {
-    fn run(&self) -> Run<'_> {
-        Box::pin(async move {
-            let Some(url) = &self.url else {
-                return Finding::degraded(NOT_CONFIGURED);
-            };
-            let started = Instant::now();
-            let result = with_client(url, |client| async move {
-                client.simple_query("SELECT 1").await
-            })
-            .await;
-            let elapsed = started.elapsed();
-            let ms = millis(elapsed);
-            match result {
-                Ok(_) => {
-                    let status = if elapsed > self.degraded_latency {
-                        Status::Degraded
-                    } else {
-                        Status::Healthy
-                    };
-                    Finding::new(status, format!("SELECT 1 answered in {ms} ms"))
-                        .detail("latency_ms", ms)
-                        .observe("responseTime", ms, "ms")
-                }
-                Err((_, e)) => Finding::unhealthy(format!("PostgreSQL at {url}: {e}")),
-            }
-        })
-    }
+/// `SELECT 1` on a fresh connection, for [`super::ping::Ping`].
+pub(super) async fn select_one(url: &url::Url) -> Result<(), String> {
+    with_client(url, |client| async move {
+        client.simple_query("SELECT 1").await
+    })
+    .await
+    .map(drop)
+    .map_err(|(_, e)| e.to_string())
 }
 
 /// A query returning one number (queue depth, backlog).

@@ -1,16 +1,18 @@
-//! Redis checks: `redis` (`PING`) and the queue depth of a stream (`XLEN`) or list
-//! (`LLEN`). The key's type is asked first, so one setting serves both shapes of queue.
+//! Redis checks: the transport of `redis` (`PING`, judged in `ping.rs`) and the queue depth
+//! of a stream (`XLEN`) or list (`LLEN`). The key's type is asked first, so one setting serves
+//! both shapes of queue.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use redis::AsyncConnectionConfig;
 use redis::aio::MultiplexedConnection;
 
-use super::{Check, Run, millis};
+use super::{Check, Run};
 use crate::health::Finding;
 use crate::health::spec::Thresholds;
 
-const NOT_CONFIGURED: &str = "no Redis configured (set REDIS_URL or `redis` in the context)";
+pub(super) const NOT_CONFIGURED: &str =
+    "no Redis configured (set REDIS_URL or `redis` in the context)";
 
 /// Opens a connection whose own timeouts end just after the check's: the runner's timeout
 /// reports first (one message, `timed out after T`, for every kind), and the client's
@@ -27,39 +29,14 @@ async fn connect(url: &url::Url, timeout: Duration) -> Result<MultiplexedConnect
         .map_err(|e| e.to_string())
 }
 
-/// `PING`.
-#[derive(Debug)]
-pub struct Ping {
-    /// The server; degraded when unset.
-    pub url: Option<url::Url>,
-    /// The check's timeout.
-    pub timeout: Duration,
-}
-
-impl Check for Ping {
-    fn run(&self) -> Run<'_> {
-        Box::pin(async move {
-            let Some(url) = &self.url else {
-                return Finding::degraded(NOT_CONFIGURED);
-            };
-            let started = Instant::now();
-            let result = async {
-                let mut con = connect(url, self.timeout).await?;
-                redis::cmd("PING")
-                    .query_async::<String>(&mut con)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            .await;
-            let ms = millis(started.elapsed());
-            match result {
-                Ok(_) => Finding::healthy(format!("PING answered in {ms} ms"))
-                    .detail("latency_ms", ms)
-                    .observe("responseTime", ms, "ms"),
-                Err(e) => Finding::unhealthy(format!("Redis at {url}: {e}")),
-            }
-        })
-    }
+/// `PING` on a fresh connection, for [`super::ping::Ping`].
+pub(super) async fn ping(url: &url::Url, timeout: Duration) -> Result<(), String> {
+    let mut con = connect(url, timeout).await?;
+    redis::cmd("PING")
+        .query_async::<String>(&mut con)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Length of a stream or list.

@@ -300,32 +300,18 @@ impl Parser<'_> {
             duration,
         };
         let end = self.last_end;
-        let slot = match &mut e {
-            Expr::Vector(vs) => Some(&mut vs.offset),
-            Expr::Matrix(ms) => Some(&mut ms.vector.offset),
-            Expr::Subquery(sq) => Some(&mut sq.offset),
-            _ => None,
+        let Some(slot) = modifier_slot(&mut e, |v| &mut v.offset, |s| &mut s.offset) else {
+            self.misplaced_modifier(&e, "offset");
+            return Ok(e);
         };
-        match slot {
-            None => {
-                let span = e.span();
-                self.error(
-                    span,
-                    "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                );
-                return Ok(e);
-            }
-            Some(slot) => {
-                let already = slot.as_ref().is_some_and(
-                    |o| !matches!(&o.duration, DurationExpr::Literal(l) if l.seconds == 0.0),
-                );
-                if already {
-                    let span = e.span();
-                    self.error(span, "offset may not be set multiple times");
-                } else {
-                    *slot = Some(offset);
-                }
-            }
+        let already = slot
+            .as_ref()
+            .is_some_and(|o| !matches!(&o.duration, DurationExpr::Literal(l) if l.seconds == 0.0));
+        if already {
+            let span = e.span();
+            self.error(span, "offset may not be set multiple times");
+        } else {
+            *slot = Some(offset);
         }
         e.span_mut().end = end;
         Ok(e)
@@ -372,30 +358,28 @@ impl Parser<'_> {
             span: Span::new(at_tok.span.start, self.last_end),
         };
         let end = self.last_end;
-        let slot = match &mut e {
-            Expr::Vector(vs) => Some(&mut vs.at),
-            Expr::Matrix(ms) => Some(&mut ms.vector.at),
-            Expr::Subquery(sq) => Some(&mut sq.at),
-            _ => None,
+        let Some(slot) = modifier_slot(&mut e, |v| &mut v.at, |s| &mut s.at) else {
+            self.misplaced_modifier(&e, "@");
+            return Ok(e);
         };
-        match slot {
-            None => {
-                let span = e.span();
-                self.error(
-                    span,
-                    "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                );
-                return Ok(e);
-            }
-            Some(slot) if slot.is_some() => {
-                let span = e.span();
-                self.error(span, "@ <timestamp> may not be set multiple times");
-                return Ok(e);
-            }
-            Some(slot) => *slot = Some(at),
+        if slot.is_some() {
+            let span = e.span();
+            self.error(span, "@ <timestamp> may not be set multiple times");
+            return Ok(e);
         }
+        *slot = Some(at);
         e.span_mut().end = end;
         Ok(e)
+    }
+
+    /// Reports `offset` or `@` after something that is neither a selector nor a subquery.
+    fn misplaced_modifier(&mut self, e: &Expr, name: &str) {
+        self.error(
+            e.span(),
+            format!(
+                "{name} modifier must be preceded by an instant vector selector or range vector selector or a subquery"
+            ),
+        );
     }
 
     pub(super) fn parse_range_modifier(&mut self, mut e: Expr) -> Expr {
@@ -446,4 +430,19 @@ fn zero_literal() -> DurationExpr {
         has_unit: false,
         span: Span::new(0, 0),
     })
+}
+
+/// Where a modifier (`offset`, `@`) of `e` is kept: in its selector (for a range selector,
+/// the vector selector inside) or its subquery; `None` when `e` is neither.
+fn modifier_slot<T>(
+    e: &mut Expr,
+    selector: fn(&mut VectorSelector) -> &mut Option<T>,
+    subquery: fn(&mut SubqueryExpr) -> &mut Option<T>,
+) -> Option<&mut Option<T>> {
+    match e {
+        Expr::Vector(vs) => Some(selector(vs)),
+        Expr::Matrix(ms) => Some(selector(&mut ms.vector)),
+        Expr::Subquery(sq) => Some(subquery(sq)),
+        _ => None,
+    }
 }

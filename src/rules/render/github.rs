@@ -52,8 +52,13 @@ mod tests {
 
     #[test]
     fn special_characters_are_escaped() {
-        assert_eq!(data("50%\nnext"), "50%25%0Anext");
-        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(data("x\x1b[2J"), "x\\x1b[2J");
+        let cases = [
+            (data("50%\nnext"), "50%25%0Anext"),
+            (property("a:b,c"), "a%3Ab%2Cc"),
+            (data("x\x1b[2J"), "x\\x1b[2J"),
+        ];
+        for (escaped, want) in cases {
+            assert_eq!(escaped, want);
+        }
     }
 }
