@@ -494,8 +494,9 @@ impl Ctx {
     }
 
     /// `XADD`s of `records` at the run's base, in pipelines of at most [`CHUNK_RECORDS`]
-    /// records, handed to the connection in waves of about [`WAVE_BYTES`], with the meta
-    /// update and the TTLs after the last record. Returns each record's outcome.
+    /// records, with the meta update and the TTLs after the last record. Pipelines are
+    /// handed to the connection as they are built, up to [`WAVE_BYTES`] of records in
+    /// flight, so Redis works on one while the next is built. Returns each record's outcome.
     async fn send(
         &self,
         conn: Conn,
@@ -503,64 +504,97 @@ impl Ctx {
         summary: &Summary,
         position: &Position,
     ) -> Result<Vec<Outcome>, RedisSinkError> {
+        use futures_util::{FutureExt, StreamExt};
         let op = "deliver";
         let key = events_key(&summary.agent_id);
         let chunks = chunks(records);
         let mut outcomes = Vec::with_capacity(records.len());
         let mut meta = None;
-        let mut at = 0;
-        while at < chunks.len() {
-            let mut wave = Vec::new();
-            let mut bytes = 0;
-            while at < chunks.len() && (wave.is_empty() || bytes < WAVE_BYTES) {
-                let chunk = chunks[at];
-                bytes += chunk.iter().map(|r| r.data.len()).sum::<usize>();
-                let mut pipe = redis::pipe();
-                pipe.ignore_errors();
-                for (i, r) in chunk.iter().enumerate() {
-                    let mut xadd = redis::cmd("XADD");
-                    xadd.arg(&key);
-                    // Only the run's first record may create the stream: any other finding
-                    // it gone means Redis lost what the position says it holds.
-                    let creates = at == 0 && i == 0 && position.held == 0;
-                    if !creates {
-                        xadd.arg("NOMKSTREAM");
-                    }
-                    xadd.arg("MAXLEN")
-                        .arg("~")
-                        .arg(self.cfg.maxlen)
-                        .arg(format!("{}-{}", position.base, r.seq));
-                    for (name, value) in r.fields() {
-                        xadd.arg(name).arg(value);
-                    }
-                    pipe.add_command(xadd);
+        let mut in_flight = futures_util::stream::FuturesOrdered::new();
+        let mut sizes = std::collections::VecDeque::new();
+        let mut flying = 0;
+        let mut take = |reply: Result<Vec<Value>, RedisError>,
+                        outcomes: &mut Vec<Outcome>|
+         -> Result<(), RedisSinkError> {
+            let reply = reply.map_err(|e| {
+                super::errors::classify(&self.url, op, &e, self.cfg.timeout)
+            })?;
+            for value in reply {
+                if outcomes.len() == records.len() {
+                    // The meta update's reply, after the last record's.
+                    meta = Some(value);
+                    continue;
                 }
-                at += 1;
-                if at == chunks.len() {
-                    self.meta_commands(&mut pipe, summary, "EVALSHA");
-                }
-                let mut c = conn.clone();
-                wave.push(async move { pipe.query_async::<Vec<Value>>(&mut c).await });
+                outcomes.push(self.outcome(value)?);
             }
-            let replies = self
-                .bounded(op, futures_util::future::try_join_all(wave))
-                .await?;
-            for reply in replies {
-                for value in reply {
-                    if outcomes.len() == records.len() {
-                        // The meta update's reply, after the last record's.
-                        meta = Some(value);
-                        continue;
-                    }
-                    outcomes.push(self.outcome(value)?);
-                }
+            Ok(())
+        };
+        for (k, chunk) in chunks.iter().enumerate() {
+            let bytes: usize = chunk.iter().map(|r| r.data.len()).sum();
+            // Room for this one: the oldest replies first.
+            while flying > 0 && flying + bytes > WAVE_BYTES {
+                let reply = self.next_reply(&mut in_flight).await?;
+                flying -= sizes.pop_front().unwrap_or(0);
+                take(reply, &mut outcomes)?;
             }
+            let mut pipe = redis::Pipeline::with_capacity(chunk.len() + 3);
+            pipe.ignore_errors();
+            for (i, r) in chunk.iter().enumerate() {
+                let mut xadd = redis::Cmd::with_capacity(28, r.data.len() + 512);
+                xadd.arg("XADD").arg(&key);
+                // Only the run's first record may create the stream: any other finding
+                // it gone means Redis lost what the position says it holds.
+                if !(k == 0 && i == 0 && position.held == 0) {
+                    xadd.arg("NOMKSTREAM");
+                }
+                xadd.arg("MAXLEN")
+                    .arg("~")
+                    .arg(self.cfg.maxlen)
+                    .arg(format!("{}-{}", position.base, r.seq));
+                for (name, value) in r.fields() {
+                    xadd.arg(name).arg(value);
+                }
+                pipe.add_command(xadd);
+            }
+            if k + 1 == chunks.len() {
+                self.meta_commands(&mut pipe, summary, "EVALSHA");
+            }
+            let mut c = conn.clone();
+            in_flight.push_back(async move { pipe.query_async::<Vec<Value>>(&mut c).await });
+            sizes.push_back(bytes);
+            flying += bytes;
+            // Hand it to the connection now (one poll sends it), not when the next reply
+            // is awaited: Redis works on it while the next pipeline is built.
+            if let Some(Some(reply)) = in_flight.next().now_or_never() {
+                flying -= sizes.pop_front().unwrap_or(0);
+                take(reply, &mut outcomes)?;
+            }
+        }
+        while !in_flight.is_empty() {
+            let reply = self.next_reply(&mut in_flight).await?;
+            take(reply, &mut outcomes)?;
         }
         if self.meta_lacks_script(meta)? {
             // A fresh server (a restart, a failover, `SCRIPT FLUSH`).
             self.write_meta(conn, summary).await?;
         }
         Ok(outcomes)
+    }
+
+    /// The oldest reply still in flight, within the timeout.
+    async fn next_reply<F>(
+        &self,
+        in_flight: &mut futures_util::stream::FuturesOrdered<F>,
+    ) -> Result<Result<Vec<Value>, RedisError>, RedisSinkError>
+    where
+        F: Future<Output = Result<Vec<Value>, RedisError>>,
+    {
+        use futures_util::StreamExt;
+        match tokio::time::timeout(self.cfg.timeout, in_flight.next()).await {
+            Ok(Some(reply)) => Ok(reply),
+            Ok(None) => Err(self.reply_err("deliver", "a reply is missing".into())),
+            Err(_) => Err(self.timeout_err("deliver")),
+        }
     }
 
     /// The meta update (unless the stored summary is newer) and the TTLs of both keys.
