@@ -335,8 +335,6 @@ fn group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> 
         .enumerate()
         .filter_map(|(i, node)| rule(i + 1, node, &cx, out))
         .collect();
-    // The model of every file is kept to the end (cross-file checks): no growth slack.
-    group.rules.shrink_to_fit();
     Some(group)
 }
 
