@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,7 +133,9 @@ impl fmt::Display for Code {
     }
 }
 
-/// One finding.
+/// One finding. The texts are shared, not owned: a large run has tens of thousands of
+/// findings, most naming a group and rule others name too, and many saying the same thing
+/// (every use of one unknown metric), so each text is allocated once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Index of the file in the report's file list.
@@ -144,11 +147,11 @@ pub struct Diagnostic {
     /// After configuration overrides.
     pub severity: Severity,
     /// What is wrong and, where it helps, what to do.
-    pub message: String,
+    pub message: Arc<str>,
     /// The group's name, when the finding is inside a group.
-    pub group: Option<String>,
+    pub group: Option<Arc<str>>,
     /// The rule's alert or record name, when inside a rule.
-    pub rule: Option<String>,
+    pub rule: Option<Arc<str>>,
 }
 
 /// Where a finding is, as the checks know it: a file, a span, and the group and rule around.
@@ -157,9 +160,9 @@ pub struct Context {
     /// Index of the file.
     pub file: usize,
     /// The enclosing group's name.
-    pub group: Option<String>,
+    pub group: Option<Arc<str>>,
     /// The enclosing rule's name.
-    pub rule: Option<String>,
+    pub rule: Option<Arc<str>>,
 }
 
 impl Context {
@@ -168,7 +171,7 @@ impl Context {
         &self,
         code: Code,
         span: Range<usize>,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> Diagnostic {
         Diagnostic {
             file: self.file,

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use diagnostic::{Code, Context, Diagnostic, Severity};
 use inputs::Input;
-use model::RuleFile;
+use model::{Checked, CheckedGroup, Group};
 use settings::{Finder, Settings, SettingsError};
 use source::SourceFile;
 use yaml_tree::NodeKind;
@@ -97,18 +97,19 @@ impl Report {
     }
 }
 
-/// Up to this much rule text, every file's model is kept from reading to checking; beyond
-/// it (100,000 rules take 34 MB of text and four times that as models) each model is
-/// dropped after its summary is taken and read again when its file is checked, so a run
-/// holds one model per thread, not one per file.
+/// Up to this much rule text, every file's checked model ([`Checked`]) is kept from
+/// reading to checking; beyond it (100,000 rules take 34 MB of text and about as much
+/// again as checked models, four times that as full ones) each model is dropped after its
+/// summary is taken and read again when its file is checked, so a run holds one model per
+/// thread, not one per file.
 pub const KEEP_MODELS_BYTES: usize = 16 << 20;
 
 /// One file after reading: its model (or, in a large run, only its summary) and the
 /// settings in force.
 pub struct Parsed {
-    /// Groups and rules; `None` when dropped to save memory, then read again from the
-    /// source by [`Parsed::model`].
-    model: Option<RuleFile>,
+    /// What the checks after reading need of the groups and rules; `None` when dropped
+    /// to save memory, then read again from the source by [`Parsed::model`].
+    model: Option<Checked>,
     /// What the checks across files need, when the model is dropped (see
     /// [`Parsed::summary`]).
     summary: Summary,
@@ -126,13 +127,26 @@ impl Parsed {
         }
     }
 
+    /// Each rule's span, in order (all that ignore comments need), dropping the model.
+    pub fn rule_spans(self) -> Vec<std::ops::Range<usize>> {
+        match self.model {
+            Some(model) => model
+                .groups
+                .iter()
+                .flat_map(|g| &g.rules)
+                .map(|r| r.span.clone())
+                .collect(),
+            None => self.summary.rule_spans,
+        }
+    }
+
     /// Calls `f` with every metric name the file's recording rules record.
     pub fn each_recorded(&self, f: &mut dyn FnMut(&str)) {
         match &self.model {
             Some(model) => {
                 for rule in model.groups.iter().flat_map(|g| &g.rules) {
-                    if let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty()) {
-                        f(&record.value);
+                    if let Some(record) = &rule.recorded {
+                        f(record);
                     }
                 }
             }
@@ -141,8 +155,8 @@ impl Parsed {
     }
 
     /// The file's groups and rules: the kept model, or the file read again (its reading
-    /// findings were reported the first time).
-    pub fn model<'a>(&'a self, source: &SourceFile, file: usize) -> Cow<'a, RuleFile> {
+    /// findings were reported the first time, and the early checks are not run again).
+    pub fn model<'a>(&'a self, source: &SourceFile, file: usize) -> Cow<'a, Checked> {
         match &self.model {
             Some(model) => Cow::Borrowed(model),
             None => {
@@ -150,7 +164,7 @@ impl Parsed {
                     file,
                     ..Context::default()
                 };
-                Cow::Owned(read(source, true, &cx, &mut Vec::new()).unwrap_or_default())
+                Cow::Owned(read(source, true, &cx, &mut Vec::new(), None).unwrap_or_default())
             }
         }
     }
@@ -191,7 +205,7 @@ pub struct RuleKey {
 impl Summary {
     /// Takes what the checks across files need from `model`; `recorded` only when the
     /// model is about to be dropped (a kept model answers itself).
-    pub fn of(model: &RuleFile, with_recorded: bool) -> Summary {
+    pub fn of(model: &Checked, with_recorded: bool) -> Summary {
         // Sized exactly: doubling growth would leave up to half of each list unused.
         let rules = model.groups.iter().map(|g| g.rules.len()).sum();
         let mut summary = Summary {
@@ -203,17 +217,15 @@ impl Summary {
         for (g, group) in model.groups.iter().enumerate() {
             for (r, rule) in group.rules.iter().enumerate() {
                 summary.rule_spans.push(rule.span.clone());
-                if with_recorded
-                    && let Some(record) = rule.record.as_ref().filter(|r| !r.value.is_empty())
-                {
-                    summary.recorded.push(record.value.clone());
+                if with_recorded && let Some(record) = &rule.recorded {
+                    summary.recorded.push(record.to_string());
                 }
-                let Some(name) = rule.name() else {
+                if rule.name.is_none() {
                     continue;
-                };
+                }
                 summary.rules.push(RuleKey {
-                    identity: checks::rule_identity(group, rule),
-                    name_span: name.span.clone(),
+                    identity: rule.identity,
+                    name_span: rule.name_span.clone(),
                     rule_span: rule.span.clone(),
                     group: u32::try_from(g).unwrap_or(u32::MAX),
                     rule: u32::try_from(r).unwrap_or(u32::MAX),
@@ -288,15 +300,25 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     // The series check asks the server file after file, after the others: models stay.
     let keep_models = options.series.is_some()
         || inputs.iter().map(|i| i.source.text.len()).sum::<usize>() <= options.keep_models_bytes;
+    let features = crate::promql::Features::from_flags(options.features.iter().map(String::as_str));
+    let defaults = Settings::default();
     let results = parallel(inputs.len(), |i| {
         let mut out = Vec::new();
         let cx = Context {
             file: i,
             ..Context::default()
         };
-        let model = inputs
-            .get(i)
-            .and_then(|input| read(&input.source, input.explicit, &cx, &mut out));
+        let model = inputs.get(i).and_then(|input| {
+            let early = checks::Early {
+                source: &input.source.text,
+                settings: settings_of
+                    .get(i)
+                    .and_then(|&s| all_settings.get(s))
+                    .unwrap_or(&defaults),
+                features: &features,
+            };
+            read(&input.source, input.explicit, &cx, &mut out, Some(&early))
+        });
         let parsed = model.map(|model| {
             let counts = (
                 model.groups.len(),
@@ -334,33 +356,46 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
 
     checks::run(&report.files, &parsed, &all_settings, options, &mut raw);
 
-    // Suppression per file, then each file's settings decide severity (or drop). The
-    // findings are moved into per-file lists, not copied: a big run has tens of thousands.
-    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); report.files.len()];
-    for d in raw {
-        if let Some(list) = by_file.get_mut(d.file) {
-            list.push(d);
-        }
-    }
-    let mut diagnostics = Vec::new();
-    for ((index, file), mut mine) in report.files.iter().enumerate().zip(by_file) {
-        let summary = parsed.get(index).map(Parsed::summary);
-        let rule_spans = summary.as_ref().map_or(&[][..], |s| &s.rule_spans[..]);
+    // The models are done with: what is left needs only each file's rule spans (for
+    // ignore comments) and settings, so the models go before the findings are sorted.
+    let kept: Vec<(Vec<std::ops::Range<usize>>, usize)> = parsed
+        .into_iter()
+        .map(|p| {
+            let settings = p.settings;
+            (p.rule_spans(), settings)
+        })
+        .collect();
+
+    // Suppression per file, then each file's settings decide severity (or drop), all in
+    // place: a big run has tens of thousands of findings, and a copy of them per step
+    // would be the largest thing the run holds. A finding keeps its order among those of
+    // its file, as the sort below wants (of equal findings, the first is kept).
+    for (index, file) in report.files.iter().enumerate() {
+        let rule_spans = kept.get(index).map_or(&[][..], |(spans, _)| &spans[..]);
         let mut ignores = suppress::find(file, rule_spans);
-        let unused = suppress::apply(&mut mine, &mut ignores, index);
-        mine.extend(unused);
-        let settings = parsed.get(index).and_then(|p| all_settings.get(p.settings));
-        for mut d in mine {
-            let severity = match settings {
-                Some(s) => s.severity_of(d.code),
-                None => Some(d.code.default_severity()),
-            };
-            if let Some(severity) = severity.filter(|s| *s >= options.min_severity) {
-                d.severity = severity;
-                diagnostics.push(d);
-            }
+        if ignores.is_empty() {
+            continue;
         }
+        let unused = suppress::apply(&mut raw, &mut ignores, index);
+        raw.extend(unused);
     }
+    raw.retain_mut(|d| {
+        let Some((_, settings)) = kept.get(d.file) else {
+            return false;
+        };
+        let severity = match all_settings.get(*settings) {
+            Some(s) => s.severity_of(d.code),
+            None => Some(d.code.default_severity()),
+        };
+        match severity.filter(|s| *s >= options.min_severity) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        }
+    });
+    let mut diagnostics = raw;
     // One finding per (file, span, code, message): a node repeated through YAML aliases
     // or merge keys is checked once per use but is one place to fix, at its anchor.
     diagnostics.sort_by(|a, b| {
@@ -375,6 +410,7 @@ fn lint_on_this_thread(inputs: Vec<Input>, options: &LintOptions) -> Result<Repo
     diagnostics.dedup_by(|a, b| {
         a.file == b.file && a.span == b.span && a.code == b.code && a.message == b.message
     });
+    diagnostics.shrink_to_fit();
     report.diagnostics = diagnostics;
     Ok(report)
 }
@@ -428,35 +464,54 @@ pub(crate) fn parallel<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<
         .collect()
 }
 
-/// Parses one file into the model, reporting YAML problems; `None` when a file found under
-/// a directory is not a rule file at all.
+/// A group read in full: the checks that need only it run (unless `early` is `None`: a
+/// file read again), then it is cut down to what the later checks need. Its name is kept
+/// for the file's repeated-name check.
+fn finish_group(
+    group: Group,
+    early: Option<&checks::Early<'_>>,
+    cx: &Context,
+    out: &mut Vec<Diagnostic>,
+) -> (model::Text, CheckedGroup) {
+    if let Some(early) = early {
+        checks::early(&group, early, cx, out);
+    }
+    let name = group.name.clone();
+    (name, CheckedGroup::of(group))
+}
+
+/// Parses one file into the model, reporting YAML problems, and runs the checks that need
+/// only the file ([`checks::early`]) unless `early` is `None`; `None` when a file found
+/// under a directory is not a rule file at all.
 fn read(
     source: &SourceFile,
     explicit: bool,
     cx: &Context,
     out: &mut Vec<Diagnostic>,
-) -> Option<RuleFile> {
+    early: Option<&checks::Early<'_>>,
+) -> Option<Checked> {
     if let Some(at) = source.invalid_utf8_at {
         out.push(cx.diagnostic(
             Code::YamlSyntax,
             at..at + 1,
             "the file is not valid UTF-8 (YAML must be)",
         ));
-        return Some(RuleFile::default());
+        return Some(Checked::default());
     }
-    // Groups of a plain rule file become their model as soon as they are parsed, so a big
-    // file's whole tree is never in memory at once.
-    let mut taken: Vec<Option<model::Group>> = Vec::new();
-    let mut early: Vec<Diagnostic> = Vec::new();
+    // Groups of a plain rule file are checked and cut down as soon as they are parsed, so
+    // a big file's whole tree, or whole model, is never in memory at once.
+    let mut taken: Vec<Option<(model::Text, CheckedGroup)>> = Vec::new();
+    let mut found: Vec<Diagnostic> = Vec::new();
     let parsed = yaml_tree::parse_streaming(&source.text, &mut |node| {
-        taken.push(model::build_group(&node, cx, &mut early));
+        let group = model::build_group(&node, cx, &mut found);
+        taken.push(group.map(|g| finish_group(g, early, cx, &mut found)));
         Ok(taken.len() - 1)
     });
     let stream = match parsed {
         Ok(stream) => stream,
         Err(err) => {
             out.push(cx.diagnostic(Code::YamlSyntax, err.offset..err.offset, err.message));
-            return Some(RuleFile::default());
+            return Some(Checked::default());
         }
     };
     // Kubernetes manifests: every PrometheusRule document's `spec` is a rule file of its
@@ -468,21 +523,25 @@ fn read(
         .filter_map(prometheus_rule_spec)
         .collect();
     if !specs.is_empty() {
-        let mut file = RuleFile::default();
+        let mut names = Vec::new();
+        let mut groups = Vec::new();
         for (document, spec) in specs.into_iter().enumerate() {
-            let mut part = model::build(Some(spec), cx, out);
-            for group in &mut part.groups {
-                group.document = document;
+            for group in model::build(Some(spec), cx, out).groups {
+                let (name, checked) = finish_group(group, early, cx, out);
+                names.push((document, name));
+                groups.push(checked);
             }
-            file.groups.append(&mut part.groups);
         }
-        return Some(file);
+        if early.is_some() {
+            checks::group_names(&names, cx, out);
+        }
+        return Some(Checked { groups });
     }
     let root = stream.documents.first().and_then(|d| d.root.as_ref());
     if !explicit && !looks_like_rules(root) {
         return None;
     }
-    out.append(&mut early);
+    out.append(&mut found);
     if let Some(second) = stream
         .documents
         .get(1)
@@ -494,12 +553,23 @@ fn read(
             "only the first YAML document is read, as Prometheus does; move these rules into the first document or another file",
         ));
     }
-    Some(model::build_with(
+    let finished = model::build_groups_with(
         root.filter(|r| !r.is_null()),
         &mut taken,
         cx,
         out,
-    ))
+        &mut |group, out| finish_group(group, early, cx, out),
+    );
+    let mut names = Vec::with_capacity(finished.len());
+    let mut groups = Vec::with_capacity(finished.len());
+    for (name, checked) in finished {
+        names.push((0, name));
+        groups.push(checked);
+    }
+    if early.is_some() {
+        checks::group_names(&names, cx, out);
+    }
+    Some(Checked { groups })
 }
 
 /// The `spec` of a Kubernetes `PrometheusRule` (prometheus-operator's CRD), whose shape is

@@ -3,6 +3,7 @@
 //! and every key and value keeps its span for the checks that follow.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::diagnostic::{Code, Context, Diagnostic};
 use super::scalar_map;
@@ -121,6 +122,76 @@ impl Rule {
     }
 }
 
+/// What the checks after reading need of a file, once the checks that need only the rule
+/// itself have run on the full [`RuleFile`] (labels, annotations and durations are then
+/// done with): under half of the full model, which a large run holds for every file until
+/// the catalogue (every file's recorded metrics) is complete.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checked {
+    /// The groups, as [`RuleFile::groups`] (same order and indices).
+    pub groups: Vec<CheckedGroup>,
+}
+
+/// A group of a [`Checked`] file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedGroup {
+    /// `name` (empty when missing), shared by the findings that name the group.
+    pub name: Arc<str>,
+    /// The rules, as [`Group::rules`] (same order and indices).
+    pub rules: Vec<CheckedRule>,
+}
+
+/// A rule of a [`Checked`] file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRule {
+    /// `record` or `alert`, as [`Rule::kind`].
+    pub kind: Option<RuleKind>,
+    /// The alert or record name ([`Rule::name`]), shared by the findings that name it.
+    pub name: Option<Arc<str>>,
+    /// Where the name is.
+    pub name_span: Range<usize>,
+    /// `record:` when set and not empty (what the rule adds to the catalogue).
+    pub recorded: Option<Box<str>>,
+    /// `expr:`.
+    pub expr: Option<Text>,
+    /// The rule's mapping.
+    pub span: Range<usize>,
+    /// What the duplicate check compares (see [`crate::rules::checks::rule_identity`]).
+    pub identity: u128,
+}
+
+impl CheckedGroup {
+    /// Keeps of `group` what the later checks need (each `expr` moved, not copied).
+    pub fn of(group: Group) -> CheckedGroup {
+        let identities: Vec<u128> = group
+            .rules
+            .iter()
+            .map(|rule| super::checks::rule_identity(&group, rule))
+            .collect();
+        CheckedGroup {
+            name: group.name.value.as_str().into(),
+            rules: group
+                .rules
+                .into_iter()
+                .zip(identities)
+                .map(|(rule, identity)| CheckedRule {
+                    kind: rule.kind,
+                    name: rule.name().map(|t| t.value.as_str().into()),
+                    name_span: rule.name().map_or(0..0, |t| t.span.clone()),
+                    recorded: rule
+                        .record
+                        .as_ref()
+                        .filter(|r| !r.value.is_empty())
+                        .map(|r| r.value.as_str().into()),
+                    span: rule.span,
+                    expr: rule.expr,
+                    identity,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Reads the rule file model out of the document root, reporting what `rulefmt` rejects.
 pub fn build(root: Option<&Node>, cx: &Context, out: &mut Vec<Diagnostic>) -> RuleFile {
     build_with(root, &mut Vec::new(), cx, out)
@@ -139,12 +210,26 @@ pub fn build_with(
     cx: &Context,
     out: &mut Vec<Diagnostic>,
 ) -> RuleFile {
-    let mut file = RuleFile::default();
+    RuleFile {
+        groups: build_groups_with(root, taken, cx, out, &mut |group, _| group),
+    }
+}
+
+/// Like [`build_with`], where each group read here is handed to `finish` (with where its
+/// findings go), and `taken` holds what `finish` made of the groups read while parsing.
+pub fn build_groups_with<G>(
+    root: Option<&Node>,
+    taken: &mut [Option<G>],
+    cx: &Context,
+    out: &mut Vec<Diagnostic>,
+    finish: &mut dyn FnMut(Group, &mut Vec<Diagnostic>) -> G,
+) -> Vec<G> {
+    let mut groups = Vec::new();
     let Some(root) = root else {
-        return file;
+        return groups;
     };
     let Some(entries) = mapping(root, "the file", cx, out) else {
-        return file;
+        return groups;
     };
     for (key, value) in unique_keys(entries, cx, out) {
         match key.as_str() {
@@ -155,13 +240,14 @@ pub fn build_with(
                 let Some(items) = sequence(value, "`groups`", cx, out) else {
                     continue;
                 };
-                file.groups = items
-                    .iter()
-                    .filter_map(|g| match g.kind {
+                groups = Vec::with_capacity(items.len());
+                for item in items {
+                    let built = match item.kind {
                         NodeKind::Taken(n) => taken.get_mut(n).and_then(Option::take),
-                        _ => group(g, cx, out),
-                    })
-                    .collect();
+                        _ => group(item, cx, out).map(|g| finish(g, out)),
+                    };
+                    groups.extend(built);
+                }
             }
             other => out.push(unknown_field(
                 cx,
@@ -172,7 +258,7 @@ pub fn build_with(
             )),
         }
     }
-    file
+    groups
 }
 
 const GROUP_FIELDS: &[&str] = &[
@@ -241,7 +327,7 @@ fn group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> 
         }
     }
     let cx = Context {
-        group: Some(group.name.value.clone()),
+        group: Some(group.name.value.as_str().into()),
         ..cx.clone()
     };
     group.rules = rule_nodes
@@ -249,8 +335,6 @@ fn group(node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Group> 
         .enumerate()
         .filter_map(|(i, node)| rule(i + 1, node, &cx, out))
         .collect();
-    // The model of every file is kept to the end (cross-file checks): no growth slack.
-    group.rules.shrink_to_fit();
     Some(group)
 }
 
@@ -274,7 +358,10 @@ fn rule(index: usize, node: &Node, cx: &Context, out: &mut Vec<Diagnostic>) -> O
     let name_of = |field: &str| {
         entries.iter().find_map(|(k, v)| {
             (k.as_scalar()?.value == field)
-                .then(|| v.as_scalar().map(|s| s.value.to_string()))
+                .then(|| {
+                    v.as_scalar()
+                        .map(|s| std::sync::Arc::<str>::from(&*s.value))
+                })
                 .flatten()
         })
     };

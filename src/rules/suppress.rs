@@ -133,9 +133,9 @@ pub fn apply(
             code: Code::UnusedIgnore,
             severity: Code::UnusedIgnore.default_severity(),
             message: if i.codes.is_empty() {
-                "this ignore comment silences nothing".to_owned()
+                "this ignore comment silences nothing".into()
             } else {
-                format!("`ignore[{}]` silences nothing here", i.codes.join(", "))
+                format!("`ignore[{}]` silences nothing here", i.codes.join(", ")).into()
             },
             group: None,
             rule: None,

@@ -44,7 +44,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use self::parse::{ParseError, is_label_name, is_metric_name};
 
@@ -252,6 +252,22 @@ impl Lookup<'_> {
     }
 }
 
+/// The source of the metrics recorded by the linted rules ([`Catalog::add_recorded`]).
+pub const RECORDED: &str = "recording rule";
+
+/// The one entry every name of [`Catalog::add_recorded`] is looked up as: untyped, from
+/// [`RECORDED`], with an empty name (the name is the one looked up).
+fn recorded_entry() -> &'static Entry {
+    static ENTRY: OnceLock<Entry> = OnceLock::new();
+    ENTRY.get_or_init(|| Entry {
+        name: String::new(),
+        kind: MetricType::Untyped,
+        source: RECORDED.to_owned(),
+        labels: Vec::new(),
+        help: String::new(),
+    })
+}
+
 /// The catalogue: families by name, plus prefix entries.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -260,9 +276,13 @@ pub struct Catalog {
     prefixes: BTreeMap<String, Entry>,
     /// Every exposed series name of the exact families, to the family, for suggestions.
     series: BTreeMap<String, String>,
-    /// The keys of `series` in order, for the suggestion search (built on first use,
-    /// dropped by every insertion).
-    series_names: OnceLock<Vec<Box<str>>>,
+    /// Names recorded by the linted rules that are no other family, sorted: bare names
+    /// rather than an entry and two map nodes each, as a large rule set records thousands.
+    /// Never a key of `exact`, never a prefix (those are added as entries).
+    recorded: Vec<Arc<str>>,
+    /// The keys of `series` and the `recorded` names in order, for the suggestion search
+    /// (built on first use, dropped by every insertion).
+    series_names: OnceLock<Vec<Arc<str>>>,
 }
 
 impl Catalog {
@@ -307,9 +327,44 @@ impl Catalog {
         });
     }
 
+    /// Adds the metrics the linted recording rules record, as untyped families from
+    /// [`RECORDED`] (replacing a family of the same name), as [`Catalog::add`] would one by
+    /// one. A lookup answers for them with one shared entry whose name is empty.
+    pub fn add_recorded(&mut self, names: Vec<Arc<str>>) {
+        let mut bare: Vec<Arc<str>> = Vec::with_capacity(names.len());
+        for name in names {
+            if name.ends_with('*') || self.exact.contains_key(&*name) {
+                self.add(&name, MetricType::Untyped, RECORDED);
+            } else {
+                bare.push(name);
+            }
+        }
+        if bare.is_empty() {
+            return;
+        }
+        self.series_names = OnceLock::new();
+        bare.append(&mut self.recorded);
+        bare.sort_unstable();
+        bare.dedup();
+        bare.shrink_to_fit();
+        self.recorded = bare;
+    }
+
+    /// Whether `name` is one of the bare recorded names.
+    fn is_recorded(&self, name: &str) -> bool {
+        self.recorded.binary_search_by(|r| (**r).cmp(name)).is_ok()
+    }
+
     /// Adds a full entry, replacing an existing family of that name.
     pub fn insert(&mut self, entry: Entry) {
         self.series_names = OnceLock::new();
+        // A recorded name becomes this entry, as an entry of that name would be replaced.
+        if let Ok(i) = self
+            .recorded
+            .binary_search_by(|r| (**r).cmp(entry.name.as_str()))
+        {
+            self.recorded.remove(i);
+        }
         match entry.name.strip_suffix('*') {
             Some(prefix) => {
                 self.prefixes.insert(prefix.to_owned(), entry);
@@ -333,22 +388,27 @@ impl Catalog {
     fn insert_if_absent(&mut self, entry: Entry) {
         let present = match entry.name.strip_suffix('*') {
             Some(prefix) => self.prefixes.contains_key(prefix),
-            None => self.exact.contains_key(&entry.name),
+            None => self.exact.contains_key(&entry.name) || self.is_recorded(&entry.name),
         };
         if !present {
             self.insert(entry);
         }
     }
 
-    /// The family listed under exactly `name` (a prefix entry with its `*`).
+    /// The family listed under exactly `name` (a prefix entry with its `*`; a recorded
+    /// name's shared entry, see [`Catalog::add_recorded`]).
     pub fn get(&self, name: &str) -> Option<&Entry> {
         match name.strip_suffix('*') {
             Some(prefix) => self.prefixes.get(prefix),
-            None => self.exact.get(name),
+            None => self
+                .exact
+                .get(name)
+                .or_else(|| self.is_recorded(name).then(recorded_entry)),
         }
     }
 
-    /// Every family, exact names first (sorted), then prefix entries (sorted).
+    /// Every family with an entry of its own, exact names first (sorted), then prefix
+    /// entries (sorted); the names of [`Catalog::add_recorded`] are not listed.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.exact.values().chain(self.prefixes.values())
     }
@@ -369,6 +429,14 @@ impl Catalog {
         if let Some(entry) = self.exact.get(series_name) {
             return Some(Lookup {
                 entry,
+                series_kind: SeriesKind::Plain,
+            });
+        }
+        // Recorded names are never keys of `exact`, so `_bucket` and the like of a family
+        // replaced by a recorded name find nothing below, as they would find it untyped.
+        if self.is_recorded(series_name) {
+            return Some(Lookup {
+                entry: recorded_entry(),
                 series_kind: SeriesKind::Plain,
             });
         }
@@ -458,13 +526,25 @@ impl Catalog {
         for candidate in suggest::suffix_slips(name) {
             if let Some((known, _)) = self.series.get_key_value(candidate.as_str()) {
                 consider(known, 1);
+            } else if let Ok(i) = self
+                .recorded
+                .binary_search_by(|r| (**r).cmp(candidate.as_str()))
+                && let Some(known) = self.recorded.get(i)
+            {
+                consider(known, 1);
             }
         }
         let names = self.series_names.get_or_init(|| {
-            self.series
+            // The recorded names are shared, not copied.
+            let mut names: Vec<Arc<str>> = self
+                .series
                 .keys()
-                .map(|k| k.as_str().into())
-                .collect::<Vec<Box<str>>>()
+                .map(|k| Arc::from(k.as_str()))
+                .chain(self.recorded.iter().cloned())
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            names
         });
         for candidate in names
             .iter()
@@ -486,11 +566,16 @@ impl Catalog {
             return None;
         }
         let mut best: Option<(usize, &str)> = None;
-        for candidate in self.series.keys() {
+        let candidates = self
+            .series
+            .keys()
+            .map(String::as_str)
+            .chain(self.recorded.iter().map(|r| &**r));
+        for candidate in candidates {
             if let Some(score) = suggest::score(name, candidate)
-                && best.is_none_or(|(b, n)| score < b || (score == b && candidate.as_str() < n))
+                && best.is_none_or(|(b, n)| score < b || (score == b && candidate < n))
             {
-                best = Some((score, candidate.as_str()));
+                best = Some((score, candidate));
             }
         }
         best.map(|(_, n)| n)

@@ -37,9 +37,9 @@ pub fn suffix_slips(wanted: &str) -> Vec<String> {
 /// from one name to the next, and when every entry of a prefix's row exceeds the limit,
 /// every name starting with that prefix is skipped at once. Work then grows with the
 /// prefixes near `wanted`, not with the number of names.
-pub fn within_distance<'n>(
+pub fn within_distance<'n, S: AsRef<str>>(
     wanted: &str,
-    sorted: &'n [Box<str>],
+    sorted: &'n [S],
     mut found: impl FnMut(&'n str, usize),
 ) {
     let w = wanted.as_bytes();
@@ -50,6 +50,7 @@ pub fn within_distance<'n>(
     let mut current: &[u8] = &[];
     let mut i = 0;
     while let Some(name) = sorted.get(i) {
+        let name: &'n str = name.as_ref();
         let bytes = name.as_bytes();
         let valid = rows.len() / width - 1;
         let common = current
@@ -84,7 +85,7 @@ pub fn within_distance<'n>(
                 let prefix = &bytes[..len];
                 let rest = sorted.get(i..).unwrap_or(&[]);
                 i += rest
-                    .partition_point(|n| n.as_bytes().starts_with(prefix))
+                    .partition_point(|n| n.as_ref().as_bytes().starts_with(prefix))
                     .max(1);
             }
             None => {

@@ -193,6 +193,55 @@ fn add_records_and_replaces() {
     );
 }
 
+/// The bare recorded names answer every question as entries added one by one would:
+/// lookups (a recorded name replacing a histogram hides its `_bucket`), suggestions,
+/// and a later entry of the same name replacing the recorded one.
+#[test]
+fn recorded_names_act_as_added_entries() {
+    let names = [
+        "job:node_cpu_seconds:rate5m",
+        "prometheus_http_request_duration_seconds",
+        "app:requests:rate5m",
+        "app:requests:rate5m",
+        "pg_settings_*",
+    ];
+    let mut added = Catalog::builtin();
+    for name in names {
+        added.add(name, MetricType::Untyped, RECORDED);
+    }
+    let mut bare = Catalog::builtin();
+    bare.add_recorded(names.iter().map(|n| std::sync::Arc::from(*n)).collect());
+    for probe in [
+        "job:node_cpu_seconds:rate5m",
+        "prometheus_http_request_duration_seconds",
+        "prometheus_http_request_duration_seconds_bucket",
+        "app:requests:rate5m",
+        "app:requests:rate5",
+        "app:request:rate5m",
+        "pg_settings_x",
+        "node_cpu_seconds_total",
+    ] {
+        let answer = |c: &Catalog| {
+            let found = c.lookup(probe).map(|l| {
+                (
+                    l.entry.kind,
+                    l.entry.source.clone(),
+                    l.series_kind,
+                    c.is_counter_like(probe),
+                    c.is_gauge_like(probe),
+                )
+            });
+            (found, c.suggest(probe).map(str::to_owned))
+        };
+        assert_eq!(answer(&bare), answer(&added), "{probe}");
+    }
+    added.add("app:requests:rate5m", MetricType::Counter, "settings");
+    bare.add("app:requests:rate5m", MetricType::Counter, "settings");
+    let kind = |c: &Catalog| c.lookup("app:requests:rate5m").map(|l| l.entry.kind);
+    assert_eq!(kind(&bare), Some(MetricType::Counter));
+    assert_eq!(kind(&bare), kind(&added));
+}
+
 #[test]
 fn counter_and_gauge_like() {
     let c = Catalog::builtin();
@@ -247,8 +296,19 @@ fn bounded_suggestions_equal_the_full_scan() {
             "rules",
         );
     }
+    // Names recorded by linted rules are searched as well.
+    c.add_recorded(
+        (0..300)
+            .map(|g| std::sync::Arc::from(format!("job:app_requests:rate5m_g{g}")))
+            .collect(),
+    );
     let mut rng = fastrand::Rng::with_seed(11);
-    let names: Vec<String> = c.series.keys().cloned().collect();
+    let names: Vec<String> = c
+        .series
+        .keys()
+        .cloned()
+        .chain(c.recorded.iter().map(|r| r.to_string()))
+        .collect();
     let alphabet = b"abcdefghijklmnopqrstuvwxyz_:0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     for round in 0..600 {
         let mut name = names[rng.usize(0..names.len())].clone().into_bytes();

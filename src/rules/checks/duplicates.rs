@@ -73,11 +73,10 @@ pub fn check(files: &[SourceFile], parsed: &[Parsed], out: &mut Vec<Diagnostic>)
             let group = model.groups.get(key.group as usize);
             let cx = Context {
                 file: index,
-                group: group.map(|g| g.name.value.clone()),
+                group: group.map(|g| g.name.clone()),
                 rule: group
                     .and_then(|g| g.rules.get(key.rule as usize))
-                    .and_then(|r| r.name())
-                    .map(|n| n.value.clone()),
+                    .and_then(|r| r.name.clone()),
             };
             let place = files.get(other_file).map_or_else(String::new, |f| {
                 let at = f.line_col(other_offset);

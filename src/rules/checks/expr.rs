@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::promql::{
     self, AggregateExpr, BinaryExpr, BinaryOp, Call, Expr, Features, MatchOp, Matcher,
@@ -33,21 +33,32 @@ pub struct ExprContext<'a> {
     pub cx: &'a Context,
 }
 
-/// "Did you mean" answers by unknown name, shared by the files linted in parallel: a rule
-/// set naming the same unknown metric in a thousand rules searches the catalogue once.
+/// The unknown-metric finding's message (with its "did you mean") by unknown name, shared
+/// by the files linted in parallel: a rule set naming the same unknown metric in a
+/// thousand rules searches the catalogue once and holds the message once.
 #[derive(Debug, Default)]
-pub struct Suggestions(Mutex<HashMap<String, Option<String>>>);
+pub struct Suggestions(Mutex<HashMap<String, Arc<str>>>);
 
 impl Suggestions {
-    fn get(&self, catalog: &Catalog, name: &str) -> Option<String> {
+    fn message(&self, catalog: &Catalog, name: &str) -> Arc<str> {
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(known) = lock().get(name) {
             return known.clone();
         }
         // Searched outside the lock; two threads may both search a name, never wrongly.
-        let found = catalog.suggest(name).map(str::to_owned);
-        lock().insert(name.to_owned(), found.clone());
-        found
+        let hint = catalog.suggest(name).map_or_else(
+            || {
+                "; if something does emit it, add it under `metrics:` in .ccmon-lint.yaml"
+                    .to_owned()
+            },
+            |s| format!("; did you mean `{s}`?"),
+        );
+        let message: Arc<str> = format!(
+            "metric `{name}` is not emitted by ccmon, the exporters in the catalogue or any linted recording rule{hint}"
+        )
+        .into();
+        lock().insert(name.to_owned(), message.clone());
+        message
     }
 }
 
@@ -56,7 +67,13 @@ impl ExprContext<'_> {
         self.expr.file_span(self.source, span.start..span.end)
     }
 
-    fn push(&self, out: &mut Vec<Diagnostic>, code: Code, span: promql::Span, message: String) {
+    fn push(
+        &self,
+        out: &mut Vec<Diagnostic>,
+        code: Code,
+        span: promql::Span,
+        message: impl Into<Arc<str>>,
+    ) {
         out.push(self.cx.diagnostic(code, self.at(span), message));
     }
 }
@@ -141,17 +158,11 @@ fn unknown_metric(
         return;
     }
     reported.push(name.to_owned());
-    let hint = ecx.suggestions.get(ecx.catalog, name).map_or_else(
-        || "; if something does emit it, add it under `metrics:` in .ccmon-lint.yaml".to_owned(),
-        |s| format!("; did you mean `{s}`?"),
-    );
     ecx.push(
         out,
         Code::UnknownMetric,
         name_span(selector),
-        format!(
-            "metric `{name}` is not emitted by ccmon, the exporters in the catalogue or any linted recording rule{hint}"
-        ),
+        ecx.suggestions.message(ecx.catalog, name),
     );
 }
 

@@ -8,19 +8,60 @@ pub mod series;
 mod structure;
 mod templates;
 
+use std::sync::Arc;
+
 use crate::promql::Features;
 
 use super::catalog::{Catalog, MetricType};
 use super::diagnostic::{Context, Diagnostic};
+use super::model::{Group, Text};
 use super::settings::Settings;
 use super::source::SourceFile;
 use super::{LintOptions, Parsed};
 
-/// The catalogue source name for metrics recorded by the linted rules.
-pub const RECORDED: &str = "recording rule";
+/// What the checks that need only the rule itself need besides it.
+pub struct Early<'a> {
+    /// The file's text.
+    pub source: &'a str,
+    /// The file's settings.
+    pub settings: &'a Settings,
+    /// `--enable-feature`.
+    pub features: &'a Features,
+}
 
-/// Runs every check over every parsed file (files in parallel), then the checks across
-/// files.
+/// The checks that need only the group and its rules (not the catalogue, which is complete
+/// only when every file has been read): run as each group is read, so that the group's
+/// labels, annotations and durations need not be kept. `cx` names the file.
+pub fn early(group: &Group, early: &Early<'_>, cx: &Context, out: &mut Vec<Diagnostic>) {
+    // One shared name per group, however many findings name it.
+    let group_name: Arc<str> = group.name.value.as_str().into();
+    let gcx = Context {
+        group: Some(group_name),
+        ..cx.clone()
+    };
+    structure::check_group(group, &gcx, out);
+    for rule in &group.rules {
+        let rcx = Context {
+            rule: rule.name().map(|t| t.value.as_str().into()),
+            ..gcx.clone()
+        };
+        structure::check_rule(rule, &rcx, out);
+        policy::check(group, rule, early.settings, &rcx, out);
+        templates::check(early.source, rule, early.features, &rcx, out);
+    }
+}
+
+/// Group names repeated in one document of a file (`names`: each group's document and
+/// name, in file order); `cx` names the file.
+pub fn group_names(names: &[(usize, Text)], cx: &Context, out: &mut Vec<Diagnostic>) {
+    structure::check_names(names, cx, out);
+}
+
+/// The catalogue source name for metrics recorded by the linted rules.
+pub const RECORDED: &str = super::catalog::RECORDED;
+
+/// Runs the checks that need the catalogue over every parsed file (files in parallel),
+/// then the checks across files ([`early`] ran as the files were read).
 pub fn run(
     files: &[SourceFile],
     parsed: &[Parsed],
@@ -28,7 +69,6 @@ pub fn run(
     options: &LintOptions,
     out: &mut Vec<Diagnostic>,
 ) {
-    let defaults = Settings::default();
     let features = Features::from_flags(options.features.iter().map(String::as_str));
     let catalogs = catalogs(parsed, settings, options);
     let suggestions: Vec<expr::Suggestions> = catalogs
@@ -46,38 +86,44 @@ pub fn run(
         ) else {
             return out;
         };
-        let cx = Context {
-            file: index,
-            ..Context::default()
-        };
-        let settings = settings.get(file.settings).unwrap_or(&defaults);
         let model = file.model(source, index);
-        structure::check(&model, &cx, &mut out);
         for group in &model.groups {
             for rule in &group.rules {
+                let Some(text) = &rule.expr else {
+                    continue;
+                };
                 let rcx = Context {
                     file: index,
-                    group: Some(group.name.value.clone()),
-                    rule: rule.name().map(|t| t.value.clone()),
+                    group: Some(group.name.clone()),
+                    rule: rule.name.clone(),
                 };
-                policy::check(group, rule, settings, &rcx, &mut out);
-                if let Some(text) = &rule.expr {
-                    let ecx = expr::ExprContext {
-                        source: &source.text,
-                        expr: text,
-                        kind: rule.kind,
-                        catalog,
-                        suggestions,
-                        cx: &rcx,
-                    };
-                    expr::check(&ecx, &features, &mut out);
-                }
-                templates::check(&source.text, rule, &features, &rcx, &mut out);
+                let ecx = expr::ExprContext {
+                    source: &source.text,
+                    expr: text,
+                    kind: rule.kind,
+                    catalog,
+                    suggestions,
+                    cx: &rcx,
+                };
+                expr::check(&ecx, &features, &mut out);
             }
         }
         out
     });
-    out.extend(per_file.into_iter().flatten());
+    // The first list becomes `out` when nothing was found before (one file: no copy at
+    // all); the rest are moved in after one exact reservation, each freed as it goes, as
+    // growing `out` by doubling would hold up to twice the findings.
+    let mut lists = per_file.into_iter().filter(|l| !l.is_empty());
+    if out.is_empty()
+        && let Some(first) = lists.next()
+    {
+        *out = first;
+    }
+    let rest: Vec<Vec<Diagnostic>> = lists.collect();
+    out.reserve_exact(rest.iter().map(Vec::len).sum());
+    for mut mine in rest {
+        out.append(&mut mine);
+    }
     // The catalogues (a few MB each) are done with: free them before the checks across
     // files allocate theirs.
     drop(suggestions);
@@ -104,10 +150,12 @@ fn catalogs(parsed: &[Parsed], settings: &[Settings], options: &LintOptions) -> 
     for entry in &options.metrics {
         base.insert(entry.clone());
     }
+    // Untyped: a recorded series is usually a rate or ratio already.
+    let mut recorded: Vec<Arc<str>> = Vec::new();
     for file in parsed {
-        // Untyped: a recorded series is usually a rate or ratio already.
-        file.each_recorded(&mut |record| base.add(record, MetricType::Untyped, RECORDED));
+        file.each_recorded(&mut |record| recorded.push(record.into()));
     }
+    base.add_recorded(recorded);
     // Each settings file gets its own copy; the last takes the base itself (a catalogue is
     // about a megabyte, and most runs have one settings file).
     let count = settings.len();

@@ -70,8 +70,8 @@ pub fn check(
                 };
                 let cx = Context {
                     file: index,
-                    group: Some(group.name.value.clone()),
-                    rule: rule.name().map(|t| t.value.clone()),
+                    group: Some(group.name.clone()),
+                    rule: rule.name.clone(),
                 };
                 for selector in selectors(&expr) {
                     let Some(name) = super::expr::metric_name(selector) else {

@@ -3,40 +3,35 @@
 //! names and the fields only alerts may have. Every finding here is an error.
 
 use super::super::diagnostic::{Code, Context, Diagnostic};
-use super::super::model::{Group, Pair, Rule, RuleFile, RuleKind, Text};
+use super::super::model::{Group, Pair, Rule, RuleKind, Text};
 
-/// Checks one file's groups and rules.
-pub fn check(file: &RuleFile, cx: &Context, out: &mut Vec<Diagnostic>) {
+/// Group names repeated within one document of a file: `names` are every group's
+/// document and name, in file order.
+pub fn check_names(names: &[(usize, Text)], cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(usize, &str)> = Vec::new();
-    for group in &file.groups {
-        let gcx = Context {
-            group: Some(group.name.value.clone()),
-            ..cx.clone()
-        };
-        check_group(group, &gcx, out);
-        let name = group.name.value.as_str();
-        if !name.is_empty() {
-            if seen.contains(&(group.document, name)) {
-                out.push(gcx.diagnostic(
-                    Code::GroupName,
-                    group.name.span.clone(),
-                    format!("groupname: {name:?} is repeated in the same file"),
-                ));
-            } else {
-                seen.push((group.document, name));
-            }
+    for (document, name_text) in names {
+        let name = name_text.value.as_str();
+        if name.is_empty() {
+            continue;
         }
-        for rule in &group.rules {
-            let rcx = Context {
-                rule: rule.name().map(|t| t.value.clone()),
-                ..gcx.clone()
+        if seen.contains(&(*document, name)) {
+            let gcx = Context {
+                group: Some(name.into()),
+                ..cx.clone()
             };
-            check_rule(rule, &rcx, out);
+            out.push(gcx.diagnostic(
+                Code::GroupName,
+                name_text.span.clone(),
+                format!("groupname: {name:?} is repeated in the same file"),
+            ));
+        } else {
+            seen.push((*document, name));
         }
     }
 }
 
-fn check_group(group: &Group, cx: &Context, out: &mut Vec<Diagnostic>) {
+/// Checks a group's own fields (`cx` names the group).
+pub fn check_group(group: &Group, cx: &Context, out: &mut Vec<Diagnostic>) {
     if group.name.value.is_empty() {
         out.push(cx.diagnostic(
             Code::GroupName,
@@ -55,7 +50,8 @@ fn check_group(group: &Group, cx: &Context, out: &mut Vec<Diagnostic>) {
     labels(&group.labels, "group label", cx, out);
 }
 
-fn check_rule(rule: &Rule, cx: &Context, out: &mut Vec<Diagnostic>) {
+/// Checks one rule (`cx` names the group and the rule).
+pub fn check_rule(rule: &Rule, cx: &Context, out: &mut Vec<Diagnostic>) {
     let index = rule.index;
     match &rule.expr {
         Some(expr) if !expr.value.trim().is_empty() => {}

@@ -52,7 +52,7 @@ pub fn gitlab(report: &Report) -> String {
             Issue {
                 description: match &d.rule {
                     Some(rule) => format!("{}: {}", rule, d.message),
-                    None => d.message.clone(),
+                    None => d.message.to_string(),
                 },
                 check_name: d.code.name(),
                 fingerprint: hex(&hasher.finalize()[..16]),
