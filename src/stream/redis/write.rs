@@ -516,9 +516,8 @@ impl Ctx {
         let mut take = |reply: Result<Vec<Value>, RedisError>,
                         outcomes: &mut Vec<Outcome>|
          -> Result<(), RedisSinkError> {
-            let reply = reply.map_err(|e| {
-                super::errors::classify(&self.url, op, &e, self.cfg.timeout)
-            })?;
+            let reply =
+                reply.map_err(|e| super::errors::classify(&self.url, op, &e, self.cfg.timeout))?;
             for value in reply {
                 if outcomes.len() == records.len() {
                     // The meta update's reply, after the last record's.
