@@ -12,8 +12,9 @@ silences=${1:-1000}
 alerts=${2:-5000}
 runs=${3:-5}
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet
-bin=$target/release/ccmon
+# CCMON_BIN points at an already built binary (skips the build; to compare two builds).
+if [ -z "${CCMON_BIN:-}" ]; then cargo build --release --quiet; fi
+bin=${CCMON_BIN:-$target/release/ccmon}
 am_bin=$(command -v prometheus-alertmanager || command -v alertmanager)
 work=$(mktemp -d)
 pids=()

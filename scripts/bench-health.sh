@@ -17,8 +17,11 @@ command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y w
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$pgbin/initdb" ] || { echo "bench: PostgreSQL is missing: apt-get install -y postgresql" >&2; exit 2; }
 
-cargo build --release --quiet --bin ccmon --example static_responder
+cargo build --release --quiet --example static_responder
+# CCMON_BIN points at an already built binary (skips its build; to compare two builds).
+if [ -z "${CCMON_BIN:-}" ]; then cargo build --release --quiet --bin ccmon; fi
 target=${CARGO_TARGET_DIR:-target}/release
+bin=${CCMON_BIN:-$target/ccmon}
 
 work=$(mktemp -d /tmp/ccmon-bench.XXXXXX)
 chmod 755 "$work" # the postgres user must reach its data dir inside
@@ -47,7 +50,7 @@ ccmon_port=$(free_port)
 anchor_port=$(free_port)
 mkdir -p "$work/home/.claude" && echo $$ > "$work/home/.claude/memory-daemon.pid"
 HOME="$work/home" DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
-  "$target/ccmon" health serve --listen "127.0.0.1:$ccmon_port" 2>"$work/ccmon.log" &
+  "$bin" health serve --listen "127.0.0.1:$ccmon_port" 2>"$work/ccmon.log" &
 ccmon_pid=$!; pids+=("$ccmon_pid")
 "$target/examples/static_responder" "127.0.0.1:$anchor_port" &
 pids+=($!)

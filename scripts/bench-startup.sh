@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-cargo build --release --quiet
-bin=target/release/ccmon
+# CCMON_BIN points at an already built binary (skips the build; to compare two builds).
+if [ -z "${CCMON_BIN:-}" ]; then cargo build --release --quiet; fi
+bin=${CCMON_BIN:-target/release/ccmon}
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 

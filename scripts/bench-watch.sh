@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 lines=${1:-20000}
 outage=${2:-60}
 cargo build --release --quiet --example agent_standin
-cargo build --release --quiet
+# CCMON_BIN points at an already built binary (skips its build; to compare two builds).
+if [ -z "${CCMON_BIN:-}" ]; then cargo build --release --quiet; fi
 # Where cargo builds (a shared CARGO_TARGET_DIR is honoured).
 target=$(realpath "${CARGO_TARGET_DIR:-target}")
-bin=$target/release/ccmon
+bin=${CCMON_BIN:-$target/release/ccmon}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
