@@ -136,8 +136,25 @@ impl fmt::Display for PromDuration {
     }
 }
 
+/// The next wait of a backoff: `current` doubled, kept within `floor..=cap` (the one
+/// backoff formula of ccmon: the forwarder's retries and the health server's recovery
+/// actions both double up to a cap).
+pub fn doubled(current: Duration, floor: Duration, cap: Duration) -> Duration {
+    current.saturating_mul(2).clamp(floor, cap.max(floor))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn backoff_doubles_within_its_bounds() {
+        use std::time::Duration as D;
+        let (floor, cap) = (D::from_millis(250), D::from_secs(30));
+        assert_eq!(doubled(D::ZERO, floor, cap), floor);
+        assert_eq!(doubled(D::from_secs(1), floor, cap), D::from_secs(2));
+        assert_eq!(doubled(D::from_secs(20), floor, cap), cap);
+        assert_eq!(doubled(D::MAX, floor, cap), cap);
+    }
+
     use super::*;
 
     #[test]

@@ -101,7 +101,8 @@ impl Recovery {
         }
         self.runs.push_back(now);
         self.not_before = Some(now + self.backoff.mul_f64(jitter.clamp(0.9, 1.1)));
-        self.backoff = (self.backoff * 2).min(self.spec.backoff_max);
+        self.backoff =
+            crate::duration::doubled(self.backoff, Duration::ZERO, self.spec.backoff_max);
         Decision::Run
     }
 

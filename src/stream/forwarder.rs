@@ -110,7 +110,7 @@ pub async fn run(
         backoff = if ok {
             Duration::ZERO
         } else {
-            (backoff * 2).clamp(BACKOFF_MIN, BACKOFF_MAX)
+            crate::duration::doubled(backoff, BACKOFF_MIN, BACKOFF_MAX)
         };
     }
     while let Ok(e) = episodes.try_recv() {
