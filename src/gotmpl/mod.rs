@@ -147,7 +147,13 @@ pub fn parse_prometheus(text: &str) -> Result<Template, TemplateError> {
 /// "multiple definition" error, which [`parse_prometheus`] cannot know about.
 pub fn parse_prometheus_alert(text: &str, alert_name: &str) -> Result<Template, TemplateError> {
     let t = parse_prometheus(text)?;
-    // promtool's prepended `{{$labels := .Labels}}...` actions make the top level non-empty.
-    parse::check_top_level_name(&t, &format!("__alert_{alert_name}"), true)?;
+    check_prometheus_alert(&t, alert_name)?;
     Ok(t)
+}
+
+/// The part of [`parse_prometheus_alert`] that depends on the alert's name, for a template
+/// already parsed by [`parse_prometheus`] (one parse can serve many alerts).
+pub fn check_prometheus_alert(t: &Template, alert_name: &str) -> Result<(), TemplateError> {
+    // promtool's prepended `{{$labels := .Labels}}...` actions make the top level non-empty.
+    parse::check_top_level_name(t, &format!("__alert_{alert_name}"), true)
 }

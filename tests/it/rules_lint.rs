@@ -1296,3 +1296,44 @@ fn catalog_export_reads_a_real_exporter() {
     let (code, items) = lint_json(&file, &["--metrics-from", &url]);
     assert_eq!((code, items.len()), (0, 0), "{items:#?}");
 }
+
+/// A template shared by several alerts is parsed once, but the check that depends on the
+/// alert's name still runs for each: promtool names the template `__alert_<name>`, so only
+/// alert A's `{{define "__alert_A"}}` is a "multiple definition", whichever alert came first.
+#[test]
+fn a_template_shared_by_alerts_is_still_checked_against_each_alerts_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rules.yml");
+    let alert = |name: &str| {
+        format!(
+            "      - alert: {name}\n        expr: up == 0\n        annotations:\n          summary: '{{{{define \"__alert_A\"}}}}x{{{{end}}}}y'\n"
+        )
+    };
+    write(
+        &path,
+        format!(
+            "groups:\n  - name: g\n    rules:\n{}{}{}",
+            alert("B"),
+            alert("A"),
+            alert("C")
+        ),
+    );
+    let promtool = std::process::Command::new("promtool")
+        .args(["check", "rules"])
+        .arg(&path)
+        .output()
+        .expect("running promtool");
+    let said = String::from_utf8_lossy(&promtool.stderr);
+    assert!(
+        said.contains("\"A\"") && said.contains("multiple definition"),
+        "{said}"
+    );
+    let (code, items) = lint_json(&path, &[]);
+    assert_eq!(code, 1);
+    let templates: Vec<_> = items
+        .iter()
+        .filter(|d| d["code"] == "alerts/template")
+        .map(|d| d["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(templates, vec![11], "only alert A's annotation: {items:?}");
+}

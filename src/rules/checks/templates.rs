@@ -2,7 +2,11 @@
 //! functions and variables, exactly as promtool does (a parse error is an error), plus
 //! `$value` in labels (every new value is a new alert) and PromQL inside `query` calls.
 
-use crate::gotmpl::{self, Template};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::gotmpl::{self, Template, TemplateError};
 use crate::promql::{self, Features};
 
 use super::super::diagnostic::{Code, Context, Diagnostic};
@@ -33,6 +37,34 @@ pub fn check(
     }
 }
 
+/// Most templates [`parsed`] keeps per thread, and the longest text it keeps.
+const PARSED_MAX: usize = 256;
+const PARSED_TEXT_MAX: usize = 4096;
+
+thread_local! {
+    static PARSED: RefCell<HashMap<String, Rc<Template>>> = RefCell::new(HashMap::new());
+}
+
+/// The template of `text`, parsed once per thread while it is among the last few hundred:
+/// real rule files repeat their annotations (one description on every alert of a group),
+/// and parsing is most of this check's time. Bounded, so memory does not grow with the file.
+fn parsed(text: &str) -> Result<Rc<Template>, TemplateError> {
+    if let Some(t) = PARSED.with(|p| p.borrow().get(text).cloned()) {
+        return Ok(t);
+    }
+    let template = Rc::new(gotmpl::parse_prometheus(text)?);
+    if text.len() <= PARSED_TEXT_MAX {
+        PARSED.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.len() >= PARSED_MAX {
+                p.clear();
+            }
+            p.insert(text.to_owned(), Rc::clone(&template));
+        });
+    }
+    Ok(template)
+}
+
 fn parse(
     source: &str,
     alert: &str,
@@ -40,8 +72,10 @@ fn parse(
     pair: &Pair,
     cx: &Context,
     out: &mut Vec<Diagnostic>,
-) -> Option<Template> {
-    match gotmpl::parse_prometheus_alert(&pair.value.value, alert) {
+) -> Option<Rc<Template>> {
+    let checked = parsed(&pair.value.value)
+        .and_then(|t| gotmpl::check_prometheus_alert(&t, alert).map(|()| t));
+    match checked {
         Ok(template) => Some(template),
         Err(err) => {
             out.push(cx.diagnostic(
