@@ -275,7 +275,7 @@ impl Ctx {
     ) -> Result<T, RedisSinkError> {
         match tokio::time::timeout(self.cfg.timeout, fut).await {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(classify(&self.url, op, &e, self.cfg.timeout)),
+            Ok(Err(e)) => Err(self.classify(op, &e)),
             Err(_) => Err(self.timeout_err(op)),
         }
     }

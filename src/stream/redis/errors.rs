@@ -242,6 +242,11 @@ impl Ctx {
         Ok(())
     }
 
+    /// A client error of `op`, classified (see [`classify`]).
+    pub(super) fn classify(&self, op: &'static str, e: &RedisError) -> RedisSinkError {
+        classify(&self.url, op, e, self.cfg.timeout)
+    }
+
     pub(super) fn timeout_err(&self, op: &'static str) -> RedisSinkError {
         RedisSinkError::Timeout {
             url: self.url.clone(),

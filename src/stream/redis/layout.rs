@@ -58,7 +58,13 @@ pub(super) fn segment_base(run_id: &str, from: u64) -> u64 {
     }) % BASE_SPREAD;
     let from = from.max(1);
     let at = from - from % BASE_SPREAD + residue;
-    if at >= from { at } else { at + BASE_SPREAD }
+    // Run ids and stream IDs come from files and servers: an absurd start (near u64::MAX)
+    // must not overflow; it keeps `from` and gives up the residue there.
+    if at >= from {
+        at
+    } else {
+        at.checked_add(BASE_SPREAD).unwrap_or(from)
+    }
 }
 
 /// A record's field as an argument: numbers are formatted straight into the command.
@@ -132,6 +138,9 @@ mod tests {
         assert_ne!(segment_base("r1", 5000), segment_base("r2", 5000));
         assert!(segment_base("r", 0) >= 1);
         assert_eq!(run_start_ms("r1"), None);
+        // A hostile run id (from a spool file) near the end of the ID space.
+        assert_eq!(segment_base(run, u64::MAX), u64::MAX);
+        assert!(segment_base(run, u64::MAX - 3) >= u64::MAX - 3);
         assert_eq!(run_start_ms("old-run"), None);
     }
 

@@ -328,12 +328,7 @@ impl Ctx {
                 top = info.and_then(last_generated_id);
                 match page {
                     Value::ServerError(e) => {
-                        return Err(super::errors::classify(
-                            &self.url,
-                            op,
-                            &RedisError::from(e),
-                            self.cfg.timeout,
-                        ));
+                        return Err(self.classify(op, &RedisError::from(e)));
                     }
                     page => page,
                 }
@@ -359,7 +354,9 @@ impl Ctx {
                     }
                 }
                 if run == Some(run_id.as_bytes()) {
-                    found = Some((parsed.0, parsed.1, seq.unwrap_or(0)));
+                    // A garbled seq field reads as the ID's own seq part (what this
+                    // client writes), never as 0, which would send the run again.
+                    found = Some((parsed.0, parsed.1, seq.unwrap_or(parsed.1)));
                     break 'look;
                 }
             }
@@ -459,11 +456,11 @@ impl Ctx {
             let rest = &records[rest_at..];
             let Some(first) = rest.first() else {
                 // All held already; the summary still goes.
-                done.skipped = records.len() as u64 - done.written;
+                done.skipped = (records.len() as u64).saturating_sub(done.written);
                 self.write_meta(conn.clone(), summary).await?;
                 return Ok((done, position));
             };
-            if first.seq > position.held + 1 && first.seq > floor {
+            if first.seq > position.held.saturating_add(1) && first.seq > floor {
                 // Nothing is written around a hole: the caller re-sends from what it holds.
                 return Err(self.gap(run_id, position.held, first.seq));
             }
@@ -477,7 +474,7 @@ impl Ctx {
             }
             if !outcomes.contains(&Outcome::Refused) {
                 position.held = last;
-                done.skipped = records.len() as u64 - done.written;
+                done.skipped = (records.len() as u64).saturating_sub(done.written);
                 return Ok((done, position));
             }
             // Refused: either another writer of this run got there first (the records are
@@ -486,7 +483,7 @@ impl Ctx {
                 .resolve(conn.clone(), &summary.agent_id, run_id)
                 .await?;
             if position.held >= last {
-                done.skipped = records.len() as u64 - done.written;
+                done.skipped = (records.len() as u64).saturating_sub(done.written);
                 return Ok((done, position));
             }
         }
@@ -516,8 +513,7 @@ impl Ctx {
         let mut take = |reply: Result<Vec<Value>, RedisError>,
                         outcomes: &mut Vec<Outcome>|
          -> Result<(), RedisSinkError> {
-            let reply =
-                reply.map_err(|e| super::errors::classify(&self.url, op, &e, self.cfg.timeout))?;
+            let reply = reply.map_err(|e| self.classify(op, &e))?;
             for value in reply {
                 if outcomes.len() == records.len() {
                     // The meta update's reply, after the last record's.
@@ -644,12 +640,7 @@ impl Ctx {
             Some(Value::ServerError(e)) if e.kind() == Some(redis::ServerErrorKind::NoScript) => {
                 Ok(true)
             }
-            Some(Value::ServerError(e)) => Err(super::errors::classify(
-                &self.url,
-                "deliver",
-                &RedisError::from(e),
-                self.cfg.timeout,
-            )),
+            Some(Value::ServerError(e)) => Err(self.classify("deliver", &RedisError::from(e))),
             _ => Ok(false),
         }
     }
@@ -664,12 +655,7 @@ impl Ctx {
                     return Ok(Outcome::Refused);
                 }
                 let e = RedisError::from(e);
-                Err(super::errors::classify(
-                    &self.url,
-                    "deliver",
-                    &e,
-                    self.cfg.timeout,
-                ))
+                Err(self.classify("deliver", &e))
             }
             other => Err(self.reply_err("deliver", format!("expected an entry id, got {other:?}"))),
         }
@@ -710,7 +696,7 @@ fn parse_id(id: &str) -> Option<(u64, u64)> {
 
 /// The base of a run's entries above `top` (the stream's newest entry, if any).
 fn next_base(run_id: &str, start: u64, top: Option<(u64, u64)>) -> u64 {
-    let above = top.map_or(0, |(ms, _)| ms + 1);
+    let above = top.map_or(0, |(ms, _)| ms.saturating_add(1));
     segment_base(run_id, start.max(above))
 }
 
