@@ -57,6 +57,16 @@ per_event() { echo "($2 - $1) * 1000000 / $events" | bc -l; }
 # Sends a redis-cli --pipe input; prints how many replies were errors.
 # (redis-cli exits 1 when a reply was an error, which the refused run expects.)
 pipe() { { redis-cli -p "$port" --pipe < "$1" 2>&1 || true; } | sed -n 's/.*errors: \([0-9]*\),.*/\1/p'; }
+# Sends a pipe input, appending Redis's CPU per event to the array named $2; the count of
+# error replies is left in $piped (no subshell, so the array keeps what is appended).
+measure_pipe() {
+    local -n into=$2
+    local c0 c1
+    c0=$(cpu)
+    piped=$(pipe "$1")
+    c1=$(cpu)
+    into+=("$(per_event "$c0" "$c1")")
+}
 
 # The anchors' payloads (literal arguments: redis-benchmark does not expand __data__ for
 # XADD). The shaped one has the fields ccmon writes, at the sizes they have here.
@@ -111,27 +121,17 @@ for round in $(seq "$rounds"); do
     stored=$(redis-cli -p "$port" xlen 'agent:{bench-redis}:events')
 
     flush
-    c0=$(cpu)
-    errors=$(pipe "$work/star.resp")
-    c1=$(cpu)
-    cpu_star+=("$(per_event "$c0" "$c1")")
-
+    measure_pipe "$work/star.resp" cpu_star
+    errors=$piped
     flush
-    c0=$(cpu)
-    errors=$errors/$(pipe "$work/explicit.resp")
-    c1=$(cpu)
-    cpu_explicit+=("$(per_event "$c0" "$c1")")
+    measure_pipe "$work/explicit.resp" cpu_explicit
+    errors=$errors/$piped
     # The same again: every entry is at or below the stream's top and refused.
-    c0=$(cpu)
-    refused=$(pipe "$work/explicit.resp")
-    c1=$(cpu)
-    cpu_refused+=("$(per_event "$c0" "$c1")")
-
+    measure_pipe "$work/explicit.resp" cpu_refused
+    refused=$piped
     flush
-    c0=$(cpu)
-    errors=$errors/$(pipe "$work/proto.resp")
-    c1=$(cpu)
-    cpu_proto+=("$(per_event "$c0" "$c1")")
+    measure_pipe "$work/proto.resp" cpu_proto
+    errors=$errors/$piped
     if [ "$errors" != 0/0/0 ] || [ "$refused" != "$events" ]; then
         echo "bench-ingest: pipe errors $errors (want 0/0/0), refused $refused (want $events)" >&2
         exit 1
